@@ -1,0 +1,1 @@
+// 01-Autograd: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,1 @@
+// 02-Transformer: this chapter's module. Its files are named after the ideas they hold.

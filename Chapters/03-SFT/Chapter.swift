@@ -1,0 +1,1 @@
+// 03-SFT: this chapter's module. Its files are named after the ideas they hold.

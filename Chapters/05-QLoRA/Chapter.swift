@@ -1,0 +1,1 @@
+// 05-QLoRA: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,1 @@
+// 06-RewardModel: this chapter's module. Its files are named after the ideas they hold.

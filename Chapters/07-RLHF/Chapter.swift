@@ -1,0 +1,1 @@
+// 07-RLHF: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,60 @@
+// swift-tools-version: 6.0
+// The course kit: a language model's training pipeline, from autograd to evaluation, in Swift.
+import PackageDescription
+
+/// Numerical code is compiled optimised even in debug builds, so `swift test` and learners'
+/// runs are fast (a debug build of a tensor loop is ~50x slower than -O).
+let fast: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"])]
+
+/// Chapter modules: (target name, folder, dependencies). Chapter N depends only on chapters < N.
+let chapters: [(String, String, [Target.Dependency])] = [
+    ("Autograd", "01-Autograd", ["Core", "Plot"]),
+    ("Transformer", "02-Transformer", ["Autograd", "SupportDesk"]),
+    ("SFT", "03-SFT", ["Transformer"]),
+    ("LoRA", "04-LoRA", ["SFT"]),
+    ("QLoRA", "05-QLoRA", ["LoRA"]),
+    ("RewardModel", "06-RewardModel", ["SFT", "LoRA"]),
+    ("RLHF", "07-RLHF", ["RewardModel"]),
+    ("DPO", "08-DPO", ["RewardModel"]),
+    ("Evaluation", "09-Evaluation", ["RLHF", "DPO", "QLoRA"]),
+]
+let chapterNames = chapters.map { Target.Dependency(stringLiteral: $0.0) }
+let everything: [Target.Dependency] = ["Core", "Plot", "SupportDesk"] + chapterNames
+
+let package = Package(
+    name: "CourseKit",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "course", targets: ["course"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .target(name: "Core", dependencies: ["COpenBLAS"], swiftSettings: fast),
+        .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: fast),
+        .target(name: "SupportDesk", dependencies: ["Core"], swiftSettings: fast),
+    ] + chapters.map { name, folder, deps in
+        .target(name: name, dependencies: deps, path: "Chapters/\(folder)", swiftSettings: fast)
+    } + [
+        // The learner's code (stubs) and the reference solutions: same public signatures.
+        .target(name: "Exercises", dependencies: everything, path: "exercises", swiftSettings: fast),
+        .target(name: "Solutions", dependencies: everything, path: "solutions", swiftSettings: fast),
+        // The exercise checks, runnable against either module (course check / swift test).
+        .target(name: "Checks", dependencies: everything + ["Exercises", "Solutions"]),
+        .executableTarget(name: "course", dependencies: everything + [
+            "Checks",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Ink", package: "Ink"),
+        ], swiftSettings: fast),
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
+        .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk"]),
+        .testTarget(name: "ChapterTests", dependencies: everything, resources: [.copy("Fixtures")]),
+        .testTarget(name: "CheckTests", dependencies: ["Checks"]),
+        .testTarget(name: "CLITests", dependencies: ["course"]),
+    ]
+)

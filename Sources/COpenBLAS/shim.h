@@ -1,0 +1,2 @@
+// OpenBLAS's C interface: cblas_sgemm and friends (Debian: libopenblas-dev).
+#include <cblas.h>

@@ -1,0 +1,1 @@
+// SupportDesk module.
