@@ -1,1 +1,0 @@
-// 01-Autograd: this chapter's module. Its files are named after the ideas they hold.

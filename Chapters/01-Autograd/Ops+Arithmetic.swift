@@ -1,0 +1,139 @@
+import Core
+import Foundation
+
+// Elementwise arithmetic with broadcasting, and reductions. Each op computes its value with a
+// Core kernel and records a backward closure that turns d(loss)/d(out) into the parents'
+// gradients. With broadcasting, a gradient is summed back down to the parent's shape.
+
+// MARK: book broadcast-add
+extension Variable {
+    public static func + (a: Variable, b: Variable) -> Variable {
+        Variable(Tensor.binary(.add, a.value, b.value), parents: [a, b]) { g in
+            // d(a+b)/da = 1: the gradient passes through, reduced over broadcast axes.
+            // Each parent must own its gradient tensor: a takes g itself, b a copy.
+            if b.requiresGrad { b.accumulate(g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)) }
+            a.accumulate(g.reduced(to: a.shape))
+        }
+    }
+}
+// MARK: end
+
+extension Variable {
+    public static func - (a: Variable, b: Variable) -> Variable {
+        Variable(Tensor.binary(.sub, a.value, b.value), parents: [a, b]) { g in
+            if b.requiresGrad {
+                let gb = g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)
+                gb.scale(by: -1)
+                b.accumulate(gb)
+            }
+            a.accumulate(g.reduced(to: a.shape))
+        }
+    }
+
+    public static func * (a: Variable, b: Variable) -> Variable {
+        Variable(Tensor.binary(.mul, a.value, b.value), parents: [a, b]) { g in
+            if a.requiresGrad { a.accumulate(Tensor.binary(.mul, g, b.value).reduced(to: a.shape)) }
+            if b.requiresGrad { b.accumulate(Tensor.binary(.mul, g, a.value).reduced(to: b.shape)) }
+        }
+    }
+
+    public static func / (a: Variable, b: Variable) -> Variable {
+        let out = Tensor.binary(.div, a.value, b.value)
+        return Variable(out, parents: [a, b]) { g in
+            // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -out/b
+            if a.requiresGrad { a.accumulate(Tensor.binary(.div, g, b.value).reduced(to: a.shape)) }
+            if b.requiresGrad {
+                let t = Tensor.binary(.div, Tensor.binary(.mul, g, out), b.value)
+                t.scale(by: -1)
+                b.accumulate(t.reduced(to: b.shape))
+            }
+        }
+    }
+
+    public static func * (a: Variable, s: Float) -> Variable {
+        Variable(a.value.map { $0 * s }, parents: [a]) { g in a.accumulate(g.map { $0 * s }) }
+    }
+    public static func * (s: Float, a: Variable) -> Variable { a * s }
+    public static func + (a: Variable, s: Float) -> Variable {
+        Variable(a.value.map { $0 + s }, parents: [a]) { g in a.accumulate(g) }
+    }
+    public static func - (a: Variable, s: Float) -> Variable { a + (-s) }
+    public static prefix func - (a: Variable) -> Variable { a * -1 }
+
+    /// Elementwise function with its derivative written in terms of input x and output y.
+    func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Variable {
+        let x = value
+        let y = x.map(f)
+        return Variable(y, parents: [self]) { [self] g in
+            let d = Tensor(zeros: x.shape)
+            let pd = d.data, px = x.data, py = y.data, pg = g.data
+            for i in 0..<x.count { pd[i] = pg[i] * derivative(px[i], py[i]) }
+            self.accumulate(d)
+        }
+    }
+
+    public func exp() -> Variable { unary({ Foundation.exp($0) }, derivative: { _, y in y }) }
+    public func log() -> Variable { unary({ Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
+    public func tanh() -> Variable { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func relu() -> Variable { unary({ max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func sigmoid() -> Variable { unary({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) }) }
+    public func pow(_ p: Float) -> Variable {
+        unary({ Foundation.pow($0, p) }, derivative: { x, _ in p * Foundation.pow(x, p - 1) })
+    }
+    public func square() -> Variable { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
+    /// log(sigmoid(x)), stable for large |x|: -softplus(-x). Used by reward-model and DPO losses.
+    public func logSigmoid() -> Variable {
+        unary({ x in x >= 0 ? -Foundation.log1p(Foundation.exp(-x)) : x - Foundation.log1p(Foundation.exp(x)) },
+              derivative: { x, _ in 1 / (1 + Foundation.exp(x)) })
+    }
+    /// Clamps into [lo, hi]; the gradient is zero where the value was clamped (PPO's clip).
+    public func clamp(_ lo: Float, _ hi: Float) -> Variable {
+        unary({ min(max($0, lo), hi) }, derivative: { x, _ in (x >= lo && x <= hi) ? 1 : 0 })
+    }
+
+    /// Elementwise maximum / minimum of two same-shape variables; the gradient goes to the
+    /// larger (smaller) one (ties: to the first).
+    public static func maximum(_ a: Variable, _ b: Variable) -> Variable { select(a, b, takeFirst: { $0 >= $1 }) }
+    public static func minimum(_ a: Variable, _ b: Variable) -> Variable { select(a, b, takeFirst: { $0 <= $1 }) }
+
+    static func select(_ a: Variable, _ b: Variable, takeFirst: @escaping (Float, Float) -> Bool) -> Variable {
+        requireShape(a.shape == b.shape, "maximum/minimum", a.shape, b.shape)
+        let out = Tensor(zeros: a.shape)
+        let pa = a.value.data, pb = b.value.data
+        for i in 0..<out.count { out.data[i] = takeFirst(pa[i], pb[i]) ? pa[i] : pb[i] }
+        return Variable(out, parents: [a, b]) { g in
+            let ga = Tensor(zeros: a.shape), gb = Tensor(zeros: b.shape)
+            for i in 0..<out.count {
+                if takeFirst(pa[i], pb[i]) { ga.data[i] = g.data[i] } else { gb.data[i] = g.data[i] }
+            }
+            a.accumulate(ga); b.accumulate(gb)
+        }
+    }
+
+    // MARK: Reductions
+
+    /// Sum of all elements (a scalar of shape []).
+    public func sum() -> Variable {
+        Variable(Tensor(scalar: value.sum()), parents: [self]) { [self] g in
+            self.accumulate(Tensor(repeating: g.scalar, self.shape))
+        }
+    }
+
+    public func mean() -> Variable { sum() * (1 / Float(max(value.count, 1))) }
+
+    /// Sum over one axis (dropped from the shape unless `keepDim`).
+    public func sum(axis: Int, keepDim: Bool = false) -> Variable {
+        let ax = axis < 0 ? axis + shape.count : axis
+        return Variable(value.sum(axis: ax, keepDim: keepDim), parents: [self]) { [self] g in
+            var kept = self.shape
+            kept[ax] = 1
+            // Broadcasting the reduced gradient back over the summed axis.
+            self.accumulate(Tensor.binary(.add, Tensor(zeros: self.shape), g.reshaped(kept)))
+        }
+    }
+
+    public func mean(axis: Int, keepDim: Bool = false) -> Variable {
+        let ax = axis < 0 ? axis + shape.count : axis
+        return sum(axis: ax, keepDim: keepDim) * (1 / Float(shape[ax]))
+    }
+}

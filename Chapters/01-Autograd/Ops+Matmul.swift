@@ -1,0 +1,107 @@
+import Core
+
+// Matrix products. Forward and backward are single `cblas_sgemm` calls with the right
+// transpose flags; gradients are added straight into the parents' buffers (beta = 1), so
+// backward costs exactly two more products and no extra pass over memory.
+
+// MARK: book matmul
+extension Variable {
+    /// a @ b. Shapes: a [..., M, K] with b [K, N] (a weight shared by every row: one product
+    /// over all rows), or a [..., M, K] with b [..., K, N] with equal batch axes (attention).
+    /// `transposeB` uses b [.., N, K] as its transpose (q @ kᵀ without a copy).
+    public static func matmul(_ a: Variable, _ b: Variable, transposeB: Bool = false) -> Variable {
+        let (A, B) = (a.value, b.value)
+        let k = A.lastDim
+        let n = transposeB ? B.shape[B.rank - 2] : B.lastDim
+        let kb = transposeB ? B.lastDim : B.shape[B.rank - 2]
+        requireShape(A.rank >= 2 && B.rank >= 2 && k == kb, "matmul", A.shape, B.shape)
+        if B.rank == 2 {
+            // Fold every leading axis of a into rows: [R, K] @ [K, N] -> [R, N].
+            let rows = A.rows
+            let out = Tensor(zeros: Array(A.shape.dropLast()) + [n])
+            BLAS.gemm(transA: false, transB: transposeB, m: rows, n: n, k: k, a: A.data, b: B.data, c: out.data)
+            return Variable(out, parents: [a, b], name: "matmul") { g in
+                if a.requiresGrad {  // dA[R,K] = dC[R,N] @ Bᵀ
+                    let (ga, fresh) = a.gradBuffer()
+                    BLAS.gemm(transA: false, transB: !transposeB, m: rows, n: k, k: n,
+                              a: g.data, b: B.data, beta: fresh ? 0 : 1, c: ga.data)
+                }
+                if b.requiresGrad {  // dB[K,N] = Aᵀ @ dC (or its transpose)
+                    let (gb, fresh) = b.gradBuffer()
+                    if transposeB {
+                        BLAS.gemm(transA: true, transB: false, m: n, n: k, k: rows,
+                                  a: g.data, b: A.data, beta: fresh ? 0 : 1, c: gb.data)
+                    } else {
+                        BLAS.gemm(transA: true, transB: false, m: k, n: n, k: rows,
+                                  a: A.data, b: g.data, beta: fresh ? 0 : 1, c: gb.data)
+                    }
+                }
+            }
+        }
+        // Batched: the same batch axes on both sides.
+        let batchShape = Array(A.shape.dropLast(2))
+        requireShape(batchShape == Array(B.shape.dropLast(2)), "batched matmul", A.shape, B.shape)
+        let batch = batchShape.reduce(1, *)
+        let m = A.shape[A.rank - 2]
+        let out = Tensor(zeros: batchShape + [m, n])
+        BLAS.batchedGemm(batch: batch, transA: false, transB: transposeB, m: m, n: n, k: k,
+                         a: A.data, strideA: m * k, b: B.data, strideB: k * n,
+                         c: out.data, strideC: m * n)
+        return Variable(out, parents: [a, b], name: "bmm") { g in
+            if a.requiresGrad {
+                let (ga, fresh) = a.gradBuffer()
+                BLAS.batchedGemm(batch: batch, transA: false, transB: !transposeB, m: m, n: k, k: n,
+                                 a: g.data, strideA: m * n, b: B.data, strideB: k * n,
+                                 beta: fresh ? 0 : 1, c: ga.data, strideC: m * k)
+            }
+            if b.requiresGrad {
+                let (gb, fresh) = b.gradBuffer()
+                if transposeB {  // dB[N,K] = dCᵀ @ A
+                    BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: n, n: k, k: m,
+                                     a: g.data, strideA: m * n, b: A.data, strideB: m * k,
+                                     beta: fresh ? 0 : 1, c: gb.data, strideC: n * k)
+                } else {         // dB[K,N] = Aᵀ @ dC
+                    BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: k, n: n, k: m,
+                                     a: A.data, strideA: m * k, b: g.data, strideB: m * n,
+                                     beta: fresh ? 0 : 1, c: gb.data, strideC: k * n)
+                }
+            }
+        }
+    }
+}
+// MARK: end
+
+extension Variable {
+    /// A Hugging Face "Conv1D" layer: y = x @ W + b with W [in, out], b [out].
+    /// x [..., in] -> y [..., out]. The bias is added in the same pass as the product's
+    /// output is produced (sgemm with beta = 1 over a bias-filled buffer).
+    public static func linear(_ x: Variable, _ w: Variable, _ b: Variable?) -> Variable {
+        let X = x.value, W = w.value
+        requireShape(W.rank == 2 && X.lastDim == W.shape[0], "linear", X.shape, W.shape)
+        let rows = X.rows, k = W.shape[0], n = W.shape[1]
+        let out = Tensor(zeros: Array(X.shape.dropLast()) + [n])
+        if let b {
+            requireShape(b.shape == [n], "linear bias", b.shape, [n])
+            for r in 0..<rows { (out.data + r * n).update(from: b.value.data, count: n) }
+        }
+        BLAS.gemm(transA: false, transB: false, m: rows, n: n, k: k, a: X.data, b: W.data,
+                  beta: b == nil ? 0 : 1, c: out.data)
+        return Variable(out, parents: b.map { [x, w, $0] } ?? [x, w], name: "linear") { g in
+            if x.requiresGrad {
+                let (gx, fresh) = x.gradBuffer()
+                BLAS.gemm(transA: false, transB: true, m: rows, n: k, k: n, a: g.data, b: W.data,
+                          beta: fresh ? 0 : 1, c: gx.data)
+            }
+            if w.requiresGrad {
+                let (gw, fresh) = w.gradBuffer()
+                BLAS.gemm(transA: true, transB: false, m: k, n: n, k: rows, a: X.data, b: g.data,
+                          beta: fresh ? 0 : 1, c: gw.data)
+            }
+            if let b, b.requiresGrad {
+                let (gb, _) = b.gradBuffer()
+                let pb = gb.data
+                for r in 0..<rows { let gr = g.data + r * n; for j in 0..<n { pb[j] += gr[j] } }
+            }
+        }
+    }
+}

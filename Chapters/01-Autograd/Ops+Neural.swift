@@ -1,0 +1,162 @@
+import Core
+import Foundation
+
+// The neural-network operations a GPT needs, each fused into one pass where that saves
+// memory traffic: softmax, log-softmax, cross-entropy, layer norm, GELU, dropout.
+
+extension Variable {
+    /// Softmax over the last axis. Backward: dx = y * (dy - sum(dy * y)).
+    public func softmax() -> Variable {
+        let y = value.softmax()
+        return Variable(y, parents: [self], name: "softmax") { [self] g in
+            let (dx, _) = self.gradBuffer()
+            Softmax.backwardRows(y: y.data, dy: g.data, dx: dx.data, rows: y.rows, cols: y.lastDim)
+        }
+    }
+
+    /// Log-softmax over the last axis. Backward: dx = dy - softmax(x) * sum(dy).
+    public func logSoftmax() -> Variable {
+        let y = value.logSoftmax()
+        return Variable(y, parents: [self], name: "log_softmax") { [self] g in
+            let (dx, _) = self.gradBuffer()
+            Softmax.logBackwardRows(y: y.data, dy: g.data, dx: dx.data, rows: y.rows, cols: y.lastDim)
+        }
+    }
+
+    // MARK: book cross-entropy
+    /// Mean cross-entropy of logits [N, V] (or [..., V]) against integer targets, skipping
+    /// positions whose target is `ignoreIndex` (-100, as in PyTorch: prompt tokens in SFT).
+    /// Fused: one pass computes log-sum-exp per row; the gradient is softmax - onehot, scaled
+    /// by 1/count, and is computed in backward from the saved logits.
+    public func crossEntropy(targets: [Int], ignoreIndex: Int = -100) -> Variable {
+        let v = value.lastDim, rows = value.rows
+        precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(shape)")
+        let x = value.data
+        var lse = [Float](repeating: 0, count: rows)
+        var total: Double = 0
+        var counted = 0
+        for r in 0..<rows where targets[r] != ignoreIndex {
+            precondition(targets[r] >= 0 && targets[r] < v, "crossEntropy: target \(targets[r]) out of range 0..<\(v)")
+            let row = x + r * v
+            var m = -Float.infinity
+            for j in 0..<v { m = max(m, row[j]) }
+            var s: Float = 0
+            for j in 0..<v { s += expf(row[j] - m) }
+            lse[r] = m + logf(s)
+            total += Double(lse[r] - row[targets[r]])
+            counted += 1
+        }
+        let scale = counted == 0 ? 0 : 1 / Float(counted)
+        return Variable(Tensor(scalar: Float(total) * scale), parents: [self], name: "cross_entropy") { [self] g in
+            let (dx, _) = self.gradBuffer()
+            let k = g.scalar * scale
+            for r in 0..<rows where targets[r] != ignoreIndex {
+                let row = x + r * v, d = dx.data + r * v
+                for j in 0..<v { d[j] += k * expf(row[j] - lse[r]) }
+                d[targets[r]] -= k
+            }
+        }
+    }
+    // MARK: end
+
+    /// Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta.
+    /// Saves mean and 1/std per row for backward.
+    public func layerNorm(gamma: Variable, beta: Variable, eps: Float = 1e-5) -> Variable {
+        let c = value.lastDim, rows = value.rows
+        requireShape(gamma.shape == [c] && beta.shape == [c], "layerNorm", shape, gamma.shape)
+        let x = value.data, gm = gamma.value.data, bt = beta.value.data
+        let out = Tensor(zeros: shape)
+        let xhat = Tensor(zeros: shape)
+        var rstd = [Float](repeating: 0, count: rows)
+        for r in 0..<rows {
+            let xi = x + r * c, oi = out.data + r * c, hi = xhat.data + r * c
+            var mean: Float = 0
+            for j in 0..<c { mean += xi[j] }
+            mean /= Float(c)
+            var variance: Float = 0
+            for j in 0..<c { let d = xi[j] - mean; variance += d * d }
+            variance /= Float(c)
+            let rs = 1 / (variance + eps).squareRoot()
+            rstd[r] = rs
+            for j in 0..<c { let h = (xi[j] - mean) * rs; hi[j] = h; oi[j] = h * gm[j] + bt[j] }
+        }
+        return Variable(out, parents: [self, gamma, beta], name: "layer_norm") { [self] g in
+            let gg = gamma.requiresGrad ? gamma.gradBuffer().buffer.data : nil
+            let gb = beta.requiresGrad ? beta.gradBuffer().buffer.data : nil
+            let dx = self.requiresGrad ? self.gradBuffer().buffer.data : nil
+            for r in 0..<rows {
+                let gi = g.data + r * c, hi = xhat.data + r * c
+                // dxhat = g * gamma; dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+                var m1: Float = 0, m2: Float = 0
+                for j in 0..<c {
+                    let dh = gi[j] * gm[j]
+                    m1 += dh; m2 += dh * hi[j]
+                    if let gg { gg[j] += gi[j] * hi[j] }
+                    if let gb { gb[j] += gi[j] }
+                }
+                guard let dx else { continue }
+                m1 /= Float(c); m2 /= Float(c)
+                let di = dx + r * c, rs = rstd[r]
+                for j in 0..<c { di[j] += rs * (gi[j] * gm[j] - m1 - hi[j] * m2) }
+            }
+        }
+    }
+
+    // MARK: book gelu
+    /// GELU, tanh form ("gelu_new" in GPT-2): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+    public func gelu() -> Variable {
+        let k: Float = (2 / Float.pi).squareRoot()
+        let x = value
+        let out = Tensor(zeros: shape)
+        let t = Tensor(zeros: shape)  // saved tanh(...) for backward
+        for i in 0..<x.count {
+            let xi = x.data[i]
+            let th = tanhf(k * (xi + 0.044715 * xi * xi * xi))
+            t.data[i] = th
+            out.data[i] = 0.5 * xi * (1 + th)
+        }
+        return Variable(out, parents: [self], name: "gelu") { [self] g in
+            let (dx, _) = self.gradBuffer()
+            for i in 0..<x.count {
+                let xi = x.data[i], th = t.data[i]
+                let dInner = k * (1 + 3 * 0.044715 * xi * xi)
+                dx.data[i] += g.data[i] * (0.5 * (1 + th) + 0.5 * xi * (1 - th * th) * dInner)
+            }
+        }
+    }
+    // MARK: end
+
+    /// Inverted dropout: zero each element with probability p and scale the rest by 1/(1-p),
+    /// so the expected value is unchanged. The identity when not training or p == 0.
+    public func dropout(_ p: Float, training: Bool, rng: inout SeededRandom) -> Variable {
+        guard training, p > 0 else { return self }
+        let mask = Tensor(zeros: shape)
+        let keep = 1 / (1 - p)
+        for i in 0..<mask.count { mask.data[i] = rng.uniform() < p ? 0 : keep }
+        return self * Variable(mask)
+    }
+
+    // MARK: book causal-mask
+    /// Causal mask on attention scores [..., T, T]: position i may only look at j <= i, so
+    /// every score above the diagonal is set to -inf (its softmax weight becomes 0).
+    /// Backward: masked positions receive no gradient.
+    public func causalMask() -> Variable {
+        let t = shape[shape.count - 1]
+        requireShape(shape.count >= 2 && shape[shape.count - 2] == t, "causalMask (square scores)", shape, [t, t])
+        let out = value.copy()
+        let blocks = value.count / (t * t)
+        for b in 0..<blocks {
+            let s = out.data + b * t * t
+            for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { s[i * t + j] = -.infinity } }
+        }
+        return Variable(out, parents: [self], name: "causal_mask") { [self] g in
+            let d = g.copy()
+            for b in 0..<blocks {
+                let s = d.data + b * t * t
+                for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { s[i * t + j] = 0 } }
+            }
+            self.accumulate(d)
+        }
+    }
+    // MARK: end
+}

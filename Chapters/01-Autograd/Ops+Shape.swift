@@ -1,0 +1,82 @@
+import Core
+
+// Operations that move data around without arithmetic. Their backward moves the gradient
+// back to where each element came from.
+extension Variable {
+    /// Same data, new shape (-1 infers one axis). Backward: reshape the gradient back.
+    public func reshaped(_ newShape: [Int]) -> Variable {
+        Variable(value.reshaped(newShape), parents: [self]) { [self] g in self.accumulate(g.reshaped(self.shape)) }
+    }
+
+    /// Reorders axes: out.shape[i] = shape[perm[i]]. Backward applies the inverse permutation.
+    public func permuted(_ perm: [Int]) -> Variable {
+        var inverse = [Int](repeating: 0, count: perm.count)
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        return Variable(value.permuted(perm), parents: [self]) { [self] g in self.accumulate(g.permuted(inverse)) }
+    }
+
+    /// Swaps the last two axes.
+    public func transposed() -> Variable {
+        var perm = Array(0..<shape.count)
+        perm.swapAt(perm.count - 1, perm.count - 2)
+        return permuted(perm)
+    }
+
+    /// `length` entries from `start` along `axis`. Backward scatters the gradient into a
+    /// zero tensor of the input's shape.
+    public func slice(axis: Int, start: Int, length: Int) -> Variable {
+        Variable(value.slice(axis: axis, start: start, length: length), parents: [self]) { [self] g in
+            let (buffer, _) = self.gradBuffer()
+            buffer.addSlice(g, axis: axis, start: start)
+        }
+    }
+
+    /// Concatenation along an axis. Backward hands each part its slice of the gradient.
+    public static func concat(_ parts: [Variable], axis: Int) -> Variable {
+        let out = Tensor.concat(parts.map(\.value), axis: axis)
+        let ax = axis < 0 ? axis + out.rank : axis
+        return Variable(out, parents: parts) { g in
+            var start = 0
+            for p in parts {
+                let len = p.shape[ax]
+                if p.requiresGrad { p.accumulate(g.slice(axis: ax, start: start, length: len)) }
+                start += len
+            }
+        }
+    }
+
+    /// Rows of `table` [V, C] picked by `ids` (values in 0..<V) -> [ids.count, C], reshaped to
+    /// `shape + [C]`. Backward adds each row's gradient into the row it came from.
+    public static func embedding(_ table: Variable, ids: [Int], shape: [Int]? = nil) -> Variable {
+        let v = table.shape[0], c = table.shape[1]
+        let out = Tensor(zeros: (shape ?? [ids.count]) + [c])
+        precondition(out.count == ids.count * c, "embedding: \(ids.count) ids do not fill shape \(shape ?? [])")
+        for (r, id) in ids.enumerated() {
+            precondition(id >= 0 && id < v, "embedding: token id \(id) out of range 0..<\(v)")
+            (out.data + r * c).update(from: table.value.data + id * c, count: c)
+        }
+        return Variable(out, parents: [table], name: "embedding") { g in
+            let (gt, _) = table.gradBuffer()
+            for (r, id) in ids.enumerated() {
+                let dst = gt.data + id * c, src = g.data + r * c
+                for j in 0..<c { dst[j] += src[j] }
+            }
+        }
+    }
+
+    /// Picks one entry per row of the last axis: x [..., V], index [rows] -> [...].
+    /// (The log-probability of each chosen token.)
+    public func gather(_ index: [Int]) -> Variable {
+        let v = value.lastDim, rows = value.rows
+        precondition(index.count == rows, "gather: \(index.count) indices for \(rows) rows of shape \(shape)")
+        let out = Tensor(zeros: Array(shape.dropLast()))
+        for r in 0..<rows {
+            precondition(index[r] >= 0 && index[r] < v, "gather: index \(index[r]) out of range 0..<\(v)")
+            out.data[r] = value.data[r * v + index[r]]
+        }
+        return Variable(out, parents: [self]) { [self] g in
+            let (buffer, _) = self.gradBuffer()
+            for r in 0..<rows { buffer.data[r * v + index[r]] += g.data[r] }
+        }
+    }
+}
