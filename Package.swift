@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Core", dependencies: ["COpenBLAS"], swiftSettings: fast),
         .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: fast),
         .target(name: "SupportDesk", dependencies: ["Core"], swiftSettings: fast),
+        // The book: Markdown chapters with code pulled from named regions of the sources.
+        .target(name: "BookKit", dependencies: ["Core", .product(name: "Ink", package: "Ink")]),
     ] + chapters.map { name, folder, deps in
         .target(name: name, dependencies: deps, path: "Chapters/\(folder)", swiftSettings: fast)
     } + [
@@ -46,9 +48,8 @@ let package = Package(
         // The exercise checks, runnable against either module (course check / swift test).
         .target(name: "Checks", dependencies: everything + ["Exercises", "Solutions"]),
         .executableTarget(name: "course", dependencies: everything + [
-            "Checks",
+            "Checks", "BookKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Ink", package: "Ink"),
         ], swiftSettings: fast),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
@@ -56,5 +57,6 @@ let package = Package(
         .testTarget(name: "ChapterTests", dependencies: everything, resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckTests", dependencies: ["Checks"]),
         .testTarget(name: "CLITests", dependencies: ["course"]),
+        .testTarget(name: "BookTests", dependencies: ["BookKit", "Checks"]),
     ]
 )

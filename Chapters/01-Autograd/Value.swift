@@ -10,7 +10,7 @@ public final class Value {
     public let parents: [Value]
     public let op: String
     /// Adds this node's contribution to its parents' gradients (chain rule, one step).
-    var backwardStep: () -> Void = {}
+    public var backwardStep: () -> Void = {}
 
     public init(_ data: Double, parents: [Value] = [], op: String = "") {
         self.data = data

@@ -1,0 +1,182 @@
+import Autograd
+import Core
+import Exercises
+import Foundation
+import Solutions
+
+/// The functions of Chapter 1's exercises, as one table, so a check can run against the
+/// learner's code, the reference, or a deliberately wrong variant.
+struct Chapter1Functions {
+    var topologicalOrder: (Value) throws -> [Value]
+    var tanhNode: (Value) throws -> Value
+    var reduceBroadcastGradient: (Tensor, [Int]) throws -> Tensor
+    var crossEntropyGradient: (Tensor, [Int], Int) throws -> Tensor
+    var adamwStep: (Tensor, Tensor, Tensor, Tensor, Int, Float, Float, Float, Float, Float) throws -> Void
+    var numericalGradient: (([Float]) -> Float, [Float], Float) throws -> [Float]
+
+    static var learner: Chapter1Functions { Chapter1Functions(
+        topologicalOrder: { try Exercises.topologicalOrder(of: $0) },
+        tanhNode: Exercises.tanhNode,
+        reduceBroadcastGradient: { try Exercises.reduceBroadcastGradient($0, to: $1) },
+        crossEntropyGradient: { try Exercises.crossEntropyGradient(logits: $0, targets: $1, ignoreIndex: $2) },
+        adamwStep: { try Exercises.adamwStep(parameter: $0, gradient: $1, m: $2, v: $3, step: $4, learningRate: $5, beta1: $6, beta2: $7, eps: $8, weightDecay: $9) },
+        numericalGradient: { try Exercises.numericalGradient(of: $0, at: $1, eps: $2) }) }
+
+    static var reference: Chapter1Functions { Chapter1Functions(
+        topologicalOrder: { try Solutions.topologicalOrder(of: $0) },
+        tanhNode: Solutions.tanhNode,
+        reduceBroadcastGradient: { try Solutions.reduceBroadcastGradient($0, to: $1) },
+        crossEntropyGradient: { try Solutions.crossEntropyGradient(logits: $0, targets: $1, ignoreIndex: $2) },
+        adamwStep: { try Solutions.adamwStep(parameter: $0, gradient: $1, m: $2, v: $3, step: $4, learningRate: $5, beta1: $6, beta2: $7, eps: $8, weightDecay: $9) },
+        numericalGradient: { try Solutions.numericalGradient(of: $0, at: $1, eps: $2) }) }
+
+    /// The reference with exercise `id` replaced by a typical mistake.
+    static func mutant(_ id: String) -> Chapter1Functions {
+        var f = reference
+        switch id {
+        case "1.1": f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }
+        case "1.2": f.tanhNode = { x in  // derivative written as 1 − x² instead of 1 − tanh(x)²
+            let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
+            out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
+            return out
+        }
+        case "1.3": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
+            let r = try reference.reduceBroadcastGradient(g, s); r.scale(by: Float(r.count) / Float(g.count)); return r
+        }
+        case "1.4": f.crossEntropyGradient = { l, t, i in  // forgets to divide by the count
+            let r = try reference.crossEntropyGradient(l, t, i); r.scale(by: Float(t.filter { $0 != i }.count)); return r
+        }
+        case "1.5": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
+            try reference.adamwStep(p, g, m, v, 10_000, lr, b1, b2, e, wd)
+        }
+        case "1.6": f.numericalGradient = { fn, x, e in  // one-sided difference
+            let f0 = fn(x)
+            return x.indices.map { i in var p = x; p[i] += e; return (fn(p) - f0) / e }
+        }
+        default: break
+        }
+        return f
+    }
+
+    static func table(_ flavor: Flavor, _ id: String) -> Chapter1Functions {
+        switch flavor {
+        case .learner: learner
+        case .reference: reference
+        case .mutant: mutant(id)
+        }
+    }
+}
+
+extension Catalogue {
+    static let chapter1: [Exercise] = [
+        Exercise("1.1", "Topological order for backward", file: "exercises/01-autograd/TopologicalOrder.swift",
+                 symbol: "topologicalOrder", hints: [
+                    "Depth-first search: visit a node's parents before appending the node itself.",
+                    "Keep a Set<ObjectIdentifier> of visited nodes so a node used twice appears once.",
+                    "func visit(v) { if seen, return; mark seen; for p in v.parents { visit(p) }; order.append(v) } — then visit(root).",
+                 ]) { flavor in
+            let f = Chapter1Functions.table(flavor, "1.1")
+            let a = Value(2), b = Value(3)
+            let c = a * b, d = c + a, e = (d * c).tanh()   // a and c are used twice; 6 nodes
+            let order = try f.topologicalOrder(e)
+            try Expect.that(order.count == 6, "expected 6 distinct nodes (a, b, a·b, a·b+a, d·c, tanh), got \(order.count)")
+            try Expect.that(Set(order.map(ObjectIdentifier.init)).count == order.count, "a node appears more than once")
+            let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { (ObjectIdentifier($1), $0) })
+            for node in order {
+                for p in node.parents {
+                    guard let pp = position[ObjectIdentifier(p)], let np = position[ObjectIdentifier(node)] else {
+                        throw CheckFailure("a parent of the \(node.op) node is missing from the order")
+                    }
+                    try Expect.that(pp < np, "the \(node.op) node comes before its parent \(p.op.isEmpty ? "leaf \(p.data)" : p.op)")
+                }
+            }
+            try Expect.that(order.last === e, "the root must come last")
+        },
+        Exercise("1.2", "A tanh node with its backward", file: "exercises/01-autograd/TanhNode.swift",
+                 symbol: "tanhNode", hints: [
+                    "Create `Value(tanh(x.data), parents: [x], op: \"tanh\")`, then set its backwardStep.",
+                    "The local derivative is 1 − tanh(x)², and tanh(x) is already stored in out.data.",
+                    "out.backwardStep = { [unowned out] in x.grad += (1 - out.data * out.data) * out.grad }",
+                 ]) { flavor in
+            let f = Chapter1Functions.table(flavor, "1.2")
+            for x0 in [-2.0, -0.3, 0.0, 0.7, 1.5] {
+                let x = Value(x0)
+                let y = try f.tanhNode(x)
+                try Expect.close(y.data, Foundation.tanh(x0), tolerance: 1e-12, "tanh(\(x0))")
+                try Expect.that(y.parents.count == 1 && y.parents[0] === x, "the tanh node must have x as its only parent")
+                let z = y * 3.0
+                z.backward()
+                let t = Foundation.tanh(x0)
+                try Expect.close(x.grad, 3 * (1 - t * t), tolerance: 1e-9, "d(3·tanh(x))/dx at x = \(x0)")
+            }
+        },
+        Exercise("1.3", "Reduce a broadcast gradient", file: "exercises/01-autograd/ReduceGradient.swift",
+                 symbol: "reduceBroadcastGradient", hints: [
+                    "Every element of the output gradient came from one element of the input: find which, and add.",
+                    "Align shapes on the right; on an axis where the input has size 1 (or no axis at all), all positions map to index 0.",
+                    "Walk a multi-index over grad's shape; build the input's flat index with 0 on size-1 axes; out[flat] += grad[i].",
+                 ]) { flavor in
+            let f = Chapter1Functions.table(flavor, "1.3")
+            let g = Tensor([2, 3, 2], (0..<12).map(Float.init))
+            for shape in [[2], [3, 1], [2, 3, 2], [1, 3, 2], [1], [2, 1, 2]] {
+                let r = try f.reduceBroadcastGradient(g, shape)
+                try Expect.shape(r.shape, shape, "gradient reduced to \(shape)")
+                try Expect.close(r.array, g.reduced(to: shape).array, "gradient reduced to \(shape)")
+            }
+        },
+        Exercise("1.4", "Softmax cross-entropy backward", file: "exercises/01-autograd/CrossEntropyGradient.swift",
+                 symbol: "crossEntropyGradient", hints: [
+                    "For one row the gradient of −log softmax(z)[t] is softmax(z) − onehot(t).",
+                    "The loss is a mean over the rows that are not ignored: divide by that count, and leave ignored rows at zero.",
+                    "p = logits.softmax(); for each counted row r: grad[r, j] = p[r, j] / count, then grad[r, t] -= 1 / count.",
+                 ]) { flavor in
+            let f = Chapter1Functions.table(flavor, "1.4")
+            var rng = SeededRandom(seed: 4)
+            let logits = Tensor([4, 5], (0..<20).map { _ in rng.normal() * 2 })
+            let targets = [3, -100, 0, 4]
+            let g = try f.crossEntropyGradient(logits, targets, -100)
+            try Expect.shape(g.shape, [4, 5], "gradient")
+            let x = Variable(logits.copy(), requiresGrad: true)
+            x.crossEntropy(targets: targets).backward()
+            try Expect.close(g.array, x.grad!.array, tolerance: 1e-5, "d(loss)/d(logits)")
+        },
+        Exercise("1.5", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
+                 symbol: "adamwStep", hints: [
+                    "Four lines per element: weight decay, first moment, second moment, update.",
+                    "The bias corrections divide m and v by (1 − β1ᵗ) and (1 − β2ᵗ) with t = step; the first step has t = 1.",
+                    "p -= lr*wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; p -= lr * (m/c1) / (sqrt(v/c2) + eps).",
+                 ]) { flavor in
+            let f = Chapter1Functions.table(flavor, "1.5")
+            let p = Tensor([3], [1, -0.5, 2]), m = Tensor(zeros: [3]), v = Tensor(zeros: [3])
+            let grads: [[Float]] = [[0.5, -1, 0.1], [-0.2, 0.3, 0.0]]
+            let ref = Variable(p.copy(), requiresGrad: true)
+            let opt = AdamW([ref], learningRate: 0.1, weightDecay: 0.01)
+            for (t, g) in grads.enumerated() {
+                try f.adamwStep(p, Tensor([3], g), m, v, t + 1, 0.1, 0.9, 0.999, 1e-8, 0.01)
+                ref.grad = Tensor([3], g)
+                opt.step()
+                try Expect.close(p.array, ref.value.array, tolerance: 1e-6, "parameters after step \(t + 1)")
+            }
+        },
+        Exercise("1.6", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
+                 symbol: "numericalGradient", hints: [
+                    "Change one coordinate at a time, in both directions.",
+                    "Copy x twice: plus[i] += eps and minus[i] -= eps; evaluate f on both.",
+                    "grad[i] = (f(plus) - f(minus)) / (2 * eps) — the central difference.",
+                 ]) { flavor in
+            let f = Chapter1Functions.table(flavor, "1.6")
+            // f(x) = Σ xᵢ³ / 3 + x₀x₁ has gradient xᵢ² (+ x₁, x₀ on the first two).
+            let fn: ([Float]) -> Float = { x in x.map { $0 * $0 * $0 / 3 }.reduce(0, +) + x[0] * x[1] }
+            let x: [Float] = [1.5, -2, 0.5]
+            let g = try f.numericalGradient(fn, x, 1e-2)
+            try Expect.close(g, [2.25 - 2, 4 + 1.5, 0.25], tolerance: 2e-3, "gradient of Σx³/3 + x₀x₁")
+        },
+    ]
+}
+
+/// Every exercise of the course, in chapter order.
+public enum Catalogue {
+    public static var all: [Exercise] { chapter1 }
+    public static func chapter(_ n: Int) -> [Exercise] { all.filter { $0.chapter == n } }
+    public static func exercise(_ id: String) -> Exercise? { all.first { $0.id == id } }
+}

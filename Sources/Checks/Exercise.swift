@@ -1,0 +1,104 @@
+import Core
+import Foundation
+
+/// Which implementation of the exercise functions a check runs against.
+public enum Flavor: String, Sendable, CaseIterable {
+    /// The learner's code in `exercises/` (stubs until they are solved).
+    case learner
+    /// The reference solutions in `solutions/`.
+    case reference
+    /// The reference with this one exercise replaced by a plausible wrong answer: the check
+    /// must fail on it, which proves the check can fail at all.
+    case mutant
+}
+
+/// One exercise: a function the learner writes, and the check that grades it.
+public struct Exercise: Sendable {
+    public let id: String          // "1.3": chapter 1, exercise 3
+    public let title: String
+    public let file: String        // the file to edit, relative to the package root
+    public let symbol: String      // the function to write (for file:line in reports)
+    public let hints: [String]     // graded: from a nudge to nearly the answer
+    let body: @Sendable (Flavor) throws -> Void
+
+    public init(_ id: String, _ title: String, file: String, symbol: String, hints: [String],
+                check: @escaping @Sendable (Flavor) throws -> Void) {
+        (self.id, self.title, self.file, self.symbol, self.hints, self.body) = (id, title, file, symbol, hints, check)
+    }
+
+    public var chapter: Int { Int(id.split(separator: ".")[0]) ?? 0 }
+
+    /// Runs the check; never throws: a stub's `Todo` is "not started", anything else a failure.
+    public func run(_ flavor: Flavor) -> CheckStatus {
+        do {
+            try body(flavor)
+            return .passed
+        } catch is Todo {
+            return .notStarted
+        } catch let f as CheckFailure {
+            return .failing(f.message)
+        } catch {
+            return .failing("threw \(error)")
+        }
+    }
+
+    /// "exercises/01-autograd/TopologicalOrder.swift:12" when the file is found from `root`.
+    public func location(root: URL) -> String {
+        let url = root.appendingPathComponent(file)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return file }
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where line.contains("func \(symbol)(") || line.contains("func \(symbol)<") {
+            return "\(file):\(i + 1)"
+        }
+        return file
+    }
+}
+
+public enum CheckStatus: Equatable, Sendable {
+    case passed, notStarted
+    case failing(String)
+
+    public var label: String {
+        switch self {
+        case .passed: "passed"
+        case .notStarted: "not started"
+        case .failing: "failing"
+        }
+    }
+}
+
+/// A check's verdict that the learner's answer is wrong, with the first mismatch.
+public struct CheckFailure: Error {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Assertions for checks: each throws a `CheckFailure` naming what differed.
+public enum Expect {
+    public static func that(_ ok: Bool, _ message: @autoclosure () -> String) throws {
+        if !ok { throw CheckFailure(message()) }
+    }
+
+    public static func close(_ actual: Double, _ expected: Double, tolerance: Double = 1e-5, _ what: String) throws {
+        let scale = max(1, abs(expected))
+        if !(abs(actual - expected) <= tolerance * scale) {
+            throw CheckFailure("\(what): expected \(expected), got \(actual)")
+        }
+    }
+
+    public static func close(_ actual: [Float], _ expected: [Float], tolerance: Float = 1e-5, _ what: String) throws {
+        guard actual.count == expected.count else {
+            throw CheckFailure("\(what): expected \(expected.count) values, got \(actual.count)")
+        }
+        for i in 0..<actual.count {
+            let scale = max(1, abs(expected[i]))
+            if !(abs(actual[i] - expected[i]) <= tolerance * scale) {
+                throw CheckFailure("\(what)[\(i)]: expected \(expected[i]), got \(actual[i])")
+            }
+        }
+    }
+
+    public static func shape(_ actual: [Int], _ expected: [Int], _ what: String) throws {
+        if actual != expected { throw CheckFailure("\(what): expected shape \(expected), got \(actual)") }
+    }
+}

@@ -1,1 +1,0 @@
-// Exercises for the learner: see book/.

@@ -1,0 +1,20 @@
+import Core
+import Foundation
+
+/// Exercise 1.4 — Softmax + cross-entropy backward, fused.
+///
+/// The loss is the MEAN over rows r whose target is not `ignoreIndex` of
+/// −log softmax(logits[r])[targets[r]]. Return d(loss)/d(logits), shape [rows, V]:
+/// for a counted row, (softmax(logits[r]) − onehot(targets[r])) / count; zero for ignored rows.
+public func crossEntropyGradient(logits: Tensor, targets: [Int], ignoreIndex: Int = -100) throws -> Tensor {
+    let v = logits.lastDim, rows = logits.rows
+    let grad = Tensor(zeros: logits.shape)
+    let count = targets.filter { $0 != ignoreIndex }.count
+    guard count > 0 else { return grad }
+    let p = logits.softmax()
+    for r in 0..<rows where targets[r] != ignoreIndex {
+        for j in 0..<v { grad[r * v + j] = p[r * v + j] / Float(count) }
+        grad[r * v + targets[r]] -= 1 / Float(count)
+    }
+    return grad
+}
