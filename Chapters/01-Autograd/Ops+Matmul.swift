@@ -18,16 +18,16 @@ extension Variable {
         if B.rank == 2 {
             // Fold every leading axis of a into rows: [R, K] @ [K, N] -> [R, N].
             let rows = A.rows
-            let out = Tensor(zeros: Array(A.shape.dropLast()) + [n])
+            let out = Tensor(uninitialized: Array(A.shape.dropLast()) + [n])
             BLAS.gemm(transA: false, transB: transposeB, m: rows, n: n, k: k, a: A.data, b: B.data, c: out.data)
             return Variable(out, parents: [a, b], name: "matmul") { g in
                 if a.requiresGrad {  // dA[R,K] = dC[R,N] @ Bᵀ
-                    let (ga, fresh) = a.gradBuffer()
+                    let (ga, fresh) = a.gradBuffer(overwrite: true)
                     BLAS.gemm(transA: false, transB: !transposeB, m: rows, n: k, k: n,
                               a: g.data, b: B.data, beta: fresh ? 0 : 1, c: ga.data)
                 }
                 if b.requiresGrad {  // dB[K,N] = Aᵀ @ dC (or its transpose)
-                    let (gb, fresh) = b.gradBuffer()
+                    let (gb, fresh) = b.gradBuffer(overwrite: true)
                     if transposeB {
                         BLAS.gemm(transA: true, transB: false, m: n, n: k, k: rows,
                                   a: g.data, b: A.data, beta: fresh ? 0 : 1, c: gb.data)
@@ -43,19 +43,19 @@ extension Variable {
         requireShape(batchShape == Array(B.shape.dropLast(2)), "batched matmul", A.shape, B.shape)
         let batch = batchShape.reduce(1, *)
         let m = A.shape[A.rank - 2]
-        let out = Tensor(zeros: batchShape + [m, n])
+        let out = Tensor(uninitialized: batchShape + [m, n])
         BLAS.batchedGemm(batch: batch, transA: false, transB: transposeB, m: m, n: n, k: k,
                          a: A.data, strideA: m * k, b: B.data, strideB: k * n,
                          c: out.data, strideC: m * n)
         return Variable(out, parents: [a, b], name: "bmm") { g in
             if a.requiresGrad {
-                let (ga, fresh) = a.gradBuffer()
+                let (ga, fresh) = a.gradBuffer(overwrite: true)
                 BLAS.batchedGemm(batch: batch, transA: false, transB: !transposeB, m: m, n: k, k: n,
                                  a: g.data, strideA: m * n, b: B.data, strideB: k * n,
                                  beta: fresh ? 0 : 1, c: ga.data, strideC: m * k)
             }
             if b.requiresGrad {
-                let (gb, fresh) = b.gradBuffer()
+                let (gb, fresh) = b.gradBuffer(overwrite: true)
                 if transposeB {  // dB[N,K] = dCᵀ @ A
                     BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: n, n: k, k: m,
                                      a: g.data, strideA: m * n, b: A.data, strideB: m * k,
@@ -79,7 +79,7 @@ extension Variable {
         let X = x.value, W = w.value
         requireShape(W.rank == 2 && X.lastDim == W.shape[0], "linear", X.shape, W.shape)
         let rows = X.rows, k = W.shape[0], n = W.shape[1]
-        let out = Tensor(zeros: Array(X.shape.dropLast()) + [n])
+        let out = Tensor(uninitialized: Array(X.shape.dropLast()) + [n])
         if let b {
             requireShape(b.shape == [n], "linear bias", b.shape, [n])
             for r in 0..<rows { (out.data + r * n).update(from: b.value.data, count: n) }
@@ -88,12 +88,12 @@ extension Variable {
                   beta: b == nil ? 0 : 1, c: out.data)
         return Variable(out, parents: b.map { [x, w, $0] } ?? [x, w], name: "linear") { g in
             if x.requiresGrad {
-                let (gx, fresh) = x.gradBuffer()
+                let (gx, fresh) = x.gradBuffer(overwrite: true)
                 BLAS.gemm(transA: false, transB: true, m: rows, n: k, k: n, a: g.data, b: W.data,
                           beta: fresh ? 0 : 1, c: gx.data)
             }
             if w.requiresGrad {
-                let (gw, fresh) = w.gradBuffer()
+                let (gw, fresh) = w.gradBuffer(overwrite: true)
                 BLAS.gemm(transA: true, transB: false, m: k, n: n, k: rows, a: X.data, b: g.data,
                           beta: fresh ? 0 : 1, c: gw.data)
             }

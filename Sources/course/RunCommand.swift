@@ -1,0 +1,52 @@
+import ArgumentParser
+import Core
+import Foundation
+
+enum Preset: String, ExpressibleByArgument, Codable, CaseIterable, Sendable {
+    /// A smoke run of seconds, used by tests.
+    case quick
+    /// Meaningful results in minutes on 2 cores (release build).
+    case `default`
+}
+
+/// What every chapter's run needs: where to write, which preset, which seed.
+struct RunContext: Sendable {
+    let runs: URL          // the runs/ folder; a chapter writes runs/<name>/
+    let preset: Preset
+    let seed: UInt64
+
+    func directory(_ name: String) throws -> URL {
+        let d = runs.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+}
+
+/// `course run CHAPTER [--preset quick|default]`: trains one chapter and writes runs/CHAPTER/.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train a chapter on the built-in data and write its metrics, plots and checkpoints.",
+        discussion: "Chapters: \(RunCommand.runners.map(\.name).joined(separator: ", ")).")
+
+    @Argument(help: "The chapter to run (e.g. autograd).") var chapter: String
+    @Option(help: "quick (seconds, for tests) or default (meaningful results).") var preset: Preset = .default
+    @Option(help: "The folder for run outputs.") var runs: String = "runs"
+    @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
+
+    struct Runner: Sendable {
+        let name: String
+        let run: @Sendable (RunContext) throws -> Void
+    }
+
+    static let runners: [Runner] = [
+        Runner(name: "autograd", run: AutogradRun.run),
+    ]
+
+    func run() throws {
+        guard let r = Self.runners.first(where: { $0.name == chapter }) else {
+            throw CourseError("unknown chapter \"\(chapter)\" (available: \(Self.runners.map(\.name).joined(separator: ", ")))")
+        }
+        try r.run(RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed))
+    }
+}
