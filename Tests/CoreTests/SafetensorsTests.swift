@@ -197,3 +197,32 @@ enum STFile {
         #expect(accepted < 400)
     }
 }
+
+@Suite("Safetensors files written by Hugging Face") struct SafetensorsHuggingFaceTests {
+    /// Made by Tests/ChapterTests/Fixtures/make_hf_gpt2_fixture.py (transformers save_pretrained).
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../ChapterTests/Fixtures/hf-tiny-gpt2/model.safetensors").standardized.path
+
+    @Test("the tiny GPT-2 saved by transformers lists the Hugging Face names and shapes")
+    func tinyGPT2() throws {
+        let f = try SafetensorsFile.open(path: Self.path)
+        var expected = ["transformer.wte.weight", "transformer.wpe.weight", "transformer.ln_f.weight", "transformer.ln_f.bias"]
+        for i in 0..<2 {
+            for p in ["ln_1", "ln_2", "attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"] {
+                expected += ["transformer.h.\(i).\(p).weight", "transformer.h.\(i).\(p).bias"]
+            }
+        }
+        #expect(Set(f.names) == Set(expected))
+        #expect(f.metadata["format"] == "pt")
+        #expect(f.entry("transformer.wte.weight")?.shape == [64, 32])
+        #expect(f.entry("transformer.wpe.weight")?.shape == [32, 32])
+        // Conv1D weights are [in, out].
+        #expect(f.entry("transformer.h.0.attn.c_attn.weight")?.shape == [32, 96])
+        #expect(f.entry("transformer.h.1.mlp.c_fc.weight")?.shape == [32, 128])
+        #expect(f.entry("transformer.h.1.mlp.c_proj.weight")?.shape == [128, 32])
+        #expect(f.entries.allSatisfy { $0.dtype == .f32 })
+        let all = try f.loadAll()
+        #expect(all.count == 28)
+        #expect(all["transformer.ln_f.weight"]!.array.allSatisfy { $0.isFinite && abs($0 - 1) < 1.5 })
+    }
+}
