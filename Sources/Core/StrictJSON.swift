@@ -140,9 +140,11 @@ private struct Parser {
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let keyLine = line
+            let keyLine = line, keyColumn = i - lineStart + 1
             let key = try string()
-            guard seen.insert(key).inserted else { throw fail("duplicate key \"\(key)\"") }
+            guard seen.insert(key).inserted else {
+                throw JSONSyntaxError(line: keyLine, column: keyColumn, reason: "duplicate key \"\(key)\"")
+            }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
