@@ -8,8 +8,9 @@ import Core
 extension Variable {
     /// a @ b. Shapes: a [..., M, K] with b [K, N] (a weight shared by every row: one product
     /// over all rows), or a [..., M, K] with b [..., K, N] with equal batch axes (attention).
-    /// `transposeB` uses b [.., N, K] as its transpose (q @ kᵀ without a copy).
-    public static func matmul(_ a: Variable, _ b: Variable, transposeB: Bool = false) -> Variable {
+    /// `transposeB` uses b [.., N, K] as its transpose (q @ kᵀ without a copy); `alpha`
+    /// scales the product inside the same BLAS call (attention's 1/√d).
+    public static func matmul(_ a: Variable, _ b: Variable, transposeB: Bool = false, alpha: Float = 1) -> Variable {
         let (A, B) = (a.value, b.value)
         let k = A.lastDim
         let n = transposeB ? B.shape[B.rank - 2] : B.lastDim
@@ -19,20 +20,20 @@ extension Variable {
             // Fold every leading axis of a into rows: [R, K] @ [K, N] -> [R, N].
             let rows = A.rows
             let out = Tensor(uninitialized: Array(A.shape.dropLast()) + [n])
-            BLAS.gemm(transA: false, transB: transposeB, m: rows, n: n, k: k, a: A.data, b: B.data, c: out.data)
+            BLAS.gemm(transA: false, transB: transposeB, m: rows, n: n, k: k, alpha: alpha, a: A.data, b: B.data, c: out.data)
             return Variable(out, parents: [a, b], name: "matmul") { g in
                 if a.requiresGrad {  // dA[R,K] = dC[R,N] @ Bᵀ
                     let (ga, fresh) = a.gradBuffer(overwrite: true)
-                    BLAS.gemm(transA: false, transB: !transposeB, m: rows, n: k, k: n,
+                    BLAS.gemm(transA: false, transB: !transposeB, m: rows, n: k, k: n, alpha: alpha,
                               a: g.data, b: B.data, beta: fresh ? 0 : 1, c: ga.data)
                 }
                 if b.requiresGrad {  // dB[K,N] = Aᵀ @ dC (or its transpose)
                     let (gb, fresh) = b.gradBuffer(overwrite: true)
                     if transposeB {
-                        BLAS.gemm(transA: true, transB: false, m: n, n: k, k: rows,
+                        BLAS.gemm(transA: true, transB: false, m: n, n: k, k: rows, alpha: alpha,
                                   a: g.data, b: A.data, beta: fresh ? 0 : 1, c: gb.data)
                     } else {
-                        BLAS.gemm(transA: true, transB: false, m: k, n: n, k: rows,
+                        BLAS.gemm(transA: true, transB: false, m: k, n: n, k: rows, alpha: alpha,
                                   a: A.data, b: g.data, beta: fresh ? 0 : 1, c: gb.data)
                     }
                 }
@@ -44,24 +45,24 @@ extension Variable {
         let batch = batchShape.reduce(1, *)
         let m = A.shape[A.rank - 2]
         let out = Tensor(uninitialized: batchShape + [m, n])
-        BLAS.batchedGemm(batch: batch, transA: false, transB: transposeB, m: m, n: n, k: k,
+        BLAS.batchedGemm(batch: batch, transA: false, transB: transposeB, m: m, n: n, k: k, alpha: alpha,
                          a: A.data, strideA: m * k, b: B.data, strideB: k * n,
                          c: out.data, strideC: m * n)
         return Variable(out, parents: [a, b], name: "bmm") { g in
             if a.requiresGrad {
                 let (ga, fresh) = a.gradBuffer(overwrite: true)
-                BLAS.batchedGemm(batch: batch, transA: false, transB: !transposeB, m: m, n: k, k: n,
+                BLAS.batchedGemm(batch: batch, transA: false, transB: !transposeB, m: m, n: k, k: n, alpha: alpha,
                                  a: g.data, strideA: m * n, b: B.data, strideB: k * n,
                                  beta: fresh ? 0 : 1, c: ga.data, strideC: m * k)
             }
             if b.requiresGrad {
                 let (gb, fresh) = b.gradBuffer(overwrite: true)
                 if transposeB {  // dB[N,K] = dCᵀ @ A
-                    BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: n, n: k, k: m,
+                    BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: n, n: k, k: m, alpha: alpha,
                                      a: g.data, strideA: m * n, b: A.data, strideB: m * k,
                                      beta: fresh ? 0 : 1, c: gb.data, strideC: n * k)
                 } else {         // dB[K,N] = Aᵀ @ dC
-                    BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: k, n: n, k: m,
+                    BLAS.batchedGemm(batch: batch, transA: true, transB: false, m: k, n: n, k: m, alpha: alpha,
                                      a: A.data, strideA: m * k, b: g.data, strideB: m * n,
                                      beta: fresh ? 0 : 1, c: gb.data, strideC: k * n)
                 }

@@ -137,25 +137,27 @@ extension Variable {
     }
 
     // MARK: book causal-mask
-    /// Causal mask on attention scores [..., T, T]: position i may only look at j <= i, so
-    /// every score above the diagonal is set to -inf (its softmax weight becomes 0).
+    /// Causal mask on attention scores [..., Tq, Tk]: query i sits at absolute position
+    /// i + (Tk − Tq) (earlier positions may come from a KV cache) and may only look at keys
+    /// j <= that position, so every later score is set to −inf (its softmax weight becomes 0).
     /// Backward: masked positions receive no gradient.
     public func causalMask() -> Variable {
-        let t = shape[shape.count - 1]
-        requireShape(shape.count >= 2 && shape[shape.count - 2] == t, "causalMask (square scores)", shape, [t, t])
-        let out = value.copy()
-        let blocks = value.count / (t * t)
-        for b in 0..<blocks {
-            let s = out.data + b * t * t
-            for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { s[i * t + j] = -.infinity } }
-        }
-        return Variable(out, parents: [self], name: "causal_mask") { [self] g in
-            let d = g.copy()
-            for b in 0..<blocks {
-                let s = d.data + b * t * t
-                for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { s[i * t + j] = 0 } }
+        let tk = shape[shape.count - 1], tq = shape[shape.count - 2]
+        requireShape(shape.count >= 2 && tq <= tk, "causalMask (Tq <= Tk)", shape, [tq, tk])
+        let offset = tk - tq
+        func apply(_ t: Tensor, _ fill: Float) {
+            for blk in 0..<(t.count / (tq * tk)) {
+                let s = t.data + blk * tq * tk
+                for i in 0..<tq where i + offset + 1 < tk {
+                    for j in (i + offset + 1)..<tk { s[i * tk + j] = fill }
+                }
             }
-            self.accumulate(d)
+        }
+        let out = value.copy()
+        apply(out, -.infinity)
+        return Variable(out, parents: [self], name: "causal_mask") { [self] g in
+            apply(g, 0)   // g is this node's own gradient: safe to edit, then hand over
+            self.accumulate(g)
         }
     }
     // MARK: end

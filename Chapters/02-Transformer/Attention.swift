@@ -1,0 +1,54 @@
+import Autograd
+import Core
+import Foundation
+
+/// Multi-head causal self-attention, GPT-2 layout: one `c_attn` product makes queries, keys
+/// and values for all heads at once; `c_proj` mixes the heads' outputs back together.
+public final class CausalSelfAttention {
+    public let cAttn: Linear   // [C, 3C]
+    public let cProj: Linear   // [C, C]
+    let heads: Int, headSize: Int
+
+    init(_ config: GPTConfig, rng: inout SeededRandom) {
+        let c = config.embeddingSize
+        heads = config.heads
+        headSize = config.headSize
+        cAttn = Linear(c, 3 * c, std: 0.02, rng: &rng)
+        // Residual projections are scaled down so the residual stream's variance stays ~1
+        // however many blocks add into it (GPT-2's init).
+        cProj = Linear(c, c, std: 0.02 / (2 * Float(config.layers)).squareRoot(), rng: &rng)
+    }
+
+    /// x [B, T, C] -> [B, T, C]. With a cache, x holds only the new positions; their keys and
+    /// values are appended to the cache and the queries attend over everything cached.
+    /// `probe`, when set, receives the attention weights [B, H, T, T_total].
+    func callAsFunction(_ x: Variable, cache: LayerCache? = nil, probe: ((Tensor) -> Void)? = nil) -> Variable {
+        let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
+        // MARK: book attention-heads
+        let qkv = cAttn(x)                                        // [B, T, 3C]
+        func heads(_ i: Int) -> Variable {                        // -> [B, H, T, D]
+            qkv.slice(axis: 2, start: i * c, length: c)
+                .reshaped([b, t, self.heads, headSize])
+                .permuted([0, 2, 1, 3])
+        }
+        let q = heads(0)
+        var k = heads(1), v = heads(2)
+        // MARK: end
+        if let cache {
+            (k, v) = cache.append(keys: k, values: v)             // [B, H, T_past + T, D]
+        }
+        // MARK: book attention-scores
+        // Scores: how well each query matches each key, scaled by 1/√D so their spread does
+        // not grow with the head size (which would saturate the softmax).
+        let scores = Variable.matmul(q, k, transposeB: true, alpha: 1 / Float(headSize).squareRoot())  // [B, H, T, T_k]
+        // Causal mask: a position may not look at later positions.
+        let weights = scores.causalMask().softmax()              // rows sum to 1
+        probe?(weights.value)
+        // Weighted sum of the values, then heads side by side again.
+        let y = Variable.matmul(weights, v)                       // [B, H, T, D]
+            .permuted([0, 2, 1, 3])                               // [B, T, H, D]
+            .reshaped([b, t, c])                                  // [B, T, C]
+        return cProj(y)
+        // MARK: end
+    }
+}

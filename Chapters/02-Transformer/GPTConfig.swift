@@ -1,0 +1,111 @@
+import Core
+import Foundation
+
+/// A GPT-2 model's shape, stored as Hugging Face's `config.json` (same keys), so a checkpoint
+/// written here loads in `transformers` and a downloaded GPT-2 loads here.
+public struct GPTConfig: Codable, Equatable, Sendable {
+    public var vocabSize: Int
+    public var contextLength: Int    // n_positions
+    public var embeddingSize: Int    // n_embd
+    public var layers: Int           // n_layer
+    public var heads: Int            // n_head
+    public var innerSize: Int?       // n_inner (nil: 4 * n_embd)
+    public var layerNormEpsilon: Float = 1e-5
+    public var dropout: Float = 0    // resid/embd/attn dropout (0: off; the data are small and clean)
+    public var bosTokenID: Int = 0
+    public var eosTokenID: Int = 0
+
+    public init(vocabSize: Int, contextLength: Int, embeddingSize: Int, layers: Int, heads: Int,
+                innerSize: Int? = nil, dropout: Float = 0, eosTokenID: Int? = nil) {
+        self.vocabSize = vocabSize
+        self.contextLength = contextLength
+        self.embeddingSize = embeddingSize
+        self.layers = layers
+        self.heads = heads
+        self.innerSize = innerSize
+        self.dropout = dropout
+        self.eosTokenID = eosTokenID ?? vocabSize - 1
+        self.bosTokenID = self.eosTokenID
+    }
+
+    public var mlpSize: Int { innerSize ?? 4 * embeddingSize }
+    public var headSize: Int { embeddingSize / heads }
+
+    /// Parameter count (the tied lm_head counted once).
+    public var parameterCount: Int {
+        let c = embeddingSize, f = mlpSize
+        let block = 2 * 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + (c * f + f) + (f * c + c)
+        return vocabSize * c + contextLength * c + layers * block + 2 * c
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabSize = "vocab_size", contextLength = "n_positions", embeddingSize = "n_embd"
+        case layers = "n_layer", heads = "n_head", innerSize = "n_inner"
+        case layerNormEpsilon = "layer_norm_epsilon", dropout = "resid_pdrop"
+        case bosTokenID = "bos_token_id", eosTokenID = "eos_token_id"
+        case modelType = "model_type", activation = "activation_function", tie = "tie_word_embeddings"
+        case architectures, nCtx = "n_ctx"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vocabSize = try c.decode(Int.self, forKey: .vocabSize)
+        contextLength = try c.decode(Int.self, forKey: .contextLength)
+        embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
+        layers = try c.decode(Int.self, forKey: .layers)
+        heads = try c.decode(Int.self, forKey: .heads)
+        innerSize = try c.decodeIfPresent(Int.self, forKey: .innerSize)
+        layerNormEpsilon = try c.decodeIfPresent(Float.self, forKey: .layerNormEpsilon) ?? 1e-5
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
+        bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID) ?? vocabSize - 1
+        eosTokenID = try c.decodeIfPresent(Int.self, forKey: .eosTokenID) ?? vocabSize - 1
+        if let t = try c.decodeIfPresent(String.self, forKey: .modelType), t != "gpt2" {
+            throw DecodingError.dataCorruptedError(forKey: .modelType, in: c, debugDescription: "model_type \"\(t)\" is not gpt2")
+        }
+        if let a = try c.decodeIfPresent(String.self, forKey: .activation), !["gelu_new", "gelu_pytorch_tanh"].contains(a) {
+            throw DecodingError.dataCorruptedError(forKey: .activation, in: c, debugDescription: "activation \"\(a)\" is not supported (gelu_new)")
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .tie) == false {
+            throw DecodingError.dataCorruptedError(forKey: .tie, in: c, debugDescription: "untied lm_head is not supported")
+        }
+        try validate()
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(vocabSize, forKey: .vocabSize)
+        try c.encode(contextLength, forKey: .contextLength)
+        try c.encode(contextLength, forKey: .nCtx)
+        try c.encode(embeddingSize, forKey: .embeddingSize)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(heads, forKey: .heads)
+        try c.encode(innerSize, forKey: .innerSize)   // null means 4 * n_embd
+        try c.encode(layerNormEpsilon, forKey: .layerNormEpsilon)
+        try c.encode(dropout, forKey: .dropout)
+        try c.encode(bosTokenID, forKey: .bosTokenID)
+        try c.encode(eosTokenID, forKey: .eosTokenID)
+        try c.encode("gpt2", forKey: .modelType)
+        try c.encode("gelu_new", forKey: .activation)
+        try c.encode(true, forKey: .tie)
+        try c.encode(["GPT2LMHeadModel"], forKey: .architectures)
+    }
+
+    /// Rejects shapes that cannot form a model (and sizes a hostile config could use to make
+    /// us allocate without bound).
+    public func validate() throws {
+        for (name, v) in [("vocab_size", vocabSize), ("n_positions", contextLength), ("n_embd", embeddingSize),
+                          ("n_layer", layers), ("n_head", heads), ("n_inner", mlpSize)] where v <= 0 || v > 1 << 20 {
+            throw CourseError("config.json: \(name) = \(v) is out of range")
+        }
+        if embeddingSize % heads != 0 { throw CourseError("config.json: n_embd \(embeddingSize) is not divisible by n_head \(heads)") }
+        if Tensor.checkedNumel([vocabSize, embeddingSize]) == nil || parameterCount > 4_000_000_000 {
+            throw CourseError("config.json: the model would have too many parameters")
+        }
+    }
+
+    public static func load(path: String) throws -> GPTConfig {
+        let c = try readJSON(GPTConfig.self, from: path)
+        try c.validate()
+        return c
+    }
+}
