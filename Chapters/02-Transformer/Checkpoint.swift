@@ -1,0 +1,107 @@
+import Autograd
+import Core
+import Foundation
+
+/// Model files in Hugging Face GPT-2 layout: `config.json` + `model.safetensors`, tensor names
+/// prefixed with `transformer.` as `save_pretrained` writes them, `lm_head` tied (not stored),
+/// `{"format": "pt"}` metadata so `transformers` loads the file as its own.
+extension GPT {
+    public static let weightsFile = "model.safetensors"
+    public static let configFile = "config.json"
+
+    public func save(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Safetensors.write(namedParameters.map { (name: "transformer." + $0.0, tensor: $0.1.value) },
+                              metadata: ["format": "pt"],
+                              to: directory.appendingPathComponent(GPT.weightsFile).path)
+        try writeJSON(config, to: directory.appendingPathComponent(GPT.configFile))
+    }
+
+    /// Loads a checkpoint saved by this kit or by Hugging Face (`save_pretrained` or an original
+    /// hub file): names with or without the `transformer.` prefix; the attention mask buffers
+    /// (`attn.bias`, `attn.masked_bias`) and a stored tied `lm_head.weight` are ignored.
+    /// Every expected tensor must be present with its exact shape; errors name the tensor.
+    public static func load(directory: URL) throws -> GPT {
+        let config = try GPTConfig.load(path: directory.appendingPathComponent(configFile).path)
+        let path = directory.appendingPathComponent(weightsFile).path
+        let file = try SafetensorsFile.open(path: path)
+        let model = GPT(config, seed: 0)
+        try model.loadWeights(from: file)
+        return model
+    }
+
+    /// Copies the weights of `file` into this model (shapes must match the config).
+    public func loadWeights(from file: SafetensorsFile) throws {
+        var byName: [String: SafetensorsEntry] = [:]
+        for e in file.entries {
+            let name = e.name.hasPrefix("transformer.") ? String(e.name.dropFirst("transformer.".count)) : e.name
+            if name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias") || name == "lm_head.weight" { continue }
+            byName[name] = e
+        }
+        let expected = namedParameters
+        for (name, p) in expected {
+            guard let e = byName[name] else { throw CourseError(file: file.path, "missing tensor \"\(name)\"") }
+            guard e.shape == p.shape else {
+                throw CourseError(file: file.path, "tensor \"\(name)\" has shape \(e.shape), the config needs \(p.shape)")
+            }
+            let t = try file.tensor(e.name)
+            p.value.data.update(from: t.data, count: t.count)
+        }
+        let unknown = Set(byName.keys).subtracting(expected.map(\.0))
+        if let u = unknown.sorted().first {
+            throw CourseError(file: file.path, "unexpected tensor \"\(u)\" (not part of a GPT-2 with this config)")
+        }
+    }
+}
+
+/// What a stopped run needs to continue exactly where it was: the model, the AdamW moments,
+/// the step, the random generator's state. Written to a fresh `step-N/` folder, then a small
+/// pointer file (`latest.json`) is replaced atomically, so a run killed at any moment leaves
+/// the previous checkpoint intact.
+public struct TrainingCheckpoint {
+    public struct State: Codable {
+        public var step: Int
+        public var rng: [UInt64]
+        public var adamStep: Int
+        public var extra: [String: Double] = [:]
+    }
+
+    public static func save(model: GPT, optimizer: AdamW, state: State, in dir: URL, keep: Int = 1) throws {
+        let name = "step-\(state.step)"
+        let folder = dir.appendingPathComponent(name)
+        try model.save(directory: folder)
+        var tensors: [(name: String, tensor: Tensor)] = []
+        for (i, (n, _)) in model.namedParameters.enumerated() where i < optimizer.m.count {
+            tensors.append(("adam.m." + n, optimizer.m[i]))
+            tensors.append(("adam.v." + n, optimizer.v[i]))
+        }
+        try Safetensors.write(tensors, to: folder.appendingPathComponent("optimizer.safetensors").path)
+        try writeJSON(state, to: folder.appendingPathComponent("state.json"))
+        try AtomicFile.write(Data("{\"latest\": \"\(name)\"}\n".utf8), to: dir.appendingPathComponent("latest.json"))
+        // Only now that the pointer has moved, older checkpoints may go.
+        let old = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        let steps = old.compactMap { $0.hasPrefix("step-") ? Int($0.dropFirst(5)) : nil }.sorted()
+        for s in steps.dropLast(keep) where s != state.step {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent("step-\(s)"))
+        }
+    }
+
+    /// Loads the latest checkpoint into `model` and `optimizer`; nil when there is none.
+    public static func load(into model: GPT, optimizer: AdamW, from dir: URL) throws -> State? {
+        let pointer = dir.appendingPathComponent("latest.json")
+        guard FileManager.default.fileExists(atPath: pointer.path) else { return nil }
+        struct Latest: Codable { var latest: String }
+        let folder = dir.appendingPathComponent(try readJSON(Latest.self, from: pointer.path).latest)
+        let config = try GPTConfig.load(path: folder.appendingPathComponent(GPT.configFile).path)
+        guard config == model.config else {
+            throw CourseError(file: folder.path, "checkpoint config differs from this run's model (delete the folder to start over)")
+        }
+        try model.loadWeights(from: try SafetensorsFile.open(path: folder.appendingPathComponent(GPT.weightsFile).path))
+        let opt = try SafetensorsFile.open(path: folder.appendingPathComponent("optimizer.safetensors").path)
+        let names = model.namedParameters.map(\.0)
+        let m = try names.map { try opt.tensor("adam.m." + $0) }, v = try names.map { try opt.tensor("adam.v." + $0) }
+        let state = try readJSON(State.self, from: folder.appendingPathComponent("state.json").path)
+        optimizer.restore(m: m, v: v, step: state.adamStep)
+        return state
+    }
+}
