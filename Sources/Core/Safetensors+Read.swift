@@ -37,14 +37,17 @@ extension SafetensorsFile {
         guard e.dtype.isLoadable else {
             throw CourseError(file: path, "tensor '\(e.name)': dtype \(e.dtype.rawValue) cannot be loaded as Float32 (supported: F32, F16, BF16, F64)")
         }
-        // Sizes were validated against the file in `open`, so this allocation is bounded by the
-        // file's own size (times 2 for 16-bit dtypes).
-        let bytes: [UInt8]
+        // Sizes were validated against the file in `open`, so these allocations are bounded by
+        // the file's own size (times 2 for 16-bit dtypes).
+        let bytes: Data
         do {
             try h.seek(toOffset: UInt64(dataStart + e.begin))
-            bytes = try Self.readExactly(h, count: e.byteCount, path: path)
-        } catch let error as CourseError { throw error } catch {
+            bytes = try h.read(upToCount: e.byteCount) ?? Data()
+        } catch {
             throw CourseError(file: path, "tensor '\(e.name)': read failed: \(error.localizedDescription)")
+        }
+        guard bytes.count == e.byteCount else {
+            throw CourseError(file: path, "tensor '\(e.name)': file is shorter than its header says (it changed while being read?)")
         }
         let t = Tensor(zeros: e.shape)
         let n = e.elementCount
@@ -52,7 +55,11 @@ extension SafetensorsFile {
         bytes.withUnsafeBytes { raw in
             switch e.dtype {
             case .f32:
+                #if _endian(little)
+                if n > 0 { memcpy(out, raw.baseAddress!, 4 * n) }
+                #else
                 for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                #endif
             case .f16:
                 for i in 0..<n { out[i] = halfToFloat(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
             case .bf16:

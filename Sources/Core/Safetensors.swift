@@ -68,6 +68,10 @@ public struct SafetensorsFile: Sendable {
     /// file's real size. Throws a one-line `CourseError` naming the file and the broken rule.
     public static func open(path: String) throws -> SafetensorsFile {
         let fail = { (msg: String) in CourseError(file: path, msg) }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw fail("is a folder, not a .safetensors file")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw fail("cannot open the file (missing or not readable)")
         }

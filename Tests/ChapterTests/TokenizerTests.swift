@@ -205,3 +205,20 @@ enum TokenizerFixtures {
         #expect(ours.tokenBytes == hf.tokenBytes)
     }
 }
+
+@Suite("BPE training edge cases") struct BPETrainingEdgeTests {
+    @Test("training stops early when no pair is left, and tiny vocabulary sizes still give bytes + specials")
+    func edges() {
+        let t = BPETokenizer.train(corpus: ["ab ab ab"], vocabSize: 1000, specialTokens: ["<|endoftext|>"])
+        // Words "ab" x1 and " ab" x2: merges "a b" (count 3), then "Ġ ab" (count 2), then nothing.
+        #expect(t.merges.count == 2)
+        #expect(t.vocabSize == 256 + 2 + 1)
+        #expect(t.encode("ab ab") == [256, 257])
+        let tiny = BPETokenizer.train(corpus: ["hello"], vocabSize: 10, specialTokens: ["<|endoftext|>", "<|endoftext|>", ""])
+        #expect(tiny.vocabSize == 257)
+        #expect(tiny.merges.isEmpty)
+        let empty = BPETokenizer.train(corpus: [], vocabSize: 300, specialTokens: [])
+        #expect(empty.vocabSize == 256)
+        #expect(empty.decode(empty.encode("ok 日本")) == "ok 日本")
+    }
+}
