@@ -74,7 +74,7 @@ extension Variable {
 
     public func exp() -> Variable { unary({ Foundation.exp($0) }, derivative: { _, y in y }) }
     public func log() -> Variable { unary({ Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
-    public func tanh() -> Variable { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    public func tanh() -> Variable { unary({ fastTanh($0) }, derivative: { _, y in 1 - y * y }) }
     public func relu() -> Variable { unary({ max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
     public func sigmoid() -> Variable { unary({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) }) }
     public func pow(_ p: Float) -> Variable {

@@ -31,73 +31,92 @@ extension Variable {
     public func crossEntropy(targets: [Int], ignoreIndex: Int = -100) -> Variable {
         let v = value.lastDim, rows = value.rows
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(shape)")
+        for t in targets where t != ignoreIndex {
+            precondition(t >= 0 && t < v, "crossEntropy: target \(t) out of range 0..<\(v)")
+        }
         let x = value.data
-        var lse = [Float](repeating: 0, count: rows)
+        let lse = Tensor(zeros: [rows])      // log-sum-exp of each row
+        targets.withUnsafeBufferPointer { tg in
+            Parallel.forRanges(rows, grain: max(1, 16384 / max(v, 1))) { range in
+                for r in range where tg[r] != ignoreIndex {
+                    let row = x + r * v
+                    var m = -Float.infinity
+                    for j in 0..<v { m = max(m, row[j]) }
+                    var s: Float = 0
+                    for j in 0..<v { s += expf(row[j] - m) }
+                    lse.data[r] = m + logf(s)
+                }
+            }
+        }
         var total: Double = 0
         var counted = 0
         for r in 0..<rows where targets[r] != ignoreIndex {
-            precondition(targets[r] >= 0 && targets[r] < v, "crossEntropy: target \(targets[r]) out of range 0..<\(v)")
-            let row = x + r * v
-            var m = -Float.infinity
-            for j in 0..<v { m = max(m, row[j]) }
-            var s: Float = 0
-            for j in 0..<v { s += expf(row[j] - m) }
-            lse[r] = m + logf(s)
-            total += Double(lse[r] - row[targets[r]])
+            total += Double(lse.data[r] - x[r * v + targets[r]])
             counted += 1
         }
         let scale = counted == 0 ? 0 : 1 / Float(counted)
         return Variable(Tensor(scalar: Float(total) * scale), parents: [self], name: "cross_entropy") { [self] g in
             let (dx, _) = self.gradBuffer()
             let k = g.scalar * scale
-            for r in 0..<rows where targets[r] != ignoreIndex {
-                let row = x + r * v, d = dx.data + r * v
-                for j in 0..<v { d[j] += k * expf(row[j] - lse[r]) }
-                d[targets[r]] -= k
+            targets.withUnsafeBufferPointer { tg in
+                Parallel.forRanges(rows, grain: max(1, 16384 / max(v, 1))) { range in
+                    for r in range where tg[r] != ignoreIndex {
+                        let row = x + r * v, d = dx.data + r * v, l = lse.data[r]
+                        for j in 0..<v { d[j] += k * expf(row[j] - l) }
+                        d[tg[r]] -= k
+                    }
+                }
             }
         }
     }
     // MARK: end
 
     /// Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta.
-    /// Saves mean and 1/std per row for backward.
+    /// Saves the normalised input and 1/std per row for backward.
     public func layerNorm(gamma: Variable, beta: Variable, eps: Float = 1e-5) -> Variable {
         let c = value.lastDim, rows = value.rows
         requireShape(gamma.shape == [c] && beta.shape == [c], "layerNorm", shape, gamma.shape)
         let x = value.data, gm = gamma.value.data, bt = beta.value.data
-        let out = Tensor(zeros: shape)
-        let xhat = Tensor(zeros: shape)
-        var rstd = [Float](repeating: 0, count: rows)
-        for r in 0..<rows {
-            let xi = x + r * c, oi = out.data + r * c, hi = xhat.data + r * c
-            var mean: Float = 0
-            for j in 0..<c { mean += xi[j] }
-            mean /= Float(c)
-            var variance: Float = 0
-            for j in 0..<c { let d = xi[j] - mean; variance += d * d }
-            variance /= Float(c)
-            let rs = 1 / (variance + eps).squareRoot()
-            rstd[r] = rs
-            for j in 0..<c { let h = (xi[j] - mean) * rs; hi[j] = h; oi[j] = h * gm[j] + bt[j] }
+        let out = Tensor(uninitialized: shape)
+        let xhat = Tensor(uninitialized: shape)
+        let rstd = Tensor(uninitialized: [rows])
+        Parallel.forRanges(rows, grain: max(1, 8192 / max(c, 1))) { range in
+            for r in range {
+                let xi = x + r * c, oi = out.data + r * c, hi = xhat.data + r * c
+                var mean: Float = 0
+                for j in 0..<c { mean += xi[j] }
+                mean /= Float(c)
+                var variance: Float = 0
+                for j in 0..<c { let d = xi[j] - mean; variance += d * d }
+                variance /= Float(c)
+                let rs = 1 / (variance + eps).squareRoot()
+                rstd.data[r] = rs
+                for j in 0..<c { let h = (xi[j] - mean) * rs; hi[j] = h; oi[j] = h * gm[j] + bt[j] }
+            }
         }
         return Variable(out, parents: [self, gamma, beta], name: "layer_norm") { [self] g in
+            if self.requiresGrad {
+                // dxhat = g * gamma; dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+                let dx = self.gradBuffer().buffer.data
+                Parallel.forRanges(rows, grain: max(1, 8192 / max(c, 1))) { range in
+                    for r in range {
+                        let gi = g.data + r * c, hi = xhat.data + r * c, di = dx + r * c
+                        var m1: Float = 0, m2: Float = 0
+                        for j in 0..<c { let dh = gi[j] * gm[j]; m1 += dh; m2 += dh * hi[j] }
+                        m1 /= Float(c); m2 /= Float(c)
+                        let rs = rstd.data[r]
+                        for j in 0..<c { di[j] += rs * (gi[j] * gm[j] - m1 - hi[j] * m2) }
+                    }
+                }
+            }
+            // Gain and shift gradients sum over rows (serial, so the sum order is fixed).
             let gg = gamma.requiresGrad ? gamma.gradBuffer().buffer.data : nil
             let gb = beta.requiresGrad ? beta.gradBuffer().buffer.data : nil
-            let dx = self.requiresGrad ? self.gradBuffer().buffer.data : nil
+            guard gg != nil || gb != nil else { return }
             for r in 0..<rows {
                 let gi = g.data + r * c, hi = xhat.data + r * c
-                // dxhat = g * gamma; dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
-                var m1: Float = 0, m2: Float = 0
-                for j in 0..<c {
-                    let dh = gi[j] * gm[j]
-                    m1 += dh; m2 += dh * hi[j]
-                    if let gg { gg[j] += gi[j] * hi[j] }
-                    if let gb { gb[j] += gi[j] }
-                }
-                guard let dx else { continue }
-                m1 /= Float(c); m2 /= Float(c)
-                let di = dx + r * c, rs = rstd[r]
-                for j in 0..<c { di[j] += rs * (gi[j] * gm[j] - m1 - hi[j] * m2) }
+                if let gg { for j in 0..<c { gg[j] += gi[j] * hi[j] } }
+                if let gb { for j in 0..<c { gb[j] += gi[j] } }
             }
         }
     }
@@ -106,21 +125,25 @@ extension Variable {
     /// GELU, tanh form ("gelu_new" in GPT-2): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
     public func gelu() -> Variable {
         let k: Float = (2 / Float.pi).squareRoot()
-        let x = value
-        let out = Tensor(zeros: shape)
-        let t = Tensor(zeros: shape)  // saved tanh(...) for backward
-        for i in 0..<x.count {
-            let xi = x.data[i]
-            let th = tanhf(k * (xi + 0.044715 * xi * xi * xi))
-            t.data[i] = th
-            out.data[i] = 0.5 * xi * (1 + th)
+        let x = value.data, n = value.count
+        let out = Tensor(uninitialized: shape)
+        let t = Tensor(uninitialized: shape)  // tanh(...) saved for backward
+        Parallel.forRanges(n, grain: 16384) { range in
+            for i in range {
+                let xi = x[i]
+                let th = fastTanh(k * (xi + 0.044715 * xi * xi * xi))
+                t.data[i] = th
+                out.data[i] = 0.5 * xi * (1 + th)
+            }
         }
         return Variable(out, parents: [self], name: "gelu") { [self] g in
             let (dx, _) = self.gradBuffer()
-            for i in 0..<x.count {
-                let xi = x.data[i], th = t.data[i]
-                let dInner = k * (1 + 3 * 0.044715 * xi * xi)
-                dx.data[i] += g.data[i] * (0.5 * (1 + th) + 0.5 * xi * (1 - th * th) * dInner)
+            Parallel.forRanges(n, grain: 16384) { range in
+                for i in range {
+                    let xi = x[i], th = t.data[i]
+                    let dInner = k * (1 + 3 * 0.044715 * xi * xi)
+                    dx.data[i] += g.data[i] * (0.5 * (1 + th) + 0.5 * xi * (1 - th * th) * dInner)
+                }
             }
         }
     }

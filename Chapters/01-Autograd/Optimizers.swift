@@ -51,10 +51,13 @@ public final class AdamW: Optimizer {
     /// First and second moment estimates, one per parameter; and the step count t.
     public internal(set) var m: [Tensor], v: [Tensor]
     public internal(set) var t = 0
+    /// Which parameters decay (nanoGPT's rule: matrices do, biases and LayerNorm gains don't).
+    let decays: [Bool]
 
     public init(_ parameters: [Variable], learningRate: Float = 1e-3, beta1: Float = 0.9,
-                beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01) {
+                beta2: Float = 0.999, eps: Float = 1e-8, weightDecay: Float = 0.01, decayMatricesOnly: Bool = false) {
         self.parameters = parameters
+        decays = parameters.map { !decayMatricesOnly || $0.shape.count >= 2 }
         self.learningRate = learningRate
         (self.beta1, self.beta2, self.eps, self.weightDecay) = (beta1, beta2, eps, weightDecay)
         m = parameters.map { Tensor(zeros: $0.shape) }
@@ -67,12 +70,15 @@ public final class AdamW: Optimizer {
         for (i, p) in parameters.enumerated() where p.requiresGrad {
             guard let g = p.grad else { continue }
             let w = p.value.data, gd = g.data, md = m[i].data, vd = v[i].data
-            let decay = 1 - learningRate * weightDecay
-            for j in 0..<p.value.count {
-                w[j] *= decay
-                md[j] = beta1 * md[j] + (1 - beta1) * gd[j]
-                vd[j] = beta2 * vd[j] + (1 - beta2) * gd[j] * gd[j]
-                w[j] -= learningRate * (md[j] / c1) / ((vd[j] / c2).squareRoot() + eps)
+            let decay = decays[i] ? 1 - learningRate * weightDecay : 1
+            let (lr, b1, b2, e) = (learningRate, beta1, beta2, eps)
+            Parallel.forRanges(p.value.count, grain: 32768) { range in
+                for j in range {
+                    w[j] *= decay
+                    md[j] = b1 * md[j] + (1 - b1) * gd[j]
+                    vd[j] = b2 * vd[j] + (1 - b2) * gd[j] * gd[j]
+                    w[j] -= lr * (md[j] / c1) / ((vd[j] / c2).squareRoot() + e)
+                }
             }
         }
     }

@@ -9,14 +9,17 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure speed (matmul, train, generate) and print figures, one JSON line each.")
 
-    @Argument(help: "matmul") var what: String
+    @Argument(help: "matmul, train or generate") var what: String
+    @Option(help: "Model preset for train/generate: tiny, small or gpt2.") var preset: String = "tiny"
+    @Option(help: "Timed steps (the median is reported).") var steps: Int = 5
     @Flag(help: "Print JSON lines (the default prints a table).") var json = false
     @Option(help: "Seconds to spend per measurement.") var seconds: Double = 0.5
 
     func run() throws {
         switch what {
         case "matmul": try MatmulBench.run(json: json, seconds: seconds)
-        default: throw CourseError("unknown benchmark \"\(what)\" (available: matmul)")
+        case "train": try TrainBench.run(preset: preset, steps: steps, json: json)
+        default: throw CourseError("unknown benchmark \"\(what)\" (available: matmul, train)")
         }
     }
 }

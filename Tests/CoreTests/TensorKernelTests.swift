@@ -118,3 +118,17 @@ struct TensorKernelTests {
     }
 }
 import Foundation
+
+@Suite("Fast math")
+struct FastMathTests {
+    @Test("fastTanh stays within a few Float32 ulps (5e-7) of tanh over the whole range")
+    func tanhAccuracy() {
+        var worst: Double = 0
+        for i in -200_000...200_000 {
+            let x = Float(i) * 1e-4
+            worst = max(worst, abs(Double(fastTanh(x)) - Foundation.tanh(Double(x))))
+        }
+        #expect(worst < 5e-7, "max error \(worst)")
+        #expect(fastTanh(100) == 1 && fastTanh(-100) == -1 && fastTanh(0) == 0)
+    }
+}

@@ -1,0 +1,51 @@
+import Autograd
+import Core
+import Foundation
+import Transformer
+
+/// `course bench train --preset tiny|small|gpt2`: one full training step (forward, backward,
+/// AdamW) on random tokens; tokens/s and achieved GFLOP/s. The same shapes as
+/// benchmarks/pytorch_train.py, so the two can be compared side by side.
+enum TrainBench {
+    struct Shape {
+        let config: GPTConfig
+        let batch: Int, context: Int
+    }
+
+    static func shape(_ preset: String) throws -> Shape {
+        switch preset {
+        case "tiny": return Shape(config: GPTConfig(vocabSize: 512, contextLength: 128, embeddingSize: 128, layers: 4, heads: 4), batch: 16, context: 128)
+        case "small": return Shape(config: GPTConfig(vocabSize: 2048, contextLength: 256, embeddingSize: 256, layers: 6, heads: 8), batch: 8, context: 256)
+        case "gpt2": return Shape(config: GPTConfig(vocabSize: 50257, contextLength: 1024, embeddingSize: 768, layers: 12, heads: 12), batch: 4, context: 64)
+        default: throw CourseError("unknown preset \"\(preset)\" (tiny, small, gpt2)")
+        }
+    }
+
+    /// nanoGPT's estimate: 6 flops per parameter per token (forward + backward), plus attention.
+    static func flopsPerToken(_ c: GPTConfig, context t: Int) -> Double {
+        let nonEmbedding = Double(c.parameterCount - c.vocabSize * c.embeddingSize - c.contextLength * c.embeddingSize)
+        let head = Double(c.vocabSize * c.embeddingSize)  // the tied output layer's product
+        return 6 * (nonEmbedding + head) + 12 * Double(c.layers * c.embeddingSize * t)
+    }
+
+    static func run(preset: String, steps: Int, json: Bool) throws {
+        let s = try shape(preset)
+        let model = GPT(s.config, seed: 1)
+        let trainer = Trainer(model: model, config: TrainConfig(batchSize: s.batch, contextLength: s.context, steps: 1000,
+                                                                learningRate: 1e-4, warmupSteps: 1, evalEvery: 1000))
+        var rng = SeededRandom(seed: 2)
+        let n = s.batch * s.context
+        let ids = (0..<n).map { _ in rng.int(s.config.vocabSize) }, targets = (0..<n).map { _ in rng.int(s.config.vocabSize) }
+        try trainer.step { model.loss(ids, targets: targets, batch: s.batch) }   // warm-up
+        var times: [Double] = []
+        for _ in 0..<steps {
+            times.append(try measure { try trainer.step { model.loss(ids, targets: targets, batch: s.batch) } })
+        }
+        let t = times.sorted()[times.count / 2]   // median step
+        let tokensPerSecond = Double(n) / t
+        emit(["bench": "train", "preset": preset, "params": s.config.parameterCount, "batch": s.batch, "context": s.context,
+              "step_ms": round(t * 10000) / 10, "tokens_per_s": round(tokensPerSecond),
+              "gflops": round(flopsPerToken(s.config, context: s.context) * tokensPerSecond / 1e7) / 100,
+              "threads": BLAS.threads], json: json)
+    }
+}
