@@ -87,24 +87,40 @@ struct Frame {
         }
     }
 
-    /// Numeric ticks that fit `length` pixels: y ticks at least ~2.5 lines apart, x ticks whose
-    /// labels leave a gap between neighbours.
+    /// Numeric ticks that fit `length` pixels: y ticks at least ~2 lines apart, x ticks whose
+    /// labels leave a gap between neighbours. A short axis still gets two ticks when the range
+    /// allows it, even if that means tighter spacing.
     static func ticks(_ axis: Axis, length: Double, p: Painter, horizontal: Bool, frame: Frame? = nil) -> ([Tick], [Double]) {
         let s = p.scale, body = p.fonts.body
-        let spacing = horizontal ? 50 * s : max(2.5 * Double(body.lineHeight), 36 * s)
-        var count = max(2, Int(length / spacing) + 1)
-        while true {
-            let (ticks, minor) = make(axis.scale, maxCount: count, minGap: 1.6 * Double(body.lineHeight) / max(1, length))
-            guard horizontal, count > 2, let f = frame else { return (ticks, minor) }
-            let mapped = ticks.map { t -> (Double, Double) in
-                let c = f.plot.x0 + axis.scale.unit(t.value) * length
-                let w = Double(body.width(t.label))
+        let spacing = horizontal ? 50 * s : max(2.2 * Double(body.lineHeight), 32 * s)
+        let minGap = 1.6 * Double(body.lineHeight) / max(1, length)
+        let first = max(2, Int(length / spacing) + 1)
+        func fits(_ ticks: [Tick]) -> Bool {
+            guard horizontal, let f = frame else { return true }
+            let spans = ticks.map { t -> (Double, Double) in
+                let c = f.plot.x0 + axis.scale.unit(t.value) * length, w = Double(body.width(t.label))
                 return (c - w / 2, c + w / 2)
             }
-            let fits = zip(mapped, mapped.dropFirst()).allSatisfy { $1.0 - $0.1 >= 12 * s }
-            if fits { return (ticks, minor) }
+            return zip(spans, spans.dropFirst()).allSatisfy { $1.0 - $0.1 >= 12 * s }
+        }
+        var count = first
+        while true {
+            let (ticks, minor) = make(axis.scale, maxCount: count, minGap: minGap)
+            if ticks.count >= 2 && (count <= 2 || fits(ticks)) { return (ticks, minor) }
+            if ticks.count < 2 { break }
             count -= 1
         }
+        // Too few ticks in range: allow more, up to a handful, then drop any that would collide.
+        var best = make(axis.scale, maxCount: first, minGap: minGap)
+        for c in first + 1...first + 6 where best.0.count < 2 { best = make(axis.scale, maxCount: c, minGap: minGap / 2) }
+        var kept: [Tick] = []
+        var lastEnd = -Double.infinity
+        for t in best.0 {
+            let c = axis.scale.unit(t.value) * length
+            let half = horizontal ? Double(body.width(t.label)) / 2 + 6 * s : 0.65 * Double(body.lineHeight)
+            if c - half >= lastEnd { kept.append(t); lastEnd = c + half }
+        }
+        return (kept, best.1)
     }
 
     static func make(_ scale: AxisScale, maxCount: Int, minGap: Double) -> ([Tick], [Double]) {

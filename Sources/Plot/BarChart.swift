@@ -55,6 +55,13 @@ public struct BarChart: Chart, Sendable {
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
         let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
+        draw(on: p)
+        return p.canvas()
+    }
+
+    /// Draws the chart and returns where its parts went (tests check pixels against this).
+    @discardableResult
+    func draw(on p: Painter) -> ChartLayout {
         let n = categories.count
         var extent: [Double] = [0]
         for s in series {
@@ -103,8 +110,8 @@ public struct BarChart: Chart, Sendable {
         }
         if categories.isEmpty || series.isEmpty { frame.drawNoData(p) }
         frame.drawAxes(p)
-        Legend.draw(p, legend, placement, frame: frame)
-        return p.canvas()
+        let legendBox = Legend.draw(p, legend, placement, frame: frame)
+        return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox)
     }
 }
 

@@ -28,6 +28,14 @@ extension Chart {
     }
 }
 
+/// Where the parts of a rendered chart are, in pixels (for tests and debugging).
+struct ChartLayout {
+    var plot: Rect
+    var frame: Frame?
+    var legend: Rect?
+    var colorBar: Rect? = nil
+}
+
 /// Sizes (in points) and colours shared by all charts: one look across the whole course.
 enum Theme {
     static let background = Color.white

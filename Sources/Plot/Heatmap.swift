@@ -34,6 +34,13 @@ public struct Heatmap: Chart, Sendable {
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
         let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
+        draw(on: p)
+        return p.canvas()
+    }
+
+    /// Draws the heatmap; the layout's `plot` is the cell grid.
+    @discardableResult
+    func draw(on p: Painter) -> ChartLayout {
         let s = p.scale, body = p.fonts.body, lh = Double(body.lineHeight)
         let rows = values.count, cols = values.map(\.count).max() ?? 0
         let W = Double(p.width), H = Double(p.height), pad = Theme.padding * s
@@ -41,7 +48,7 @@ public struct Heatmap: Chart, Sendable {
             let f = Frame(p, title: title, x: Axis(title: xLabel, scale: .init(lo: 0, hi: 1, log: false)),
                           y: Axis(title: yLabel, scale: .init(lo: 0, hi: 1, log: false)))
             f.drawNoData(p); Frame.drawTitle(p, title, over: f.plot)
-            return p.canvas()
+            return ChartLayout(plot: f.plot, frame: nil, legend: nil)
         }
         let finite = values.flatMap { $0 }.filter(\.isFinite)
         var lo = finite.min() ?? 0, hi = finite.max() ?? 1
@@ -116,7 +123,8 @@ public struct Heatmap: Chart, Sendable {
         }
         drawColorBar(p, x: grid.x1 + barGap, top: grid.y0, bottom: grid.y1, width: barW, lo: lo, hi: hi)
         Frame.drawTitle(p, title, over: grid)
-        return p.canvas()
+        return ChartLayout(plot: grid, frame: nil, legend: nil,
+                           colorBar: Rect(x0: grid.x1 + barGap, y0: grid.y0, x1: grid.x1 + barGap + barW, y1: grid.y1))
     }
 
     /// A vertical gradient from `lo` (bottom) to `hi` (top) with nice ticks on its right.

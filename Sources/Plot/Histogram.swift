@@ -56,6 +56,13 @@ public struct Histogram: Chart, Sendable {
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
         let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
+        draw(on: p)
+        return p.canvas()
+    }
+
+    /// Draws the chart and returns where its parts went (tests check pixels against this).
+    @discardableResult
+    func draw(on p: Painter) -> ChartLayout {
         let edges = binEdges(), nb = max(0, edges.count - 1)
         // counts[series][bin]; the last bin also takes values equal to its right edge.
         let heights: [[Double]] = series.map { s in
@@ -108,7 +115,7 @@ public struct Histogram: Chart, Sendable {
         p.clip(to: nil)
         if nb == 0 { frame.drawNoData(p) }
         frame.drawAxes(p)
-        Legend.draw(p, legend, placement, frame: frame)
-        return p.canvas()
+        let legendBox = Legend.draw(p, legend, placement, frame: frame)
+        return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox)
     }
 }

@@ -107,13 +107,15 @@ enum Legend {
         return (box, (plot.width < w || plot.height < h) ? .infinity : bestCost)
     }
 
-    /// Draws the legend where `layout` placed it. Entries with empty names are left out.
-    static func draw(_ p: Painter, _ entries: [LegendEntry], _ placement: Placement, frame: Frame) {
+    /// Draws the legend where `layout` placed it and returns the area it took. Entries with
+    /// empty names are left out.
+    @discardableResult
+    static func draw(_ p: Painter, _ entries: [LegendEntry], _ placement: Placement, frame: Frame) -> Rect? {
         let shown = entries.filter { !$0.name.isEmpty }
         let s = p.scale, font = p.fonts.body
         switch placement {
         case .none:
-            return
+            return nil
         case let .inside(box):
             let rowH = Double(font.lineHeight) + 3 * s
             p.fill(box, Color.white.opacity(0.88))
@@ -123,12 +125,15 @@ enum Legend {
                 drawSwatch(p, e.swatch, x: box.x0 + 7 * s, midY: midY, width: 22 * s)
                 p.text(e.name, x: box.x0 + 7 * s + 28 * s, y: midY, font: font, color: Theme.text, h: .left, v: .middle)
             }
+            return box
         case let .above(rows):
             let spacing = 18 * s, rowH = rowHeight(p)
             var y = frame.plot.y0 - 4 * s - rowH * Double(rows.count) + rowH / 2
+            var band = Rect(x0: .infinity, y0: y - rowH / 2, x1: -.infinity, y1: y - rowH / 2 + rowH * Double(rows.count))
             for row in rows {
                 let total = row.map { entryWidth(p, $0) }.reduce(0, +) + spacing * Double(row.count - 1)
                 var x = ((frame.plot.x0 + frame.plot.x1 - total) / 2).rounded()
+                band.x0 = min(band.x0, x); band.x1 = max(band.x1, x + total)
                 for e in row {
                     drawSwatch(p, e.swatch, x: x, midY: y.rounded(), width: 22 * s)
                     p.text(e.name, x: x + 28 * s, y: y.rounded(), font: font, color: Theme.text, h: .left, v: .middle)
@@ -136,6 +141,7 @@ enum Legend {
                 }
                 y += rowH
             }
+            return band
         }
     }
 

@@ -54,6 +54,13 @@ public struct LineChart: Chart, Sendable {
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
         let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
+        draw(on: p)
+        return p.canvas()
+    }
+
+    /// Draws the chart and returns where its parts went (tests check pixels against this).
+    @discardableResult
+    func draw(on p: Painter) -> ChartLayout {
         // Per series: the values to draw (raw and, if smoothed, the EMA), with x/y paired up.
         let prepared = series.map { s -> (x: [Double], raw: [Double], smooth: [Double]?) in
             let n = min(s.x.count, s.y.count)
@@ -99,7 +106,7 @@ public struct LineChart: Chart, Sendable {
         p.clip(to: nil)
         if allY.isEmpty { frame.drawNoData(p) }
         frame.drawAxes(p)
-        Legend.draw(p, legend, placement, frame: frame)
-        return p.canvas()
+        let legendBox = Legend.draw(p, legend, placement, frame: frame)
+        return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox)
     }
 }

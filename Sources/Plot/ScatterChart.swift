@@ -78,6 +78,13 @@ public struct ScatterChart: Chart, Sendable {
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
         let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
+        draw(on: p)
+        return p.canvas()
+    }
+
+    /// Draws the chart and returns where its parts went (tests check pixels against this).
+    @discardableResult
+    func draw(on p: Painter) -> ChartLayout {
         var allX: [Double] = [], allY: [Double] = []
         for s in series {
             for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite { allX.append(x); allY.append(y) }
@@ -113,8 +120,8 @@ public struct ScatterChart: Chart, Sendable {
         p.clip(to: nil)
         if allX.isEmpty && background == nil { frame.drawNoData(p) }
         frame.drawAxes(p)
-        Legend.draw(p, legend, placement, frame: frame)
-        return p.canvas()
+        let legendBox = Legend.draw(p, legend, placement, frame: frame)
+        return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox)
     }
 
     /// The pale colour of class k.
