@@ -12,6 +12,7 @@ struct Course: ParsableCommand {
         subcommands: [
             ListCommand.self, RunCommand.self, CheckCommand.self, HintCommand.self, BenchCommand.self,
             InspectCommand.self,
+            PlotCommand.self,
         ]
     )
 }
