@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import Foundation
+import Plot
 
 /// Chapter 1's demo: the same MLP trained by both engines on two moons.
 enum AutogradRun {
@@ -30,9 +31,21 @@ enum AutogradRun {
     }
 }
 
-/// The chapter's figures (drawn once the Plot library is in place).
+/// The chapter's figures: both engines' loss curves, and the decision boundary.
 enum AutogradPlots {
     static func write(dir: URL, result: MLPDemo.Result, data: ToyData,
                       grid: (xs: [Float], ys: [Float], p: [[Float]])) throws {
+        var loss = LineChart(title: "Two moons, one MLP, two engines: the curves coincide", xLabel: "step", yLabel: "loss", logY: true)
+        loss.add(LineSeries(name: "scalar engine (Value)", y: result.scalarLoss))
+        loss.add(LineSeries(name: "tensor engine (Variable)", y: result.tensorLoss, marker: nil))
+        try loss.write(to: dir.appendingPathComponent("loss.png").path)
+
+        let xr = Double(grid.xs.first!)...Double(grid.xs.last!), yr = Double(grid.ys.first!)...Double(grid.ys.last!)
+        var scatter = ScatterChart(title: String(format: "Decision boundary (accuracy %.1f%%)", 100 * result.tensorAccuracy),
+                                   xLabel: "x", yLabel: "y",
+                                   background: .probability(x: xr, y: yr, grid.p.map { $0.map(Double.init) }))
+        scatter.add(x: data.points.map { Double($0.x) }, y: data.points.map { Double($0.y) }, labels: data.labels,
+                    names: ["class 0", "class 1"])
+        try scatter.write(to: dir.appendingPathComponent("decision_boundary.png").path)
     }
 }
