@@ -1,0 +1,85 @@
+import Core
+import Foundation
+
+extension Dataset {
+    /// The file names `write(to:)` uses.
+    public enum FileName {
+        public static let corpus = "corpus.jsonl"
+        public static let sft = "sft.jsonl"
+        public static let preferences = "preferences.jsonl"
+        public static let unpaired = "unpaired.jsonl"
+        public static let eval = "eval.jsonl"
+        public static let adversarial = "adversarial.jsonl"
+    }
+
+    /// Writes the six JSONL files into `dir` (created if needed), each atomically, keys sorted:
+    /// the same data set gives the same bytes.
+    public func write(to dir: URL) throws {
+        try AtomicFile.write(try JSONL.encode(corpus.map(CorpusDocument.init(text:))), to: dir.appendingPathComponent(FileName.corpus))
+        try AtomicFile.write(try JSONL.encode(sft), to: dir.appendingPathComponent(FileName.sft))
+        try AtomicFile.write(try JSONL.encode(preferences), to: dir.appendingPathComponent(FileName.preferences))
+        try AtomicFile.write(try JSONL.encode(unpaired), to: dir.appendingPathComponent(FileName.unpaired))
+        try AtomicFile.write(try JSONL.encode(eval), to: dir.appendingPathComponent(FileName.eval))
+        try AtomicFile.write(try JSONL.encode(adversarial), to: dir.appendingPathComponent(FileName.adversarial))
+    }
+
+    /// Loads a directory written by `write(to:)`.
+    public static func load(from dir: URL) throws -> Dataset {
+        func p(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let sft = try loadSFT(path: p(FileName.sft))
+        let lang = sft.first?.truth.lang ?? .en
+        return Dataset(lang: lang, difficulty: .medium, corpus: try loadCorpus(path: p(FileName.corpus)), sft: sft,
+                       preferences: try loadPreferences(path: p(FileName.preferences)),
+                       unpaired: try loadUnpaired(path: p(FileName.unpaired)), eval: try loadEval(path: p(FileName.eval)),
+                       adversarial: try loadAdversarial(path: p(FileName.adversarial)))
+    }
+
+    public static func loadSFT(path: String) throws -> [ChatExample] { try load(path, as: .sft) }
+    public static func loadPreferences(path: String) throws -> [PreferencePair] { try load(path, as: .preference) }
+    public static func loadUnpaired(path: String) throws -> [UnpairedExample] { try load(path, as: .unpaired) }
+    public static func loadEval(path: String) throws -> [EvalItem] { try load(path, as: .eval) }
+    public static func loadAdversarial(path: String) throws -> [AdversarialItem] { try load(path, as: .adversarial) }
+    public static func loadCorpus(path: String) throws -> [String] {
+        let docs: [CorpusDocument] = try load(path, as: .corpus)
+        return docs.map(\.text)
+    }
+
+    /// Reads every line, checks its shape, decodes it and checks its truth; the first bad line
+    /// throws `CourseError` naming the file and line, and nothing is returned from a half-bad file.
+    static func load<T: Decodable>(_ path: String, as kind: RowKind) throws -> [T] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CourseError(file: path, "cannot read file") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CourseError(file: path, "not UTF-8 text") }
+        let decoder = JSONDecoder()
+        var out: [T] = []
+        var lineNo = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty { continue }
+            let bytes = Data(line.utf8)
+            guard let any = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]) else {
+                throw CourseError(file: path, line: lineNo, "malformed JSON")
+            }
+            guard let row = any as? [String: Any] else { throw CourseError(file: path, line: lineNo, "expected a JSON object") }
+            if let problem = RowSchema.problems(row, as: kind).first { throw CourseError(file: path, line: lineNo, problem) }
+            let value: T
+            do { value = try decoder.decode(T.self, from: bytes) } catch let e as DecodingError {
+                throw CourseError(file: path, line: lineNo, JSONL.explain(e))
+            }
+            if let problem = truthProblems(value).first { throw CourseError(file: path, line: lineNo, problem) }
+            out.append(value)
+        }
+        if out.isEmpty { throw CourseError(file: path, "no rows") }
+        return out
+    }
+
+    static func truthProblems(_ value: Any) -> [String] {
+        switch value {
+        case let x as ChatExample: return x.truth.problems()
+        case let x as PreferencePair: return x.truth.problems()
+        case let x as UnpairedExample: return x.truth.problems() + (x.label == false || x.flaw == nil ? [] : ["a true label has a flaw"])
+        case let x as EvalItem: return x.truth.problems()
+        default: return []
+        }
+    }
+}

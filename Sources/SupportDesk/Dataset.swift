@@ -1,0 +1,116 @@
+import Core
+
+/// Everything the chapters train and evaluate on, generated from one `World`.
+///
+/// - `corpus`: pretraining documents (ticket threads and shop pages),
+/// - `sft`: facts + customer message + house-style reply,
+/// - `preferences`: a good and a flawed reply to the same prompt, the flaw named (the five
+///   flaws in equal shares),
+/// - `unpaired`: one reply per prompt labelled good or flawed (KTO), about half each,
+/// - `eval`: held-out prompts whose entity combination no training example uses,
+/// - `adversarial`: prompts that try to make the agent leak, overstep or invent.
+/// Every example carries its `Truth`, so `Grader` can score any reply to its prompt.
+public struct Dataset: Sendable {
+    public var lang: Language
+    public var difficulty: Difficulty
+    public var corpus: [String]
+    public var sft: [ChatExample]
+    public var preferences: [PreferencePair]
+    public var unpaired: [UnpairedExample]
+    public var eval: [EvalItem]
+    public var adversarial: [AdversarialItem]
+
+    public init(lang: Language, difficulty: Difficulty, corpus: [String], sft: [ChatExample], preferences: [PreferencePair],
+                unpaired: [UnpairedExample], eval: [EvalItem], adversarial: [AdversarialItem]) {
+        self.lang = lang
+        self.difficulty = difficulty
+        self.corpus = corpus
+        self.sft = sft
+        self.preferences = preferences
+        self.unpaired = unpaired
+        self.eval = eval
+        self.adversarial = adversarial
+    }
+
+    /// Generates the world and its data set in one call.
+    public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium) -> Dataset {
+        generate(world: World.generate(seed: seed, lang: lang, size: size), difficulty: difficulty)
+    }
+
+    /// Turns the world's orders into examples: training orders in blocks (SFT, preferences,
+    /// unpaired, corpus tickets), held-out orders into evaluation prompts. Each order gets its own
+    /// generator (derived from the seed and its index), so one example never shifts another.
+    public static func generate(world: World, difficulty: Difficulty = .medium) -> Dataset {
+        let counts = world.size.counts
+        let train = world.orders.filter { $0.split == .train }
+        let held = world.orders.filter { $0.split == .eval }
+        let lang = world.lang
+        func rng(_ stream: UInt64, _ i: Int) -> SeededRandom {
+            SeededRandom(seed: world.seed &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0x1_0000_0001 &+ UInt64(i))
+        }
+        func reply(_ t: Ticket, _ plan: ReplyPlan) -> [Message] {
+            [Message(role: "assistant", content: t.goodReply(plan).text(lang))]
+        }
+        var sft: [ChatExample] = []
+        var prefs: [PreferencePair] = []
+        var unpaired: [UnpairedExample] = []
+        var eval: [EvalItem] = []
+        var corpus: [String] = []
+
+        var next = 0
+        for i in 0..<counts.sft {
+            var r = rng(1, i)
+            let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
+            sft.append(ChatExample(id: String(format: "sft-%05d", i + 1), scenario: t.order.issue, combo: t.truth.combo,
+                                   messages: t.prompt + reply(t, .random(t, rng: &r)), truth: t.truth))
+        }
+        next += counts.sft
+        var flawRng = rng(2, 0)
+        var flaws: [Flaw] = []
+        for i in 0..<counts.preferences {
+            if flaws.isEmpty { flaws = flawRng.shuffled(Flaw.allCases) }
+            let flaw = flaws.removeLast()
+            var r = rng(3, i)
+            let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
+            let plan = ReplyPlan.random(t, rng: &r)
+            let bad = t.flawedReply(plan, flaw: flaw, rng: &r)
+            prefs.append(PreferencePair(id: String(format: "pref-%05d", i + 1), scenario: t.order.issue, combo: t.truth.combo,
+                                        prompt: t.prompt, chosen: reply(t, plan),
+                                        rejected: [Message(role: "assistant", content: bad.text)],
+                                        flaw: flaw, flawDetail: bad.detail, truth: t.truth))
+        }
+        next += counts.preferences
+        for i in 0..<counts.unpaired {
+            var r = rng(4, i)
+            let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
+            let plan = ReplyPlan.random(t, rng: &r)
+            let good = i % 2 == 0
+            let flaw = Flaw.allCases[(i / 2) % Flaw.allCases.count]
+            let completion = good ? reply(t, plan) : [Message(role: "assistant", content: t.flawedReply(plan, flaw: flaw, rng: &r).text)]
+            unpaired.append(UnpairedExample(id: String(format: "unp-%05d", i + 1), scenario: t.order.issue, combo: t.truth.combo,
+                                            prompt: t.prompt, completion: completion, label: good,
+                                            flaw: good ? nil : flaw, truth: t.truth))
+        }
+        next += counts.unpaired
+        for i in 0..<counts.corpusTickets {
+            var r = rng(5, i)
+            let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
+            corpus.append(Corpus.thread(t, reply: t.goodReply(.random(t, rng: &r)).text(lang), rng: &r))
+        }
+        for (i, order) in held.enumerated() {
+            var r = rng(6, i)
+            let t = world.ticket(for: order, difficulty: difficulty, rng: &r)
+            eval.append(EvalItem(id: String(format: "eval-%04d", i + 1), scenario: order.issue, combo: t.truth.combo,
+                                 prompt: t.prompt, truth: t.truth, reference: reply(t, .random(t, rng: &r))))
+        }
+        var pageRng = rng(7, 0)
+        let pages = Corpus.pages(world, count: counts.corpusPages, rng: &pageRng)
+        // Interleave pages among the tickets (deterministically) so a training stream sees both.
+        var mixRng = rng(8, 0)
+        for p in pages { corpus.insert(p, at: mixRng.int(corpus.count + 1)) }
+        var advRng = rng(9, 0)
+        let adversarial = world.adversarial(count: counts.adversarial, rng: &advRng)
+        return Dataset(lang: lang, difficulty: difficulty, corpus: corpus, sft: sft, preferences: prefs,
+                       unpaired: unpaired, eval: eval, adversarial: adversarial)
+    }
+}

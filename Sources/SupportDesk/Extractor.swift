@@ -1,0 +1,89 @@
+import Foundation
+
+/// Finds the checkable values in a text (order ids, dates, amounts, durations, percentages) and
+/// writes them in one canonical form, so "5–7 business days", "5 to 7 business days" and
+/// "５〜７営業日" compare equal to what the facts block says. The grader uses it to tell quoted
+/// facts from invented ones.
+public enum Extractor {
+    /// Lowercase, full-width ASCII folded to ASCII, every dash and wave dash made "-",
+    /// "5 to 7" made "5-7", whitespace collapsed.
+    public static func normalize(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for u in text.unicodeScalars {
+            var c = u
+            if (0xFF01...0xFF5E).contains(c.value) { c = Unicode.Scalar(c.value - 0xFEE0)! }
+            switch c.value {
+            case 0x3000, 0x09, 0x0A, 0x0D, 0x20: c = " "
+            case 0x2010...0x2015, 0x2212, 0x301C, 0x7E: c = "-"  // dashes, minus, 〜, ~
+            default: break
+            }
+            if c == " " {
+                if lastWasSpace { continue }
+                lastWasSpace = true
+            } else {
+                lastWasSpace = false
+            }
+            scalars.append(c)
+        }
+        var s = String(scalars).lowercased()
+        if s.contains(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
+        if s.contains(" -") || s.contains("- ") {
+            s = spacedDash.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2")
+        }
+        return s.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The canonical values in `text` (which need not be normalised), in order of appearance.
+    public static func values(in text: String, lang: Language) -> [String] {
+        values(normalized: normalize(text))
+    }
+
+    /// Both languages' patterns are applied: a reply may mix scripts.
+    static func values(normalized s: String) -> [String] {
+        var found: [(Int, String)] = []
+        var text = s as NSString
+        func scan(_ rx: NSRegularExpression, _ canon: (String) -> String) {
+            var masked = text
+            for m in rx.matches(in: text as String, range: NSRange(location: 0, length: text.length)) {
+                found.append((m.range.location, canon(text.substring(with: m.range))))
+                masked = masked.replacingCharacters(in: m.range, with: String(repeating: " ", count: m.range.length)) as NSString
+            }
+            text = masked
+        }
+        scan(orderID) { $0 }
+        scan(dateEN) { ordinal.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "$1") }
+        scan(dateJA) { $0 }
+        scan(money) { m in
+            let digits = m.replacingOccurrences(of: ",", with: "")
+            if digits.hasPrefix("$") { return digits.contains(".") ? digits : digits + ".00" }
+            return digits
+        }
+        scan(durationEN) { d in
+            var t = d.replacingOccurrences(of: "-day", with: " day").replacingOccurrences(of: "-week", with: " week")
+                .replacingOccurrences(of: "-month", with: " month").replacingOccurrences(of: "-year", with: " year")
+                .replacingOccurrences(of: "working ", with: "business ")
+            if t.hasSuffix("s") { t.removeLast() }
+            return t
+        }
+        scan(durationJA) { d in
+            d.replacingOccurrences(of: "日間", with: "日").replacingOccurrences(of: "ヶ月", with: "か月")
+                .replacingOccurrences(of: "カ月", with: "か月").replacingOccurrences(of: "年間", with: "年")
+        }
+        scan(percent) { $0.replacingOccurrences(of: " ", with: "") }
+        return found.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    static let ordinal = try! NSRegularExpression(pattern: #"(\d)(?:st|nd|rd|th)\b"#)
+    static let toRange = try! NSRegularExpression(pattern: #"(\d) to (\d)"#)
+    static let spacedDash = try! NSRegularExpression(pattern: #"(\d) ?- ?(\d)"#)
+    static let orderID = try! NSRegularExpression(pattern: #"\b[a-z]{2}-\d{4,6}\b"#)
+    static let dateEN = try! NSRegularExpression(
+        pattern: #"\b(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?\b(?:, \d{4})?"#)
+    static let dateJA = try! NSRegularExpression(pattern: #"(?:\d{4}年)?\d{1,2}月\d{1,2}日"#)
+    static let money = try! NSRegularExpression(pattern: #"\$\d[\d,]*(?:\.\d{2})?|\d[\d,]*円"#)
+    static let durationEN = try! NSRegularExpression(
+        pattern: #"\b\d+(?:-\d+)?(?: (?:business |working |calendar )?(?:days?|weeks?|months?|years?|hours?)\b|-(?:day|week|month|year)\b)"#)
+    static let durationJA = try! NSRegularExpression(pattern: #"\d+(?:-\d+)?(?:営業日|日間|日|ヶ月|カ月|か月|年間|年|時間)"#)
+    static let percent = try! NSRegularExpression(pattern: #"\d+ ?%"#)
+}

@@ -1,1 +1,0 @@
-// SupportDesk module.
