@@ -14,6 +14,8 @@ struct RunContext: Sendable {
     let runs: URL          // the runs/ folder; a chapter writes runs/<name>/
     let preset: Preset
     let seed: UInt64
+    /// Continue from the chapter's last checkpoint instead of starting over.
+    var resume = false
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -33,6 +35,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "quick (seconds, for tests) or default (meaningful results).") var preset: Preset = .default
     @Option(help: "The folder for run outputs.") var runs: String = "runs"
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
+    @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
 
     struct Runner: Sendable {
         let name: String
@@ -41,12 +44,18 @@ struct RunCommand: ParsableCommand {
 
     static let runners: [Runner] = [
         Runner(name: "autograd", run: AutogradRun.run),
+        Runner(name: "transformer", run: TransformerRun.run),
     ]
 
     func run() throws {
-        guard let r = Self.runners.first(where: { $0.name == chapter }) else {
-            throw CourseError("unknown chapter \"\(chapter)\" (available: \(Self.runners.map(\.name).joined(separator: ", ")))")
+        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume)
+        if chapter == "all" {
+            for r in Self.runners { try r.run(ctx) }
+            return
         }
-        try r.run(RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed))
+        guard let r = Self.runners.first(where: { $0.name == chapter }) else {
+            throw CourseError("unknown chapter \"\(chapter)\" (available: all, \(Self.runners.map(\.name).joined(separator: ", ")))")
+        }
+        try r.run(ctx)
     }
 }

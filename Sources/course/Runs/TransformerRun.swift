@@ -1,0 +1,155 @@
+import Autograd
+import Core
+import Foundation
+import Plot
+import SupportDesk
+import Transformer
+
+/// Chapter 2: train a BPE tokenizer and a small GPT-2 on the SupportDesk corpus.
+/// Writes runs/transformer/: config.json, metrics.csv, loss.png, attention.png, samples.md,
+/// checkpoints/ (resumable), model/ (config.json, model.safetensors, vocab.json, merges.txt).
+enum TransformerRun {
+    struct Settings: Codable {
+        var data: SizePreset
+        var vocabSize: Int
+        var model: GPTConfig
+        var train: TrainConfig
+    }
+
+    static func settings(_ ctx: RunContext) -> Settings {
+        switch ctx.preset {
+        case .quick:
+            let m = GPTConfig(vocabSize: 384, contextLength: 128, embeddingSize: 64, layers: 2, heads: 2)
+            return Settings(data: .small, vocabSize: 384, model: m,
+                            train: TrainConfig(batchSize: 8, contextLength: 128, steps: 40, learningRate: 3e-3,
+                                               warmupSteps: 5, evalEvery: 20, seed: ctx.seed))
+        case .default:
+            let m = GPTConfig(vocabSize: 1024, contextLength: 256, embeddingSize: 128, layers: 4, heads: 4)
+            return Settings(data: .default, vocabSize: 1024, model: m,
+                            train: TrainConfig(batchSize: 12, contextLength: 256, steps: 700, learningRate: 2e-3,
+                                               warmupSteps: 50, evalEvery: 50, seed: ctx.seed))
+        }
+    }
+
+    static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
+
+    /// The trained model folder, built first if missing (what later chapters call).
+    static func ensure(_ ctx: RunContext) throws -> URL {
+        let dir = ctx.runs.appendingPathComponent("transformer")
+        if !StageMarker.isDone(dir, ctx) { try run(ctx) }
+        return dir.appendingPathComponent("model")
+    }
+
+    static func run(_ ctx: RunContext) throws {
+        let dir = try ctx.directory("transformer")
+        StageMarker.clear(dir)
+        var s = settings(ctx)
+        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+
+        // Tokenizer: byte-level BPE trained on the pretraining corpus.
+        let tokenizer = BPETokenizer.train(corpus: data.corpus, vocabSize: s.vocabSize, specialTokens: specialTokens)
+        s.model.vocabSize = tokenizer.vocabSize
+        let eos = tokenizer.id(ofSpecial: "<|endoftext|>")!
+        s.model.eosTokenID = eos; s.model.bosTokenID = eos
+        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+
+        // Every 20th document is held out for evaluation.
+        let docs = data.corpus.map { tokenizer.encode($0, allowSpecial: false) }
+        let trainDocs = docs.enumerated().filter { $0.offset % 20 != 0 }.map(\.element)
+        let evalDocs = docs.enumerated().filter { $0.offset % 20 == 0 }.map(\.element)
+        let trainStream = TokenStream(documents: trainDocs, separator: eos)
+        let evalStream = TokenStream(documents: evalDocs, separator: eos)
+        let unigram = unigramBaseline(train: trainStream.tokens, eval: evalStream.tokens, vocabSize: tokenizer.vocabSize)
+        print(String(format: "corpus: %d documents, %d train / %d eval tokens; unigram baseline %.3f nats/token",
+                     docs.count, trainStream.tokens.count, evalStream.tokens.count, unigram))
+        print("model: \(s.model.parameterCount) parameters (\(s.model.layers) layers, d=\(s.model.embeddingSize), context \(s.model.contextLength))")
+
+        let model = GPT(s.model, seed: ctx.seed)
+        let trainer = Trainer(model: model, config: s.train)
+        let checkpoints = dir.appendingPathComponent("checkpoints")
+        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
+                                    columns: ["step", "loss", "eval_loss", "lr", "grad_norm", "tokens_per_s"])
+        if ctx.resume, try trainer.resume(from: checkpoints) {
+            print("resumed from step \(trainer.step)")
+            if let old = try? CSVTable.read(path: metrics.url.path) {
+                for r in old.rows where r[0] <= Double(trainer.step) { metrics.log(Dictionary(uniqueKeysWithValues: zip(old.columns, r))) }
+            }
+        } else {
+            try? FileManager.default.removeItem(at: checkpoints)
+        }
+        let evalBatches = evalStream.evalBatches(s.train.evalBatches, batch: s.train.batchSize, length: s.train.contextLength)
+        let progress = Progress("transformer", total: s.train.steps)
+        var lastEval = Double.nan
+        while trainer.step < s.train.steps {
+            var rng = trainer.rng
+            let batch = trainStream.batch(s.train.batchSize, length: s.train.contextLength, rng: &rng)
+            trainer.rng = rng
+            var stats: (loss: Float, gradNorm: Float, lr: Float) = (0, 0, 0)
+            let seconds = try measure {
+                stats = try trainer.step { model.loss(batch.inputs, targets: batch.targets, batch: s.train.batchSize) }
+            }
+            var row: [String: Double] = ["step": Double(trainer.step), "loss": Double(stats.loss), "lr": Double(stats.lr),
+                                         "grad_norm": Double(stats.gradNorm),
+                                         "tokens_per_s": Double(s.train.batchSize * s.train.contextLength) / seconds]
+            if trainer.step % s.train.evalEvery == 0 || trainer.step == s.train.steps {
+                lastEval = trainer.evaluate(evalBatches)
+                row["eval_loss"] = lastEval
+                try metrics.flush()
+                try trainer.saveCheckpoint(in: checkpoints)
+            }
+            metrics.log(row)
+            progress.update(trainer.step, String(format: "loss %.3f eval %.3f", stats.loss, lastEval))
+        }
+        try metrics.flush()
+
+        // The finished model, in Hugging Face layout, with its tokenizer.
+        let modelDir = dir.appendingPathComponent("model")
+        try model.save(directory: modelDir)
+        try tokenizer.save(directory: modelDir.path)
+        try writeSamples(model, tokenizer, data: data, to: dir.appendingPathComponent("samples.md"), seed: ctx.seed)
+        try TransformerPlots.write(dir: dir, metrics: metrics, unigram: unigram, model: model, tokenizer: tokenizer,
+                                   text: data.corpus[0])
+        try StageMarker.markDone(dir, ctx)
+        print(String(format: "eval loss %.3f nats/token (unigram baseline %.3f); wrote %@/", lastEval, unigram, dir.path))
+    }
+
+    /// Continuations of the first words of a few held-out documents.
+    static func writeSamples(_ model: GPT, _ tok: BPETokenizer, data: Dataset, to url: URL, seed: UInt64) throws {
+        var rng = SeededRandom(seed: seed &+ 99)
+        var md = "# Samples from the pretrained model\n\nEach prompt is the start of a held-out document; the model continues it (temperature 0.8, top-k 40).\n\n"
+        for doc in data.corpus.enumerated().filter({ $0.offset % 20 == 0 }).prefix(4).map(\.element) {
+            let prompt = Array(tok.encode(doc, allowSpecial: false).prefix(12))
+            let out = model.generate(prompt: prompt, maxNewTokens: 80, options: SamplingOptions(temperature: 0.8, topK: 40),
+                                     stop: [model.config.eosTokenID], rng: &rng)
+            md += "**Prompt:** \(tok.decode(prompt))\n\n**Continuation:** \(tok.decode(out))\n\n---\n\n"
+        }
+        try AtomicFile.write(md, to: url)
+    }
+}
+
+enum TransformerPlots {
+    static func write(dir: URL, metrics: MetricsWriter, unigram: Double, model: GPT, tokenizer: BPETokenizer, text: String) throws {
+        let rows = metrics.rows
+        var chart = LineChart(title: "Pretraining on the SupportDesk corpus", xLabel: "step", yLabel: "cross-entropy (nats/token)", logY: true)
+        chart.add(LineSeries(name: "train loss", x: rows.map { $0[0] }, y: rows.map { $0[1] }, smoothing: 0.9))
+        let ev = rows.filter { !$0[2].isNaN }
+        chart.add(LineSeries(name: "eval loss", x: ev.map { $0[0] }, y: ev.map { $0[2] }, marker: .circle))
+        if let last = rows.last?[0] {
+            chart.add(LineSeries(name: "unigram baseline", x: [0, last], y: [unigram, unigram]))
+        }
+        try chart.write(to: dir.appendingPathComponent("loss.png").path)
+
+        // Attention weights of the last layer's first head on the start of one document.
+        let ids = Array(tokenizer.encode(text, allowSpecial: false).prefix(24))
+        var weights: Tensor?
+        let last = model.config.layers - 1
+        noGrad { _ = model.hidden(ids, batch: 1, probe: { layer, w in if layer == last { weights = w } }) }
+        guard let w = weights else { return }
+        let t = ids.count
+        let labels = ids.map { tokenizer.decode([$0]).replacingOccurrences(of: "\n", with: "\\n") }
+        let grid = (0..<t).map { i in (0..<t).map { j in Double(w.data[i * t + j]) } }
+        let heat = Heatmap(title: "Attention weights, layer \(last + 1), head 1", xLabel: "key (attended to)", yLabel: "query",
+                           values: grid, rowLabels: labels, columnLabels: labels, range: 0...1, colorBarLabel: "weight")
+        try heat.write(to: dir.appendingPathComponent("attention.png").path, width: 900, height: 800)
+    }
+}
