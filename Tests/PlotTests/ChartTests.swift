@@ -174,6 +174,21 @@ struct ChartTests {
         #expect(try #require(layout.frame).xLabelsVertical)
     }
 
+    @Test("a 10,000-point smoothed line chart renders in well under a second")
+    func speed() throws {
+        var chart = LineChart(title: "10k steps", xLabel: "step", yLabel: "loss")
+        chart.add(LineSeries(name: "train", y: (0..<10_000).map { 2 + 8 * exp(-Double($0) / 500) + 0.3 * wiggle($0) }, smoothing: 0.95))
+        chart.add(LineSeries(name: "eval", x: stride(from: 0.0, to: 10_000, by: 500).map { $0 },
+                             y: stride(from: 0.0, to: 10_000, by: 500).map { 2.1 + 8 * exp(-$0 / 500) }, marker: .circle))
+        let clock = ContinuousClock()
+        var canvas: Canvas?
+        let elapsed = clock.measure { canvas = chart.render() }
+        #expect(canvas?.width == 1600)
+        // Plot is compiled with -O even in debug builds; on a shared 2-core CI machine a render
+        // takes ~0.1 s, so one second leaves room for noise while still catching a slow path.
+        #expect(elapsed < .seconds(1), "rendering took \(elapsed)")
+    }
+
     @Test("text outside ASCII draws a box instead of crashing")
     func nonASCII() {
         var chart = LineChart(title: "損失 ✓ – loss")
