@@ -73,6 +73,27 @@ struct ChartTests {
         }
     }
 
+    @Test("every chart kind survives absurdly small sizes and large scales")
+    func tinySizes() {
+        var line = LineChart(title: "a long title that cannot fit", xLabel: "x", yLabel: "y", logY: true)
+        line.add(LineSeries(name: "s", y: [1, 10, 100], smoothing: 0.5, marker: .diamond))
+        var scatter = ScatterChart(title: "t")
+        scatter.add(x: [0, 1, 2], y: [1, 0, 1], labels: [0, 1, 0])
+        scatter.background = .probability(x: 0...2, y: 0...1, [[0, 1], [1, 0]])
+        var hist = Histogram(title: "h")
+        hist.add(HistogramSeries(name: "a", values: [1, 2, 2, 3]))
+        var bars = BarChart(title: "b", categories: ["one", "two"], showValues: true)
+        bars.add(BarSeries(name: "x", values: [1, -1], errors: [0.1, 0.2]))
+        let heat = Heatmap(title: "m", values: [[1, 2], [3, 4]], colorBarLabel: "v", showValues: true)
+        let charts: [any Chart] = [line, scatter, hist, bars, heat]
+        for chart in charts {
+            for (w, h, s) in [(1, 1, 1), (0, -5, 0), (20, 15, 1), (60, 40, 2), (120, 80, 4)] {
+                let c = chart.render(width: w, height: h, scale: s)
+                #expect(c.width >= 1 && c.height >= 1)
+            }
+        }
+    }
+
     @Test("the legend, title, tick labels and axis titles are drawn")
     func labelsAndLegend() throws {
         var chart = LineChart(title: "Training loss", xLabel: "step", yLabel: "loss")
