@@ -94,7 +94,7 @@ struct Frame {
     /// allows it, even if that means tighter spacing.
     static func ticks(_ axis: Axis, length: Double, p: Painter, horizontal: Bool, frame: Frame? = nil) -> ([Tick], [Double]) {
         let s = p.scale, body = p.fonts.body
-        let spacing = horizontal ? 50 * s : max(2.2 * Double(body.lineHeight), 32 * s)
+        let spacing = horizontal ? 50 * s : max(2.5 * Double(body.lineHeight), 36 * s)
         let minGap = 1.6 * Double(body.lineHeight) / max(1, length)
         let first = max(2, Int(length / spacing) + 1)
         func fits(_ ticks: [Tick]) -> Bool {
