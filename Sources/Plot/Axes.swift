@@ -74,8 +74,10 @@ struct Frame {
                 let slot = plot.width / Double(max(1, cats.count))
                 let widest = cats.map { Double(body.width($0)) }.max() ?? 0
                 xLabelsVertical = widest + 8 * s > slot
-                xLabelDepth = xLabelsVertical ? min(widest, H * 0.35) : lh
-                xTicks = Frame.categoryTicks(cats, slot: slot, vertical: xLabelsVertical, lineHeight: lh, s: s)
+                xLabelDepth = xLabelsVertical ? min(widest, (H * 0.3).rounded()) : lh
+                // Labels longer than the space below the axis are shortened with "...".
+                let shown = cats.map { xLabelsVertical ? body.truncated($0, toWidth: xLabelDepth) : $0 }
+                xTicks = Frame.categoryTicks(shown, slot: slot, vertical: xLabelsVertical, lineHeight: lh, s: s)
             } else {
                 (xTicks, xMinor) = Frame.ticks(x, length: plot.width, p: p, horizontal: true, frame: self)
                 // The last label is centred on its tick: make room for its right half.
@@ -92,7 +94,7 @@ struct Frame {
     /// allows it, even if that means tighter spacing.
     static func ticks(_ axis: Axis, length: Double, p: Painter, horizontal: Bool, frame: Frame? = nil) -> ([Tick], [Double]) {
         let s = p.scale, body = p.fonts.body
-        let spacing = horizontal ? 50 * s : max(2.2 * Double(body.lineHeight), 32 * s)
+        let spacing = horizontal ? 50 * s : max(2.5 * Double(body.lineHeight), 36 * s)
         let minGap = 1.6 * Double(body.lineHeight) / max(1, length)
         let first = max(2, Int(length / spacing) + 1)
         func fits(_ ticks: [Tick]) -> Bool {

@@ -70,7 +70,8 @@ public struct BarChart: Chart, Sendable {
         }
         var ys = AxisScale.fit(extent, log: false, pad: 0)
         let span = ys.hi - ys.lo
-        ys = AxisScale(lo: ys.lo < 0 ? ys.lo - 0.06 * span : 0, hi: ys.hi > 0 ? ys.hi + 0.08 * span : 0, log: false)
+        let room = showValues ? 0.15 : 0.07 // value labels need headroom
+        ys = AxisScale(lo: ys.lo < 0 ? ys.lo - room * span : 0, hi: ys.hi > 0 ? ys.hi + room * span : 0, log: false)
         if let r = yRange, r.upperBound > r.lowerBound { ys = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: false) }
         let xs = AxisScale(lo: -0.5, hi: Double(max(1, n)) - 0.5, log: false)
         let legend = series.enumerated().map { j, sr in
@@ -84,7 +85,10 @@ public struct BarChart: Chart, Sendable {
             for b in bars(f) {
                 o.rects.append(b.rect)
                 if let e = b.error { o.rects.append(Rect(x0: b.rect.x0, y0: min(e.0, e.1), x1: b.rect.x1, y1: max(e.0, e.1))) }
-                if showValues { o.rects.append(Rect(x0: b.rect.x0, y0: b.labelY - Double(body.lineHeight) - 3 * sc, x1: b.rect.x1, y1: b.labelY)) }
+                if showValues {
+                    o.rects.append(b.value >= 0 ? Rect(x0: b.rect.x0, y0: b.labelY - Double(body.lineHeight) - 3 * sc, x1: b.rect.x1, y1: b.labelY)
+                                                : Rect(x0: b.rect.x0, y0: b.labelBelowY, x1: b.rect.x1, y1: b.labelBelowY + Double(body.lineHeight) + 3 * sc))
+                }
             }
             return o
         })
@@ -101,10 +105,16 @@ public struct BarChart: Chart, Sendable {
         }
         p.clip(to: nil)
         if showValues {
+            // Above a positive bar (or its error bar), below a negative one; only when the text is
+            // narrower than the bar, so neighbouring labels cannot touch.
             for b in all {
                 let text = Ticks.compact(b.value)
-                if Double(body.width(text)) <= b.rect.width + 6 * sc {
-                    p.text(text, x: (b.rect.x0 + b.rect.x1) / 2, y: b.labelY - 3 * sc, font: body, color: Theme.text, h: .center, v: .bottom)
+                guard Double(body.width(text)) <= b.rect.width - 2 * sc else { continue }
+                let cx = (b.rect.x0 + b.rect.x1) / 2
+                if b.value >= 0 {
+                    p.text(text, x: cx, y: b.labelY - 3 * sc, font: body, color: Theme.text, h: .center, v: .bottom)
+                } else {
+                    p.text(text, x: cx, y: b.labelBelowY + 3 * sc, font: body, color: Theme.text, h: .center, v: .top)
                 }
             }
         }
@@ -122,6 +132,8 @@ extension BarChart {
         var error: (Double, Double)?
         /// Pixel y above which a value label goes (the top of the bar or of its error bar).
         var labelY: Double
+        /// Pixel y below which the label of a negative bar goes.
+        var labelBelowY: Double
     }
 
     /// Every bar's geometry in a laid-out frame: each category's slot holds the series side by
@@ -138,10 +150,11 @@ extension BarChart {
                 let x0 = f.px(Double(i)) - slot * 0.4 + Double(j) * barW
                 let y = f.py(sr.values[i])
                 let rect = Rect(x0: x0.rounded() + (j > 0 ? gap : 0), y0: min(y, base), x1: (x0 + barW).rounded(), y1: max(y, base))
-                var bar = Bar(rect: rect, color: c, value: sr.values[i], error: nil, labelY: min(y, base))
+                var bar = Bar(rect: rect, color: c, value: sr.values[i], error: nil, labelY: min(y, base), labelBelowY: max(y, base))
                 if let lo = sr.lower?[safe: i], let hi = sr.upper?[safe: i], lo.isFinite, hi.isFinite {
                     bar.error = (f.py(lo), f.py(hi))
                     bar.labelY = min(bar.labelY, f.py(hi), f.py(lo))
+                    bar.labelBelowY = max(bar.labelBelowY, f.py(hi), f.py(lo))
                 }
                 out.append(bar)
             }

@@ -45,6 +45,14 @@ struct BitmapFont: Sendable {
         return w
     }
 
+    /// `text` shortened with "..." so that it is at most `maxWidth` pixels wide.
+    func truncated(_ text: String, toWidth maxWidth: Double) -> String {
+        if Double(width(text)) <= maxWidth { return text }
+        var chars = Array(text)
+        while !chars.isEmpty && Double(width(String(chars) + "...")) > maxWidth { chars.removeLast() }
+        return chars.isEmpty ? "" : String(chars) + "..."
+    }
+
     var tofuAdvance: Int { glyphs[Int(UInt8(ascii: "n")) - 32].advance }
 
     /// This font resampled by `factor` (bilinear on coverage), for scales without a rasterised

@@ -56,6 +56,7 @@ enum Theme {
     static let gridWidth = 1.0
     static let lineWidth = 2.0      // a series' main line
     static let rawLineWidth = 1.0   // the faint raw values behind a smoothed line
+    static let denseLineWidth = 1.25 // an unsmoothed series with more points than pixels
     static let rawOpacity = 0.25
     static let markerRadius = 3.5
 }

@@ -54,8 +54,9 @@ public struct Heatmap: Chart, Sendable {
         var lo = finite.min() ?? 0, hi = finite.max() ?? 1
         if let r = range { lo = r.lowerBound; hi = r.upperBound }
         if hi <= lo { hi = lo + (lo == 0 ? 1 : abs(lo) * 0.1); lo -= (lo == 0 ? 0 : abs(lo) * 0.1) }
-        let rLabels = rowLabels ?? (0..<rows).map(String.init)
-        let cLabels = columnLabels ?? (0..<cols).map(String.init)
+        // Long labels (whole sentences as tokens) are shortened with "..." to a quarter of the width.
+        let rLabels = (rowLabels ?? (0..<rows).map(String.init)).map { body.truncated($0, toWidth: W * 0.25) }
+        let cLabels = (columnLabels ?? (0..<cols).map(String.init)).map { body.truncated($0, toWidth: H * 0.25) }
 
         // Colour bar on the right: bar, ticks, labels, optional title.
         let barW = (14 * s).rounded(), barGap = (14 * s).rounded(), tl = Theme.tickLength * s, gap = Theme.tickGap * s
@@ -69,7 +70,7 @@ public struct Heatmap: Chart, Sendable {
         var vertical = false, cell = 1.0, labelDepth = lh
         for _ in 0..<3 {
             let bottom = pad + (xLabel.isEmpty ? 0 : lh + Theme.axisLabelGap * s) + labelDepth + tl + gap
-            cell = max(1, min((W - left - right) / Double(cols), (H - top - bottom) / Double(rows)).rounded(.down))
+            cell = max(1, min((W - left - right) / Double(cols), (H - top - bottom) / Double(rows)))
             let widest = cLabels.map { Double(body.width($0)) }.max() ?? 0
             vertical = widest + 6 * s > cell
             labelDepth = vertical ? min(widest, H * 0.3) : lh
@@ -77,15 +78,17 @@ public struct Heatmap: Chart, Sendable {
         // Centre the block (row labels, cells, colour bar) horizontally.
         let spare = W - left - right - cell * Double(cols)
         let gx0 = (left + max(0, spare / 2)).rounded(), gy0 = top.rounded()
-        let grid = Rect(x0: gx0, y0: gy0, x1: gx0 + cell * Double(cols), y1: gy0 + cell * Double(rows))
+        let grid = Rect(x0: gx0, y0: gy0, x1: (gx0 + cell * Double(cols)).rounded(), y1: (gy0 + cell * Double(rows)).rounded())
+        // Cell edges on whole pixels (cells may differ by one pixel; no seams, no blur).
+        func edgeX(_ c: Int) -> Double { (gx0 + Double(c) * cell).rounded() }
+        func edgeY(_ r: Int) -> Double { (gy0 + Double(r) * cell).rounded() }
 
         // Cells, with value annotations in black or white (whichever contrasts with the cell).
         for r in 0..<rows {
             for c in 0..<cols {
                 let v = c < values[r].count ? values[r][c] : .nan
                 let color = v.isFinite ? colorMap.color(at: (v - lo) / (hi - lo)) : Theme.missing
-                let cellRect = Rect(x0: grid.x0 + Double(c) * cell, y0: grid.y0 + Double(r) * cell,
-                                    x1: grid.x0 + Double(c + 1) * cell, y1: grid.y0 + Double(r + 1) * cell)
+                let cellRect = Rect(x0: edgeX(c), y0: edgeY(r), x1: edgeX(c + 1), y1: edgeY(r + 1))
                 p.fill(cellRect, color)
                 if showValues, v.isFinite {
                     let text = Ticks.compact(v)
@@ -116,7 +119,8 @@ public struct Heatmap: Chart, Sendable {
             }
         }
         if !xLabel.isEmpty {
-            p.text(xLabel, x: (grid.x0 + grid.x1) / 2, y: H - pad, font: body, color: Theme.text, h: .center, v: .bottom)
+            p.text(xLabel, x: (grid.x0 + grid.x1) / 2, y: grid.y1 + tl + gap + labelDepth + Theme.axisLabelGap * s,
+                   font: body, color: Theme.text, h: .center, v: .top)
         }
         if !yLabel.isEmpty {
             p.text(yLabel, x: gx0 - (left - pad), y: (grid.y0 + grid.y1) / 2, font: body, color: Theme.text, h: .center, v: .top, vertical: true)

@@ -98,8 +98,10 @@ public struct Histogram: Chart, Sendable {
         // All fills first, then all outlines, so every outline stays visible through the fills.
         for (i, s) in series.enumerated() {
             let c = s.color ?? Palette.color(i)
+            // Bin edges snap to whole pixels: neighbouring translucent bars then meet without a seam.
             for b in 0..<nb where heights[i][b] > 0 {
-                p.fill(Rect(x0: frame.px(edges[b]), y0: frame.py(heights[i][b]), x1: frame.px(edges[b + 1]), y1: base), c.opacity(0.4))
+                p.fill(Rect(x0: frame.px(edges[b]).rounded(), y0: frame.py(heights[i][b]), x1: frame.px(edges[b + 1]).rounded(),
+                            y1: base.rounded()), c.opacity(0.4))
             }
         }
         for (i, s) in series.enumerated() where nb > 0 {

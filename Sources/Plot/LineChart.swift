@@ -76,7 +76,8 @@ public struct LineChart: Chart, Sendable {
         if let r = xRange, r.upperBound > r.lowerBound { xs = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: false) }
         if let r = yRange, r.upperBound > r.lowerBound, !logY || r.lowerBound > 0 { ys = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: logY) }
 
-        let legend = series.enumerated().map { i, s in
+        // A lone series named like the y axis needs no legend.
+        let legend = series.count == 1 && series[0].name == yLabel ? [] : series.enumerated().map { i, s in
             LegendEntry(name: s.name, swatch: .line(s.color ?? Palette.color(i), marker: s.marker))
         }
         let (frame, _, placement) = Legend.layout(p, legend, frame: { rows in
@@ -95,7 +96,9 @@ public struct LineChart: Chart, Sendable {
                 p.polyline(px, rawY, width: Theme.rawLineWidth * p.scale, color: c.opacity(Theme.rawOpacity))
                 p.polyline(px, smooth.map(frame.py), width: Theme.lineWidth * p.scale, color: c)
             } else {
-                p.polyline(px, rawY, width: Theme.lineWidth * p.scale, color: c)
+                // A dense unsmoothed series (several points per pixel column) reads better thinner.
+                let dense = Double(d.x.count) > frame.plot.width / p.scale
+                p.polyline(px, rawY, width: (dense ? Theme.denseLineWidth : Theme.lineWidth) * p.scale, color: c)
             }
             if let m = s.marker {
                 for (x, y) in zip(px, rawY) where x.isFinite && y.isFinite {

@@ -71,16 +71,17 @@ public struct PNGImage: Sendable, Equatable {
 
     /// Decodes PNG bytes held in memory.
     public static func decode(_ data: [UInt8]) throws -> PNGImage {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
-        guard begun != 0 else {
-            let message = PNGCodec.libpngMessage(&image)
-            png_image_free(&image)
-            throw PlotError("cannot decode PNG: \(message)")
+        // libpng reads from `data` until finish_read: both calls stay inside one closure.
+        try data.withUnsafeBytes { raw in
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
+                let message = PNGCodec.libpngMessage(&image)
+                png_image_free(&image)
+                throw PlotError("cannot decode PNG: \(message)")
+            }
+            return try finish(&image, source: "PNG data")
         }
-        // libpng keeps a pointer to `data` until finish_read; the array outlives both calls.
-        return try data.withUnsafeBytes { _ in try finish(&image, source: "PNG data") }
     }
 
     private static func finish(_ image: inout png_image, source: String) throws -> PNGImage {

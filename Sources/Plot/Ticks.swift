@@ -66,12 +66,12 @@ enum Ticks {
     }
 
     /// Labels for linear ticks with a common step: as many decimals as the step needs, a "k" or
-    /// "M" suffix for round thousands or millions (steps of training runs), and short
+    /// "M" suffix for round thousands or millions (steps and tokens of training runs), and short
     /// scientific notation ("2e-5") for very small or very large values.
     static func labels(_ values: [Double], step: Double) -> [String] {
         guard let biggest = values.map(abs).max(), step > 0, step.isFinite else { return values.map { format($0, decimals: 0) } }
         let stepExp = Int(log10(step).rounded(.down))
-        if biggest >= 1e7 || stepExp < -4 {
+        if biggest >= 1e10 || stepExp < -4 {
             return values.map { scientific($0, step: step) }
         }
         for (unit, suffix) in [(1e6, "M"), (1e3, "k")] where biggest >= 10 * unit {

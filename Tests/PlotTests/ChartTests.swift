@@ -73,6 +73,27 @@ struct ChartTests {
         }
     }
 
+    @Test("every chart kind survives absurdly small sizes and large scales")
+    func tinySizes() {
+        var line = LineChart(title: "a long title that cannot fit", xLabel: "x", yLabel: "y", logY: true)
+        line.add(LineSeries(name: "s", y: [1, 10, 100], smoothing: 0.5, marker: .diamond))
+        var scatter = ScatterChart(title: "t")
+        scatter.add(x: [0, 1, 2], y: [1, 0, 1], labels: [0, 1, 0])
+        scatter.background = .probability(x: 0...2, y: 0...1, [[0, 1], [1, 0]])
+        var hist = Histogram(title: "h")
+        hist.add(HistogramSeries(name: "a", values: [1, 2, 2, 3]))
+        var bars = BarChart(title: "b", categories: ["one", "two"], showValues: true)
+        bars.add(BarSeries(name: "x", values: [1, -1], errors: [0.1, 0.2]))
+        let heat = Heatmap(title: "m", values: [[1, 2], [3, 4]], colorBarLabel: "v", showValues: true)
+        let charts: [any Chart] = [line, scatter, hist, bars, heat]
+        for chart in charts {
+            for (w, h, s) in [(1, 1, 1), (0, -5, 0), (20, 15, 1), (60, 40, 2), (120, 80, 4)] {
+                let c = chart.render(width: w, height: h, scale: s)
+                #expect(c.width >= 1 && c.height >= 1)
+            }
+        }
+    }
+
     @Test("the legend, title, tick labels and axis titles are drawn")
     func labelsAndLegend() throws {
         var chart = LineChart(title: "Training loss", xLabel: "step", yLabel: "loss")
@@ -172,6 +193,21 @@ struct ChartTests {
         chart.add(BarSeries(name: "", values: cats.indices.map(Double.init)))
         let (_, layout) = draw { chart.draw(on: $0) }
         #expect(try #require(layout.frame).xLabelsVertical)
+    }
+
+    @Test("a 10,000-point smoothed line chart renders in well under a second")
+    func speed() throws {
+        var chart = LineChart(title: "10k steps", xLabel: "step", yLabel: "loss")
+        chart.add(LineSeries(name: "train", y: (0..<10_000).map { 2 + 8 * exp(-Double($0) / 500) + 0.3 * wiggle($0) }, smoothing: 0.95))
+        chart.add(LineSeries(name: "eval", x: stride(from: 0.0, to: 10_000, by: 500).map { $0 },
+                             y: stride(from: 0.0, to: 10_000, by: 500).map { 2.1 + 8 * exp(-$0 / 500) }, marker: .circle))
+        let clock = ContinuousClock()
+        var canvas: Canvas?
+        let elapsed = clock.measure { canvas = chart.render() }
+        #expect(canvas?.width == 1600)
+        // Plot is compiled with -O even in debug builds; on a shared 2-core CI machine a render
+        // takes ~0.1 s, so one second leaves room for noise while still catching a slow path.
+        #expect(elapsed < .seconds(1), "rendering took \(elapsed)")
     }
 
     @Test("text outside ASCII draws a box instead of crashing")
