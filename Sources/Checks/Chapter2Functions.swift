@@ -1,0 +1,85 @@
+import Core
+import Exercises
+import Foundation
+import Solutions
+
+/// The functions of Chapter 2's exercises, as one table, so a check can run against the
+/// learner's code, the reference, or a deliberately wrong variant.
+struct Chapter2Functions {
+    var mergePair: ([Int], Int, Int, Int) throws -> [Int]
+    var causalMask: (Tensor) throws -> Tensor
+    var attentionHead: (Tensor, Tensor, Tensor) throws -> Tensor
+    var kvCacheStep: (Tensor, Tensor, Tensor, inout Tensor, inout Tensor) throws -> Tensor
+    var nucleusFilter: ([Float], Float) throws -> [Float]
+    var kitParameterName: (String, Set<String>) throws -> String?
+
+    static var learner: Chapter2Functions { Chapter2Functions(
+        mergePair: { try Exercises.mergePair($0, left: $1, right: $2, into: $3) },
+        causalMask: { try Exercises.applyCausalMask($0) },
+        attentionHead: { try Exercises.attentionHead(q: $0, k: $1, v: $2) },
+        kvCacheStep: { try Exercises.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
+        nucleusFilter: { try Exercises.nucleusFilter($0, p: $1) },
+        kitParameterName: { try Exercises.kitParameterName(huggingFace: $0, known: $1) }) }
+
+    static var reference: Chapter2Functions { Chapter2Functions(
+        mergePair: { try Solutions.mergePair($0, left: $1, right: $2, into: $3) },
+        causalMask: { try Solutions.applyCausalMask($0) },
+        attentionHead: { try Solutions.attentionHead(q: $0, k: $1, v: $2) },
+        kvCacheStep: { try Solutions.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
+        nucleusFilter: { try Solutions.nucleusFilter($0, p: $1) },
+        kitParameterName: { try Solutions.kitParameterName(huggingFace: $0, known: $1) }) }
+
+    /// The reference with exercise `id` replaced by a typical mistake.
+    static func mutant(_ id: String) -> Chapter2Functions {
+        var f = reference
+        switch id {
+        case "2.1": f.mergePair = { tokens, l, r, new in  // steps one token after a merge: overlapping pairs merge twice
+            var out: [Int] = []
+            for i in tokens.indices {
+                if i + 1 < tokens.count, tokens[i] == l, tokens[i + 1] == r { out.append(new) } else { out.append(tokens[i]) }
+            }
+            return out
+        }
+        case "2.2": f.causalMask = { scores in  // ignores the KV-cache offset: masks j > i
+            let out = scores.copy()
+            let tk = scores.shape[1]
+            for i in 0..<scores.shape[0] { for j in 0..<tk where j > i { out[i * tk + j] = -.infinity } }
+            return out
+        }
+        case "2.3": f.attentionHead = { q, k, v in  // forgets the 1/√D scale
+            let d = Float(q.shape[1])
+            return try reference.attentionHead(q.map { $0 * d.squareRoot() }, k, v)
+        }
+        case "2.4": f.kvCacheStep = { q, k, v, keys, values in  // reuses the square mask: the new token only sees position 0
+            _ = try reference.kvCacheStep(q, k, v, &keys, &values)
+            return values.slice(axis: 0, start: 0, length: 1)
+        }
+        case "2.5": f.nucleusFilter = { probs, p in  // drops the token that makes the mass cross p
+            guard p < 1 else { return probs }
+            let order = probs.indices.sorted { probs[$0] > probs[$1] || (probs[$0] == probs[$1] && $0 < $1) }
+            var kept = [Float](repeating: 0, count: probs.count)
+            var mass: Float = 0
+            for i in order {
+                if mass + probs[i] >= p { break }
+                kept[i] = probs[i]
+                mass += probs[i]
+            }
+            return kept.map { $0 / mass }
+        }
+        case "2.6": f.kitParameterName = { name, known in  // hasSuffix("attn.bias") also drops c_attn.bias
+            if name.hasSuffix("attn.bias") { return nil }
+            return try reference.kitParameterName(name, known)
+        }
+        default: break
+        }
+        return f
+    }
+
+    static func table(_ flavor: Flavor, _ id: String) -> Chapter2Functions {
+        switch flavor {
+        case .learner: learner
+        case .reference: reference
+        case .mutant: mutant(id)
+        }
+    }
+}
