@@ -164,15 +164,26 @@ extension Variable {
     /// i + (Tk − Tq) (earlier positions may come from a KV cache) and may only look at keys
     /// j <= that position, so every later score is set to −inf (its softmax weight becomes 0).
     /// Backward: masked positions receive no gradient.
-    public func causalMask() -> Variable {
+    public func causalMask() -> Variable { causalMask(segments: nil) }
+    // MARK: end
+
+    /// The causal mask for packed sequences: scores [B, H, T, T] and `segments` [B*T] giving
+    /// each position's example number; a query also may not look at keys of another example
+    /// (a block-diagonal causal mask), so packed examples cannot see each other.
+    public func causalMask(segments: [Int]?) -> Variable {
         let tk = shape[shape.count - 1], tq = shape[shape.count - 2]
         requireShape(shape.count >= 2 && tq <= tk, "causalMask (Tq <= Tk)", shape, [tq, tk])
         let offset = tk - tq
+        let blocks = value.count / (tq * tk)
+        let perRow = shape.count >= 4 ? shape[shape.count - 3] : 1   // heads per batch row
+        if let segments { precondition(segments.count == (blocks / perRow) * tk && tq == tk, "causalMask: \(segments.count) segment ids for scores \(shape)") }
         func apply(_ t: Tensor, _ fill: Float) {
-            for blk in 0..<(t.count / (tq * tk)) {
+            for blk in 0..<blocks {
                 let s = t.data + blk * tq * tk
-                for i in 0..<tq where i + offset + 1 < tk {
-                    for j in (i + offset + 1)..<tk { s[i * tk + j] = fill }
+                let seg = segments.map { Array($0[((blk / perRow) * tk)..<((blk / perRow + 1) * tk)]) }
+                for i in 0..<tq {
+                    if i + offset + 1 < tk { for j in (i + offset + 1)..<tk { s[i * tk + j] = fill } }
+                    if let seg { for j in 0...(i + offset) where seg[j] != seg[i] { s[i * tk + j] = fill } }
                 }
             }
         }

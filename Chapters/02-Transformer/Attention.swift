@@ -21,8 +21,10 @@ public final class CausalSelfAttention {
 
     /// x [B, T, C] -> [B, T, C]. With a cache, x holds only the new positions; their keys and
     /// values are appended to the cache and the queries attend over everything cached.
+    /// `segments` [B*T] (packed examples) also masks attention between different examples.
     /// `probe`, when set, receives the attention weights [B, H, T, T_total].
-    func callAsFunction(_ x: Variable, cache: LayerCache? = nil, probe: ((Tensor) -> Void)? = nil) -> Variable {
+    func callAsFunction(_ x: Variable, cache: LayerCache? = nil, segments: [Int]? = nil,
+                        probe: ((Tensor) -> Void)? = nil) -> Variable {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         // MARK: book attention-heads
         let qkv = cAttn(x)                                        // [B, T, 3C]
@@ -42,7 +44,7 @@ public final class CausalSelfAttention {
         // not grow with the head size (which would saturate the softmax).
         let scores = Variable.matmul(q, k, transposeB: true, alpha: 1 / Float(headSize).squareRoot())  // [B, H, T, T_k]
         // Causal mask: a position may not look at later positions.
-        let weights = scores.causalMask().softmax()              // rows sum to 1
+        let weights = scores.causalMask(segments: segments).softmax()   // rows sum to 1
         probe?(weights.value)
         // Weighted sum of the values, then heads side by side again.
         let y = Variable.matmul(weights, v)                       // [B, H, T, D]

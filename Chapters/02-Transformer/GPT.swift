@@ -17,8 +17,8 @@ public final class Block {
     }
 
     // MARK: book block
-    func callAsFunction(_ x: Variable, cache: LayerCache?, probe: ((Tensor) -> Void)?) -> Variable {
-        let h = x + attn(ln1(x), cache: cache, probe: probe)   // tokens exchange information
+    func callAsFunction(_ x: Variable, cache: LayerCache?, segments: [Int]?, probe: ((Tensor) -> Void)?) -> Variable {
+        let h = x + attn(ln1(x), cache: cache, segments: segments, probe: probe)   // tokens exchange information
         return h + mlpProj(mlpFC(ln2(h)).gelu())               // each token is processed alone
     }
     // MARK: end
@@ -79,30 +79,34 @@ public final class GPT {
     // MARK: book gpt-forward
     /// Final hidden states for token ids [B, T] (row-major in `ids`) -> [B, T, C].
     /// With a cache, `ids` are the new tokens only and positions continue after the cache.
-    public func hidden(_ ids: [Int], batch: Int, cache: KVCache? = nil,
-                       probe: ((Int, Tensor) -> Void)? = nil) -> Variable {
+    /// Packed batches pass each token's `positions` (restarting at 0 for every example) and
+    /// `segments` (example numbers) so examples sharing a row cannot attend to each other.
+    public func hidden(_ ids: [Int], batch: Int, cache: KVCache? = nil, positions: [Int]? = nil,
+                       segments: [Int]? = nil, probe: ((Int, Tensor) -> Void)? = nil) -> Variable {
         let t = ids.count / batch
         let start = cache?.length ?? 0
         precondition(start + t <= config.contextLength,
                      "GPT: \(start + t) positions exceed the context length \(config.contextLength)")
-        let positions = (0..<batch).flatMap { _ in Array(start..<(start + t)) }
+        let positions = positions ?? (0..<batch).flatMap { _ in Array(start..<(start + t)) }
         var x = Variable.embedding(wte, ids: ids, shape: [batch, t])        // [B, T, C]
             + Variable.embedding(wpe, ids: positions, shape: [batch, t])
         for (i, block) in blocks.enumerated() {
-            x = block(x, cache: cache?.layers[i], probe: probe.map { p in { p(i, $0) } })
+            x = block(x, cache: cache?.layers[i], segments: segments, probe: probe.map { p in { p(i, $0) } })
         }
         cache?.length += t
         return lnF(x)
     }
 
     /// Next-token logits [B, T, V]: the hidden states times the token embedding matrix.
-    public func logits(_ ids: [Int], batch: Int, cache: KVCache? = nil) -> Variable {
-        Variable.matmul(hidden(ids, batch: batch, cache: cache), wte, transposeB: true)
+    public func logits(_ ids: [Int], batch: Int, cache: KVCache? = nil, positions: [Int]? = nil,
+                       segments: [Int]? = nil) -> Variable {
+        Variable.matmul(hidden(ids, batch: batch, cache: cache, positions: positions, segments: segments),
+                        wte, transposeB: true)
     }
 
     /// Mean next-token cross-entropy: position t predicts targets[t]; -100 positions are skipped.
-    public func loss(_ ids: [Int], targets: [Int], batch: Int) -> Variable {
-        let l = logits(ids, batch: batch)
+    public func loss(_ ids: [Int], targets: [Int], batch: Int, positions: [Int]? = nil, segments: [Int]? = nil) -> Variable {
+        let l = logits(ids, batch: batch, positions: positions, segments: segments)
         return l.reshaped([ids.count, config.vocabSize]).crossEntropy(targets: targets)
     }
     // MARK: end

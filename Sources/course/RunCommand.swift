@@ -16,6 +16,8 @@ struct RunContext: Sendable {
     let seed: UInt64
     /// Continue from the chapter's last checkpoint instead of starting over.
     var resume = false
+    /// The learner's own training data (JSONL, TRL formats) instead of the built-in data.
+    var dataFile: String? = nil
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -36,6 +38,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The folder for run outputs.") var runs: String = "runs"
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
+    @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data.") var data: String?
 
     struct Runner: Sendable {
         let name: String
@@ -45,10 +48,11 @@ struct RunCommand: ParsableCommand {
     static let runners: [Runner] = [
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
+        Runner(name: "sft", run: SFTRun.run),
     ]
 
     func run() throws {
-        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume)
+        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data)
         if chapter == "all" {
             for r in Self.runners { try r.run(ctx) }
             return

@@ -8,15 +8,24 @@ import Foundation
 struct StageMarker: Codable, Equatable {
     var preset: Preset
     var seed: UInt64
+    /// The stage's settings as JSON: a stage built with other settings is rebuilt.
+    var settings: String
 
-    static func isDone(_ dir: URL, _ ctx: RunContext) -> Bool {
+    static func isDone<S: Encodable>(_ dir: URL, _ ctx: RunContext, settings: S) -> Bool {
         let url = dir.appendingPathComponent("done.json")
         guard let m = try? readJSON(StageMarker.self, from: url.path) else { return false }
-        return m == StageMarker(preset: ctx.preset, seed: ctx.seed)
+        return m == StageMarker(preset: ctx.preset, seed: ctx.seed, settings: fingerprint(settings))
     }
 
-    static func markDone(_ dir: URL, _ ctx: RunContext) throws {
-        try writeJSON(StageMarker(preset: ctx.preset, seed: ctx.seed), to: dir.appendingPathComponent("done.json"))
+    static func markDone<S: Encodable>(_ dir: URL, _ ctx: RunContext, settings: S) throws {
+        try writeJSON(StageMarker(preset: ctx.preset, seed: ctx.seed, settings: fingerprint(settings)),
+                      to: dir.appendingPathComponent("done.json"))
+    }
+
+    static func fingerprint<S: Encodable>(_ s: S) -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: enc.encode(s), as: UTF8.self)) ?? ""
     }
 
     static func clear(_ dir: URL) {

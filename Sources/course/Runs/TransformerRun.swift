@@ -19,15 +19,15 @@ enum TransformerRun {
     static func settings(_ ctx: RunContext) -> Settings {
         switch ctx.preset {
         case .quick:
-            let m = GPTConfig(vocabSize: 384, contextLength: 128, embeddingSize: 64, layers: 2, heads: 2)
+            let m = GPTConfig(vocabSize: 384, contextLength: 512, embeddingSize: 64, layers: 2, heads: 2)
             return Settings(data: .small, vocabSize: 384, model: m,
-                            train: TrainConfig(batchSize: 8, contextLength: 128, steps: 40, learningRate: 3e-3,
+                            train: TrainConfig(batchSize: 4, contextLength: 256, steps: 40, learningRate: 3e-3,
                                                warmupSteps: 5, evalEvery: 20, seed: ctx.seed))
         case .default:
-            let m = GPTConfig(vocabSize: 1024, contextLength: 256, embeddingSize: 128, layers: 4, heads: 4)
+            let m = GPTConfig(vocabSize: 1024, contextLength: 384, embeddingSize: 128, layers: 4, heads: 4)
             return Settings(data: .default, vocabSize: 1024, model: m,
-                            train: TrainConfig(batchSize: 12, contextLength: 256, steps: 700, learningRate: 2e-3,
-                                               warmupSteps: 50, evalEvery: 50, seed: ctx.seed))
+                            train: TrainConfig(batchSize: 8, contextLength: 384, steps: 500, learningRate: 2e-3,
+                                               warmupSteps: 40, evalEvery: 50, seed: ctx.seed))
         }
     }
 
@@ -36,7 +36,7 @@ enum TransformerRun {
     /// The trained model folder, built first if missing (what later chapters call).
     static func ensure(_ ctx: RunContext) throws -> URL {
         let dir = ctx.runs.appendingPathComponent("transformer")
-        if !StageMarker.isDone(dir, ctx) { try run(ctx) }
+        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { try run(ctx) }
         return dir.appendingPathComponent("model")
     }
 
@@ -78,7 +78,7 @@ enum TransformerRun {
             try? FileManager.default.removeItem(at: checkpoints)
         }
         let evalBatches = evalStream.evalBatches(s.train.evalBatches, batch: s.train.batchSize, length: s.train.contextLength)
-        let progress = Progress("transformer", total: s.train.steps)
+        let progress = ProgressBar("transformer", total: s.train.steps)
         var lastEval = Double.nan
         while trainer.step < s.train.steps {
             var rng = trainer.rng
@@ -109,7 +109,7 @@ enum TransformerRun {
         try writeSamples(model, tokenizer, data: data, to: dir.appendingPathComponent("samples.md"), seed: ctx.seed)
         try TransformerPlots.write(dir: dir, metrics: metrics, unigram: unigram, model: model, tokenizer: tokenizer,
                                    text: data.corpus[0])
-        try StageMarker.markDone(dir, ctx)
+        try StageMarker.markDone(dir, ctx, settings: settings(ctx))
         print(String(format: "eval loss %.3f nats/token (unigram baseline %.3f); wrote %@/", lastEval, unigram, dir.path))
     }
 

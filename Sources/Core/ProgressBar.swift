@@ -3,7 +3,7 @@ import Foundation
 /// A one-line progress bar on standard error ("sft  [######----]  60/100  loss 1.234  12s").
 /// Redraws at most 10 times a second; prints plain lines when stderr is not a terminal, so CI
 /// logs stay readable.
-public final class Progress {
+public final class ProgressBar {
     let label: String
     let total: Int
     let start = Date()

@@ -1,1 +1,0 @@
-// 03-SFT: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,89 @@
+import Autograd
+import Core
+import SupportDesk
+import Transformer
+
+/// One tokenised training example: ids and the per-token "train on this" flags.
+public struct TokenizedExample: Sendable {
+    public var ids: [Int]
+    public var trainable: [Bool]
+    public init(ids: [Int], trainable: [Bool]) { (self.ids, self.trainable) = (ids, trainable) }
+    public var count: Int { ids.count }
+}
+
+/// A batch ready for the model: [B, T] inputs and next-token targets (-100 = no loss), plus
+/// positions and segment ids when several examples share a row (packing).
+public struct SFTBatch: Sendable {
+    public var inputs: [Int]
+    public var targets: [Int]
+    public var positions: [Int]?
+    public var segments: [Int]?
+    public var rows: Int
+    public var length: Int
+    /// Number of target tokens that carry loss.
+    public var lossTokens: Int { targets.filter { $0 != -100 }.count }
+}
+
+public enum SFTBatching {
+    // MARK: book loss-mask
+    /// Targets for next-token prediction with a loss mask: position t predicts token t+1, and
+    /// only where token t+1 is trainable (the reply); elsewhere the target is -100, which the
+    /// cross-entropy skips. The last position has nothing to predict.
+    public static func targets(_ e: TokenizedExample) -> [Int] {
+        (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : -100 }
+    }
+    // MARK: end
+
+    /// Padding: one example per row, filled to `length` with `pad` (targets -100 there).
+    /// Examples longer than `length` must be filtered out beforehand (see `fits`).
+    public static func padded(_ examples: [TokenizedExample], length: Int, pad: Int) -> SFTBatch {
+        var inputs: [Int] = [], targets: [Int] = []
+        for e in examples {
+            precondition(e.count <= length, "example of \(e.count) tokens exceeds the context \(length)")
+            let t = Self.targets(e)
+            inputs += e.ids + Array(repeating: pad, count: length - e.count)
+            targets += t + Array(repeating: -100, count: length - e.count)
+        }
+        return SFTBatch(inputs: inputs, targets: targets, positions: nil, segments: nil, rows: examples.count, length: length)
+    }
+
+    // MARK: book packing
+    /// Packing: examples placed one after another in rows of `length` tokens, so no compute is
+    /// spent on padding. Each example restarts its positions at 0 and gets its own segment id;
+    /// the attention mask keeps examples apart, and an example's first token is never a target
+    /// of the previous example's last token (no loss across the boundary).
+    public static func packed(_ examples: [TokenizedExample], length: Int, pad: Int) -> SFTBatch {
+        var rows: [[(TokenizedExample, Int)]] = [[]]
+        var used = 0
+        for e in examples {
+            precondition(e.count <= length, "example of \(e.count) tokens exceeds the context \(length)")
+            if used + e.count > length { rows.append([]); used = 0 }
+            rows[rows.count - 1].append((e, rows[rows.count - 1].count))
+            used += e.count
+        }
+        var inputs: [Int] = [], targets: [Int] = [], positions: [Int] = [], segments: [Int] = []
+        for row in rows {
+            var n = 0
+            for (e, k) in row {
+                inputs += e.ids
+                targets += Self.targets(e)      // its last target is -100: the boundary
+                positions += Array(0..<e.count)
+                segments += Array(repeating: k, count: e.count)
+                n += e.count
+            }
+            inputs += Array(repeating: pad, count: length - n)
+            targets += Array(repeating: -100, count: length - n)
+            positions += Array(repeating: 0, count: length - n)
+            segments += Array(repeating: -1, count: length - n)
+        }
+        return SFTBatch(inputs: inputs, targets: targets, positions: positions, segments: segments, rows: rows.count, length: length)
+    }
+    // MARK: end
+}
+
+extension GPT {
+    /// Mean cross-entropy over the batch's trainable target tokens.
+    public func loss(_ b: SFTBatch) -> Variable {
+        loss(b.inputs, targets: b.targets, batch: b.rows, positions: b.positions, segments: b.segments)
+    }
+}

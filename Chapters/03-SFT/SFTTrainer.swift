@@ -1,0 +1,132 @@
+import Autograd
+import Core
+import Foundation
+import SupportDesk
+import Transformer
+
+/// Supervised fine-tuning: next-token loss on the replies only, packed batches, held-out loss
+/// and grader scores logged as training goes. Chapters 4 and 5 reuse it with adapters (only
+/// the adapter parameters are passed as `parameters`).
+public final class SFTTrainer {
+    public struct Settings: Codable, Sendable {
+        public var steps: Int
+        public var rowsPerBatch: Int
+        public var learningRate: Float
+        public var warmupSteps: Int
+        public var evalEvery: Int
+        public var gradedPrompts: Int
+        public var packing = true
+        public var seed: UInt64 = 1
+        public init(steps: Int, rowsPerBatch: Int, learningRate: Float, warmupSteps: Int, evalEvery: Int,
+                    gradedPrompts: Int, seed: UInt64 = 1) {
+            (self.steps, self.rowsPerBatch, self.learningRate, self.warmupSteps) = (steps, rowsPerBatch, learningRate, warmupSteps)
+            (self.evalEvery, self.gradedPrompts, self.seed) = (evalEvery, gradedPrompts, seed)
+        }
+    }
+
+    public let model: GPT
+    public let template: ChatTemplate
+    public let settings: Settings
+    public let trainer: Trainer
+    let train: [TokenizedExample]
+    let evalBatches: [SFTBatch]
+    let gradedItems: [EvalItem]
+    let pad: Int
+
+    /// `examples` are the training conversations; `heldOut` are conversations for the eval
+    /// loss; `graded` are held-out prompts the grader scores during training.
+    public init(model: GPT, template: ChatTemplate, examples: [[Message]], heldOut: [[Message]], graded: [EvalItem],
+                settings: Settings, parameters: [Variable]? = nil) throws {
+        self.model = model
+        self.template = template
+        self.settings = settings
+        let context = model.config.contextLength
+        let fits = { (e: TokenizedExample) in e.count <= context }
+        let tokenized = examples.map { template.encode($0) }.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }
+        // Truncation rule: an example longer than the context is dropped, never cut, so no
+        // reply is trained on without its ending.
+        train = tokenized.filter(fits)
+        droppedExamples = tokenized.count - train.count
+        if train.isEmpty { throw CourseError("no training example fits the context of \(context) tokens") }
+        pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
+        let evalExamples = heldOut.map { template.encode($0) }.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }.filter(fits)
+        evalBatches = stride(from: 0, to: evalExamples.count, by: 8).map {
+            SFTBatching.padded(Array(evalExamples[$0..<min($0 + 8, evalExamples.count)]), length: context, pad: template.end)
+        }
+        gradedItems = Array(graded.prefix(settings.gradedPrompts))
+        var tc = TrainConfig(batchSize: settings.rowsPerBatch, contextLength: context, steps: settings.steps,
+                             learningRate: settings.learningRate, warmupSteps: settings.warmupSteps,
+                             evalEvery: settings.evalEvery, seed: settings.seed)
+        tc.weightDecay = 0.0
+        trainer = Trainer(model: model, config: tc, parameters: parameters)
+    }
+
+    /// Examples dropped because they do not fit the context.
+    public let droppedExamples: Int
+    public var trainingExamples: Int { train.count }
+
+    /// The next batch: examples drawn in a shuffled order (reshuffled every epoch), packed.
+    var order: [Int] = []
+    var cursor = 0
+    func nextBatch() -> SFTBatch {
+        let context = model.config.contextLength
+        var picked: [TokenizedExample] = []
+        var tokens = 0
+        // Fill `rowsPerBatch` rows' worth of tokens.
+        while tokens < settings.rowsPerBatch * context * 9 / 10 {
+            if cursor >= order.count {
+                order = Array(0..<train.count)
+                trainer.rng.shuffle(&order)
+                cursor = 0
+            }
+            let e = train[order[cursor]]
+            cursor += 1
+            picked.append(e)
+            tokens += e.count
+            if !settings.packing && picked.count == settings.rowsPerBatch { break }
+        }
+        return settings.packing ? SFTBatching.packed(picked, length: context, pad: pad)
+                                : SFTBatching.padded(picked, length: context, pad: pad)
+    }
+
+    public func evalLoss() -> Double {
+        noGrad {
+            var total = 0.0, tokens = 0
+            for b in evalBatches {
+                let n = b.lossTokens
+                total += Double(model.loss(b).scalar) * Double(n)
+                tokens += n
+            }
+            return total / Double(max(tokens, 1))
+        }
+    }
+
+    public func grade(seed: UInt64 = 0) -> ReplyEvaluator.Scores {
+        ReplyEvaluator(template: template).evaluate(model, items: gradedItems, seed: seed).0
+    }
+
+    /// Trains for `settings.steps`, logging to `metrics` (columns: step, loss, eval_loss,
+    /// then the grader's structure, facts, tone, grounded, overall).
+    public func run(metrics: MetricsWriter, label: String = "sft") throws {
+        let progress = ProgressBar(label, total: settings.steps)
+        var last = ""
+        while trainer.step < settings.steps {
+            let batch = nextBatch()
+            let stats = try trainer.step { model.loss(batch) }
+            var row: [String: Double] = ["step": Double(trainer.step), "loss": Double(stats.loss)]
+            if trainer.step % settings.evalEvery == 0 || trainer.step == settings.steps {
+                let el = evalLoss()
+                row["eval_loss"] = el
+                let s = grade()
+                for (k, v) in s.asMetrics where metrics.columns.contains(k) { row[k] = v }
+                last = String(format: "eval %.3f grader %.2f", el, s.overall)
+                try metrics.flush()
+            }
+            metrics.log(row)
+            progress.update(trainer.step, String(format: "loss %.3f ", stats.loss) + last)
+        }
+        try metrics.flush()
+    }
+
+    public static let metricColumns = ["step", "loss", "eval_loss", "structure", "facts", "tone", "grounded", "overall", "finished"]
+}

@@ -1,0 +1,139 @@
+import Autograd
+import Core
+import Foundation
+import Plot
+import SFT
+import SupportDesk
+import Transformer
+
+/// Chapter 3: supervised fine-tuning of the pretrained model on SupportDesk replies.
+/// Writes runs/sft/: config.json, metrics.csv, loss.png, grader.png, baseline.json,
+/// samples.md, model/.
+enum SFTRun {
+    struct Settings: Codable {
+        var data: SizePreset
+        var train: SFTTrainer.Settings
+        var dataFile: String?
+    }
+
+    static func settings(_ ctx: RunContext) -> Settings {
+        switch ctx.preset {
+        case .quick:
+            return Settings(data: .small, train: .init(steps: 20, rowsPerBatch: 4, learningRate: 1e-3, warmupSteps: 4,
+                                                       evalEvery: 10, gradedPrompts: 4, seed: ctx.seed), dataFile: ctx.dataFile)
+        case .default:
+            return Settings(data: .default, train: .init(steps: 300, rowsPerBatch: 8, learningRate: 1e-3, warmupSteps: 20,
+                                                         evalEvery: 50, gradedPrompts: 40, seed: ctx.seed), dataFile: ctx.dataFile)
+        }
+    }
+
+    /// Loads a model folder: GPT weights and the tokenizer saved beside them.
+    static func loadModel(_ dir: URL) throws -> (GPT, ChatTemplate) {
+        let model = try GPT.load(directory: dir)
+        let template = try ChatTemplate(tokenizer: try BPETokenizer.load(directory: dir.path))
+        return (model, template)
+    }
+
+    static func saveModel(_ model: GPT, _ template: ChatTemplate, to dir: URL) throws {
+        try model.save(directory: dir)
+        try template.tokenizer.save(directory: dir.path)
+    }
+
+    static func ensure(_ ctx: RunContext) throws -> URL {
+        let dir = ctx.runs.appendingPathComponent("sft")
+        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { try run(ctx) }
+        return dir.appendingPathComponent("model")
+    }
+
+    static func run(_ ctx: RunContext) throws {
+        let s = settings(ctx)
+        // Read the learner's data first: a bad file fails before any work is done.
+        let own = try s.dataFile.map { try SFTData.load(path: $0) }
+        let baseDir = try TransformerRun.ensure(ctx)
+        let dir = try ctx.directory("sft")
+        StageMarker.clear(dir)
+        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+        let (model, template) = try loadModel(baseDir)
+        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+        let examples = own ?? data.sft.map(\.messages)
+        let heldOut = data.eval.map { $0.prompt + $0.reference }
+
+        // Baselines before any fine-tuning: the base model as it is, and with a prompt that
+        // shows it what a good reply looks like (the "try a prompt first" advice).
+        let evaluator = ReplyEvaluator(template: template, maxNewTokens: 130)
+        let graded = Array(data.eval.prefix(s.train.gradedPrompts))
+        print("grading the base model on \(graded.count) held-out prompts (zero-shot and with an example reply)...")
+        let (zeroShot, zeroReplies) = evaluator.evaluate(model, items: graded)
+        let shot = fewShotPrefix(data.sft[0])
+        let (oneShot, oneReplies) = evaluator.evaluate(model, items: graded, prefix: shot)
+        try writeJSON(["zero_shot": zeroShot, "one_shot_prompt": oneShot], to: dir.appendingPathComponent("baseline.json"))
+
+        let trainer = try SFTTrainer(model: model, template: template, examples: examples, heldOut: heldOut,
+                                     graded: data.eval, settings: s.train)
+        print("SFT on \(trainer.trainingExamples) examples (\(trainer.droppedExamples) longer than the context dropped)")
+        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: SFTTrainer.metricColumns)
+        let before = trainer.evalLoss()
+        metrics.log(["step": 0, "eval_loss": before, "structure": zeroShot.structure, "facts": zeroShot.facts,
+                     "tone": zeroShot.tone, "grounded": zeroShot.grounded, "overall": zeroShot.overall, "finished": zeroShot.finished])
+        try trainer.run(metrics: metrics)
+
+        let (after, sftReplies) = evaluator.evaluate(model, items: graded)
+        try saveModel(model, template, to: dir.appendingPathComponent("model"))
+        try writeSamples(graded, zeroReplies, oneReplies, sftReplies, to: dir.appendingPathComponent("samples.md"))
+        try SFTPlots.write(dir: dir, metrics: metrics, zeroShot: zeroShot, oneShot: oneShot)
+        try StageMarker.markDone(dir, ctx, settings: settings(ctx))
+        func line(_ name: String, _ x: ReplyEvaluator.Scores) -> String {
+            String(format: "%@ structure %.0f%%  facts %.0f%%  tone %.0f%%  grounded %.0f%%  overall %.3f  finished %.0f%%",
+                   name, 100 * x.structure, 100 * x.facts, 100 * x.tone, 100 * x.grounded, x.overall, 100 * x.finished)
+        }
+        print(line("base, zero-shot:     ", zeroShot))
+        print(line("base, example prompt:", oneShot))
+        print(line("after SFT:           ", after))
+        print("wrote \(dir.path)/")
+    }
+
+    /// A prompt that shows the base model one complete, good exchange before the real one.
+    static func fewShotPrefix(_ e: ChatExample) -> [Message] {
+        [Message(role: "system", content: "Reply like this support agent. Example reply:\n" + e.reply)]
+    }
+
+    static func writeSamples(_ items: [EvalItem], _ zero: [String], _ one: [String], _ sft: [String], to url: URL) throws {
+        let grader = Grader()
+        var md = "# Replies to held-out prompts: before and after SFT\n\n"
+        for i in 0..<min(4, items.count) {
+            let it = items[i]
+            md += "## Prompt \(i + 1) (\(it.truth.scenario.rawValue))\n\n"
+            for m in it.prompt { md += "**\(m.role):** \(m.content.replacingOccurrences(of: "\n", with: " · "))\n\n" }
+            for (name, r) in [("Base model", zero[i]), ("Base model with an example in the prompt", one[i]), ("After SFT", sft[i])] {
+                let g = grader.grade(reply: r, truth: it.truth)
+                md += String(format: "**%@** (grader %.2f):\n\n> %@\n\n", name, g.overall,
+                             r.isEmpty ? "(empty)" : r.replacingOccurrences(of: "\n", with: "\n> "))
+            }
+        }
+        try AtomicFile.write(md, to: url)
+    }
+}
+
+enum SFTPlots {
+    static func write(dir: URL, metrics: MetricsWriter, zeroShot: ReplyEvaluator.Scores, oneShot: ReplyEvaluator.Scores) throws {
+        let rows = metrics.rows
+        let col = { (n: String) in metrics.columns.firstIndex(of: n)! }
+        func series(_ name: String, _ c: String, smoothing: Double? = nil) -> LineSeries {
+            let r = rows.filter { !$0[col(c)].isNaN }
+            return LineSeries(name: name, x: r.map { $0[0] }, y: r.map { $0[col(c)] }, smoothing: smoothing,
+                              marker: smoothing == nil ? .circle : nil)
+        }
+        var loss = LineChart(title: "SFT: loss on reply tokens", xLabel: "step", yLabel: "cross-entropy (nats/token)")
+        loss.add(series("train loss", "loss", smoothing: 0.8))
+        loss.add(series("held-out loss", "eval_loss"))
+        try loss.write(to: dir.appendingPathComponent("loss.png").path)
+
+        var g = LineChart(title: "SFT: grader scores on held-out prompts", xLabel: "step", yLabel: "score", yRange: 0...1)
+        g.add(series("structure (four moves)", "structure"))
+        g.add(series("facts quoted correctly", "facts"))
+        g.add(series("overall", "overall"))
+        let last = rows.last?[0] ?? 1
+        g.add(LineSeries(name: "base + example prompt (overall)", x: [0, last], y: [oneShot.overall, oneShot.overall]))
+        try g.write(to: dir.appendingPathComponent("grader.png").path)
+    }
+}
