@@ -1,0 +1,155 @@
+import Autograd
+import Core
+import Exercises
+import Foundation
+import SFT
+import Solutions
+import SupportDesk
+import Transformer
+
+/// The functions of Chapter 3's exercises in the three flavours (see Chapter1Functions).
+struct Chapter3Functions {
+    var sftTargets: ([Int], [Bool]) throws -> [Int]
+    var renderChatML: ([(role: String, content: String)], Bool) throws -> String
+    var maskedCrossEntropy: (Tensor, [Int]) throws -> Float
+    var packExamples: ([(ids: [Int], trainable: [Bool])], Int, Int) throws -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
+    var leakedPrompts: ([String], [String]) throws -> [Int]
+
+    static var learner: Chapter3Functions { Chapter3Functions(
+        sftTargets: { try Exercises.sftTargets(ids: $0, trainable: $1) },
+        renderChatML: { try Exercises.renderChatML($0, addGenerationPrompt: $1) },
+        maskedCrossEntropy: { try Exercises.maskedCrossEntropy(logits: $0, targets: $1) },
+        packExamples: { try Exercises.packExamples($0, length: $1, pad: $2) },
+        leakedPrompts: { try Exercises.leakedPrompts(train: $0, eval: $1) }) }
+
+    static var reference: Chapter3Functions { Chapter3Functions(
+        sftTargets: { try Solutions.sftTargets(ids: $0, trainable: $1) },
+        renderChatML: { try Solutions.renderChatML($0, addGenerationPrompt: $1) },
+        maskedCrossEntropy: { try Solutions.maskedCrossEntropy(logits: $0, targets: $1) },
+        packExamples: { try Solutions.packExamples($0, length: $1, pad: $2) },
+        leakedPrompts: { try Solutions.leakedPrompts(train: $0, eval: $1) }) }
+
+    static func mutant(_ id: String) -> Chapter3Functions {
+        var f = reference
+        switch id {
+        case "3.1": f.sftTargets = { ids, tr in  // masks by the CURRENT token instead of the next one
+            ids.indices.map { t in t + 1 < ids.count && tr[t] ? ids[t + 1] : -100 }
+        }
+        case "3.2": f.renderChatML = { m, g in  // forgets the newline after <|im_end|>
+            try reference.renderChatML(m, g).replacingOccurrences(of: "<|im_end|>\n", with: "<|im_end|>")
+        }
+        case "3.3": f.maskedCrossEntropy = { l, t in  // averages over all positions, masked ones included
+            let n = Float(t.filter { $0 != -100 }.count)
+            return try reference.maskedCrossEntropy(l, t) * n / Float(max(t.count, 1))
+        }
+        case "3.4": f.packExamples = { ex, len, pad in  // one target stream over the whole row: loss across boundaries
+            let r = try reference.packExamples(ex, len, pad)
+            let all = ex.flatMap(\.ids), tr = ex.flatMap(\.trainable)
+            var targets = r.targets
+            for t in 0..<max(all.count - 1, 0) where tr[t + 1] { targets[t] = all[t + 1] }
+            return (r.inputs, targets, r.positions, r.segments)
+        }
+        case "3.5": f.leakedPrompts = { tr, ev in  // exact match only: misses case and spacing variants
+            let seen = Set(tr)
+            return ev.indices.filter { seen.contains(ev[$0]) }
+        }
+        default: break
+        }
+        return f
+    }
+
+    static func table(_ flavor: Flavor, _ id: String) -> Chapter3Functions {
+        switch flavor {
+        case .learner: learner
+        case .reference: reference
+        case .mutant: mutant(id)
+        }
+    }
+}
+
+extension Catalogue {
+    static let chapter3: [Exercise] = [
+        Exercise("3.1", "Next-token targets with a loss mask", file: "exercises/03-sft/LossMaskTargets.swift",
+                 symbol: "sftTargets", hints: [
+                    "Position t predicts token t+1: look at trainable[t + 1], not trainable[t].",
+                    "Start from an array of -100 and fill in only the positions whose NEXT token is a reply token.",
+                    "for t in 0..<ids.count - 1 where trainable[t + 1] { targets[t] = ids[t + 1] }",
+                 ]) { flavor in
+            let f = Chapter3Functions.table(flavor, "3.1")
+            let simple = try f.sftTargets([5, 6, 7, 8], [false, false, true, true])
+            try Expect.that(simple == [-100, 7, 8, -100],
+                            "targets of [5, 6, 7, 8] with trainable [F, F, T, T]: expected [-100, 7, 8, -100], got \(simple)")
+            try Expect.that(try f.sftTargets([], []) == [], "an empty example must give no targets")
+            // Against the kit on a real conversation.
+            let tok = BPETokenizer.train(corpus: ["Hello there, your order SD-1 ships today."], vocabSize: 300,
+                                         specialTokens: ["<|endoftext|>", "<|im_start|>", "<|im_end|>"])
+            let t = try ChatTemplate(tokenizer: tok)
+            let e = t.encode([Message(role: "user", content: "Where is SD-1?"), Message(role: "assistant", content: "It ships today."),
+                              Message(role: "user", content: "Thanks"), Message(role: "assistant", content: "Hello there.")])
+            let got = try f.sftTargets(e.ids, e.trainable)
+            let expected = SFTBatching.targets(TokenizedExample(ids: e.ids, trainable: e.trainable))
+            if let i = zip(got, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+                throw CheckFailure("two-turn chat, position \(i): expected target \(expected[i]), got \(got[i])")
+            }
+        },
+        Exercise("3.2", "The ChatML template", file: "exercises/03-sft/ChatMLRender.swift",
+                 symbol: "renderChatML", hints: [
+                    "Each turn is one string interpolation; the generation prompt is only the assistant header.",
+                    "Mind the two newlines per turn: one after the role, one after <|im_end|>.",
+                    "text += \"<|im_start|>\\(role)\\n\\(content)<|im_end|>\\n\"; then add \"<|im_start|>assistant\\n\" if asked.",
+                 ]) { flavor in
+            let f = Chapter3Functions.table(flavor, "3.2")
+            let conv: [(role: String, content: String)] = [("system", "Order: SD-1"), ("user", "Hi")]
+            let expected = "<|im_start|>system\nOrder: SD-1<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
+            let got = try f.renderChatML(conv, true)
+            try Expect.that(got == expected, "rendered \(got.debugDescription), expected \(expected.debugDescription)")
+            let noPrompt = try f.renderChatML(conv, false)
+            try Expect.that(noPrompt == String(expected.dropLast("<|im_start|>assistant\n".count)),
+                            "without the generation prompt: got \(noPrompt.debugDescription)")
+        },
+        Exercise("3.3", "Cross-entropy that skips masked positions", file: "exercises/03-sft/MaskedCrossEntropy.swift",
+                 symbol: "maskedCrossEntropy", hints: [
+                    "Loop over rows whose target is not -100; count them.",
+                    "−log softmax(z)[t] = logsumexp(z) − z[t], and logsumexp(z) = m + log Σ exp(z − m) with m = max z.",
+                    "total += m + log(Σ exp(z_j − m)) − z[target]; return total / count (0 if count is 0).",
+                 ]) { flavor in
+            let f = Chapter3Functions.table(flavor, "3.3")
+            var rng = SeededRandom(seed: 31)
+            let logits = Tensor([5, 7], (0..<35).map { _ in rng.normal() * 3 + 50 })   // large values: needs the max trick
+            let targets = [2, -100, 6, -100, 0]
+            let expected = Variable(logits).crossEntropy(targets: targets).scalar
+            try Expect.close(Double(try f.maskedCrossEntropy(logits, targets)), Double(expected), tolerance: 1e-5, "masked cross-entropy")
+            try Expect.close(Double(try f.maskedCrossEntropy(logits, [-100, -100, -100, -100, -100])), 0, "all positions masked")
+        },
+        Exercise("3.4", "Packing with boundaries", file: "exercises/03-sft/PackExamples.swift",
+                 symbol: "packExamples", hints: [
+                    "Treat each example on its own (targets, positions), then append; pad at the very end.",
+                    "An example's last target is -100: the next example's first token is not its continuation.",
+                    "For example k: targets from exercise 3.1's rule, positions 0..<n, segments all k; then pad, -100, 0, -1.",
+                 ]) { flavor in
+            let f = Chapter3Functions.table(flavor, "3.4")
+            let ex: [(ids: [Int], trainable: [Bool])] = [([1, 2, 3], [false, true, true]), ([4, 5, 6, 7], [false, false, true, true])]
+            let r = try f.packExamples(ex, 10, 0)
+            try Expect.that(r.inputs == [1, 2, 3, 4, 5, 6, 7, 0, 0, 0], "inputs: got \(r.inputs)")
+            try Expect.that(r.targets == [2, 3, -100, -100, 6, 7, -100, -100, -100, -100],
+                            "targets: expected [2, 3, -100, -100, 6, 7, -100, -100, -100, -100], got \(r.targets)")
+            try Expect.that(r.positions == [0, 1, 2, 0, 1, 2, 3, 0, 0, 0], "positions: got \(r.positions)")
+            try Expect.that(r.segments == [0, 0, 0, 1, 1, 1, 1, -1, -1, -1], "segments: got \(r.segments)")
+            // The kit's packer agrees on a row.
+            let kit = SFTBatching.packed(ex.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: 10, pad: 0)
+            try Expect.that(kit.targets == r.targets && kit.positions! == r.positions, "differs from SFTBatching.packed")
+        },
+        Exercise("3.5", "A train/eval leakage check", file: "exercises/03-sft/LeakageCheck.swift",
+                 symbol: "leakedPrompts", hints: [
+                    "Normalise both sides the same way, then use a Set of the training prompts.",
+                    "Lower-case, split on whitespace (isWhitespace), join with single spaces.",
+                    "let seen = Set(train.map(normalise)); return eval.indices.filter { seen.contains(normalise(eval[$0])) }",
+                 ]) { flavor in
+            let f = Chapter3Functions.table(flavor, "3.5")
+            let train = ["Where is my order SD-1?", "I want a refund."]
+            let eval = ["where is my  order\nSD-1?", "Is the kettle in stock?", " I want a REFUND. ", "I want a refund"]
+            let got = try f.leakedPrompts(train, eval)
+            try Expect.that(got == [0, 2], "leaked eval prompts: expected [0, 2], got \(got)")
+        },
+    ]
+}
