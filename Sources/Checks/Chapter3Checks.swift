@@ -128,7 +128,9 @@ extension Catalogue {
                     "For example k: targets from exercise 3.1's rule, positions 0..<n, segments all k; then pad, -100, 0, -1.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.4")
-            let ex: [(ids: [Int], trainable: [Bool])] = [([1, 2, 3], [false, true, true]), ([4, 5, 6, 7], [false, false, true, true])]
+            // The second example starts with a trainable token (as in raw-text packing), so a target that
+            // crosses the boundary would be caught.
+            let ex: [(ids: [Int], trainable: [Bool])] = [([1, 2, 3], [false, true, true]), ([4, 5, 6, 7], [true, false, true, true])]
             let r = try f.packExamples(ex, 10, 0)
             try Expect.that(r.inputs == [1, 2, 3, 4, 5, 6, 7, 0, 0, 0], "inputs: got \(r.inputs)")
             try Expect.that(r.targets == [2, 3, -100, -100, 6, 7, -100, -100, -100, -100],
