@@ -9,29 +9,36 @@ public enum Extractor {
     /// "5 to 7" made "5-7", whitespace collapsed.
     public static func normalize(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
-        var lastWasSpace = false
+        var lastWasSpace = true  // drops leading spaces
+        var hasTo = false, hasSpacedDash = false
         for u in text.unicodeScalars {
             var c = u
             if (0xFF01...0xFF5E).contains(c.value) { c = Unicode.Scalar(c.value - 0xFEE0)! }
             switch c.value {
             case 0x3000, 0x09, 0x0A, 0x0D, 0x20: c = " "
             case 0x2010...0x2015, 0x2212, 0x301C, 0x7E: c = "-"  // dashes, minus, 〜, ~
+            case 0x41...0x5A: c = Unicode.Scalar(c.value + 32)!
+            case 0x80...: if c.properties.changesWhenLowercased, let l = c.properties.lowercaseMapping.unicodeScalars.first { c = l }
             default: break
             }
             if c == " " {
                 if lastWasSpace { continue }
                 lastWasSpace = true
             } else {
+                if c == "-" && lastWasSpace { hasSpacedDash = true }
+                if c == "o", scalars.last == "t", lastWasSpace == false { hasTo = true }
                 lastWasSpace = false
             }
+            if c == " " && scalars.last == "-" { hasSpacedDash = true }
             scalars.append(c)
         }
-        var s = String(scalars).lowercased()
-        if s.contains(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
-        if s.contains(" -") || s.contains("- ") {
+        if scalars.last == " " { scalars.removeLast() }
+        var s = String(scalars)
+        if hasTo, s.contains(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
+        if hasSpacedDash {
             s = spacedDash.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2")
         }
-        return s.trimmingCharacters(in: .whitespaces)
+        return s
     }
 
     /// The canonical values in `text` (which need not be normalised), in order of appearance.
@@ -77,7 +84,8 @@ public enum Extractor {
     static let ordinal = try! NSRegularExpression(pattern: #"(\d)(?:st|nd|rd|th)\b"#)
     static let toRange = try! NSRegularExpression(pattern: #"(\d) to (\d)"#)
     static let spacedDash = try! NSRegularExpression(pattern: #"(\d) ?- ?(\d)"#)
-    static let orderID = try! NSRegularExpression(pattern: #"\b[a-z]{2}-\d{4,6}\b"#)
+    /// Lookarounds, not \b: in Japanese "番号SD-48213を" has no word boundary around the id.
+    static let orderID = try! NSRegularExpression(pattern: #"(?<![a-z0-9])[a-z]{2}-\d{4,6}(?![0-9])"#)
     static let dateEN = try! NSRegularExpression(
         pattern: #"\b(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?\b(?:, \d{4})?"#)
     static let dateJA = try! NSRegularExpression(pattern: #"(?:\d{4}年)?\d{1,2}月\d{1,2}日"#)

@@ -10,6 +10,7 @@ struct Course: ParsableCommand {
         commandName: "course",
         abstract: "Build a language model's training pipeline from scratch, one chapter at a time.",
         subcommands: [
+            DataCommand.self,
         ]
     )
 }
