@@ -19,7 +19,7 @@ public struct DataFinding: Sendable, Equatable, CustomStringConvertible {
     public var message: String
 
     /// "data/sft.jsonl:12: error: [malformed] missing key \"messages\""
-    public var description: String { "\(file):\(line): \(severity.rawValue): [\(kind.rawValue)] \(message)" }
+    public var description: String { "\(file)\(line > 0 ? ":\(line)" : ""): \(severity.rawValue): [\(kind.rawValue)] \(message)" }
 }
 
 /// The data-quality checker behind `course data check`: the checks the course's data-design advice
@@ -182,7 +182,7 @@ public struct DataChecker: Sendable {
             }
             let lines = rows[e].prompt.split(separator: "\n").map { Extractor.normalize(String($0)) }.filter { $0.count >= 12 }
             guard let rarest = lines.compactMap({ lineIndex[$0] }).min(by: { $0.count < $1.count }) else { continue }
-            for t in rarest.prefix(2000) where lines.allSatisfy({ rows[t].normFull.contains($0) }) {
+            for t in rarest.prefix(2000) where lines.allSatisfy({ rows[t].normFull.has($0) }) {
                 leak(e, "evaluation prompt contained in training text: \(rows[t].file):\(rows[t].line)")
                 leaked.insert(e)
                 break

@@ -34,7 +34,7 @@ public enum Extractor {
         }
         if scalars.last == " " { scalars.removeLast() }
         var s = String(scalars)
-        if hasTo, s.contains(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
+        if hasTo, s.has(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
         if hasSpacedDash {
             s = spacedDash.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2")
         }
@@ -49,38 +49,54 @@ public enum Extractor {
     /// Both languages' patterns are applied: a reply may mix scripts.
     static func values(normalized s: String) -> [String] {
         var found: [(Int, String)] = []
-        var text = s as NSString
+        let text = s as NSString
+        let whole = NSRange(location: 0, length: text.length)
+        var taken: [NSRange] = []
+        // Patterns run in priority order; a later match overlapping an earlier one is skipped
+        // (the "6日" inside "3月6日" is part of a date, not a duration).
         func scan(_ rx: NSRegularExpression, _ canon: (String) -> String) {
-            var masked = text
-            for m in rx.matches(in: text as String, range: NSRange(location: 0, length: text.length)) {
+            var mine: [NSRange] = []
+            for m in rx.matches(in: s, range: whole)
+            where !taken.contains(where: { NSIntersectionRange($0, m.range).length > 0 }) {
                 found.append((m.range.location, canon(text.substring(with: m.range))))
-                masked = masked.replacingCharacters(in: m.range, with: String(repeating: " ", count: m.range.length)) as NSString
+                mine.append(m.range)
             }
-            text = masked
+            taken += mine
         }
-        scan(orderID) { $0 }
-        scan(dateEN) { ordinal.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "$1") }
-        scan(dateJA) { $0 }
-        scan(money) { m in
-            let digits = m.replacingOccurrences(of: ",", with: "")
-            if digits.hasPrefix("$") { return digits.contains(".") ? digits : digits + ".00" }
-            return digits
+        // Cheap tests first: most texts lack most kinds of value, and regexes are the cost here.
+        let cjk = s.unicodeScalars.contains { $0.value >= 0x3000 }
+        if s.has("-") { scan(orderID) { $0 } }
+        if Extractor.monthPrefixes.contains(where: { s.has($0) }) {
+            scan(dateEN) { ordinal.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "$1") }
         }
-        scan(durationEN) { d in
-            var t = d.replacingOccurrences(of: "-day", with: " day").replacingOccurrences(of: "-week", with: " week")
-                .replacingOccurrences(of: "-month", with: " month").replacingOccurrences(of: "-year", with: " year")
-                .replacingOccurrences(of: "working ", with: "business ")
-            if t.hasSuffix("s") { t.removeLast() }
-            return t
+        if cjk && s.has("月") { scan(dateJA) { $0 } }
+        if s.has("$") || (cjk && s.has("円")) {
+            scan(money) { m in
+                let digits = m.replacingOccurrences(of: ",", with: "")
+                if digits.hasPrefix("$") { return digits.contains(".") ? digits : digits + ".00" }
+                return digits
+            }
         }
-        scan(durationJA) { d in
-            d.replacingOccurrences(of: "日間", with: "日").replacingOccurrences(of: "ヶ月", with: "か月")
-                .replacingOccurrences(of: "カ月", with: "か月").replacingOccurrences(of: "年間", with: "年")
+        if ["day", "week", "month", "year", "hour"].contains(where: { s.has($0) }) {
+            scan(durationEN) { d in
+                var t = d.replacingOccurrences(of: "-day", with: " day").replacingOccurrences(of: "-week", with: " week")
+                    .replacingOccurrences(of: "-month", with: " month").replacingOccurrences(of: "-year", with: " year")
+                    .replacingOccurrences(of: "working ", with: "business ")
+                if t.hasSuffix("s") { t.removeLast() }
+                return t
+            }
         }
-        scan(percent) { $0.replacingOccurrences(of: " ", with: "") }
+        if cjk {
+            scan(durationJA) { d in
+                d.replacingOccurrences(of: "日間", with: "日").replacingOccurrences(of: "ヶ月", with: "か月")
+                    .replacingOccurrences(of: "カ月", with: "か月").replacingOccurrences(of: "年間", with: "年")
+            }
+        }
+        if s.has("%") { scan(percent) { $0.replacingOccurrences(of: " ", with: "") } }
         return found.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    static let monthPrefixes = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     static let ordinal = try! NSRegularExpression(pattern: #"(\d)(?:st|nd|rd|th)\b"#)
     static let toRange = try! NSRegularExpression(pattern: #"(\d) to (\d)"#)
     static let spacedDash = try! NSRegularExpression(pattern: #"(\d) ?- ?(\d)"#)

@@ -34,6 +34,9 @@ struct DataCommand: ParsableCommand {
             let world = World.generate(seed: seed, lang: lang, size: size)
             let data = Dataset.generate(world: world, difficulty: difficulty)
             let dir = URL(fileURLWithPath: out)
+            do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+                throw CourseError(file: out, "cannot create the output directory")
+            }
             try data.write(to: dir)
             let card = DataCard(dataset: data, seed: seed, size: size)
             try card.write(to: dir)

@@ -61,6 +61,10 @@ func calendarText() {
     #expect(Day(365 + 64).text(.en) == "March 6, 2026" && Day(-1).text(.ja) == "2024年12月31日")
     #expect(Span.businessDays(5, 7).text(.en) == "5-7 business days" && Span.businessDays(5, 7).text(.ja) == "5〜7営業日")
     #expect(Span.months(24).text(.en) == "2 years" && Span.months(12).text(.ja) == "1年" && Span.days(1).text(.en) == "1 day")
+    let spans: [Span] = [.days(1), .days(45), .businessDays(1, 1), .businessDays(2, 2), .businessDays(5, 7), .months(12), .months(24), .months(18)]
+    for s in spans {
+        for lang in Language.allCases { #expect(Extractor.values(in: s.text(lang), lang: lang) == [s.canonical(lang)], "\(s) \(lang)") }
+    }
     #expect(Day(0).addingBusinessDays(3) == Day(5))  // Wed 1 Jan 2025 + 3 business days = Mon 6 Jan
 }
 
