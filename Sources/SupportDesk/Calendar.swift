@@ -67,6 +67,18 @@ public enum Span: Codable, Sendable, Hashable {
         }
     }
 
+    /// The form `Extractor` gives this span's text ("5-7 business day", "2 year", "30日").
+    public func canonical(_ lang: Language) -> String {
+        switch (self, lang) {
+        case (.days(let n), .en): return "\(n) day"
+        case (.days(let n), .ja): return "\(n)日"
+        case (.businessDays(let a, let b), .en): return a == b ? "\(a) business day" : "\(a)-\(b) business day"
+        case (.businessDays(let a, let b), .ja): return a == b ? "\(a)営業日" : "\(a)-\(b)営業日"
+        case (.months(let m), .en): return m % 12 == 0 ? "\(m / 12) year" : "\(m) month"
+        case (.months(let m), .ja): return m % 12 == 0 ? "\(m / 12)年" : "\(m)か月"
+        }
+    }
+
     /// The longest it can take, in calendar days (for dates such as "refund expected by").
     public var maxDays: Int {
         switch self {

@@ -45,35 +45,42 @@ enum Corpus {
         return localized(doc, t.lang)
     }
 
-    /// `count` distinct shop pages: FAQs, policy pages and product pages in a fixed mix.
+    /// `count` shop pages: one product page per product, one page per policy topic, and FAQs
+    /// for the rest. No FAQ's questions contain another's, so pages are not near
+    /// duplicates of each other (which `course data check` would flag).
     static func pages(_ w: World, count: Int, rng: inout SeededRandom) -> [String] {
+        let en = w.lang == .en
         var out: [String] = []
-        var seen = Set<String>()
-        var attempts = 0
-        while out.count < count && attempts < count * 20 {
-            attempts += 1
+        for product in w.products where out.count < count {
             var values = pageValues(w, rng: &rng)
-            let kind = rng.int(10)
-            let doc: String
-            if kind < 4 {
-                doc = w.lang == .en ? PagesEN.faq(values, rng: &rng) : PagesJA.faq(values, rng: &rng)
-            } else if kind < 7 {
-                doc = w.lang == .en ? PagesEN.policy(values, rng: &rng) : PagesJA.policy(values, rng: &rng)
-            } else {
-                let product = rng.pick(w.products)
-                let p = w.policies
-                values.v["product"] = product.name(w.lang)
-                values.v["category"] = product.category.name(w.lang)
-                values.v["price"] = product.priceText(w.lang)
-                values.v["days"] = p.returnWindow(product.category, .standard).text(w.lang)
-                values.v["daysPlus"] = p.returnWindow(product.category, .plus).text(w.lang)
-                values.v["warranty"] = p.warranty(product.category)?.text(w.lang) ?? ""
-                doc = w.lang == .en ? PagesEN.product(values, category: product.category, rng: &rng)
-                                    : PagesJA.product(values, category: product.category, rng: &rng)
-            }
-            if seen.insert(doc).inserted { out.append(localized(doc, w.lang)) }
+            let p = w.policies
+            values.v["product"] = product.name(w.lang)
+            values.v["category"] = product.category.name(w.lang)
+            values.v["price"] = product.priceText(w.lang)
+            values.v["days"] = p.returnWindow(product.category, .standard).text(w.lang)
+            values.v["daysPlus"] = p.returnWindow(product.category, .plus).text(w.lang)
+            values.v["warranty"] = p.warranty(product.category)?.text(w.lang) ?? ""
+            out.append(en ? PagesEN.product(values, category: product.category, rng: &rng)
+                          : PagesJA.product(values, category: product.category, rng: &rng))
         }
-        return out
+        for topic in 0..<PagesEN.policyTopics where out.count < count {
+            let values = pageValues(w, rng: &rng)
+            out.append(en ? PagesEN.policy(values, topic: topic, rng: &rng) : PagesJA.policy(values, topic: topic, rng: &rng))
+        }
+        var usedSets: [UInt64] = []  // question sets as bit masks
+        var attempts = 0
+        while out.count < count && attempts < count * 50 {
+            attempts += 1
+            let values = pageValues(w, rng: &rng)
+            let n = en ? PagesEN.faqCount(values) : PagesJA.faqCount(values)
+            let chosen = sample(Array(0..<n), 3 + rng.int(3), rng: &rng)
+            let set = chosen.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+            // A FAQ whose questions include (or are included in) another's is a near duplicate.
+            guard !usedSets.contains(where: { $0 & set == $0 || $0 & set == set }) else { continue }
+            usedSets.append(set)
+            out.append(en ? PagesEN.faq(values, questions: chosen, rng: &rng) : PagesJA.faq(values, questions: chosen, rng: &rng))
+        }
+        return out.map { localized($0, w.lang) }
     }
 }
 

@@ -17,8 +17,9 @@ public struct Cues: Sendable {
         moves: [
             .apology: ["sorry", "apolog", "regret"],
             .confirm: ["i have checked", "i've checked", "i checked", "i can see", "i see that", "looking at",
-                       "i have looked", "i've looked", "according to our records", "our records show",
-                       "i have confirmed", "i've confirmed", "i have reviewed", "i've reviewed"],
+                       "i have looked", "i've looked", "i looked", "i've had a look", "i have had a look",
+                       "according to our records", "our records show", "i have confirmed", "i've confirmed",
+                       "i have reviewed", "i've reviewed"],
             .procedure: ["please", "we will", "we'll", "you will", "you'll", "i will", "i'll", "you can",
                          "here is what", "here's what", "here is the plan", "to return it", "to exchange it",
                          "to start", "next step", "i have asked", "i've asked", "i have arranged", "i've arranged",
@@ -26,7 +27,8 @@ public struct Cues: Sendable {
                          "i've cancelled", "now cancelled", "will be refunded", "will ship", "ships within"],
             .close: ["don't hesitate", "do not hesitate", "happy to help", "glad to help", "rest assured",
                      "feel free", "thank you for your patience", "here to help", "here for you",
-                     "any other questions", "anything else comes up"],
+                     "any other questions", "anything else comes up", "have a lovely day", "have a great day",
+                     "take care"],
         ],
         cold: ["as clearly stated", "your responsibility", "you should have", "read our policy",
                "complaint has been noted", "that is all we can do", "do not contact us again",
@@ -38,7 +40,8 @@ public struct Cues: Sendable {
     public static let ja = Cues(
         moves: [
             .apology: ["申し訳", "お詫び", "ご迷惑", "ご不便", "すみません"],
-            .confirm: ["確認いたしました", "確認しました", "確認したところ", "お調べしたところ", "拝見", "確認できました"],
+            .confirm: ["確認いたしました", "確認しました", "確認したところ", "確認させていただ", "お調べしたところ",
+                       "お調べいたしました", "拝見", "確認できました"],
             .procedure: ["ください", "お手続き", "お申し込み", "ご返送", "返金いたします", "発送いたします",
                          "お送りいたします", "お送りします", "手配いたします", "手配いたしました", "キャンセルいたしました",
                          "返金されます", "反映されます", "追跡いただけます", "対応いたします", "依頼いたしました",

@@ -9,29 +9,36 @@ public enum Extractor {
     /// "5 to 7" made "5-7", whitespace collapsed.
     public static func normalize(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()
-        var lastWasSpace = false
+        var lastWasSpace = true  // drops leading spaces
+        var hasTo = false, hasSpacedDash = false
         for u in text.unicodeScalars {
             var c = u
             if (0xFF01...0xFF5E).contains(c.value) { c = Unicode.Scalar(c.value - 0xFEE0)! }
             switch c.value {
             case 0x3000, 0x09, 0x0A, 0x0D, 0x20: c = " "
             case 0x2010...0x2015, 0x2212, 0x301C, 0x7E: c = "-"  // dashes, minus, 〜, ~
+            case 0x41...0x5A: c = Unicode.Scalar(c.value + 32)!
+            case 0x80...: if c.properties.changesWhenLowercased, let l = c.properties.lowercaseMapping.unicodeScalars.first { c = l }
             default: break
             }
             if c == " " {
                 if lastWasSpace { continue }
                 lastWasSpace = true
             } else {
+                if c == "-" && lastWasSpace { hasSpacedDash = true }
+                if c == "o", scalars.last == "t", lastWasSpace == false { hasTo = true }
                 lastWasSpace = false
             }
+            if c == " " && scalars.last == "-" { hasSpacedDash = true }
             scalars.append(c)
         }
-        var s = String(scalars).lowercased()
-        if s.contains(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
-        if s.contains(" -") || s.contains("- ") {
+        if scalars.last == " " { scalars.removeLast() }
+        var s = String(scalars)
+        if hasTo, s.has(" to ") { s = toRange.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2") }
+        if hasSpacedDash {
             s = spacedDash.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2")
         }
-        return s.trimmingCharacters(in: .whitespaces)
+        return s
     }
 
     /// The canonical values in `text` (which need not be normalised), in order of appearance.
@@ -42,42 +49,59 @@ public enum Extractor {
     /// Both languages' patterns are applied: a reply may mix scripts.
     static func values(normalized s: String) -> [String] {
         var found: [(Int, String)] = []
-        var text = s as NSString
+        let text = s as NSString
+        let whole = NSRange(location: 0, length: text.length)
+        var taken: [NSRange] = []
+        // Patterns run in priority order; a later match overlapping an earlier one is skipped
+        // (the "6日" inside "3月6日" is part of a date, not a duration).
         func scan(_ rx: NSRegularExpression, _ canon: (String) -> String) {
-            var masked = text
-            for m in rx.matches(in: text as String, range: NSRange(location: 0, length: text.length)) {
+            var mine: [NSRange] = []
+            for m in rx.matches(in: s, range: whole)
+            where !taken.contains(where: { NSIntersectionRange($0, m.range).length > 0 }) {
                 found.append((m.range.location, canon(text.substring(with: m.range))))
-                masked = masked.replacingCharacters(in: m.range, with: String(repeating: " ", count: m.range.length)) as NSString
+                mine.append(m.range)
             }
-            text = masked
+            taken += mine
         }
-        scan(orderID) { $0 }
-        scan(dateEN) { ordinal.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "$1") }
-        scan(dateJA) { $0 }
-        scan(money) { m in
-            let digits = m.replacingOccurrences(of: ",", with: "")
-            if digits.hasPrefix("$") { return digits.contains(".") ? digits : digits + ".00" }
-            return digits
+        // Cheap tests first: most texts lack most kinds of value, and regexes are the cost here.
+        let cjk = s.unicodeScalars.contains { $0.value >= 0x3000 }
+        if s.has("-") { scan(orderID) { $0 } }
+        if Extractor.monthPrefixes.contains(where: { s.has($0) }) {
+            scan(dateEN) { ordinal.stringByReplacingMatches(in: $0, range: NSRange($0.startIndex..., in: $0), withTemplate: "$1") }
         }
-        scan(durationEN) { d in
-            var t = d.replacingOccurrences(of: "-day", with: " day").replacingOccurrences(of: "-week", with: " week")
-                .replacingOccurrences(of: "-month", with: " month").replacingOccurrences(of: "-year", with: " year")
-                .replacingOccurrences(of: "working ", with: "business ")
-            if t.hasSuffix("s") { t.removeLast() }
-            return t
+        if cjk && s.has("月") { scan(dateJA) { $0 } }
+        if s.has("$") || (cjk && s.has("円")) {
+            scan(money) { m in
+                let digits = m.replacingOccurrences(of: ",", with: "")
+                if digits.hasPrefix("$") { return digits.contains(".") ? digits : digits + ".00" }
+                return digits
+            }
         }
-        scan(durationJA) { d in
-            d.replacingOccurrences(of: "日間", with: "日").replacingOccurrences(of: "ヶ月", with: "か月")
-                .replacingOccurrences(of: "カ月", with: "か月").replacingOccurrences(of: "年間", with: "年")
+        if ["day", "week", "month", "year", "hour"].contains(where: { s.has($0) }) {
+            scan(durationEN) { d in
+                var t = d.replacingOccurrences(of: "-day", with: " day").replacingOccurrences(of: "-week", with: " week")
+                    .replacingOccurrences(of: "-month", with: " month").replacingOccurrences(of: "-year", with: " year")
+                    .replacingOccurrences(of: "working ", with: "business ")
+                if t.hasSuffix("s") { t.removeLast() }
+                return t
+            }
         }
-        scan(percent) { $0.replacingOccurrences(of: " ", with: "") }
+        if cjk {
+            scan(durationJA) { d in
+                d.replacingOccurrences(of: "日間", with: "日").replacingOccurrences(of: "ヶ月", with: "か月")
+                    .replacingOccurrences(of: "カ月", with: "か月").replacingOccurrences(of: "年間", with: "年")
+            }
+        }
+        if s.has("%") { scan(percent) { $0.replacingOccurrences(of: " ", with: "") } }
         return found.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    static let monthPrefixes = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     static let ordinal = try! NSRegularExpression(pattern: #"(\d)(?:st|nd|rd|th)\b"#)
     static let toRange = try! NSRegularExpression(pattern: #"(\d) to (\d)"#)
     static let spacedDash = try! NSRegularExpression(pattern: #"(\d) ?- ?(\d)"#)
-    static let orderID = try! NSRegularExpression(pattern: #"\b[a-z]{2}-\d{4,6}\b"#)
+    /// Lookarounds, not \b: in Japanese "番号SD-48213を" has no word boundary around the id.
+    static let orderID = try! NSRegularExpression(pattern: #"(?<![a-z0-9])[a-z]{2}-\d{4,6}(?![0-9])"#)
     static let dateEN = try! NSRegularExpression(
         pattern: #"\b(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?\b(?:, \d{4})?"#)
     static let dateJA = try! NSRegularExpression(pattern: #"(?:\d{4}年)?\d{1,2}月\d{1,2}日"#)

@@ -91,13 +91,13 @@ public struct Grader: Sendable {
             }
         }
         for s in truth.steps {
-            if s.cues.contains(where: { text.contains($0) }) { hits += 1 } else { findings.append("missing step: \(s.name)") }
+            if s.cues.contains(where: { text.has($0) }) { hits += 1 } else { findings.append("missing step: \(s.name)") }
         }
         let total = truth.required.count + truth.steps.count
         let facts = total == 0 ? 1 : Double(hits) / Double(total)
 
         // Tone: cold phrases and phrases that contradict this ticket.
-        let cold = (cues.cold + truth.forbidden).filter { text.contains($0) }
+        let cold = (cues.cold + truth.forbidden).filter { text.has($0) }
         for c in cold { findings.append("cold or contradicting phrase: \"\(c)\"") }
         let tone = max(0, 1 - penalty * Double(cold.count))
 
@@ -108,7 +108,7 @@ public struct Grader: Sendable {
         for v in invented { findings.append("invented detail: \"\(v)\" is not in the facts") }
         let grounded = max(0, 1 - penalty * Double(invented.count))
 
-        let promises = cues.overPromise.filter { text.contains($0) }
+        let promises = cues.overPromise.filter { text.has($0) }
         for p in promises { findings.append("over-promise: \"\(p)\"") }
         let noOverPromise = max(0, 1 - penalty * Double(promises.count))
 
@@ -142,8 +142,8 @@ public struct Grader: Sendable {
     }
 
     static func moves(in sentence: String, cues: Cues) -> [Move] {
-        if cues.moves[.close]!.contains(where: { sentence.contains($0) }) { return [.close] }
-        return [Move.apology, .confirm, .procedure].filter { m in cues.moves[m]!.contains { sentence.contains($0) } }
+        if cues.moves[.close]!.contains(where: { sentence.has($0) }) { return [.close] }
+        return [Move.apology, .confirm, .procedure].filter { m in cues.moves[m]!.contains { sentence.has($0) } }
     }
 
     /// Length of the longest non-decreasing subsequence (positions of the moves in house order).
@@ -166,14 +166,6 @@ public struct Grader: Sendable {
     }
 
     static func containsBounded(_ text: String, _ needle: String) -> Bool {
-        guard !needle.isEmpty else { return false }
-        var start = text.startIndex
-        while let r = text.range(of: needle, range: start..<text.endIndex) {
-            let beforeOK = r.lowerBound == text.startIndex || !(text[text.index(before: r.lowerBound)].isNumber && needle.first!.isNumber)
-            let afterOK = r.upperBound == text.endIndex || !(text[r.upperBound].isNumber && needle.last!.isNumber)
-            if beforeOK && afterOK { return true }
-            start = text.index(after: r.lowerBound)
-        }
-        return false
+        !needle.isEmpty && text.firstOffset(of: needle, digitBounded: true) != nil
     }
 }

@@ -15,9 +15,9 @@ public enum SizePreset: String, Codable, Sendable, CaseIterable {
     /// Examples per output file for this size.
     public var counts: Counts {
         switch self {
-        case .small: Counts(sft: 240, preferences: 160, unpaired: 160, eval: 64, corpusTickets: 160, corpusPages: 90, adversarial: 16)
-        case .default: Counts(sft: 2000, preferences: 1200, unpaired: 1000, eval: 240, corpusTickets: 1500, corpusPages: 900, adversarial: 32)
-        case .large: Counts(sft: 8000, preferences: 4000, unpaired: 4000, eval: 480, corpusTickets: 6000, corpusPages: 3600, adversarial: 48)
+        case .small: Counts(sft: 240, preferences: 160, unpaired: 160, eval: 64, corpusTickets: 180, corpusPages: 80, adversarial: 16)
+        case .default: Counts(sft: 2000, preferences: 1200, unpaired: 1000, eval: 240, corpusTickets: 1900, corpusPages: 300, adversarial: 32)
+        case .large: Counts(sft: 8000, preferences: 4000, unpaired: 4000, eval: 480, corpusTickets: 7600, corpusPages: 1000, adversarial: 48)
         }
     }
 

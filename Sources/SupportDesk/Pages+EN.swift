@@ -3,9 +3,21 @@ import Core
 /// English shop pages for the pretraining corpus. Each paragraph has a couple of paraphrases
 /// so the corpus teaches the shop's language without repeating one page verbatim.
 enum PagesEN {
-    static func faq(_ p: Corpus.PageValues, rng: inout SeededRandom) -> String {
+    /// Policy pages: returns, shipping, warranty, damaged or wrong items, exchanges, cancellations, reply style.
+    static let policyTopics = 7
+
+    static func faqCount(_ p: Corpus.PageValues) -> Int { questions(p).count }
+
+    static func faq(_ p: Corpus.PageValues, questions chosen: [Int], rng: inout SeededRandom) -> String {
+        let qa = questions(p)
+        var doc = rng.pick(["Frequently asked questions — \(p.shop)", "\(p.shop) help centre: FAQ", "Questions and answers"])
+        for i in chosen { doc += "\n\nQ: \(rng.pick(qa[i].q))\nA: \(qa[i].a)" }
+        return doc
+    }
+
+    static func questions(_ p: Corpus.PageValues) -> [(q: [String], a: String)] {
         let v = p.v
-        let qa: [(q: [String], a: String)] = [
+        return [
             (["How long do I have to return an item?", "What is the return window?"],
              "It depends on the category: \(p.returnList.joined(separator: ", ")). Plus members get \(v["extra"]!) extra. The window starts on the delivery date."),
             (["How long does a refund take?", "When will I get my money back?"],
@@ -37,15 +49,11 @@ enum PagesEN {
             (["Can I return an item after the window has closed?", "Is a late return possible?"],
              "Returns are accepted only within the return window. After it, a faulty item may still be covered by its warranty."),
         ]
-        let chosen = sample(qa, 3 + rng.int(3), rng: &rng)
-        var doc = rng.pick(["Frequently asked questions — \(p.shop)", "\(p.shop) help centre: FAQ", "Questions and answers"])
-        for item in chosen { doc += "\n\nQ: \(rng.pick(item.q))\nA: \(item.a)" }
-        return doc
     }
 
-    static func policy(_ p: Corpus.PageValues, rng: inout SeededRandom) -> String {
+    static func policy(_ p: Corpus.PageValues, topic: Int, rng: inout SeededRandom) -> String {
         let v = p.v
-        switch rng.int(7) {
+        switch topic {
         case 0:
             return [rng.pick(["Returns policy", "How returns work at \(p.shop)"]),
                     rng.pick(["You can return an item within the return window of its category, counted from the day it was delivered.",

@@ -3,9 +3,18 @@ import Core
 /// Japanese shop pages (ご利用ガイド, よくあるご質問, 商品ページ), written as a Japanese shop
 /// writes them.
 enum PagesJA {
-    static func faq(_ p: Corpus.PageValues, rng: inout SeededRandom) -> String {
+    static func faqCount(_ p: Corpus.PageValues) -> Int { questions(p).count }
+
+    static func faq(_ p: Corpus.PageValues, questions chosen: [Int], rng: inout SeededRandom) -> String {
+        let qa = questions(p)
+        var doc = rng.pick(["よくあるご質問|\(p.shop)", "\(p.shop) ヘルプセンター", "Q&A"])
+        for i in chosen { doc += "\n\nQ:\(rng.pick(qa[i].q))\nA:\(qa[i].a)" }
+        return doc
+    }
+
+    static func questions(_ p: Corpus.PageValues) -> [(q: [String], a: String)] {
         let v = p.v
-        let qa: [(q: [String], a: String)] = [
+        return [
             (["返品はいつまでできますか?", "返品期限を教えてください。"],
              "カテゴリーごとに異なります(\(p.returnList.joined(separator: "、")))。プラス会員様はさらに\(v["extra"]!)延長されます。期限はお届け日から数えます。"),
             (["返金にはどのくらいかかりますか?", "返金はいつになりますか?"],
@@ -37,15 +46,11 @@ enum PagesJA {
             (["返品期限を過ぎても返品できますか?", "期限後の返品は可能ですか?"],
              "返品は期限内に限り承っております。期限後でも、故障の場合は保証の対象となることがございます。"),
         ]
-        let chosen = sample(qa, 3 + rng.int(3), rng: &rng)
-        var doc = rng.pick(["よくあるご質問|\(p.shop)", "\(p.shop) ヘルプセンター", "Q&A"])
-        for item in chosen { doc += "\n\nQ:\(rng.pick(item.q))\nA:\(item.a)" }
-        return doc
     }
 
-    static func policy(_ p: Corpus.PageValues, rng: inout SeededRandom) -> String {
+    static func policy(_ p: Corpus.PageValues, topic: Int, rng: inout SeededRandom) -> String {
         let v = p.v
-        switch rng.int(7) {
+        switch topic {
         case 0:
             return [rng.pick(["返品について", "返品・返金のご案内"]),
                     rng.pick(["商品はカテゴリーごとの返品期限内であれば返品いただけます。期限はお届け日から数えます。",

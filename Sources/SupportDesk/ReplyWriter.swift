@@ -61,7 +61,7 @@ extension Ticket {
             let wrong = Ticket.wrongSpan(right, allowed: allowed, lang: lang, rng: &rng)
             var v = values
             v[key] = wrong.text(lang)
-            return (goodReply(plan, values: v).text(lang), "\(key): \(right.text(lang)) → \(wrong.text(lang))")
+            return (goodReply(plan, values: v).text(lang), "\(Ticket.policyName(key, lang)): \(right.text(lang)) → \(wrong.text(lang))")
         case .overPromise:
             let promise = rng.bernoulli(0.5) ? phrases.overPromise : rng.pick(book.overPromises)
             parts.parts.insert((nil, promise), at: 3)
@@ -92,6 +92,17 @@ extension Ticket {
         }
     }
 
+    /// The policy a placeholder key stands for, in words.
+    static func policyName(_ key: String, _ lang: Language) -> String {
+        let names: [String: (String, String)] = [
+            "days": ("return window", "返品・交換期限"), "refund": ("refund time", "返金期間"), "ship": ("shipping time", "配送日数"),
+            "replace": ("replacement time", "交換品の発送"), "repair": ("repair time", "修理期間"),
+            "report": ("damage report window", "破損のご連絡期限"), "warranty": ("warranty", "保証期間"),
+        ]
+        guard let n = names[key] else { return key }
+        return lang == .en ? n.0 : n.1
+    }
+
     static func moveNameJA(_ m: Move) -> String {
         switch m {
         case .apology: "お詫び"
@@ -110,9 +121,7 @@ extension Ticket {
         case .businessDays: options = [(1, 2), (2, 4), (3, 5), (5, 7), (7, 10), (10, 14)].map { .businessDays($0.0, $0.1) }
         case .months: options = [6, 12, 24, 36, 60].map { .months($0) }
         }
-        options.removeAll { s in
-            s == right || Extractor.values(in: s.text(lang), lang: lang).contains(where: allowed.contains)
-        }
+        options.removeAll { s in s == right || allowed.contains(s.canonical(lang)) }
         return rng.pick(options)
     }
 }

@@ -10,9 +10,14 @@ struct Course: ParsableCommand {
         commandName: "course",
         abstract: "Build a language model's training pipeline from scratch, one chapter at a time.",
         subcommands: [
-            ListCommand.self, RunCommand.self, CheckCommand.self, HintCommand.self, BenchCommand.self,
+            ListCommand.self,
+            RunCommand.self,
+            CheckCommand.self,
+            HintCommand.self,
+            BenchCommand.self,
             InspectCommand.self,
             PlotCommand.self,
+            DataCommand.self,
         ]
     )
 }
