@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Plot
 import SupportDesk
 
 extension Language: ExpressibleByArgument {}
@@ -91,9 +92,16 @@ struct DataCommand: ParsableCommand {
     }
 }
 
-/// Writes the SFT length histogram (`card.histogram()`) as `lengths.png` next to the data card.
-/// The Plot module has no histogram yet, so this writes nothing and returns nil; when Plot
-/// lands, draw `card.histogram()` with it here and return the file's URL.
+/// Writes the length histogram of every file's examples as `lengths.png` next to the data card:
+/// overlaid series show whether replies in one file run longer than in another (a length bias
+/// a reward model could learn).
 func writeLengthHistogramPNG(_ card: DataCard, to dir: URL) throws -> URL? {
-    nil
+    var chart = Histogram(title: "Example lengths (prompt + reply)", xLabel: "characters", bins: 24)
+    for file in ["sft", "preferences", "eval"] {
+        let values = card.rows.filter { $0.file == file }.map { Double($0.totalChars) }
+        if !values.isEmpty { chart.add(HistogramSeries(name: file, values: values)) }
+    }
+    let url = dir.appendingPathComponent("lengths.png")
+    try chart.write(to: url.path)
+    return url
 }
