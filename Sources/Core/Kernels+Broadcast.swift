@@ -61,7 +61,7 @@ extension Tensor {
         guard let outShape = Broadcast.shape(a.shape, b.shape) else {
             preconditionFailure("\(op): incompatible shapes \(a.shape) and \(b.shape)")
         }
-        let out = Tensor(zeros: outShape)
+        let out = Tensor(uninitialized: outShape)
         let o = out.data, pa = a.data, pb = b.data
         @inline(__always) func run(_ i: Int, _ x: Float, _ y: Float) {
             switch op {
@@ -72,11 +72,13 @@ extension Tensor {
             }
         }
         if a.shape == b.shape {
-            switch op {
-            case .add: for i in 0..<out.count { o[i] = pa[i] + pb[i] }
-            case .sub: for i in 0..<out.count { o[i] = pa[i] - pb[i] }
-            case .mul: for i in 0..<out.count { o[i] = pa[i] * pb[i] }
-            case .div: for i in 0..<out.count { o[i] = pa[i] / pb[i] }
+            Parallel.forRanges(out.count, grain: 65536) { r in
+                switch op {
+                case .add: for i in r { o[i] = pa[i] + pb[i] }
+                case .sub: for i in r { o[i] = pa[i] - pb[i] }
+                case .mul: for i in r { o[i] = pa[i] * pb[i] }
+                case .div: for i in r { o[i] = pa[i] / pb[i] }
+                }
             }
             return out
         }

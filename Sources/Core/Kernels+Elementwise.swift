@@ -23,7 +23,7 @@ extension Tensor {
 
     /// A new tensor with f applied to every element.
     public func map(_ f: (Float) -> Float) -> Tensor {
-        let out = Tensor(zeros: shape)
+        let out = Tensor(uninitialized: shape)
         let o = out.data, p = data
         for i in 0..<count { o[i] = f(p[i]) }
         return out
@@ -83,7 +83,7 @@ extension Tensor {
         var inStrides = [Int](repeating: 1, count: rank)
         for i in stride(from: rank - 2, through: 0, by: -1) { inStrides[i] = inStrides[i + 1] * shape[i + 1] }
         let srcStrides = perm.map { inStrides[$0] }  // stride in the input for each output axis
-        let out = Tensor(zeros: outShape)
+        let out = Tensor(uninitialized: outShape)
         let o = out.data, p = data
         let zeros = [Int](repeating: 0, count: rank)
         Broadcast.forEachRun(outShape, srcStrides, zeros) { src, _, dst, n, s, _ in
@@ -108,7 +108,7 @@ extension Tensor {
         let outer = shape[..<ax].reduce(1, *), n = shape[ax], inner = shape[(ax + 1)...].reduce(1, *)
         var outShape = shape
         outShape[ax] = length
-        let out = Tensor(zeros: outShape)
+        let out = Tensor(uninitialized: outShape)
         for a in 0..<outer {
             (out.data + a * length * inner).update(from: data + (a * n + start) * inner, count: length * inner)
         }
@@ -140,9 +140,16 @@ extension Tensor {
             var s = p.shape; s[ax] = outShape[ax]
             precondition(s == outShape, "concat: incompatible shapes \(parts[0].shape) and \(p.shape) along axis \(axis)")
         }
-        let out = Tensor(zeros: outShape)
+        let out = Tensor(uninitialized: outShape)
+        let outer = outShape[..<ax].reduce(1, *), inner = outShape[(ax + 1)...].reduce(1, *), n = outShape[ax]
         var start = 0
-        for p in parts { out.addSlice(p, axis: ax, start: start); start += p.shape[ax] }
+        for p in parts {
+            let len = p.shape[ax]
+            for a in 0..<outer {
+                (out.data + (a * n + start) * inner).update(from: p.data + a * len * inner, count: len * inner)
+            }
+            start += len
+        }
         return out
     }
 }

@@ -24,14 +24,19 @@ public enum BLAS {
     }
 
     /// `batch` independent products with fixed element strides between consecutive matrices
-    /// (stride 0 broadcasts an operand over the batch).
+    /// (stride 0 broadcasts an operand over the batch). Small products (attention heads) run
+    /// single-threaded inside OpenBLAS, so the batch itself is spread over the cores; every
+    /// product is computed the same way whatever the split, so results are bit-identical.
     public static func batchedGemm(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                    alpha: Float = 1, a: UnsafePointer<Float>, strideA: Int,
                                    b: UnsafePointer<Float>, strideB: Int,
                                    beta: Float = 0, c: UnsafeMutablePointer<Float>, strideC: Int) {
-        for i in 0..<batch {
-            gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                 a: a + i * strideA, b: b + i * strideB, beta: beta, c: c + i * strideC)
+        let small = m * n * k <= 256 * 256 * 64
+        Parallel.forRanges(batch, grain: small ? 1 : batch) { range in
+            for i in range {
+                gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                     a: a + i * strideA, b: b + i * strideB, beta: beta, c: c + i * strideC)
+            }
         }
     }
 
