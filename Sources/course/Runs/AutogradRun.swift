@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import Foundation
+import Plot
 
 /// Chapter 1's demo: the same MLP trained by both engines on two moons.
 enum AutogradRun {
@@ -30,9 +31,22 @@ enum AutogradRun {
     }
 }
 
-/// The chapter's figures (drawn once the Plot library is in place).
+/// The chapter's figures: both engines' loss curves (they should lie on top of each other)
+/// and the tensor engine's decision boundary over the two moons.
 enum AutogradPlots {
     static func write(dir: URL, result: MLPDemo.Result, data: ToyData,
                       grid: (xs: [Float], ys: [Float], p: [[Float]])) throws {
+        var loss = LineChart(title: "Two moons: training loss of both engines", xLabel: "step", yLabel: "loss")
+        let steps = result.tensorLoss.indices.map { Double($0 + 1) }
+        loss.add(LineSeries(name: "scalar engine (Value)", x: steps, y: result.scalarLoss))
+        loss.add(LineSeries(name: "tensor engine (Variable)", x: steps, y: result.tensorLoss))
+        try loss.write(to: dir.appendingPathComponent("loss.png").path)
+
+        guard let x0 = grid.xs.first, let x1 = grid.xs.last, let y0 = grid.ys.first, let y1 = grid.ys.last else { return }
+        var boundary = ScatterChart(title: "Two moons: the MLP's decision boundary", xLabel: "x", yLabel: "y")
+        boundary.background = .probability(x: Double(x0)...Double(x1), y: Double(y0)...Double(y1),
+                                           grid.p.map { $0.map(Double.init) })
+        boundary.add(x: data.points.map { Double($0.x) }, y: data.points.map { Double($0.y) }, labels: data.labels)
+        try boundary.write(to: dir.appendingPathComponent("decision_boundary.png").path)
     }
 }
