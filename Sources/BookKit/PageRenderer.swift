@@ -44,9 +44,12 @@ struct PageRenderer {
         parser.addModifier(Modifier(target: .codeBlocks) { _, markdown in Self.fencedBlock(String(markdown)) })
         parser.addModifier(Modifier(target: .links) { html, _ in self.rewriteAttribute("href", in: html) })
         parser.addModifier(Modifier(target: .images) { html, _ in
-            "<figure class=\"image\">" + self.rewriteAttribute("src", in: html) + "</figure>"
+            // Linked to itself, so a reader on a phone can open the figure at full size.
+            let img = self.rewriteAttribute("src", in: html)
+            let src = img.range(of: "src=\"").flatMap { r in img[r.upperBound...].firstIndex(of: "\"").map { String(img[r.upperBound..<$0]) } } ?? ""
+            return "<figure class=\"image\"><a href=\"\(src)\">" + img + "</a></figure>"
         })
-        parser.addModifier(Modifier(target: .tables) { html, _ in "<div class=\"table\">\(html)</div>" })
+        parser.addModifier(Modifier(target: .tables) { html, _ in "<div class=\"table\">\(Self.labelCells(html))</div>" })
 
         var html = parser.html(from: Self.protectProse(lines).joined(separator: "\n"))
         for (k, block) in blocks.enumerated() {
@@ -57,26 +60,68 @@ struct PageRenderer {
 
     /// Ink reads `snake_case` and `2 * 3 * 4` as emphasis, which GitHub does not: escape an
     /// underscore between word characters and a star between spaces, outside code and URLs.
+    ///
+    /// Ink also ends a paragraph at a line that starts with a backtick, so such a continuation
+    /// line is joined to the line before it.
     static func protectProse(_ lines: [String]) -> [String] {
+        var out: [String] = []
         var inFence = false
-        return lines.map { line in
-            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { inFence.toggle(); return line }
-            if inFence { return line }
-            // Split into pieces that may be changed (prose) and pieces that may not (code, URLs).
-            let keep = try! NSRegularExpression(pattern: #"`[^`]*`|\]\([^)]*\)"#)
-            let ns = line as NSString
-            var out = "", last = 0
-            func prose(_ s: String) -> String {
-                s.replacingOccurrences(of: #"(?<=[\p{L}\p{N}])_(?=[\p{L}\p{N}])"#, with: #"\\_"#, options: .regularExpression)
-                    .replacingOccurrences(of: #"(?<= )\*(?= )"#, with: #"\\*"#, options: .regularExpression)
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") { inFence.toggle(); out.append(line); continue }
+            if inFence { out.append(line); continue }
+            let escaped = protectLine(line)
+            if line.hasPrefix("`"), let previous = out.last, !previous.trimmingCharacters(in: .whitespaces).isEmpty,
+               !previous.hasPrefix("#"), !previous.hasPrefix("|"), !previous.hasPrefix("```"), !previous.hasPrefix("\n") {
+                out[out.count - 1] = previous + " " + escaped
+            } else {
+                out.append(escaped)
             }
-            for m in keep.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
-                out += prose(ns.substring(with: NSRange(location: last, length: m.range.location - last)))
-                out += ns.substring(with: m.range)
-                last = m.range.location + m.range.length
-            }
-            return out + prose(ns.substring(from: last))
         }
+        return out
+    }
+
+    static func protectLine(_ line: String) -> String {
+        // Split into pieces that may be changed (prose) and pieces that may not (code, URLs).
+        let keep = try! NSRegularExpression(pattern: #"`[^`]*`|\]\([^)]*\)"#)
+        let ns = line as NSString
+        var out = "", last = 0
+        func prose(_ s: String) -> String {
+            s.replacingOccurrences(of: #"(?<=[\p{L}\p{N}])_(?=[\p{L}\p{N}])"#, with: #"\\_"#, options: .regularExpression)
+                .replacingOccurrences(of: #"(?<= )\*(?= )"#, with: #"\\*"#, options: .regularExpression)
+        }
+        for m in keep.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
+            out += prose(ns.substring(with: NSRange(location: last, length: m.range.location - last)))
+            out += ns.substring(with: m.range)
+            last = m.range.location + m.range.length
+        }
+        return out + prose(ns.substring(from: last))
+    }
+
+    /// Gives every body cell a `data-label` with its column's header, so that on a phone the
+    /// stylesheet can show each row as a card of "header: value" lines instead of squeezing
+    /// the columns.
+    static func labelCells(_ table: String) -> String {
+        guard let headEnd = table.range(of: "</thead>") else { return table }
+        let cell = try! NSRegularExpression(pattern: "<th[^>]*>(.*?)</th>")
+        let head = String(table[..<headEnd.lowerBound]) as NSString
+        let labels = cell.matches(in: head as String, range: NSRange(location: 0, length: head.length)).map {
+            head.substring(with: $0.range(at: 1))
+                .replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+                .replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var out = String(table[..<headEnd.upperBound])
+        var column = 0
+        var rest = table[headEnd.upperBound...]
+        while let r = rest.range(of: "<td") {
+            out += rest[..<r.lowerBound]
+            let before = rest[..<r.lowerBound]
+            if before.contains("<tr") { column = 0 }
+            out += column < labels.count ? "<td data-label=\"\(labels[column])\"" : "<td"
+            column += 1
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
     }
 
     /// The code of a region, with a caption naming its file and lines.

@@ -76,12 +76,10 @@ public struct SiteRenderer {
     // MARK: - Pages
 
     func pageHTML(_ page: BookPage, _ article: String, _ previous: BookPage?, _ next: BookPage?) -> String {
-        let sections = page.headings.filter { $0.level == 2 }
         var toc = ""
-        if sections.count >= 3 {
-            toc = "<nav class=\"on-this-page\" aria-label=\"On this page\"><details open><summary>On this page</summary><ol>\n"
-                + sections.map { "<li><a href=\"#\($0.anchor)\">\(esc($0.text))</a></li>" }.joined(separator: "\n")
-                + "\n</ol></details></nav>\n"
+        if page.headings.filter({ $0.level == 2 }).count >= 3 {
+            toc = "<nav class=\"on-this-page\" aria-label=\"On this page\"><details open><summary>On this page</summary>\n"
+                + onThisPage(page.headings) + "</details></nav>\n"
         }
         let body = insertAfterTitle(article, toc)
         return document(title: "\(page.title) · \(title)", body: """
@@ -93,6 +91,26 @@ public struct SiteRenderer {
             \(pager(previous, next))
             </main>
             """)
+    }
+
+    /// Sections (h2) as a numbered list, their subsections (h3) nested under them.
+    func onThisPage(_ headings: [BookPage.Heading]) -> String {
+        var html = "<ol>\n"
+        var open = false   // an h2 item whose sub-list is open
+        for h in headings where h.level == 2 || h.level == 3 {
+            let link = "<a href=\"#\(h.anchor)\">\(esc(h.text))</a>"
+            if h.level == 2 {
+                if open { html += "</ul>" ; open = false }
+                html += (html.hasSuffix("<ol>\n") ? "" : "</li>\n") + "<li>" + link
+            } else if html.hasSuffix("<ol>\n") {
+                continue   // a subsection before any section: skip it
+            } else {
+                if !open { html += "<ul>"; open = true }
+                html += "<li>\(link)</li>"
+            }
+        }
+        if open { html += "</ul>" }
+        return html + (html.hasSuffix("<ol>\n") ? "" : "</li>\n") + "</ol>\n"
     }
 
     /// The on-this-page list goes right after the page's `<h1>`.

@@ -69,6 +69,7 @@ enum SiteStyle {
     nav.on-this-page { margin: 0 0 1.5rem; padding: .4rem 1rem; border: 1px solid var(--rule); border-radius: 6px; font-size: .95rem; }
     nav.on-this-page summary { cursor: pointer; color: var(--muted); }
     nav.on-this-page ol { margin: .4rem 0; padding-left: 1.4rem; }
+    nav.on-this-page ul { margin: .2rem 0 .4rem; padding-left: 1.1rem; list-style: circle; font-size: .92rem; }
     nav.pager { display: flex; flex-wrap: wrap; gap: .8rem; margin: 3rem 0 1rem; }
     nav.pager a {
       flex: 1 1 14rem; display: block; padding: .7rem 1rem; border: 1px solid var(--rule); border-radius: 6px; text-decoration: none;
@@ -81,6 +82,10 @@ enum SiteStyle {
     ul.toc > li { margin: .4rem 0; font-weight: 600; }
     ul.sections { font-weight: 400; font-size: .95rem; margin: .2rem 0; padding-left: 1.2rem; }
     footer { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); }
+    @media (min-width: 68rem) {
+      /* Code is wider than prose: on a wide screen, code figures grow into the margins. */
+      figure.code { margin-left: -7rem; margin-right: -7rem; }
+    }
     @media (max-width: 600px) {
       body { font-size: 16px; }
       h1 { font-size: 1.6rem; margin-top: 1.2rem; }
@@ -88,6 +93,14 @@ enum SiteStyle {
       main { padding: 0 .8rem 1.5rem; }
       pre { padding: .6rem .7rem; margin-left: -.3rem; margin-right: -.3rem; }
       ul, ol { padding-left: 1.3rem; }
+      /* Tables become one card per row, each cell under its column's name. */
+      .table table, .table tbody, .table tr, .table td { display: block; min-width: 0; }
+      .table thead { display: none; }
+      .table tr { border: 1px solid var(--rule); border-radius: 6px; margin: 0 0 .7rem; padding: .3rem .6rem; }
+      .table td { border: none; padding: .15rem 0; }
+      .table td[data-label]::before { content: attr(data-label); display: block; font-size: .78rem; color: var(--muted); }
+      .table td:first-child { font-weight: 600; }
+      .table td:first-child::before { display: none; }
     }
 
     """

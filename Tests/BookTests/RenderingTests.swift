@@ -44,7 +44,7 @@ struct RenderingTests {
         #expect(html.contains("href=\"glossary.html#terms\""))
         #expect(html.contains("href=\"../Chapters/01-Demo/Demo.swift\""))
         #expect(html.contains("href=\"#the-code\""))
-        #expect(html.contains("<img src=\"figures/loss.png\" alt=\"The loss falls\"/>"))
+        #expect(html.contains("<figure class=\"image\"><a href=\"figures/loss.png\"><img src=\"figures/loss.png\" alt=\"The loss falls\"/></a></figure>"))
         #expect(html.contains("<div class=\"formula\"><span class=\"row\">L = −(1/N) Σᵢ log p(yᵢ | xᵢ)</span></div>"))
         #expect(html.contains("<pre class=\"shell\"><code><span class=\"cm\"># from the package root</span>\nswift run course check 1</code></pre>"))
         #expect(html.contains("<div class=\"table\"><table>"))
@@ -85,6 +85,12 @@ struct RenderingTests {
         let foreign = t.root.appendingPathComponent("Chapters")
         #expect(throws: CourseError.self) { try site.write(to: foreign) }
         #expect(FileManager.default.fileExists(atPath: foreign.appendingPathComponent("01-Demo/Demo.swift").path))
+    }
+
+    @Test("A wrapped line that starts with inline code stays in its paragraph")
+    func backtickContinuation() {
+        let out = PageRenderer.protectProse(["It is what", "`loss.backward()` does.", "", "`x` starts a paragraph.", "## H", "`y`"])
+        #expect(out == ["It is what `loss.backward()` does.", "", "`x` starts a paragraph.", "## H", "`y`"])
     }
 
     @Test("Links to sources follow the output folder; relative paths are computed between folders")
