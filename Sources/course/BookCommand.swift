@@ -13,10 +13,12 @@ struct BookCommand: ParsableCommand {
 
     @Option(help: "The folder to write the site into.") var out: String = "site"
     @Flag(help: "Only check the book; write nothing.") var checkOnly = false
+    @Option(help: "The course kit's folder (default: found from the current folder upwards).") var root: String?
 
     func run() throws {
-        guard let root = Book.findRoot(from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) else {
-            throw CourseError("no book/ folder here or above; run `course book` inside the course kit")
+        let start = URL(fileURLWithPath: self.root ?? FileManager.default.currentDirectoryPath)
+        guard let root = Book.findRoot(from: start) else {
+            throw CourseError("no book/ folder in \(start.path) or above; run `course book` inside the course kit")
         }
         let book = try Book.load(root: root)
         let checker = BookChecker(book: book, exercises: Catalogue.all.map { ($0.id, $0.file) },
