@@ -159,17 +159,16 @@ extension Variable {
         return self * Variable(mask)
     }
 
+    /// The causal mask of a plain (unpacked) batch; see `causalMask(segments:)`.
+    public func causalMask() -> Variable { causalMask(segments: nil) }
+
     // MARK: book causal-mask
     /// Causal mask on attention scores [..., Tq, Tk]: query i sits at absolute position
     /// i + (Tk − Tq) (earlier positions may come from a KV cache) and may only look at keys
     /// j <= that position, so every later score is set to −inf (its softmax weight becomes 0).
+    /// For packed sequences (Chapter 3), `segments` [B*T] gives each position's example number
+    /// and a query may not look at another example's keys either (block-diagonal causal mask).
     /// Backward: masked positions receive no gradient.
-    public func causalMask() -> Variable { causalMask(segments: nil) }
-    // MARK: end
-
-    /// The causal mask for packed sequences: scores [B, H, T, T] and `segments` [B*T] giving
-    /// each position's example number; a query also may not look at keys of another example
-    /// (a block-diagonal causal mask), so packed examples cannot see each other.
     public func causalMask(segments: [Int]?) -> Variable {
         let tk = shape[shape.count - 1], tq = shape[shape.count - 2]
         requireShape(shape.count >= 2 && tq <= tk, "causalMask (Tq <= Tk)", shape, [tq, tk])

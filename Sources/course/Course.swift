@@ -18,6 +18,7 @@ struct Course: ParsableCommand {
             InspectCommand.self,
             PlotCommand.self,
             DataCommand.self,
+            BookCommand.self,
         ]
     )
 }

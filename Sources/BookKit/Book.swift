@@ -1,0 +1,66 @@
+import Core
+import Foundation
+
+/// The book: the Markdown pages of `book/`, in reading order, and the package they quote.
+///
+/// Reading order: the numbered pages (`00-introduction.md`, `01-autograd.md`, ...) in order,
+/// then the appendices `faq.md`, `glossary.md`, `reading.md`, then any other page by name.
+/// `README.md` files are left out (GitHub shows them when browsing the folder).
+public struct Book: Sendable {
+    /// The package root: `@code` paths are relative to it.
+    public let root: URL
+    public let pages: [BookPage]
+
+    /// The folder holding the pages: `root/book`.
+    public var directory: URL { root.appendingPathComponent("book") }
+
+    static let appendices = ["faq.md", "glossary.md", "reading.md"]
+
+    public init(root: URL, pages: [BookPage]) {
+        self.root = root
+        self.pages = pages
+    }
+
+    /// Reads every `book/*.md` page under `root`.
+    public static func load(root: URL) throws -> Book {
+        let dir = root.appendingPathComponent("book")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else {
+            throw CourseError(file: "book/", "no book folder under \(root.path)")
+        }
+        let markdown = names.filter { $0.hasSuffix(".md") && !$0.uppercased().hasPrefix("README") }
+        let pages = try order(markdown).map { name -> BookPage in
+            guard let text = try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) else {
+                throw CourseError(file: "book/\(name)", "cannot read the page as UTF-8")
+            }
+            return try BookPage(fileName: name, markdown: text)
+        }
+        if pages.isEmpty { throw CourseError(file: "book/", "no Markdown pages") }
+        return Book(root: root, pages: pages)
+    }
+
+    /// Reading order of page file names (see the type's documentation).
+    public static func order(_ names: [String]) -> [String] {
+        func key(_ n: String) -> (Int, String) {
+            if n.first?.isNumber == true { return (0, n) }
+            if let i = appendices.firstIndex(of: n) { return (1, String(format: "%02d", i)) }
+            return (2, n)
+        }
+        return names.sorted { key($0) < key($1) }
+    }
+
+    public func page(named fileName: String) -> BookPage? { pages.first { $0.fileName == fileName } }
+
+    /// Finds the package root from a folder inside it (the first ancestor holding Package.swift
+    /// and a book/ folder).
+    public static func findRoot(from start: URL) -> URL? {
+        var dir = start.standardizedFileURL
+        let fm = FileManager.default
+        while true {
+            if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path),
+               fm.fileExists(atPath: dir.appendingPathComponent("book").path) { return dir }
+            let up = dir.deletingLastPathComponent()
+            if up.path == dir.path { return nil }
+            dir = up
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Checks
+import Foundation
+import Testing
+@testable import BookKit
+
+/// The checks over the real `book/` folder: what a learner reads must quote code that exists,
+/// link to pages, anchors and figures that exist, and name exercises that exist.
+@Suite("The course book")
+struct RealBookTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func checker() throws -> BookChecker {
+        BookChecker(book: try Book.load(root: root), exercises: Catalogue.all.map { ($0.id, $0.file) },
+                    awaitingChapters: BookChecker.chaptersAwaitingExercises)
+    }
+
+    @Test("Every @code region the book quotes exists")
+    func regions() throws {
+        let c = try Self.checker()
+        #expect(c.missingRegions().map(\.description) == [])
+        #expect(c.book.pages.reduce(0) { $0 + $1.directives.count } >= 20)
+    }
+
+    @Test("Every internal link, anchor and image resolves")
+    func links() throws {
+        #expect(try Self.checker().brokenLinks().map(\.description) == [])
+    }
+
+    @Test("Every exercise and repository path the book mentions exists")
+    func exercises() throws {
+        let c = try Self.checker()
+        #expect(c.unknownExercises().map(\.description) == [])
+        #expect(c.missingPaths().map(\.description) == [])
+    }
+
+    @Test("No code is pasted by hand and no raw HTML is used")
+    func noPastedCode() throws {
+        let c = try Self.checker()
+        #expect(c.handWrittenCode().map(\.description) == [])
+        #expect(c.rawHTML().map(\.description) == [])
+    }
+
+    @Test("Every region marked in a chapter with a book page is shown in the book")
+    func everyRegionShown() throws {
+        #expect(try Self.checker().unquotedRegions() == [])
+    }
+
+    @Test("Every exercise of a chapter with a book page is named in it, with its file")
+    func exercisesNamed() throws {
+        let book = try Book.load(root: Self.root)
+        for e in Catalogue.all {
+            guard let page = book.pages.first(where: { Int($0.fileName.prefix(2)) == e.chapter }) else { continue }
+            #expect(page.markdown.contains("Exercise \(e.id)") || page.markdown.contains("exercise \(e.id)"), "\(page.fileName) does not name exercise \(e.id)")
+            #expect(page.markdown.contains(e.file), "\(page.fileName) does not give \(e.file)")
+        }
+    }
+
+    @Test("The book has its introduction, chapters 1 and 2, the glossary (40+ terms), FAQ and reading list")
+    func contents() throws {
+        let book = try Book.load(root: Self.root)
+        #expect(book.pages.map(\.fileName).prefix(3) == ["00-introduction.md", "01-autograd.md", "02-transformer.md"])
+        for name in ["faq.md", "glossary.md", "reading.md"] { #expect(book.page(named: name) != nil, "missing \(name)") }
+        let glossary = try #require(book.page(named: "glossary.md")).markdown
+        let terms = glossary.split(separator: "\n").filter { $0.hasPrefix("- **") }
+        #expect(terms.count >= 40)
+        for term in ["事前学習", "微調整", "ファインチューニング", "教師あり微調整", "嗜好最適化", "報酬モデル",
+                     "人間のフィードバックによる強化学習", "直接選好最適化", "ハルシネーション", "低ランク適応", "量子化",
+                     "トークナイザー", "過学習", "評価データ", "データ汚染"] {
+            #expect(glossary.contains(term), "glossary lacks \(term)")
+        }
+    }
+
+    @Test("The whole book renders, every page with navigation")
+    func renders() throws {
+        let book = try Book.load(root: Self.root)
+        let files = try SiteRenderer(book: book).files(output: Self.root.appendingPathComponent("site"))
+        #expect(files.contains { $0.path == "index.html" })
+        for page in book.pages {
+            let html = try #require(files.first { $0.path == page.htmlName }, "\(page.htmlName) not rendered")
+            let text = String(decoding: html.contents, as: UTF8.self)
+            #expect(text.contains("class=\"pager\""))
+            #expect(!text.contains("BOOKKITBLOCK"), "\(page.fileName): a code placeholder was not replaced")
+            #expect(!text.contains("<script"))
+        }
+    }
+}
