@@ -1,1 +1,0 @@
-// 09-Evaluation: this chapter's module. Its files are named after the ideas they hold.

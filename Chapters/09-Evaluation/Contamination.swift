@@ -1,0 +1,33 @@
+import Foundation
+
+// MARK: book contamination
+/// Checks that no evaluation prompt appears in a training file. Texts are compared after
+/// normalisation (lower case, whitespace collapsed), both whole and by long word n-grams, so a
+/// prompt pasted inside a longer training document is caught too.
+public struct ContaminationCheck {
+    public let n: Int
+    var grams: Set<String> = []
+    var whole: Set<String> = []
+
+    public init(training texts: [String], n: Int = 13) {
+        self.n = n
+        for t in texts {
+            let w = ContaminationCheck.words(t)
+            whole.insert(w.joined(separator: " "))
+            if w.count >= n { for i in 0...(w.count - n) { grams.insert(w[i..<(i + n)].joined(separator: " ")) } }
+        }
+    }
+
+    static func words(_ s: String) -> [String] {
+        s.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    }
+
+    /// Whether `text` (an evaluation prompt) occurs in the training texts.
+    public func isContaminated(_ text: String) -> Bool {
+        let w = ContaminationCheck.words(text)
+        if whole.contains(w.joined(separator: " ")) { return true }
+        guard w.count >= n else { return false }
+        return (0...(w.count - n)).contains { grams.contains(w[$0..<($0 + n)].joined(separator: " ")) }
+    }
+}
+// MARK: end

@@ -1,0 +1,67 @@
+import Core
+import Foundation
+
+/// Honest numbers: a score measured on a few dozen prompts has an uncertainty, and a
+/// comparison between two models is only as good as its confidence interval.
+public enum Statistics {
+    public struct Interval: Codable, Sendable, Equatable {
+        public var estimate: Double, low: Double, high: Double
+        public init(estimate: Double, low: Double, high: Double) { (self.estimate, self.low, self.high) = (estimate, low, high) }
+        public var text: String { String(format: "%.3f [%.3f, %.3f]", estimate, low, high) }
+    }
+
+    public static func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
+
+    // MARK: book bootstrap
+    /// Percentile bootstrap confidence interval of the mean: resample the values with
+    /// replacement `resamples` times, take each resample's mean, and read the (1−level)/2 and
+    /// (1+level)/2 quantiles of those means. Seeded, so the interval is reproducible.
+    public static func bootstrapMean(_ x: [Double], level: Double = 0.95, resamples: Int = 2000, seed: UInt64 = 0) -> Interval {
+        guard !x.isEmpty else { return Interval(estimate: .nan, low: .nan, high: .nan) }
+        var rng = SeededRandom(seed: seed)
+        var means: [Double] = []
+        means.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            var s = 0.0
+            for _ in 0..<x.count { s += x[rng.int(x.count)] }
+            means.append(s / Double(x.count))
+        }
+        means.sort()
+        func quantile(_ q: Double) -> Double { means[min(means.count - 1, max(0, Int((q * Double(means.count - 1)).rounded())))] }
+        return Interval(estimate: mean(x), low: quantile((1 - level) / 2), high: quantile((1 + level) / 2))
+    }
+    // MARK: end
+
+    // MARK: book win-rate
+    /// Pairwise win rate of A over B from per-prompt scores: a win counts 1, a tie ½, a loss 0
+    /// (scores within `tie` of each other are a tie). Returns the per-prompt outcomes too, so
+    /// their mean can be bootstrapped.
+    public static func winRate(_ a: [Double], _ b: [Double], tie: Double = 1e-9) -> (rate: Double, outcomes: [Double]) {
+        precondition(a.count == b.count, "winRate: \(a.count) scores against \(b.count)")
+        let outcomes = zip(a, b).map { x, y in abs(x - y) <= tie ? 0.5 : (x > y ? 1.0 : 0.0) }
+        return (mean(outcomes), outcomes)
+    }
+    // MARK: end
+
+    // MARK: book pass-at-k
+    /// The unbiased pass@k estimator (Chen et al. 2021): with n samples of which c are correct,
+    /// the chance that at least one of k samples drawn without replacement is correct is
+    /// 1 − C(n−c, k) / C(n, k), computed as a product to stay stable.
+    public static func passAtK(n: Int, c: Int, k: Int) -> Double {
+        precondition(k >= 1 && k <= n && c >= 0 && c <= n, "passAtK: need 1 <= k <= n and 0 <= c <= n")
+        if c == 0 { return 0 }
+    if n - c < k { return 1 }
+        var prod = 1.0
+        for i in (n - c + 1)...n { prod *= 1 - Double(k) / Double(i) }
+        return 1 - prod
+    }
+    // MARK: end
+
+    /// Pearson correlation (NaN when either side is constant).
+    public static func correlation(_ x: [Double], _ y: [Double]) -> Double {
+        let mx = mean(x), my = mean(y)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        return sxx == 0 || syy == 0 ? .nan : sxy / (sxx * syy).squareRoot()
+    }
+}
