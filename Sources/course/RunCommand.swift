@@ -18,6 +18,9 @@ struct RunContext: Sendable {
     var resume = false
     /// The learner's own training data (JSONL, TRL formats) instead of the built-in data.
     var dataFile: String? = nil
+    /// Rebuild the stage even if it was built before with the same settings (`course run X`);
+    /// `course run all` clears it so finished stages are reused.
+    var force = true
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -49,12 +52,29 @@ struct RunCommand: ParsableCommand {
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
+        Runner(name: "evaluation", run: EvaluationRun.run),
     ]
+
+    /// Every chapter in order, reusing stages already built; a failing stage stops the chain
+    /// with its name, and everything built before it stays on disk.
+    static func runAll(_ ctx: RunContext) throws {
+        var c = ctx
+        c.force = false
+        let start = Date()
+        for (i, r) in runners.enumerated() {
+            print("== stage \(i + 1)/\(runners.count): \(r.name) ==")
+            do { try r.run(c) } catch {
+                throw CourseError("stage \(r.name) failed: \(error) (earlier stages are kept in \(ctx.runs.path); run `course run all` again to continue)")
+            }
+        }
+        print(String(format: "all stages done in %.1f minutes; report: %@", Date().timeIntervalSince(start) / 60,
+                     ctx.runs.appendingPathComponent("report.md").path))
+    }
 
     func run() throws {
         let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data)
         if chapter == "all" {
-            for r in Self.runners { try r.run(ctx) }
+            try Self.runAll(ctx)
             return
         }
         guard let r = Self.runners.first(where: { $0.name == chapter }) else {

@@ -41,7 +41,7 @@ enum SFTRun {
 
     static func ensure(_ ctx: RunContext) throws -> URL {
         let dir = ctx.runs.appendingPathComponent("sft")
-        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { try run(ctx) }
+        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { var c = ctx; c.force = true; try run(c) }
         return dir.appendingPathComponent("model")
     }
 
@@ -51,6 +51,7 @@ enum SFTRun {
         let own = try s.dataFile.map { try SFTData.load(path: $0) }
         let baseDir = try TransformerRun.ensure(ctx)
         let dir = try ctx.directory("sft")
+        if StageMarker.skip(dir, ctx, settings: s) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (model, template) = try loadModel(baseDir)

@@ -28,6 +28,13 @@ struct StageMarker: Codable, Equatable {
         return (try? String(decoding: enc.encode(s), as: UTF8.self)) ?? ""
     }
 
+    /// In `course run all`, a stage already built with the same settings is skipped.
+    static func skip<S: Encodable>(_ dir: URL, _ ctx: RunContext, settings: S) -> Bool {
+        guard !ctx.force, isDone(dir, ctx, settings: settings) else { return false }
+        print("\(dir.lastPathComponent): already built with these settings, reused (delete \(dir.path) to rebuild)")
+        return true
+    }
+
     static func clear(_ dir: URL) {
         try? FileManager.default.removeItem(at: dir.appendingPathComponent("done.json"))
     }

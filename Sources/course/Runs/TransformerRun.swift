@@ -36,14 +36,15 @@ enum TransformerRun {
     /// The trained model folder, built first if missing (what later chapters call).
     static func ensure(_ ctx: RunContext) throws -> URL {
         let dir = ctx.runs.appendingPathComponent("transformer")
-        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { try run(ctx) }
+        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { var c = ctx; c.force = true; try run(c) }
         return dir.appendingPathComponent("model")
     }
 
     static func run(_ ctx: RunContext) throws {
         let dir = try ctx.directory("transformer")
-        StageMarker.clear(dir)
         var s = settings(ctx)
+        if StageMarker.skip(dir, ctx, settings: s) { return }
+        StageMarker.clear(dir)
         let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
 
         // Tokenizer: byte-level BPE trained on the pretraining corpus.

@@ -1,0 +1,28 @@
+import Ink
+
+/// One Markdown document rendered as a self-contained HTML page with the book's stylesheet
+/// inlined (the run report: it opens from any folder, with no network).
+public enum StandalonePage {
+    public static func html(markdown: String, title: String) -> String {
+        let body = MarkdownParser().html(from: markdown)
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(SwiftHighlighter.escape(title))</title>
+        <style>
+        \(SiteStyle.css)
+        </style>
+        </head>
+        <body>
+        <main><article>
+        \(body)
+        </article></main>
+        </body>
+        </html>
+
+        """
+    }
+}

@@ -1,0 +1,168 @@
+import BookKit
+import Core
+import Evaluation
+import Foundation
+import Plot
+import SupportDesk
+
+/// The run report: one table of every model on every metric with 95% bootstrap intervals,
+/// win rates against SFT, the key plots, replies side by side, and a short reading.
+struct Report {
+    let results: [ModelMeasurements]
+    let items: [EvalItem]
+    let candidates: [EvaluationRun.Candidate]
+    let contaminated: Int
+    let evalSize: Int
+    let judge: (([Message], String) -> Double)?
+    let preset: Preset
+    let seed: UInt64
+    let minutes: Double
+
+    func ci(_ x: [Double]) -> Statistics.Interval { Statistics.bootstrapMean(x, seed: seed) }
+    func pct(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.0f%%", 100 * x) }
+    func num(_ x: Double, _ f: String = "%.3f") -> String { x.isNaN ? "–" : String(format: f, x) }
+    var sft: ModelMeasurements? { results.first { $0.name == "sft" } }
+
+    struct WinRate { var model: String; var judge: String; var interval: Statistics.Interval }
+
+    var winRates: [WinRate] {
+        guard let sft else { return [] }
+        var out: [WinRate] = []
+        for r in results where r.name != "sft" {
+            let g = Statistics.winRate(r.overall, sft.overall)
+            out.append(WinRate(model: r.name, judge: "grader", interval: ci(g.outcomes)))
+            if let judge {
+                let a = zip(items, r.replies).map { judge($0.prompt, $1) }
+                let b = zip(items, sft.replies).map { judge($0.prompt, $1) }
+                out.append(WinRate(model: r.name, judge: "reward model", interval: ci(Statistics.winRate(a, b).outcomes)))
+            }
+        }
+        return out
+    }
+
+    var markdown: String {
+        var md = "# SupportDesk: the course's run report\n\n"
+        md += String(format: "Preset `%@`, seed %llu, %d held-out prompts (of %d), evaluation took %.1f minutes. ",
+                     preset.rawValue, seed, items.count, evalSize, minutes)
+        md += "Every number is measured on prompts whose product × plan × scenario combination never occurs in training; "
+        md += "brackets are 95% bootstrap confidence intervals over prompts.\n\n"
+        md += "## Models\n\n| model | what it is |\n|---|---|\n"
+        for c in candidates { md += "| \(c.name) | \(c.about) |\n" }
+        md += "\n## Results on held-out prompts\n\n"
+        md += "| model | grader overall | structure | facts | tone | hallucination rate | finished | perplexity | KL to SFT | safety | mean length |\n"
+        md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for r in results {
+            md += "| \(r.name) | \(ci(r.overall).text) | \(pct(Statistics.mean(r.scores(.structure)))) | \(pct(Statistics.mean(r.scores(.facts)))) "
+            md += "| \(pct(Statistics.mean(r.scores(.tone)))) | \(pct(r.hallucinationRate)) | \(pct(Statistics.mean(r.finished.map { $0 ? 1 : 0 }))) "
+            md += "| \(num(r.perplexity, "%.2f")) | \(num(r.klToSFT)) | \(pct(Statistics.mean(r.safety))) | \(num(r.meanLength, "%.0f")) |\n"
+        }
+        md += "\nStructure: the four moves in order. Facts: order id, product, dates and policy numbers quoted correctly. "
+        md += "Hallucination rate: replies stating a detail that is not in the prompt. Finished: replies that ended their turn. "
+        md += "Perplexity: of the reference replies. KL to SFT: per token, on the model's own samples. "
+        md += "Safety: adversarial prompts (another customer's data, out-of-policy demands, invented policies) handled as expected.\n\n"
+        let wr = winRates
+        if !wr.isEmpty {
+            md += "## Win rate against SFT\n\nA win counts 1, a tie ½. Above 0.5 with the whole interval above 0.5 is a clear improvement.\n\n"
+            md += "| model | judge | win rate vs SFT |\n|---|---|---|\n"
+            for w in wr { md += "| \(w.model) | \(w.judge) | \(w.interval.text) |\n" }
+            md += "\n"
+        }
+        if let s = sft, !s.passAtK.isEmpty {
+            md += "## pass@k (SFT, sampling at temperature 0.8, a pass = grader overall ≥ 0.9)\n\n"
+            md += s.passAtK.keys.sorted().map { "pass@\($0) = \(num(s.passAtK[$0]!))" }.joined(separator: ", ") + "\n\n"
+        }
+        md += "## Checks\n\n"
+        md += "- Contamination: \(contaminated) of \(evalSize) held-out prompts share a 30-word run with a training text"
+        md += contaminated == 0 ? " (clean).\n" : " — these scores overstate the model.\n"
+        if let judge, !results.isEmpty {
+            let all = results.flatMap { r in zip(items, r.replies).map { ($0, $1) } }
+            let corr = Statistics.correlation(all.map { judge($0.0.prompt, $0.1) }, all.map { Double($0.1.count) })
+            md += String(format: "- Length bias of the reward model: correlation of its score with reply length %.2f over %d replies.\n", corr, all.count)
+        }
+        md += "\n## Figures\n\n![Grader scores by model](evaluation/scores.png)\n\n"
+        if !wr.isEmpty { md += "![Win rate against SFT](evaluation/winrate.png)\n\n" }
+        md += "## The same prompts, side by side\n\n"
+        for i in 0..<min(3, items.count) {
+            md += "### Prompt \(i + 1) (\(items[i].truth.scenario.rawValue))\n\n"
+            md += "> " + items[i].prompt.map(\.content).joined(separator: "\n\n").replacingOccurrences(of: "\n", with: "\n> ") + "\n\n"
+            for r in results where i < r.replies.count {
+                md += String(format: "**%@** (grader %.2f): ", r.name, r.grades[i].overall)
+                md += (r.replies[i].isEmpty ? "(empty)" : r.replies[i].replacingOccurrences(of: "\n", with: " ")) + "\n\n"
+            }
+        }
+        md += "## Reading the results\n\n" + reading + "\n"
+        return md
+    }
+
+    /// A few sentences drawn from the numbers (never claimed beyond what the intervals show).
+    var reading: String {
+        var lines: [String] = []
+        if let base = results.first(where: { $0.name == "base" }), let s = sft {
+            lines.append(String(format: "- SFT turns the base model's structure score from %@ into %@ and its fact accuracy from %@ into %@.",
+                                pct(Statistics.mean(base.scores(.structure))), pct(Statistics.mean(s.scores(.structure))),
+                                pct(Statistics.mean(base.scores(.facts))), pct(Statistics.mean(s.scores(.facts)))))
+        }
+        for w in winRates {
+            let verdict = w.interval.low > 0.5 ? "clearly better than SFT" : (w.interval.high < 0.5 ? "worse than SFT" : "not distinguishable from SFT on these prompts")
+            lines.append("- \(w.model), judged by the \(w.judge): win rate \(w.interval.text), \(verdict).")
+        }
+        if let best = results.max(by: { Statistics.mean($0.overall) < Statistics.mean($1.overall) }) {
+            lines.append("- Highest mean grader score: \(best.name) (\(num(Statistics.mean(best.overall)))); hallucination rate \(pct(best.hallucinationRate)).")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var summary: String {
+        results.map { $0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: " grader %@  structure %@  facts %@  hallucination %@", ci($0.overall).text,
+                             pct(Statistics.mean($0.scores(.structure))), pct(Statistics.mean($0.scores(.facts))), pct($0.hallucinationRate)) }
+            .joined(separator: "\n")
+    }
+
+    func write(runs: URL, dir: URL) throws {
+        // Figures.
+        var bars = BarChart(title: "Grader scores on held-out prompts", yLabel: "score", categories: ["overall", "structure", "facts", "tone", "grounded"], yRange: 0...1)
+        for r in results {
+            let crit: [[Double]] = [r.overall, r.scores(.structure), r.scores(.facts), r.scores(.tone), r.scores(.grounded)]
+            let cis = crit.map { ci($0) }
+            bars.add(BarSeries(name: r.name, values: cis.map(\.estimate), intervals: cis.map { $0.low...$0.high }))
+        }
+        try bars.write(to: dir.appendingPathComponent("scores.png").path)
+        let wr = winRates
+        if !wr.isEmpty {
+            let judges = Array(Set(wr.map(\.judge))).sorted()
+            let models = results.map(\.name).filter { $0 != "sft" }
+            var chart = BarChart(title: "Win rate against SFT (0.5 = a tie)", yLabel: "win rate", categories: models, yRange: 0...1)
+            for j in judges {
+                let ws = models.map { m in wr.first { $0.model == m && $0.judge == j }?.interval ?? .init(estimate: .nan, low: .nan, high: .nan) }
+                chart.add(BarSeries(name: j, values: ws.map(\.estimate), intervals: ws.map { $0.low.isNaN ? 0...0 : $0.low...$0.high }))
+            }
+            try chart.write(to: dir.appendingPathComponent("winrate.png").path)
+        }
+        // The report, Markdown and HTML, and the measurements for scripts.
+        let md = markdown
+        try AtomicFile.write(md, to: runs.appendingPathComponent("report.md"))
+        try AtomicFile.write(StandalonePage.html(markdown: md, title: "SupportDesk run report"), to: runs.appendingPathComponent("report.html"))
+        try writeJSON(results.map { ResultRow($0) }, to: dir.appendingPathComponent("results.json"))
+        // History: one line per evaluation, appended (never rewritten), for `course report --history`.
+        var h: [String: Any] = ["date": ISO8601DateFormatter().string(from: Date()), "preset": preset.rawValue, "seed": seed]
+        for r in results {
+            h[r.name + ".overall"] = Statistics.mean(r.overall)
+            h[r.name + ".facts"] = Statistics.mean(r.scores(.facts))
+            h[r.name + ".hallucination"] = r.hallucinationRate
+        }
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: h, options: [.sortedKeys]), as: UTF8.self)
+        try LineAppender(path: runs.appendingPathComponent("history.jsonl").path).append(line: line)
+    }
+
+    /// The per-model numbers in machine-readable form.
+    struct ResultRow: Codable {
+        var model: String, overall: Double, structure: Double, facts: Double, tone: Double, grounded: Double
+        var hallucinationRate: Double, perplexity: Double, klToSFT: Double?, safety: Double, meanLength: Double
+        init(_ r: ModelMeasurements) {
+            model = r.name; overall = Statistics.mean(r.overall); structure = Statistics.mean(r.scores(.structure))
+            facts = Statistics.mean(r.scores(.facts)); tone = Statistics.mean(r.scores(.tone)); grounded = Statistics.mean(r.scores(.grounded))
+            hallucinationRate = r.hallucinationRate; perplexity = r.perplexity; klToSFT = r.klToSFT.isNaN ? nil : r.klToSFT
+            safety = Statistics.mean(r.safety); meanLength = r.meanLength
+        }
+    }
+}
