@@ -129,16 +129,19 @@ public final class Trainer {
         }
     }
 
-    public func saveCheckpoint(in dir: URL) throws {
+    /// Saves model, optimiser state, step and random state; `extra` holds a caller's own
+    /// counters (e.g. a data loader's position).
+    public func saveCheckpoint(in dir: URL, extra: [String: Double] = [:]) throws {
         try TrainingCheckpoint.save(model: model, optimizer: optimizer,
-                                    state: .init(step: step, rng: rng.stateWords, adamStep: optimizer.t), in: dir)
+                                    state: .init(step: step, rng: rng.stateWords, adamStep: optimizer.t, extra: extra), in: dir)
     }
 
-    /// Restores the latest checkpoint in `dir` if there is one; returns whether it did.
-    public func resume(from dir: URL) throws -> Bool {
-        guard let s = try TrainingCheckpoint.load(into: model, optimizer: optimizer, from: dir) else { return false }
+    /// Restores the latest checkpoint in `dir` if there is one; returns its `extra` counters,
+    /// or nil when there was nothing to resume.
+    public func resume(from dir: URL) throws -> [String: Double]? {
+        guard let s = try TrainingCheckpoint.load(into: model, optimizer: optimizer, from: dir) else { return nil }
         step = s.step
         rng = SeededRandom(stateWords: s.rng)
-        return true
+        return s.extra
     }
 }

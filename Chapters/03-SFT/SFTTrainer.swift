@@ -59,14 +59,17 @@ public final class SFTTrainer {
                              evalEvery: settings.evalEvery, seed: settings.seed)
         tc.weightDecay = 0.0
         trainer = Trainer(model: model, config: tc, parameters: parameters)
+        order = epochOrder(0)
     }
 
     /// Examples dropped because they do not fit the context.
     public let droppedExamples: Int
     public var trainingExamples: Int { train.count }
 
-    /// The next batch: examples drawn in a shuffled order (reshuffled every epoch), packed.
+    /// The next batch: examples drawn in a shuffled order, packed. Each epoch's order comes from
+    /// (seed, epoch) alone, so (epoch, cursor) is all a checkpoint needs to resume the stream.
     var order: [Int] = []
+    var epoch = 0
     var cursor = 0
     func nextBatch() -> SFTBatch {
         let context = model.config.contextLength
@@ -75,9 +78,9 @@ public final class SFTTrainer {
         // Fill `rowsPerBatch` rows' worth of tokens.
         while tokens < settings.rowsPerBatch * context * 9 / 10 {
             if cursor >= order.count {
-                order = Array(0..<train.count)
-                trainer.rng.shuffle(&order)
+                epoch += 1
                 cursor = 0
+                order = epochOrder(epoch)
             }
             let e = train[order[cursor]]
             cursor += 1
@@ -87,6 +90,20 @@ public final class SFTTrainer {
         }
         return settings.packing ? SFTBatching.packed(picked, length: context, pad: pad)
                                 : SFTBatching.padded(picked, length: context, pad: pad)
+    }
+
+    func epochOrder(_ e: Int) -> [Int] {
+        var rng = SeededRandom(seed: settings.seed &* 1_000_003 &+ UInt64(e))
+        return rng.shuffled(Array(0..<train.count))
+    }
+
+    /// Continues from the latest checkpoint in `dir`, if any; returns whether it did.
+    public func resume(from dir: URL) throws -> Bool {
+        guard let extra = try trainer.resume(from: dir) else { return false }
+        epoch = Int(extra["epoch"] ?? 0)
+        cursor = Int(extra["cursor"] ?? 0)
+        order = epochOrder(epoch)
+        return true
     }
 
     public func evalLoss() -> Double {
@@ -106,8 +123,9 @@ public final class SFTTrainer {
     }
 
     /// Trains for `settings.steps`, logging to `metrics` (columns: step, loss, eval_loss,
-    /// then the grader's structure, facts, tone, grounded, overall).
-    public func run(metrics: MetricsWriter, label: String = "sft") throws {
+    /// then the grader's structure, facts, tone, grounded, overall). With `checkpoints`, saves a
+    /// resumable checkpoint at every evaluation.
+    public func run(metrics: MetricsWriter, label: String = "sft", checkpoints: URL? = nil) throws {
         let progress = ProgressBar(label, total: settings.steps)
         var last = ""
         while trainer.step < settings.steps {
@@ -120,9 +138,14 @@ public final class SFTTrainer {
                 let s = grade()
                 for (k, v) in s.asMetrics where metrics.columns.contains(k) { row[k] = v }
                 last = String(format: "eval %.3f grader %.2f", el, s.overall)
+                metrics.log(row)
                 try metrics.flush()
+                if let checkpoints {
+                    try trainer.saveCheckpoint(in: checkpoints, extra: ["epoch": Double(epoch), "cursor": Double(cursor)])
+                }
+            } else {
+                metrics.log(row)
             }
-            metrics.log(row)
             progress.update(trainer.step, String(format: "loss %.3f ", stats.loss) + last)
         }
         try metrics.flush()

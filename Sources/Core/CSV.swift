@@ -36,6 +36,13 @@ public final class MetricsWriter {
     }
 
     public func flush() throws { try AtomicFile.write(csvText, to: url) }
+
+    /// After resuming from a checkpoint at `step`: keep the rows already on disk up to that
+    /// step (the first column is the step), so the file reads as one uninterrupted run.
+    public func restore(upToStep step: Int) {
+        guard let old = try? CSVTable.read(path: url.path), old.columns == columns else { return }
+        rows = old.rows.filter { $0[0] <= Double(step) }
+    }
 }
 
 /// A parsed CSV table with a header, numeric cells (empty cells become NaN).

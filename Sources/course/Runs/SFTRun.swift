@@ -73,10 +73,16 @@ enum SFTRun {
                                      graded: data.eval, settings: s.train)
         print("SFT on \(trainer.trainingExamples) examples (\(trainer.droppedExamples) longer than the context dropped)")
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: SFTTrainer.metricColumns)
-        let before = trainer.evalLoss()
-        metrics.log(["step": 0, "eval_loss": before, "structure": zeroShot.structure, "facts": zeroShot.facts,
-                     "tone": zeroShot.tone, "grounded": zeroShot.grounded, "overall": zeroShot.overall, "finished": zeroShot.finished])
-        try trainer.run(metrics: metrics)
+        let checkpoints = dir.appendingPathComponent("checkpoints")
+        if ctx.resume, try trainer.resume(from: checkpoints) {
+            print("resumed from step \(trainer.trainer.step)")
+            metrics.restore(upToStep: trainer.trainer.step)
+        } else {
+            try? FileManager.default.removeItem(at: checkpoints)
+            metrics.log(["step": 0, "eval_loss": trainer.evalLoss(), "structure": zeroShot.structure, "facts": zeroShot.facts,
+                         "tone": zeroShot.tone, "grounded": zeroShot.grounded, "overall": zeroShot.overall, "finished": zeroShot.finished])
+        }
+        try trainer.run(metrics: metrics, checkpoints: checkpoints)
 
         let (after, sftReplies) = evaluator.evaluate(model, items: graded)
         try saveModel(model, template, to: dir.appendingPathComponent("model"))

@@ -69,36 +69,40 @@ enum TransformerRun {
         let trainer = Trainer(model: model, config: s.train)
         let checkpoints = dir.appendingPathComponent("checkpoints")
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
-                                    columns: ["step", "loss", "eval_loss", "lr", "grad_norm", "tokens_per_s"])
-        if ctx.resume, try trainer.resume(from: checkpoints) {
+                                    columns: ["step", "loss", "eval_loss", "lr", "grad_norm"])
+        if ctx.resume, try trainer.resume(from: checkpoints) != nil {
             print("resumed from step \(trainer.step)")
-            if let old = try? CSVTable.read(path: metrics.url.path) {
-                for r in old.rows where r[0] <= Double(trainer.step) { metrics.log(Dictionary(uniqueKeysWithValues: zip(old.columns, r))) }
-            }
+            metrics.restore(upToStep: trainer.step)
         } else {
             try? FileManager.default.removeItem(at: checkpoints)
         }
         let evalBatches = evalStream.evalBatches(s.train.evalBatches, batch: s.train.batchSize, length: s.train.contextLength)
         let progress = ProgressBar("transformer", total: s.train.steps)
         var lastEval = Double.nan
+        var trainingSeconds = 0.0, stepsTimed = 0
         while trainer.step < s.train.steps {
             var rng = trainer.rng
             let batch = trainStream.batch(s.train.batchSize, length: s.train.contextLength, rng: &rng)
             trainer.rng = rng
             var stats: (loss: Float, gradNorm: Float, lr: Float) = (0, 0, 0)
-            let seconds = try measure {
+            trainingSeconds += try measure {
                 stats = try trainer.step { model.loss(batch.inputs, targets: batch.targets, batch: s.train.batchSize) }
             }
+            stepsTimed += 1
+            // Timings stay out of metrics.csv, so the same seed gives a byte-identical file.
             var row: [String: Double] = ["step": Double(trainer.step), "loss": Double(stats.loss), "lr": Double(stats.lr),
-                                         "grad_norm": Double(stats.gradNorm),
-                                         "tokens_per_s": Double(s.train.batchSize * s.train.contextLength) / seconds]
-            if trainer.step % s.train.evalEvery == 0 || trainer.step == s.train.steps {
+                                         "grad_norm": Double(stats.gradNorm)]
+            let atEval = trainer.step % s.train.evalEvery == 0 || trainer.step == s.train.steps
+            if atEval {
                 lastEval = trainer.evaluate(evalBatches)
                 row["eval_loss"] = lastEval
+            }
+            metrics.log(row)
+            if atEval {
+                // Metrics first, then the checkpoint: a resumed run finds every row up to it.
                 try metrics.flush()
                 try trainer.saveCheckpoint(in: checkpoints)
             }
-            metrics.log(row)
             progress.update(trainer.step, String(format: "loss %.3f eval %.3f", stats.loss, lastEval))
         }
         try metrics.flush()
@@ -111,7 +115,8 @@ enum TransformerRun {
         try TransformerPlots.write(dir: dir, metrics: metrics, unigram: unigram, model: model, tokenizer: tokenizer,
                                    text: data.corpus[0])
         try StageMarker.markDone(dir, ctx, settings: settings(ctx))
-        print(String(format: "eval loss %.3f nats/token (unigram baseline %.3f); wrote %@/", lastEval, unigram, dir.path))
+        print(String(format: "eval loss %.3f nats/token (unigram baseline %.3f); %.0f training tokens/s; wrote %@/", lastEval, unigram,
+                     Double(stepsTimed * s.train.batchSize * s.train.contextLength) / max(trainingSeconds, 1e-9), dir.path))
     }
 
     /// Continuations of the first words of a few held-out documents.
