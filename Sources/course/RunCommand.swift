@@ -46,6 +46,8 @@ struct RunCommand: ParsableCommand {
     struct Runner: Sendable {
         let name: String
         let run: @Sendable (RunContext) throws -> Void
+        /// Studies that retrain many times are run on request, not by `course run all`.
+        var inAll = true
     }
 
     static let runners: [Runner] = [
@@ -53,6 +55,7 @@ struct RunCommand: ParsableCommand {
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
         Runner(name: "evaluation", run: EvaluationRun.run),
+        Runner(name: "sft-study", run: SFTStudyRun.run, inAll: false),
     ]
 
     /// Every chapter in order, reusing stages already built; a failing stage stops the chain
@@ -61,8 +64,9 @@ struct RunCommand: ParsableCommand {
         var c = ctx
         c.force = false
         let start = Date()
-        for (i, r) in runners.enumerated() {
-            print("== stage \(i + 1)/\(runners.count): \(r.name) ==")
+        let stages = runners.filter(\.inAll)
+        for (i, r) in stages.enumerated() {
+            print("== stage \(i + 1)/\(stages.count): \(r.name) ==")
             do { try r.run(c) } catch {
                 throw CourseError("stage \(r.name) failed: \(error) (earlier stages are kept in \(ctx.runs.path); run `course run all` again to continue)")
             }
