@@ -76,7 +76,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear at once, even in a log file
+        lineBufferedOutput()
         let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data)
         if chapter == "all" {
             try Self.runAll(ctx)
