@@ -19,6 +19,7 @@ struct Course: ParsableCommand {
             PlotCommand.self,
             DataCommand.self,
             BookCommand.self,
+            ReportCommand.self,
         ]
     )
 }
