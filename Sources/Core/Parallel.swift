@@ -9,7 +9,7 @@ public enum Parallel {
 
     /// Calls `body` on contiguous sub-ranges of 0..<n, in parallel when each part would get at
     /// least `grain` items (small loops are not worth waking a thread for).
-    @inline(__always)
+    @inlinable
     public static func forRanges(_ n: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         let parts = min(cores, n / max(grain, 1))
         if parts <= 1 { body(0..<n); return }

@@ -19,7 +19,8 @@ struct BenchCommand: ParsableCommand {
         switch what {
         case "matmul": try MatmulBench.run(json: json, seconds: seconds)
         case "train": try TrainBench.run(preset: preset, steps: steps, json: json)
-        default: throw CourseError("unknown benchmark \"\(what)\" (available: matmul, train)")
+        case "generate": try GenerateBench.run(preset: preset, json: json)
+        default: throw CourseError("unknown benchmark \"\(what)\" (available: matmul, train, generate)")
         }
     }
 }

@@ -20,6 +20,8 @@ struct Course: ParsableCommand {
             DataCommand.self,
             BookCommand.self,
             ReportCommand.self,
+            GenerateCommand.self,
+            LogprobsCommand.self,
         ]
     )
 }

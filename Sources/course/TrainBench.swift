@@ -49,3 +49,26 @@ enum TrainBench {
               "threads": BLAS.threads], json: json)
     }
 }
+
+/// `course bench generate --preset small`: 256 new tokens with and without the KV cache.
+enum GenerateBench {
+    static func run(preset: String, json: Bool) throws {
+        let s = try TrainBench.shape(preset)
+        var c = s.config
+        c.contextLength = max(c.contextLength, 320)
+        let model = GPT(c, seed: 1)
+        let prompt = Array(0..<32)
+        let newTokens = 256
+        var times: [Bool: Double] = [:]
+        for useCache in [true, false] {
+            var rng = SeededRandom(seed: 3)
+            times[useCache] = measure {
+                _ = model.generate(prompt: prompt, maxNewTokens: newTokens, options: .init(temperature: 1), useCache: useCache, rng: &rng)
+            }
+        }
+        let cached = Double(newTokens) / times[true]!, uncached = Double(newTokens) / times[false]!
+        emit(["bench": "generate", "preset": preset, "new_tokens": newTokens, "prompt_tokens": prompt.count,
+              "tokens_per_s_cached": round(cached), "tokens_per_s_uncached": round(uncached),
+              "speedup": round(cached / uncached * 10) / 10, "threads": BLAS.threads], json: json)
+    }
+}
