@@ -32,16 +32,18 @@ enum Corpus {
                           noWarranty: none, v: v)
     }
 
-    /// A past ticket thread in the house style, sometimes with a short follow-up.
-    static func thread(_ t: Ticket, reply: String, rng: inout SeededRandom) -> String {
+    /// A past ticket from the help-desk system's archive: the facts, the customer's message
+    /// and the agent's terse internal resolution note — not a reply in the house style. The
+    /// corpus teaches the shop's language and how facts relate to requests, but not the
+    /// behaviour SFT teaches: a pretrained model continues tickets, it does not yet answer
+    /// customers (that is what chapter 3 shows).
+    static func thread(_ t: Ticket) -> String {
         let en = t.lang == .en
-        var doc = en ? "Ticket \(t.order.id)\n\(t.system)\n\nCustomer: \(t.user)\n\nAgent: \(reply)"
-                     : "お問い合わせ \(t.order.id)\n\(t.system)\n\nお客様:\(t.user)\n\n担当者:\(reply)"
-        if rng.bernoulli(0.3) {
-            let persona = t.values[en ? "first" : "last"]!
-            doc += en ? "\n\nCustomer: \(rng.pick(["Thank you, that helps.", "Thanks for the quick reply!", "Great, thank you."]))\n\nAgent: \(rng.pick(["You're welcome, \(persona). Have a lovely day.", "Glad I could help, \(persona)!", "You're very welcome, \(persona). Take care."]))"
-                      : "\n\nお客様:\(rng.pick(["ありがとうございます。助かりました。", "早速のご対応ありがとうございます。", "承知しました。ありがとうございます。"]))\n\n担当者:\(rng.pick(["\(persona)様、ご丁寧にありがとうございます。またいつでもお気軽にご連絡ください。", "\(persona)様、ご連絡ありがとうございます。今後ともよろしくお願いいたします。"]))"
-        }
+        let facts = t.truth.required.map { en ? "\($0.name.replacingOccurrences(of: "_", with: " ")) \($0.value)" : "\($0.value)" }
+        let steps = t.truth.steps.map(\.name)
+        let note = (facts + steps).joined(separator: " · ")
+        let doc = en ? "Ticket \(t.order.id)\n\(t.system)\n\nCustomer: \(t.user)\n\nResolution (\(t.truth.scenario.rawValue.replacingOccurrences(of: "_", with: " "))): \(note)\nStatus: closed"
+                     : "お問い合わせ \(t.order.id)\n\(t.system)\n\nお客様:\(t.user)\n\n対応記録:\(note)\n状態:完了"
         return localized(doc, t.lang)
     }
 

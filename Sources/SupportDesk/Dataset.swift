@@ -95,7 +95,7 @@ public struct Dataset: Sendable {
         for i in 0..<counts.corpusTickets {
             var r = rng(5, i)
             let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
-            corpus.append(Corpus.thread(t, reply: t.goodReply(.random(t, rng: &r)).text(lang), rng: &r))
+            corpus.append(Corpus.thread(t))
         }
         for (i, order) in held.enumerated() {
             var r = rng(6, i)
