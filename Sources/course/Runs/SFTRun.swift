@@ -22,8 +22,8 @@ enum SFTRun {
             return Settings(data: .small, train: .init(steps: 20, rowsPerBatch: 4, learningRate: 1e-3, warmupSteps: 4,
                                                        evalEvery: 10, gradedPrompts: 4, seed: ctx.seed), dataFile: ctx.dataFile)
         case .default:
-            return Settings(data: .default, train: .init(steps: 300, rowsPerBatch: 8, learningRate: 1e-3, warmupSteps: 20,
-                                                         evalEvery: 50, gradedPrompts: 40, seed: ctx.seed), dataFile: ctx.dataFile)
+            return Settings(data: .default, train: .init(steps: 450, rowsPerBatch: 8, learningRate: 1e-3, warmupSteps: 20,
+                                                         evalEvery: 75, gradedPrompts: 24, seed: ctx.seed), dataFile: ctx.dataFile)
         }
     }
 
@@ -62,7 +62,7 @@ enum SFTRun {
         // Baselines before any fine-tuning: the base model as it is, and with a prompt that
         // shows it what a good reply looks like (the "try a prompt first" advice).
         let evaluator = ReplyEvaluator(template: template, maxNewTokens: 130)
-        let graded = Array(data.eval.prefix(s.train.gradedPrompts))
+        let graded = Array(data.eval.prefix(ctx.preset == .quick ? 4 : 40))
         print("grading the base model on \(graded.count) held-out prompts (zero-shot and with an example reply)...")
         let (zeroShot, zeroReplies) = evaluator.evaluate(model, items: graded)
         let shot = fewShotPrefix(data.sft[0])

@@ -26,7 +26,7 @@ enum TransformerRun {
         case .default:
             let m = GPTConfig(vocabSize: 1024, contextLength: 384, embeddingSize: 128, layers: 4, heads: 4)
             return Settings(data: .default, vocabSize: 1024, model: m,
-                            train: TrainConfig(batchSize: 8, contextLength: 384, steps: 500, learningRate: 2e-3,
+                            train: TrainConfig(batchSize: 8, contextLength: 384, steps: 600, learningRate: 2e-3,
                                                warmupSteps: 40, evalEvery: 50, seed: ctx.seed))
         }
     }
