@@ -49,6 +49,8 @@ struct RunCommand: ParsableCommand {
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
+        Runner(name: "lora", run: LoRARun.run),
+        Runner(name: "qlora", run: QLoRARun.run),
     ]
 
     func run() throws {
