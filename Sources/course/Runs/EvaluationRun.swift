@@ -25,11 +25,21 @@ enum EvaluationRun {
             : Settings(prompts: 60, adversarial: 32, passAtKPrompts: 20, passAtKSamples: 5, klPrompts: 20)
     }
 
-    /// A model to compare: its name, a one-line description, and how to get its folder.
+    /// A model to compare: its name, a one-line description, and how to load it (building it
+    /// first when missing).
     struct Candidate {
         let name: String
         let about: String
-        let folder: (RunContext) throws -> URL
+        let load: (RunContext) throws -> (GPT, ChatTemplate)
+
+        /// A model saved as a folder (config.json, model.safetensors, tokenizer files).
+        init(name: String, about: String, folder: @escaping (RunContext) throws -> URL) {
+            self.init(name: name, about: about, load: { try SFTRun.loadModel(folder($0)) })
+        }
+
+        init(name: String, about: String, load: @escaping (RunContext) throws -> (GPT, ChatTemplate)) {
+            (self.name, self.about, self.load) = (name, about, load)
+        }
     }
 
     static var candidates: [Candidate] { [
@@ -56,8 +66,7 @@ enum EvaluationRun {
         var results: [ModelMeasurements] = []
         var sftModel: GPT?
         for c in candidates {
-            let folder = try c.folder(ctx)
-            let (model, template) = try SFTRun.loadModel(folder)
+            let (model, template) = try c.load(ctx)
             let m = ModelUnderTest(name: c.name, model: model, template: template)
             var r = ModelMeasurements(name: c.name)
             ModelEvaluation.grade(m, items: items, into: &r, progress: ProgressBar("evaluate \(c.name)", total: items.count))
