@@ -33,9 +33,7 @@ public struct Heatmap: Chart, Sendable {
     }
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
-        let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
-        draw(on: p)
-        return p.canvas()
+        Painter.render(width: width, height: height, scale: scale) { draw(on: $0) }
     }
 
     /// Draws the heatmap; the layout's `plot` is the cell grid.

@@ -258,3 +258,13 @@ struct Rect: Equatable, Sendable {
     func contains(_ x: Double, _ y: Double) -> Bool { x >= x0 && x < x1 && y >= y0 && y < y1 }
     func intersects(_ o: Rect) -> Bool { x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1 }
 }
+
+extension Painter {
+    /// Every chart's `render`: a painter of width×scale by height×scale pixels, the chart
+    /// drawn on it, the pixels returned as a canvas.
+    static func render(width: Int, height: Int, scale: Int, _ draw: (Painter) -> Void) -> Canvas {
+        let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
+        draw(p)
+        return p.canvas()
+    }
+}

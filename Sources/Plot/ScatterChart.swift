@@ -77,9 +77,7 @@ public struct ScatterChart: Chart, Sendable {
     }
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
-        let p = Painter(width: width * max(1, scale), height: height * max(1, scale), scale: scale)
-        draw(on: p)
-        return p.canvas()
+        Painter.render(width: width, height: height, scale: scale) { draw(on: $0) }
     }
 
     /// Draws the chart and returns where its parts went (tests check pixels against this).
