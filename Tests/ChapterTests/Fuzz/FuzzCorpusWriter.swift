@@ -57,8 +57,10 @@ enum FuzzCorpus {
                         bytes("{\"prompt\":\"こんにちは\",\"score\":-1e-3}\r\n{}\n")]
 
         // config.json: the kit's own and a Hugging Face one (extra keys, n_inner null).
+        let configURL = tmp.appendingPathComponent("config.json")
+        try writeJSON(ChapterFuzzTargets.tinyConfig, to: configURL)
         out["gpt-config"] = [
-            bytes(String(decoding: try JSONEncoder().encode(ChapterFuzzTargets.tinyConfig), as: UTF8.self)),
+            try read(configURL),
             bytes("""
             {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "attn_pdrop": 0.0, "bos_token_id": 63,
              "embd_pdrop": 0.0, "eos_token_id": 63, "initializer_range": 0.02, "layer_norm_epsilon": 1e-05, "model_type": "gpt2",
