@@ -25,6 +25,10 @@ extension GPT {
         let config = try GPTConfig.load(path: directory.appendingPathComponent(configFile).path)
         let path = directory.appendingPathComponent(weightsFile).path
         let file = try SafetensorsFile.open(path: path)
+        // Names and shapes are checked before the model is allocated: a 1 KB config.json may
+        // describe billions of parameters, and only a file that holds them all may make us
+        // allocate them (so memory stays bounded by the file's size).
+        _ = try checkTensors(of: file, expected: parameterShapes(config))
         let model = GPT(config, seed: 0)
         try model.loadWeights(from: file)
         return model
@@ -32,25 +36,49 @@ extension GPT {
 
     /// Copies the weights of `file` into this model (shapes must match the config).
     public func loadWeights(from file: SafetensorsFile) throws {
+        let params = namedParameters
+        let byName = try Self.checkTensors(of: file, expected: params.map { ($0.0, $0.1.shape) })
+        for (name, p) in params {
+            let t = try file.tensor(byName[name]!.name)
+            p.value.data.update(from: t.data, count: t.count)
+        }
+    }
+
+    /// The name and shape of every parameter of a GPT with `config`, in `namedParameters`
+    /// order, computed without building the model.
+    public static func parameterShapes(_ config: GPTConfig) -> [(String, [Int])] {
+        let c = config.embeddingSize, f = config.mlpSize
+        var out: [(String, [Int])] = [("wte.weight", [config.vocabSize, c]), ("wpe.weight", [config.contextLength, c])]
+        for i in 0..<config.layers {
+            let p = "h.\(i)."
+            out += [(p + "ln_1.weight", [c]), (p + "ln_1.bias", [c]), (p + "attn.c_attn.weight", [c, 3 * c]), (p + "attn.c_attn.bias", [3 * c]),
+                    (p + "attn.c_proj.weight", [c, c]), (p + "attn.c_proj.bias", [c]), (p + "ln_2.weight", [c]), (p + "ln_2.bias", [c]),
+                    (p + "mlp.c_fc.weight", [c, f]), (p + "mlp.c_fc.bias", [f]), (p + "mlp.c_proj.weight", [f, c]), (p + "mlp.c_proj.bias", [c])]
+        }
+        return out + [("ln_f.weight", [c]), ("ln_f.bias", [c])]
+    }
+
+    /// The file's entry for every expected parameter name (prefix `transformer.` optional;
+    /// attention mask buffers and a tied `lm_head.weight` ignored). Throws on a missing tensor,
+    /// a wrong shape or an unexpected tensor, naming it.
+    static func checkTensors(of file: SafetensorsFile, expected: [(String, [Int])]) throws -> [String: SafetensorsEntry] {
         var byName: [String: SafetensorsEntry] = [:]
         for e in file.entries {
             let name = e.name.hasPrefix("transformer.") ? String(e.name.dropFirst("transformer.".count)) : e.name
             if name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias") || name == "lm_head.weight" { continue }
             byName[name] = e
         }
-        let expected = namedParameters
-        for (name, p) in expected {
+        for (name, shape) in expected {
             guard let e = byName[name] else { throw CourseError(file: file.path, "missing tensor \"\(name)\"") }
-            guard e.shape == p.shape else {
-                throw CourseError(file: file.path, "tensor \"\(name)\" has shape \(e.shape), the config needs \(p.shape)")
+            guard e.shape == shape else {
+                throw CourseError(file: file.path, "tensor \"\(name)\" has shape \(e.shape), the config needs \(shape)")
             }
-            let t = try file.tensor(e.name)
-            p.value.data.update(from: t.data, count: t.count)
         }
         let unknown = Set(byName.keys).subtracting(expected.map(\.0))
         if let u = unknown.sorted().first {
-            throw CourseError(file: file.path, "unexpected tensor \"\(u)\" (not part of a GPT-2 with this config)")
+            throw CourseError(file: file.path, "unexpected tensor \"\(CourseError.escape(u))\" (not part of a GPT-2 with this config)")
         }
+        return byName
     }
 }
 
@@ -91,16 +119,35 @@ public struct TrainingCheckpoint {
         let pointer = dir.appendingPathComponent("latest.json")
         guard FileManager.default.fileExists(atPath: pointer.path) else { return nil }
         struct Latest: Codable { var latest: String }
-        let folder = dir.appendingPathComponent(try readJSON(Latest.self, from: pointer.path).latest)
+        let latest = try readJSON(Latest.self, from: pointer.path).latest
+        // Only a "step-N" folder inside `dir`: the pointer must not lead elsewhere on the disk.
+        guard latest.hasPrefix("step-"), latest.count > 5, latest.dropFirst(5).allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw CourseError(file: pointer.path, "\"latest\" must name a step-N folder, found \"\(CourseError.escape(latest, limit: 60))\"")
+        }
+        let folder = dir.appendingPathComponent(latest)
         let config = try GPTConfig.load(path: folder.appendingPathComponent(GPT.configFile).path)
         guard config == model.config else {
             throw CourseError(file: folder.path, "checkpoint config differs from this run's model (delete the folder to start over)")
         }
         try model.loadWeights(from: try SafetensorsFile.open(path: folder.appendingPathComponent(GPT.weightsFile).path))
         let opt = try SafetensorsFile.open(path: folder.appendingPathComponent("optimizer.safetensors").path)
+        // Every moment tensor must match its parameter's shape before anything is restored.
+        for (name, p) in model.namedParameters {
+            for key in ["adam.m." + name, "adam.v." + name] {
+                guard let e = opt.entry(key) else { throw CourseError(file: opt.path, "missing tensor \"\(key)\"") }
+                guard e.shape == p.shape else { throw CourseError(file: opt.path, "tensor \"\(key)\" has shape \(e.shape), the model needs \(p.shape)") }
+            }
+        }
         let names = model.namedParameters.map(\.0)
         let m = try names.map { try opt.tensor("adam.m." + $0) }, v = try names.map { try opt.tensor("adam.v." + $0) }
-        let state = try readJSON(State.self, from: folder.appendingPathComponent("state.json").path)
+        let statePath = folder.appendingPathComponent("state.json").path
+        let state = try readJSON(State.self, from: statePath)
+        guard state.rng.count == 4, state.rng.contains(where: { $0 != 0 }) else {
+            throw CourseError(file: statePath, "\"rng\" must hold 4 numbers, not all zero (found \(state.rng.count))")
+        }
+        guard state.step >= 0, state.adamStep >= 0 else {
+            throw CourseError(file: statePath, "\"step\" and \"adamStep\" must not be negative")
+        }
         optimizer.restore(m: m, v: v, step: state.adamStep)
         return state
     }

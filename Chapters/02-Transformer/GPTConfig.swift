@@ -91,16 +91,27 @@ public struct GPTConfig: Codable, Equatable, Sendable {
     }
 
     /// Rejects shapes that cannot form a model (and sizes a hostile config could use to make
-    /// us allocate without bound).
+    /// us allocate without bound). Sizes are checked before any product of them is formed, and
+    /// the parameter count is estimated in floating point, so no value traps on overflow.
     public func validate() throws {
         for (name, v) in [("vocab_size", vocabSize), ("n_positions", contextLength), ("n_embd", embeddingSize),
-                          ("n_layer", layers), ("n_head", heads), ("n_inner", mlpSize)] where v <= 0 || v > 1 << 20 {
+                          ("n_layer", layers), ("n_head", heads), ("n_inner", innerSize ?? 1)] where v <= 0 || v > 1 << 20 {
             throw CourseError("config.json: \(name) = \(v) is out of range")
         }
+        if mlpSize > 1 << 20 { throw CourseError("config.json: n_inner = 4 * n_embd = \(mlpSize) is out of range") }
         if embeddingSize % heads != 0 { throw CourseError("config.json: n_embd \(embeddingSize) is not divisible by n_head \(heads)") }
-        if Tensor.checkedNumel([vocabSize, embeddingSize]) == nil || parameterCount > 4_000_000_000 {
-            throw CourseError("config.json: the model would have too many parameters")
+        let c = Double(embeddingSize), f = Double(mlpSize)
+        let estimate = Double(vocabSize + contextLength) * c + Double(layers) * (4 * c * c + 2 * c * f + 9 * c + f) + 2 * c
+        if estimate > 4e9 {
+            throw CourseError("config.json: the model would have too many parameters (\(Int(estimate)), the limit is 4000000000)")
         }
+        for (name, id) in [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)] where id < 0 || id >= vocabSize {
+            throw CourseError("config.json: \(name) = \(id) is outside 0..<\(vocabSize) (vocab_size)")
+        }
+        if !(layerNormEpsilon.isFinite && layerNormEpsilon > 0) {
+            throw CourseError("config.json: layer_norm_epsilon = \(layerNormEpsilon) must be a positive number")
+        }
+        if !(dropout >= 0 && dropout < 1) { throw CourseError("config.json: resid_pdrop = \(dropout) must be in [0, 1)") }
     }
 
     public static func load(path: String) throws -> GPTConfig {

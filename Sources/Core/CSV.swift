@@ -52,7 +52,7 @@ public struct CSVTable {
 
     public func column(_ name: String, file: String = "CSV") throws -> [Double] {
         guard let i = columns.firstIndex(of: name) else {
-            throw CourseError(file: file, line: 1, "no column \"\(name)\" (columns: \(columns.joined(separator: ", ")))")
+            throw CourseError(file: file, line: 1, "no column \"\(CourseError.escape(name))\" (columns: \(CourseError.escape(columns.joined(separator: ", "))))")
         }
         return rows.map { $0[i] }
     }
@@ -60,7 +60,7 @@ public struct CSVTable {
     /// Parses CSV text; errors name the file, line and column. Quoted cells are not used by
     /// the kit's metrics files and are rejected with a clear message.
     public static func parse(_ text: String, file: String) throws -> CSVTable {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
             $0.hasSuffix("\r") ? $0.dropLast() : $0
         }
         while let l = lines.last, l.isEmpty { lines.removeLast() }
@@ -83,8 +83,9 @@ public struct CSVTable {
             for (c, cell) in cells.enumerated() {
                 let t = cell.trimmingCharacters(in: .whitespaces)
                 if t.isEmpty { row.append(.nan); continue }
-                guard let v = Double(t) else {
-                    throw CourseError(file: file, line: lineNo, "column \"\(columns[c])\": \"\(t.prefix(40))\" is not a number")
+                // `Double` stops at a NUL byte ("1\0junk" would read as 1), so those are rejected.
+                guard !t.contains("\u{0}"), let v = Double(t) else {
+                    throw CourseError(file: file, line: lineNo, "column \"\(CourseError.escape(columns[c], limit: 40))\": \"\(CourseError.escape(t, limit: 40))\" is not a number")
                 }
                 row.append(v)
             }

@@ -7,7 +7,7 @@ public enum JSONL {
     public static func objects(text: String, file: String) throws -> [(line: Int, object: [String: Any])] {
         var out: [(Int, [String: Any])] = []
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
@@ -36,7 +36,7 @@ public enum JSONL {
         let decoder = JSONDecoder()
         var out: [T] = []
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNo += 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
@@ -62,6 +62,10 @@ public enum JSONL {
 
     /// A one-line explanation of a decoding error ("missing key \"rejected\"").
     public static func explain(_ e: DecodingError) -> String {
+        CourseError.escape(explainRaw(e), limit: 300)
+    }
+
+    private static func explainRaw(_ e: DecodingError) -> String {
         func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch e {
         case .keyNotFound(let k, let ctx):

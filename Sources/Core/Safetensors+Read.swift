@@ -3,7 +3,7 @@ import Foundation
 extension SafetensorsFile {
     /// The tensor called `name`, converted to Float32 (F32, F16, BF16 and F64 are supported).
     public func tensor(_ name: String) throws -> Tensor {
-        guard let e = entry(name) else { throw CourseError(file: path, "no tensor named '\(name)'") }
+        guard let e = entry(name) else { throw CourseError(file: path, "no tensor named '\(CourseError.escape(name))'") }
         return try withHandle { try read(e, from: $0) }
     }
 
@@ -18,7 +18,7 @@ extension SafetensorsFile {
 
     /// The raw little-endian bytes of one tensor, whatever its dtype.
     public func rawBytes(_ name: String) throws -> [UInt8] {
-        guard let e = entry(name) else { throw CourseError(file: path, "no tensor named '\(name)'") }
+        guard let e = entry(name) else { throw CourseError(file: path, "no tensor named '\(CourseError.escape(name))'") }
         return try withHandle { h in
             try h.seek(toOffset: UInt64(dataStart + e.begin))
             return try Self.readExactly(h, count: e.byteCount, path: path)
@@ -35,7 +35,7 @@ extension SafetensorsFile {
 
     private func read(_ e: SafetensorsEntry, from h: FileHandle) throws -> Tensor {
         guard e.dtype.isLoadable else {
-            throw CourseError(file: path, "tensor '\(e.name)': dtype \(e.dtype.rawValue) cannot be loaded as Float32 (supported: F32, F16, BF16, F64)")
+            throw CourseError(file: path, "tensor '\(CourseError.escape(e.name))': dtype \(e.dtype.rawValue) cannot be loaded as Float32 (supported: F32, F16, BF16, F64)")
         }
         // Sizes were validated against the file in `open`, so these allocations are bounded by
         // the file's own size (times 2 for 16-bit dtypes).
@@ -44,10 +44,10 @@ extension SafetensorsFile {
             try h.seek(toOffset: UInt64(dataStart + e.begin))
             bytes = try h.read(upToCount: e.byteCount) ?? Data()
         } catch {
-            throw CourseError(file: path, "tensor '\(e.name)': read failed: \(error.localizedDescription)")
+            throw CourseError(file: path, "tensor '\(CourseError.escape(e.name))': read failed: \(error.localizedDescription)")
         }
         guard bytes.count == e.byteCount else {
-            throw CourseError(file: path, "tensor '\(e.name)': file is shorter than its header says (it changed while being read?)")
+            throw CourseError(file: path, "tensor '\(CourseError.escape(e.name))': file is shorter than its header says (it changed while being read?)")
         }
         let t = Tensor(zeros: e.shape)
         let n = e.elementCount

@@ -123,17 +123,17 @@ public struct SafetensorsFile: Sendable {
         var previous: String?
         for e in entries {
             if e.begin < expected {
-                throw fail("tensors '\(previous ?? "")' and '\(e.name)' overlap (bytes \(e.begin)..<\(expected) of the data buffer)")
+                throw fail("tensors '\(CourseError.escape(previous ?? ""))' and '\(CourseError.escape(e.name))' overlap (bytes \(e.begin)..<\(expected) of the data buffer)")
             }
             if e.begin > expected {
-                let after = previous.map { "after '\($0)'" } ?? "at the start of the data buffer"
-                throw fail("hole of \(e.begin - expected) bytes \(after), before tensor '\(e.name)'")
+                let after = previous.map { "after '\(CourseError.escape($0))'" } ?? "at the start of the data buffer"
+                throw fail("hole of \(e.begin - expected) bytes \(after), before tensor '\(CourseError.escape(e.name))'")
             }
             expected = e.end
             previous = e.name
         }
         if expected > dataLength {
-            throw fail("missing data: tensor '\(previous ?? "")' ends at byte \(expected) of the data buffer but the file holds only \(dataLength) data bytes")
+            throw fail("missing data: tensor '\(CourseError.escape(previous ?? ""))' ends at byte \(expected) of the data buffer but the file holds only \(dataLength) data bytes")
         }
         if expected < dataLength {
             throw fail("\(dataLength - expected) trailing bytes after the last tensor")
@@ -149,7 +149,7 @@ public struct SafetensorsFile: Sendable {
         var out: [String: String] = [:]
         for p in pairs {
             guard case .string(let s) = p.value else {
-                throw fail("__metadata__ must map strings to strings (\"\(p.key)\" is \(p.value.typeName))")
+                throw fail("__metadata__ must map strings to strings (\"\(CourseError.escape(p.key))\" is \(p.value.typeName))")
             }
             out[p.key] = s
         }
@@ -157,19 +157,19 @@ public struct SafetensorsFile: Sendable {
     }
 
     private static func parseEntry(name: String, _ v: JSONValue, fail: @escaping (String) -> CourseError) throws -> SafetensorsEntry {
-        let t = { (msg: String) in fail("tensor '\(name)': \(msg)") }
+        let t = { (msg: String) in fail("tensor '\(CourseError.escape(name))': \(msg)") }
         guard case .object(let fields) = v else { throw t("entry must be an object (found \(v.typeName))") }
         func field(_ key: String) throws -> JSONValue {
             guard let f = fields.first(where: { $0.key == key }) else { throw t("missing \"\(key)\"") }
             return f.value
         }
         guard case .string(let dtypeName) = try field("dtype") else { throw t("\"dtype\" must be a string") }
-        guard let dtype = SafetensorsDType(rawValue: dtypeName) else { throw t("unknown dtype \"\(dtypeName)\"") }
+        guard let dtype = SafetensorsDType(rawValue: dtypeName) else { throw t("unknown dtype \"\(CourseError.escape(dtypeName, limit: 40))\"") }
         guard case .array(let dims) = try field("shape") else { throw t("\"shape\" must be an array of integers") }
         var shape: [Int] = []
         for d in dims {
             guard case .int(let k) = d else { throw t("\"shape\" must be an array of integers (found \(d.typeName))") }
-            guard k >= 0 else { throw t("negative dimension \(k) in shape \(dims.map(Self.show))") }
+            guard k >= 0 else { throw t("negative dimension \(k) in shape [\(dims.map(Self.show).joined(separator: ", "))]") }
             shape.append(k)
         }
         guard case .array(let offs) = try field("data_offsets"), offs.count == 2,

@@ -143,7 +143,7 @@ private struct Parser {
             let keyLine = line, keyColumn = i - lineStart + 1
             let key = try string()
             guard seen.insert(key).inserted else {
-                throw JSONSyntaxError(line: keyLine, column: keyColumn, reason: "duplicate key \"\(key)\"")
+                throw JSONSyntaxError(line: keyLine, column: keyColumn, reason: "duplicate key \"\(CourseError.escape(key, limit: 80))\"")
             }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
@@ -235,7 +235,7 @@ private struct Parser {
                 }
                 guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
                 out.append(contentsOf: Array(String(Character(scalar)).utf8))
-            default: throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+            default: throw fail("invalid escape '\\\(CourseError.escape(String(Character(Unicode.Scalar(e)))))'")
             }
         }
         guard let s = String(validating: out, as: UTF8.self) else { throw fail("string is not valid UTF-8") }

@@ -72,7 +72,7 @@ public struct DataChecker: Sendable {
         var rows: [Row] = []
         for (name, text) in files {
             var lineNo = 0
-            for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
                 lineNo += 1
                 let line = String(raw).trimmingCharacters(in: .whitespacesAndNewlines)
                 if line.isEmpty { continue }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// The kinds of rows the data files hold, recognised by their keys (TRL's formats).
@@ -44,7 +45,7 @@ public enum RowSchema {
                 guard let m = item as? [String: Any] else { out.append("\(key)[\(i)] should be an object with role and content"); continue }
                 guard let role = m["role"] else { out.append("\(key)[\(i)]: missing key \"role\""); continue }
                 guard let r = role as? String else { out.append("\(key)[\(i)].role should be a string"); continue }
-                if !["system", "user", "assistant"].contains(r) { out.append("\(key)[\(i)].role \"\(r)\" is not system, user or assistant") }
+                if !["system", "user", "assistant"].contains(r) { out.append("\(key)[\(i)].role \"\(CourseError.escape(r, limit: 40))\" is not system, user or assistant") }
                 if let only = onlyRole, r != only { out.append("\(key)[\(i)].role should be \"\(only)\"") }
                 guard let content = m["content"] else { out.append("\(key)[\(i)]: missing key \"content\""); continue }
                 guard let c = content as? String else { out.append("\(key)[\(i)].content should be a string"); continue }

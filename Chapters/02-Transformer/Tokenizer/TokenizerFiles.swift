@@ -88,7 +88,7 @@ extension BPETokenizer {
         }
         var rules: [(left: Int, right: Int, result: Int)] = []
         var seenPairs = Set<UInt64>()
-        for (k, rawLine) in mergesText.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (k, rawLine) in mergesText.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let lineNo = k + 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.isEmpty || (lineNo == 1 && line.hasPrefix("#version")) { continue }

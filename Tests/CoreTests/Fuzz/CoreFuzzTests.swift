@@ -1,0 +1,21 @@
+import Core
+import Foundation
+import Testing
+
+/// Tests/Fuzz: seed corpus, regression inputs, harnesses, README.
+let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fuzz")
+
+@Suite("Fuzzing Core's loaders") struct CoreFuzzTests {
+    @Test("a loader loads or throws a one-line error on every mutated file", arguments: CoreFuzzTargets.all)
+    func fuzz(_ target: LoaderFuzzTarget) throws {
+        let campaign = try FuzzCampaign.standard(target, fuzzRoot: fuzzRoot)
+        #expect(campaign.executions > 0)
+        if !campaign.failures.isEmpty { Issue.record(Comment(rawValue: campaign.summary)) }
+    }
+
+    @Test("inputs that once broke a loader now load or fail with the expected one-line error", arguments: CoreFuzzTargets.all)
+    func regressions(_ target: LoaderFuzzTarget) throws {
+        for problem in try FuzzCampaign.checkRegressions(target, fuzzRoot: fuzzRoot) { Issue.record(Comment(rawValue: problem)) }
+    }
+}

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Regenerates the fuzzers' seed corpus (Tests/Fuzz/corpus/<target>/seed-N): small valid files
+# written by the kit's own writers (see Tests/ChapterTests/Fuzz/FuzzCorpusWriter.swift).
+set -e
+cd "$(dirname "$0")/.."
+FUZZ_WRITE_CORPUS=1 swift test --filter "FuzzCorpusWriter/write"
+git status --short Tests/Fuzz/corpus
