@@ -11,7 +11,9 @@
 # (Tests/Fuzz/corpus/<target>; new inputs go to .build/fuzz/work/<target>). A crash, trap,
 # AddressSanitizer report, hang (> 10 s), allocation over 512 MB or contract violation
 # (see Harness.swift) stops the run and writes the input to .build/fuzz/crashes/<target>/.
-# Minimise one with: .build/fuzz/bin/<target> -minimize_crash=1 -runs=20000 <crash file>
+# Minimise one with: SWIFT_BACKTRACE=enable=no .build/fuzz/bin/<target> -minimize_crash=1 \
+#     -max_total_time=60 -exact_artifact_path=<out> <crash file>
+# (SWIFT_BACKTRACE=enable=no: Swift's own crash reporter would hang under AddressSanitizer.)
 # Targets run one after another (the machine may be shared); the summary goes to
 # .build/fuzz/summary.txt.
 set -euo pipefail
@@ -70,10 +72,12 @@ for t in $targets; do
     log="$B/$t.log"
     before=$(find "$B/crashes/$t" -type f | wc -l)
     echo "fuzz.sh: running $t for $seconds s" >&2
+    dict=()
+    [ -f "Tests/Fuzz/dict/$t.dict" ] && dict=(-dict="Tests/Fuzz/dict/$t.dict")
     set +e
-    ASAN_OPTIONS=detect_leaks=0 "$B/bin/$t" "$B/work/$t" "Tests/Fuzz/corpus/$t" \
+    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$B/bin/$t" "$B/work/$t" "Tests/Fuzz/corpus/$t" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 -max_len=65536 \
-        -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$B/crashes/$t/" > "$log" 2>&1
+        -detect_leaks=0 -print_final_stats=1 "${dict[@]}" -artifact_prefix="$B/crashes/$t/" > "$log" 2>&1
     status=$?
     set -e
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")

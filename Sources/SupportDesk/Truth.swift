@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// One fact a reply must quote, exactly as the facts block writes it.
@@ -65,7 +66,7 @@ public struct Truth: Codable, Sendable, Equatable {
     /// One-line problems with this truth (empty when it is usable), for the loaders.
     func problems() -> [String] {
         var out: [String] = []
-        if combo.isEmpty || Combo(combo) == nil { out.append("truth.combo \"\(combo)\" is not PRODUCT|PLAN|SCENARIO") }
+        if combo.isEmpty || Combo(combo) == nil { out.append("truth.combo \"\(CourseError.escape(combo, limit: 60))\" is not PRODUCT|PLAN|SCENARIO") }
         if orderID.isEmpty { out.append("truth.order_id is empty") }
         if product.isEmpty { out.append("truth.product is empty") }
         if required.isEmpty { out.append("truth.required is empty") }

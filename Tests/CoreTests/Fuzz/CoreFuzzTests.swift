@@ -18,4 +18,12 @@ let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     func regressions(_ target: LoaderFuzzTarget) throws {
         for problem in try FuzzCampaign.checkRegressions(target, fuzzRoot: fuzzRoot) { Issue.record(Comment(rawValue: problem)) }
     }
+
+    @Test("the libFuzzer dictionaries are written from the targets' tokens",
+          .enabled(if: ProcessInfo.processInfo.environment["FUZZ_WRITE_CORPUS"] == "1"))
+    func writeDictionaries() throws {
+        let dir = fuzzRoot.appendingPathComponent("dict")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for t in CoreFuzzTargets.all { try t.libFuzzerDictionary.write(to: dir.appendingPathComponent("\(t.name).dict"), atomically: true, encoding: .utf8) }
+    }
 }
