@@ -58,7 +58,10 @@ public final class LoRALinear: LinearAdapter {
     public func forward(_ x: Variable, base: Linear) -> Variable {
         if merged { return Variable.linear(x, base.weight, base.bias) }   // ΔW is inside W now
         if magnitude != nil { return doraForward(x, base: base) }
-        return Variable.linear(x, base.weight, base.bias) + update(x)
+        if base.weight.requiresGrad { return Variable.linear(x, base.weight, base.bias) + update(x) }
+        // The frozen product and the update as one node (LoRAProduct.swift).
+        let w = base.weight.value
+        return product(x, base: base) { body in body(w.data) }
     }
 
     /// The low-rank term s · B(A(dropout(x))): x [..., in] -> [..., r] -> [..., out].
@@ -69,6 +72,14 @@ public final class LoRALinear: LinearAdapter {
         return Variable.matmul(down, B, transposeB: true, alpha: scaling)   // [..., out]
     }
     // MARK: end
+
+    /// x W + b + s·B(A(dropout(x))) as one autograd node, with the frozen W [in, out] supplied
+    /// by `withWeight` (QLoRA passes its 4-bit weight, dequantised for the duration of a call).
+    public func product(_ x: Variable, base: Linear,
+                        withWeight: @escaping ((UnsafePointer<Float>) -> Void) -> Void) -> Variable {
+        Variable.loraProduct(x, adapterInput: inputDropout(x), inFeatures: base.inFeatures, outFeatures: base.outFeatures,
+                             withWeight: withWeight, bias: base.bias, a: A, b: B, scaling: scaling)
+    }
 
     /// Dropout on the adapter's input, only while a graph is being recorded (training):
     /// evaluation and generation run under `noGrad` and see no dropout.

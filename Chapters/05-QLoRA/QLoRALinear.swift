@@ -24,9 +24,10 @@ public final class QLoRALinear: LoRACarrier {
 
     // MARK: book qlora-forward
     public func forward(_ x: Variable, base: Linear) -> Variable {
-        let y = Variable.nf4Linear(x, weight, base.bias)
-        guard let lora else { return y }
-        return y + lora.update(x)
+        guard let lora else { return Variable.nf4Linear(x, weight, base.bias) }
+        // LoRA's fused product, its frozen weight rebuilt from 4 bits for each call.
+        let w = weight
+        return lora.product(x, base: base) { body in w.withDequantized { body($0) } }
     }
     // MARK: end
 }

@@ -61,3 +61,18 @@ public enum ProcessMemory {
         return nil
     }
 }
+
+/// CPU time this process has used (user + system, all threads), in seconds. On a shared
+/// machine wall-clock time depends on what else runs; CPU time much less so.
+public enum ProcessCPU {
+    public static var seconds: Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
+    }
+}

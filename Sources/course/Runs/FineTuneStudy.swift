@@ -62,6 +62,8 @@ enum FineTuneStudy {
         var peakMB: Double
         var peakSource: String
         var stepSeconds: Double
+        /// CPU seconds (all threads) per step: less sensitive than wall time to other load.
+        var stepCPUSeconds: Double
         var trainSeconds: Double
         /// Storage of the base linear weights, bits per parameter (32 for Float32).
         var baseBitsPerParameter: Double
@@ -121,14 +123,18 @@ enum FineTuneStudy {
         let trainer = try SFTTrainer(model: model, template: template, examples: task.examples, heldOut: task.heldOut,
                                      graded: [], settings: settings, parameters: params)
         var before = 0.0
+        let cpuEval0 = ProcessCPU.seconds
         let evalTimeBefore = measure { before = trainer.evalLoss() }
+        let evalCPU = ProcessCPU.seconds - cpuEval0
 
         // Memory: free what earlier work left, start the high-water mark at the current size.
         ProcessMemory.trimHeap()
         let canReset = ProcessMemory.resetPeak()
         let startBytes = ProcessMemory.residentBytes
         let metrics = MetricsWriter(url: out.appendingPathComponent("metrics.csv"), columns: SFTTrainer.metricColumns)
+        let cpu0 = ProcessCPU.seconds
         let trainTime = try measure { try trainer.run(metrics: metrics, label: name) }
+        let trainCPU = ProcessCPU.seconds - cpu0
         let peak = ProcessMemory.peakBytes
         // run() evaluated the held-out loss once at its end: take out the mean time of one
         // evaluation (timed before training and again now).
@@ -145,7 +151,8 @@ enum FineTuneStudy {
                       evalLossBefore: before, evalLoss: after, grader: scores,
                       baseMB: mb(baseBytes), startMB: mb(startBytes), peakMB: mb(peak),
                       peakSource: canReset ? "VmHWM (reset per configuration)" : "getrusage ru_maxrss (process lifetime)",
-                      stepSeconds: stepSeconds, trainSeconds: trainTime, baseBitsPerParameter: bits)
+                      stepSeconds: stepSeconds, stepCPUSeconds: max(trainCPU - evalCPU, 0) / Double(s.steps),
+                      trainSeconds: trainTime, baseBitsPerParameter: bits)
     }
     // MARK: end
 

@@ -27,7 +27,7 @@ enum QLoRAReport {
         let text = try String(contentsOf: csv, encoding: .utf8)
         let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
             .filter { $0.count == 7 && !$0[4].isEmpty }
-        var chart = BarChart(title: "NF4 + double quantisation: error per layer", yLabel: "‖W − Ŵ‖ / ‖W‖ (%)",
+        var chart = BarChart(title: "NF4 + double quantisation: error per layer", yLabel: "||W - Wq|| / ||W|| (%)",
                              categories: rows.map { String($0[0]).replacingOccurrences(of: "h.", with: "") })
         chart.add(BarSeries(name: "relative error", values: rows.map { 100 * (Double($0[4]) ?? 0) }))
         try chart.write(to: png.path, width: 900)
@@ -124,7 +124,7 @@ enum QLoRAReport {
             csv += "\(r.method),\(r.parameters),\(r.trainable),\(String(format: "%.1f", r.peakAboveBaseMB)),\(String(format: "%.1f", r.rssAtStartMB)),\(String(format: "%.1f", r.formulaMB)),\(String(format: "%.3f", r.stepSeconds))\n"
         }
         try AtomicFile.write(csv, to: dir.appendingPathComponent("memory_at_scale.csv"))
-        var chart = BarChart(title: "Peak memory, \(grouped(rows[0].parameters))-parameter GPT-2, batch \(batch)×\(t)",
+        var chart = BarChart(title: "Peak memory, \(grouped(rows[0].parameters))-parameter GPT-2, batch \(batch) x \(t) tokens",
                              yLabel: "MB", categories: rows.map(\.method), showValues: true)
         chart.add(BarSeries(name: "measured peak RSS above base", values: rows.map(\.peakAboveBaseMB)))
         chart.add(BarSeries(name: "weights + gradients + AdamW (formula)", values: rows.map(\.formulaMB)))

@@ -15,7 +15,7 @@ enum StudyReport {
 
     static let csvColumns = ["config", "method", "rank", "trainable_params", "trainable_percent", "grader_overall",
                              "grader_structure", "grader_facts", "grader_tone", "finished", "eval_loss_before", "eval_loss",
-                             "peak_rss_mb", "peak_above_base_mb", "rss_at_start_mb", "step_seconds", "base_bits_per_param"]
+                             "peak_rss_mb", "peak_above_base_mb", "rss_at_start_mb", "step_seconds", "step_cpu_seconds", "base_bits_per_param"]
 
     static func write(_ results: [FineTuneStudy.Result], settings s: FineTuneStudy.Settings, dir: URL, notes: [String]) throws {
         // CSV: one row per configuration.
@@ -25,7 +25,7 @@ enum StudyReport {
             let fields: [String] = [r.name, r.method.rawValue, r.rank.map(String.init) ?? "", String(r.trainable),
                                     f(r.trainablePercent, 3), f(g.overall, 4), f(g.structure, 4), f(g.facts, 4), f(g.tone, 4),
                                     f(g.finished, 3), f(r.evalLossBefore, 4), f(r.evalLoss, 4), f(r.peakMB, 1),
-                                    f(r.peakAboveBaseMB, 1), f(r.startMB, 1), f(r.stepSeconds, 3), f(r.baseBitsPerParameter, 4)]
+                                    f(r.peakAboveBaseMB, 1), f(r.startMB, 1), f(r.stepSeconds, 3), f(r.stepCPUSeconds, 3), f(r.baseBitsPerParameter, 4)]
             csv += fields.joined(separator: ",") + "\n"
         }
         try AtomicFile.write(csv, to: dir.appendingPathComponent("comparison.csv"))
@@ -36,15 +36,15 @@ enum StudyReport {
         md += "learning rate \(s.fullLearningRate) (full) / \(s.adapterLearningRate) (adapters), alpha = \(f(Double(s.alphaPerRank), 0))·r, "
         md += "adapters on \(s.targets.joined(separator: ", ")). Grader: mean overall score on \(s.gradedPrompts) held-out prompts "
         md += "(greedy, at most \(s.maxNewTokens) new tokens), in points (0-100).\n\n"
-        md += "| configuration | trainable params | % of model | grader | structure | facts | eval loss | peak RSS (MB) | peak above base (MB) | step time (s) | base weights (bits/param) |\n"
-        md += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        md += "| configuration | trainable params | % of model | grader | structure | facts | eval loss | peak RSS (MB) | peak above base (MB) | step time (s) | CPU per step (s) | base weights (bits/param) |\n"
+        md += "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
         for r in results {
             md += "| \(label(r)) | \(grouped(r.trainable)) | \(f(r.trainablePercent, 2)) | \(f(100 * r.grader.overall, 1)) "
             md += "| \(f(100 * r.grader.structure, 0)) | \(f(100 * r.grader.facts, 0)) | \(f(r.evalLoss, 3)) "
-            md += "| \(f(r.peakMB, 0)) | \(f(r.peakAboveBaseMB, 0)) | \(f(r.stepSeconds, 3)) | \(f(r.baseBitsPerParameter, 3)) |\n"
+            md += "| \(f(r.peakMB, 0)) | \(f(r.peakAboveBaseMB, 0)) | \(f(r.stepSeconds, 3)) | \(f(r.stepCPUSeconds, 3)) | \(f(r.baseBitsPerParameter, 3)) |\n"
         }
         md += "\nPeak memory: \(results.first?.peakSource ?? "-"); \"above base\" subtracts the process's resident size "
-        md += "before the configuration loaded its model. Eval loss: mean cross-entropy on reply tokens of the held-out conversations.\n"
+        md += "before the configuration loaded its model. Step time is wall-clock (it depends on what else the machine runs); CPU per step counts every thread of this process. Eval loss: mean cross-entropy on reply tokens of the held-out conversations.\n"
         for n in notes { md += "\n\(n)\n" }
         try AtomicFile.write(md, to: dir.appendingPathComponent("comparison.md"))
         try plots(results, dir: dir)
@@ -68,7 +68,8 @@ enum StudyReport {
         try p.write(to: dir.appendingPathComponent("parameters.png").path)
 
         var t = BarChart(title: "Time per training step", yLabel: "seconds", categories: names, showValues: true)
-        t.add(BarSeries(name: "step time", values: results.map(\.stepSeconds)))
+        t.add(BarSeries(name: "wall clock", values: results.map(\.stepSeconds)))
+        t.add(BarSeries(name: "CPU (all threads)", values: results.map(\.stepCPUSeconds)))
         try t.write(to: dir.appendingPathComponent("step_time.png").path)
 
         // Training loss of every configuration (read back from each one's metrics.csv).
