@@ -89,6 +89,9 @@ public struct CalibrationBin: Sendable, Codable, Equatable {
     public var meanPredicted: Double
     public var observed: Double
     public var count: Int
+    public init(lower: Double, upper: Double, meanPredicted: Double, observed: Double, count: Int) {
+        (self.lower, self.upper, self.meanPredicted, self.observed, self.count) = (lower, upper, meanPredicted, observed, count)
+    }
 
     // MARK: book calibration
     /// Bins predictions p ∈ [0, 1] into `bins` equal-width bins ([0, 1/n), ..., [(n−1)/n, 1],
