@@ -57,6 +57,8 @@ struct RunCommand: ParsableCommand {
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
+        Runner(name: "lora", run: LoRARun.run),
+        Runner(name: "qlora", run: QLoRARun.run),
         Runner(name: "reward-model", run: RewardModelRun.run),
         Runner(name: "dpo", run: DPORun.run),
     ]
