@@ -2,6 +2,7 @@ import Autograd
 import Core
 import DPO
 import Foundation
+import LoRA
 import Plot
 import RewardModel
 import SFT
@@ -22,7 +23,7 @@ enum DPORun {
         var lossSettings: LossSettings
         var kto: KTOSettings
         var train: PreferenceTraining
-        var lora: Bool
+        var lora: LoRAConfig?
         var evalPrompts: Int
         var maxNewTokens: Int
         var heldOutRule = "every 10th preference pair (index % 10 == 0) is held out; replies are graded on the data set's held-out prompts"
@@ -36,12 +37,12 @@ enum DPORun {
         case .quick:
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
-                            lora: ctx.lora, evalPrompts: 4, maxNewTokens: 40, dataFile: ctx.dataFile)
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40, dataFile: ctx.dataFile)
         case .default:
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 5e-4 : 5e-5, warmupSteps: 10,
                                          evalEvery: 25, seed: ctx.seed),
-                            lora: ctx.lora, evalPrompts: 80, maxNewTokens: 130, dataFile: ctx.dataFile)
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 80, maxNewTokens: 130, dataFile: ctx.dataFile)
         }
     }
 
