@@ -13,8 +13,13 @@ public struct PolicyReport: Codable, Sendable {
     public var overall = 0.0, structure = 0.0, facts = 0.0, tone = 0.0, grounded = 0.0, noOverPromise = 0.0
     public var finished = 0.0
     public var meanLength = 0.0
-    /// Share of replies showing each flaw (keys are `Flaw` raw values).
+    /// Share of replies showing each flaw (keys are `Flaw` raw values): the criterion the flaw
+    /// lowers is below 1 (see `PolicyEvaluation.shows`).
     public var flawRates: [String: Double] = [:]
+    /// Mean number of grader findings of each flaw's kind per reply (cold phrases, missing facts
+    /// or steps, over-promises, missing moves, invented values): finer than the rates, which
+    /// saturate when almost every reply has at least one.
+    public var flawCounts: [String: Double] = [:]
     /// Mean over sampled reply tokens of log π − log π_ref (nats per token).
     public var kl: Double?
     /// Share of prompts where the grader scores this policy's reply above the SFT model's
@@ -37,6 +42,20 @@ public enum PolicyEvaluation {
         case .missingMove: g.structure < 1
         case .inventedDetail: g.grounded < 1
         }
+    }
+
+    /// The grader findings that count as instances of a flaw ("missing fact: …", "invented
+    /// detail: …", ...).
+    public static func instances(_ flaw: Flaw, _ g: Grade) -> Int {
+        let prefixes: [String]
+        switch flaw {
+        case .coldTone: prefixes = ["cold or contradicting phrase"]
+        case .wrongPolicy: prefixes = ["missing fact", "missing step"]
+        case .overPromise: prefixes = ["over-promise"]
+        case .missingMove: prefixes = ["missing move"]
+        case .inventedDetail: prefixes = ["invented detail"]
+        }
+        return g.findings.filter { f in prefixes.contains { f.hasPrefix($0) } }.count
     }
 
     /// Win rate of `a` over `b`, prompt by prompt: 1 for a higher overall grade, ½ for a tie.
@@ -71,7 +90,10 @@ public enum PolicyEvaluation {
         r.tone = mean(\.tone); r.grounded = mean(\.grounded); r.noOverPromise = mean(\.noOverPromise)
         r.finished = Double(finished.filter { $0 }.count) / n
         r.meanLength = Double(replies.map(\.count).reduce(0, +)) / n
-        for f in Flaw.allCases { r.flawRates[f.rawValue] = Double(grades.filter { shows(f, $0) }.count) / n }
+        for f in Flaw.allCases {
+            r.flawRates[f.rawValue] = Double(grades.filter { shows(f, $0) }.count) / n
+            r.flawCounts[f.rawValue] = Double(grades.map { instances(f, $0) }.reduce(0, +)) / n
+        }
         r.prompts = grades.count
         return r
     }

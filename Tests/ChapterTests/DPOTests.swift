@@ -163,15 +163,19 @@ struct DPOTests {
 
     @Test("Flaw rates map grader criteria to flaws; win rate counts ties as half")
     func policyEvaluation() {
-        func g(_ overall: Double, tone: Double = 1, facts: Double = 1, structure: Double = 1, grounded: Double = 1, promise: Double = 1) -> Grade {
+        func g(_ overall: Double, tone: Double = 1, facts: Double = 1, structure: Double = 1, grounded: Double = 1, promise: Double = 1,
+               findings: [String] = []) -> Grade {
             // Grade has no public initialiser: decode one (it is Codable).
             let json = "{\"structure\":\(structure),\"facts\":\(facts),\"tone\":\(tone),\"grounded\":\(grounded),"
-                + "\"noOverPromise\":\(promise),\"overall\":\(overall),\"moves\":[],\"findings\":[]}"
+                + "\"noOverPromise\":\(promise),\"overall\":\(overall),\"moves\":[],\"findings\":[" + findings.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
             return try! JSONDecoder().decode(Grade.self, from: Data(json.utf8))
         }
-        let grades = [g(0.9), g(0.5, tone: 0.5), g(0.4, facts: 0.5, grounded: 0.5), g(0.7, structure: 0.75, promise: 0.5)]
+        let grades = [g(0.9), g(0.5, tone: 0.5, findings: ["cold or contradicting phrase: x"]),
+                      g(0.4, facts: 0.5, grounded: 0.5, findings: ["missing fact: a", "missing step: b", "invented detail: c", "invented detail: d"]),
+                      g(0.7, structure: 0.75, promise: 0.5, findings: ["missing move: close", "moves out of order: x", "over-promise: y"])]
         let r = PolicyEvaluation.report("x", grades: grades, replies: ["a", "b", "c", "d"], finished: [true, true, false, true])
         #expect(r.flawRates == ["cold_tone": 0.25, "wrong_policy": 0.25, "over_promise": 0.25, "missing_move": 0.25, "invented_detail": 0.25])
+        #expect(r.flawCounts == ["cold_tone": 0.25, "wrong_policy": 0.5, "over_promise": 0.25, "missing_move": 0.25, "invented_detail": 0.5])
         #expect(r.finished == 0.75)
         #expect(PolicyEvaluation.winRate(grades, against: [g(0.9), g(0.4), g(0.6), g(0.7)]) == 0.5)   // tie, win, loss, tie
     }

@@ -7,7 +7,7 @@ import SupportDesk
 /// `course run dpo --loss all`: every variant trained from the same SFT model, on the same
 /// pairs (KTO on the unpaired replies), with the same steps and learning rate, then graded on
 /// the same held-out prompts. Writes runs/dpo/compare/: comparison.json, comparison.md,
-/// scores.png, flaws.png, kl.png, accuracies.png, and one folder per variant.
+/// scores.png, flaws.png, flaw-counts.png, kl.png, accuracies.png, and one folder per variant.
 enum DPOCompareRun {
     static func run(_ ctx: RunContext) throws {
         let base = DPORun.settings(ctx, loss: "sigmoid")
@@ -46,8 +46,9 @@ enum DPOCompareRun {
         scores.add(BarSeries(name: "win rate vs SFT (ties half)", values: reports.map { $0.winRate ?? 0 }))
         try scores.write(to: path("scores.png"))
         try DPOPlots.flawChart(reports).write(to: path("flaws.png"), width: 1000)
+        try DPOPlots.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
 
-        var kl = ScatterChart(title: "Reward vs drift: grader score against KL to the SFT model", xLabel: "KL(π ‖ π_SFT), nats per reply token",
+        var kl = ScatterChart(title: "Reward vs drift: grader score against KL to the SFT model", xLabel: "KL(policy || SFT model), nats per reply token",
                               yLabel: "grader overall")
         for r in reports { kl.add(ScatterSeries(name: r.name, x: [r.kl ?? 0], y: [r.overall], marker: .circle)) }
         try kl.write(to: path("kl.png"))

@@ -9,7 +9,8 @@ enum DPOReporting {
     static let flaws = Flaw.allCases.map(\.rawValue)
 
     static func line(_ r: PolicyReport) -> String {
-        let rates = flaws.map { String(format: "%@ %.0f%%", $0, 100 * (r.flawRates[$0] ?? 0)) }.joined(separator: ", ")
+        let rates = flaws.map { String(format: "%@ %.0f%% (%.2f/reply)", $0, 100 * (r.flawRates[$0] ?? 0), r.flawCounts[$0] ?? 0) }
+            .joined(separator: ", ")
         return String(format: "%-8@ grader %.3f  KL %.3f  win vs SFT %.0f%%  finished %.0f%%  flaw rates: %@",
                       r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan), 100 * r.finished, rates)
     }
@@ -28,13 +29,14 @@ enum DPOReporting {
         try AtomicFile.write(md, to: url)
     }
 
-    /// A Markdown table of every variant (the comparison run's summary).
+    /// A Markdown table of every variant (the comparison run's summary). Flaw cells: the share
+    /// of replies showing the flaw, and in brackets the grader's findings of that kind per reply.
     static func table(_ reports: [PolicyReport]) -> String {
         var md = "| variant | grader | KL (nats/token) | win rate vs SFT | " + flaws.joined(separator: " | ") + " | finished |\n"
         md += "|" + String(repeating: "---|", count: 5 + flaws.count) + "\n"
         for r in reports {
             md += String(format: "| %@ | %.3f | %.3f | %.0f%% | ", r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan))
-            md += flaws.map { String(format: "%.0f%%", 100 * (r.flawRates[$0] ?? 0)) }.joined(separator: " | ")
+            md += flaws.map { String(format: "%.0f%% (%.2f)", 100 * (r.flawRates[$0] ?? 0), r.flawCounts[$0] ?? 0) }.joined(separator: " | ")
             md += String(format: " | %.0f%% |\n", 100 * r.finished)
         }
         return md
@@ -81,6 +83,15 @@ enum DPOPlots {
         try g.write(to: path("grader.png"))
 
         try flawChart([sft, policy]).write(to: path("flaws.png"))
+        try flawCountChart([sft, policy]).write(to: path("flaw-counts.png"))
+    }
+
+    static func flawCountChart(_ reports: [PolicyReport]) -> BarChart {
+        let top = reports.flatMap { $0.flawCounts.values }.max() ?? 1
+        var f = BarChart(title: "Grader findings of each flaw's kind per held-out reply (lower is better)", yLabel: "findings per reply",
+                         categories: DPOReporting.flaws, yRange: 0...max(top * 1.15, 0.1), showValues: reports.count <= 3)
+        for r in reports { f.add(BarSeries(name: r.name, values: DPOReporting.flaws.map { r.flawCounts[$0] ?? 0 })) }
+        return f
     }
 
     static func flawChart(_ reports: [PolicyReport]) -> BarChart {

@@ -41,9 +41,18 @@ enum DPORun {
         case .default:
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 5e-4 : 5e-5, warmupSteps: 10,
-                                         evalEvery: 25, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 80, maxNewTokens: 130, dataFile: ctx.dataFile)
+                                         evalEvery: 50, seed: ctx.seed),
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130, dataFile: ctx.dataFile)
         }
+    }
+
+    static func tuned(_ s: Settings) -> Settings {   // TEMPORARY tuning hook
+        var s = s
+        let env = ProcessInfo.processInfo.environment
+        if let v = env["DPO_LR"].flatMap(Float.init) { s.train.learningRate = v }
+        if let v = env["DPO_BETA"].flatMap(Float.init) { s.lossSettings.beta = v; s.kto.beta = v }
+        if let v = env["DPO_STEPS"].flatMap(Int.init) { s.train.steps = v }
+        return s
     }
 
     static func run(_ ctx: RunContext) throws {
@@ -52,7 +61,7 @@ enum DPORun {
         guard variants.contains(loss) else {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
-        let s = settings(ctx, loss: loss)
+        let s = tuned(settings(ctx, loss: loss))
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)

@@ -137,7 +137,7 @@ enum RewardModelPlots {
             return LineSeries(name: name, x: r.map { $0[0] }, y: r.map { $0[i] }, smoothing: smoothing, marker: smoothing == nil ? .circle : nil)
         }
         func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
-        var loss = LineChart(title: "Reward model: Bradley-Terry loss", xLabel: "step", yLabel: "-log σ(r_c - r_r)")
+        var loss = LineChart(title: "Reward model: Bradley-Terry loss", xLabel: "step", yLabel: "-log sigmoid(r_c - r_r)")
         loss.add(series("train (batch)", "loss", smoothing: 0.9))
         loss.add(series("held-out pairs", "eval_loss"))
         try loss.write(to: path("loss.png"))
@@ -153,7 +153,7 @@ enum RewardModelPlots {
         try hist.write(to: path("rewards.png"))
 
         let bins = e.calibration()
-        var cal = LineChart(title: "Calibration: predicted σ(r_A - r_B) vs observed", xLabel: "predicted probability that A is better (bin mean)",
+        var cal = LineChart(title: "Calibration: predicted sigmoid(r_A - r_B) vs observed", xLabel: "predicted probability that A is better (bin mean)",
                             yLabel: "observed frequency", xRange: 0...1, yRange: 0...1)
         cal.add(LineSeries(name: "perfect calibration", x: [0, 1], y: [0, 1]))
         cal.add(LineSeries(name: "reward model (10 bins)", x: bins.map(\.meanPredicted), y: bins.map(\.observed), marker: .circle))
