@@ -21,6 +21,10 @@ struct RunContext: Sendable {
     /// Rebuild the stage even if it was built before with the same settings (`course run X`);
     /// `course run all` clears it so finished stages are reused.
     var force = true
+    /// A chapter's variant, for runners that have several (Chapter 8: the loss, `--loss ipo`).
+    var variant: String? = nil
+    /// Train LoRA adapters instead of every weight (runners that support it).
+    var lora = false
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -42,6 +46,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
     @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data.") var data: String?
+    @Option(name: [.customLong("loss"), .customLong("variant")],
+            help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, kto, or all to compare them).")
+    var variant: String?
+    @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
 
     struct Runner: Sendable {
         let name: String
@@ -56,6 +64,8 @@ struct RunCommand: ParsableCommand {
         Runner(name: "sft", run: SFTRun.run),
         Runner(name: "lora", run: LoRARun.run),
         Runner(name: "qlora", run: QLoRARun.run),
+        Runner(name: "reward-model", run: RewardModelRun.run),
+        Runner(name: "dpo", run: DPORun.run),
         Runner(name: "evaluation", run: EvaluationRun.run),
         Runner(name: "sft-study", run: SFTStudyRun.run, inAll: false),
     ]
@@ -79,7 +89,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         lineBufferedOutput()
-        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data)
+        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data,
+                             variant: variant, lora: lora)
         if chapter == "all" {
             try Self.runAll(ctx)
             return
