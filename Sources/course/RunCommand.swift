@@ -18,6 +18,8 @@ struct RunContext: Sendable {
     var resume = false
     /// The learner's own training data (JSONL, TRL formats) instead of the built-in data.
     var dataFile: String? = nil
+    /// The RL algorithm of `course run rlhf` (ppo, grpo, dr-grpo).
+    var algo = "ppo"
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -39,6 +41,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
     @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data.") var data: String?
+    @Option(help: "The RL algorithm of `run rlhf`: ppo, grpo or dr-grpo.") var algo = "ppo"
 
     struct Runner: Sendable {
         let name: String
@@ -49,10 +52,11 @@ struct RunCommand: ParsableCommand {
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
+        Runner(name: "rlhf", run: RLHFRun.run),
     ]
 
     func run() throws {
-        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data)
+        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data, algo: algo)
         if chapter == "all" {
             for r in Self.runners { try r.run(ctx) }
             return

@@ -1,0 +1,55 @@
+import Foundation
+import SupportDesk
+
+/// One reply to score.
+public struct RewardQuery: Sendable {
+    public var prompt: [Message]
+    public var reply: String
+    public var replyIDs: [Int]
+    /// The prompt's ground truth when known: the grader needs it, a reward model ignores it.
+    public var truth: Truth?
+    public init(prompt: [Message], reply: String, replyIDs: [Int], truth: Truth?) {
+        (self.prompt, self.reply, self.replyIDs, self.truth) = (prompt, reply, replyIDs, truth)
+    }
+}
+
+// MARK: book reward-function
+/// Whatever turns a reply into one number. PPO and GRPO are written against this protocol
+/// only, so the rule-based grader (a verifiable reward), a learned reward model (Chapter 6),
+/// or a closure of your own plug in the same way. Scoring is batched: a reward model scores
+/// many replies in one forward pass.
+public protocol RewardFunction {
+    var name: String { get }
+    func scores(_ queries: [RewardQuery]) throws -> [Double]
+}
+// MARK: end
+
+/// SupportDesk's grader as a reward: the overall grade in [0, 1].
+public struct GraderReward: RewardFunction {
+    public let grader = Grader()
+    public init() {}
+    public var name: String { "grader" }
+    public func scores(_ queries: [RewardQuery]) throws -> [Double] {
+        try queries.map { q in
+            guard let truth = q.truth else { throw RewardError.noTruth(q.prompt.last?.content ?? "") }
+            return grader.grade(reply: q.reply, truth: truth).overall
+        }
+    }
+}
+
+/// A reward written as a closure over a batch of queries.
+public struct ClosureReward: RewardFunction {
+    public let name: String
+    let body: ([RewardQuery]) throws -> [Double]
+    public init(name: String, _ body: @escaping ([RewardQuery]) throws -> [Double]) { (self.name, self.body) = (name, body) }
+    public func scores(_ queries: [RewardQuery]) throws -> [Double] { try body(queries) }
+}
+
+public enum RewardError: Error, CustomStringConvertible {
+    case noTruth(String)
+    public var description: String {
+        switch self {
+        case .noTruth(let p): "the grader reward needs the ground truth of every prompt; none for \"\(p.prefix(60))\""
+        }
+    }
+}
