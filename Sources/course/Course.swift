@@ -11,7 +11,7 @@ struct Course: ParsableCommand {
         abstract: "Build a language model's training pipeline from scratch, one chapter at a time.",
         subcommands: [
             ListCommand.self, RunCommand.self, CheckCommand.self, HintCommand.self, BenchCommand.self,
-            InspectCommand.self,
+            InspectCommand.self, LabelCommand.self,
             PlotCommand.self,
         ]
     )
