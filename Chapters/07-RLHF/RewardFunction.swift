@@ -1,4 +1,6 @@
 import Foundation
+import RewardModel
+import SFT
 import SupportDesk
 
 /// One reply to score.
@@ -51,5 +53,19 @@ public enum RewardError: Error, CustomStringConvertible {
         switch self {
         case .noTruth(let p): "the grader reward needs the ground truth of every prompt; none for \"\(p.prefix(60))\""
         }
+    }
+}
+
+/// Chapter 6's learned reward model as the reward: prompt + reply rendered with the chat
+/// template exactly as the reward model was trained (the reply closed with `<|im_end|>`),
+/// scored in batches without a graph. A learned proxy, not the grader: optimise it too hard
+/// and the policy finds what it rewards that the grader does not (the over-optimisation study).
+public struct RewardModelReward: RewardFunction {
+    public let model: RewardModel
+    public let template: ChatTemplate
+    public init(model: RewardModel, template: ChatTemplate) { (self.model, self.template) = (model, template) }
+    public var name: String { "reward model" }
+    public func scores(_ queries: [RewardQuery]) throws -> [Double] {
+        model.score(queries.map { PromptCompletion(prompt: $0.prompt, reply: $0.reply, template: template).ids }).map(Double.init)
     }
 }

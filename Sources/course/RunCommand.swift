@@ -18,8 +18,10 @@ struct RunContext: Sendable {
     var resume = false
     /// The learner's own training data (JSONL, TRL formats) instead of the built-in data.
     var dataFile: String? = nil
-    /// The RL algorithm of `course run rlhf` (ppo, grpo, dr-grpo).
-    var algo = "ppo"
+    /// A chapter's variant, for runners that have several (Chapter 8: the loss, `--loss ipo`).
+    var variant: String? = nil
+    /// Train LoRA adapters instead of every weight (runners that support it).
+    var lora = false
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -41,7 +43,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
     @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data.") var data: String?
-    @Option(help: "The RL algorithm of `run rlhf`: ppo, grpo or dr-grpo.") var algo = "ppo"
+    @Option(name: [.customLong("loss"), .customLong("variant"), .customLong("algo")],
+            help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, kto, or all to compare them; rlhf: ppo, grpo, dr-grpo).")
+    var variant: String?
+    @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
 
     struct Runner: Sendable {
         let name: String
@@ -52,11 +57,16 @@ struct RunCommand: ParsableCommand {
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
+        Runner(name: "lora", run: LoRARun.run),
+        Runner(name: "qlora", run: QLoRARun.run),
+        Runner(name: "reward-model", run: RewardModelRun.run),
         Runner(name: "rlhf", run: RLHFRun.run),
+        Runner(name: "dpo", run: DPORun.run),
     ]
 
     func run() throws {
-        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data, algo: algo)
+        let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data,
+                             variant: variant, lora: lora)
         if chapter == "all" {
             for r in Self.runners { try r.run(ctx) }
             return

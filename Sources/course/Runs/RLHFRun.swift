@@ -62,11 +62,12 @@ enum RLHFRun {
     }
 
     static func run(_ ctx: RunContext) throws {
-        guard let algo = Algo(rawValue: ctx.algo) else {
-            throw CourseError("unknown --algo \"\(ctx.algo)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")))")
+        let name = ctx.variant ?? Algo.ppo.rawValue
+        guard let algo = Algo(rawValue: name) else {
+            throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let s = settings(ctx, algo: algo)
-        let sftDir = try SFTRun.ensure(ctx)
+        let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
         let dir = try ctx.directory("rlhf/\(algo.rawValue)")
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))

@@ -1,0 +1,31 @@
+import Autograd
+import Core
+import Foundation
+
+/// The Bradley–Terry model of preferences: the probability that a rater prefers reply c over
+/// reply r is σ(r_c − r_r), where r is a scalar "strength" (the reward). Training maximises the
+/// log-likelihood of the observed preferences, exactly as TRL's `RewardTrainer` does.
+public enum BradleyTerry {
+    // MARK: book bradley-terry
+    /// Mean over the batch of −log σ(r_c − r_r − m), plus c · mean((r_c + r_r)²).
+    ///
+    /// - `margin` m (optional, one per pair): how much better chosen must be; a pair rated
+    ///   "much better" can ask for a larger gap (Llama 2's margin loss).
+    /// - `centering` c (TRL's `center_rewards_coefficient`, 0.01 suggested): the loss only sees
+    ///   differences, so every reward could drift by a constant; this term keeps them near 0.
+    ///
+    /// chosen, rejected: [B] → a scalar.
+    public static func loss(chosen: Variable, rejected: Variable, margin: [Float]? = nil, centering: Float = 0) -> Variable {
+        var diff = chosen - rejected                                         // [B]
+        if let margin { diff = diff - Variable(Tensor([margin.count], margin)) }
+        var loss = -diff.logSigmoid().mean()
+        if centering > 0 { loss = loss + centering * (chosen + rejected).square().mean() }
+        return loss
+    }
+    // MARK: end
+
+    /// The probability the model gives to "chosen is better": σ(r_c − r_r).
+    public static func preferenceProbability(chosen: Float, rejected: Float) -> Float {
+        1 / (1 + expf(-(chosen - rejected)))
+    }
+}

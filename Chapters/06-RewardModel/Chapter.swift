@@ -1,1 +1,0 @@
-// 06-RewardModel: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,42 @@
+import Autograd
+import Core
+
+/// Sequences of different lengths in one batch: right padding, and finding each row's last
+/// real token again.
+public enum Padding {
+    /// Right padding: each sequence followed by `pad` up to the longest one in the batch.
+    /// Returns the ids [B * T] (row-major) and T. With a causal mask the padding after a
+    /// token cannot change that token's hidden state, so no attention mask is needed.
+    public static func right(_ sequences: [[Int]], pad: Int) -> (ids: [Int], length: Int) {
+        let t = sequences.map(\.count).max() ?? 0
+        var ids: [Int] = []
+        ids.reserveCapacity(sequences.count * t)
+        for s in sequences { ids += s + Array(repeating: pad, count: t - s.count) }
+        return (ids, t)
+    }
+
+    // MARK: book last-token
+    /// The flat index (row · T + position) of each row's last non-padding token in right-padded
+    /// ids [B, T], as Hugging Face's `GPT2ForSequenceClassification` finds it: the rightmost
+    /// position whose id is not `pad`. A row of nothing but padding points at its position 0.
+    public static func lastTokenIndices(_ ids: [Int], rows: Int, pad: Int) -> [Int] {
+        precondition(rows > 0 && ids.count % rows == 0, "lastTokenIndices: \(ids.count) ids do not form \(rows) rows")
+        let t = ids.count / rows
+        return (0..<rows).map { r in
+            var last = 0
+            for p in 0..<t where ids[r * t + p] != pad { last = p }
+            return r * t + last
+        }
+    }
+    // MARK: end
+}
+
+extension Variable {
+    /// Rows of a [N, C] variable picked by index -> [indices.count, C]; the gradient flows back
+    /// into the picked rows only. (The same operation as an embedding lookup, with the hidden
+    /// states as the table.)
+    public func rows(_ indices: [Int]) -> Variable {
+        precondition(shape.count == 2, "rows(_:) needs a [N, C] variable, got \(shape)")
+        return Variable.embedding(self, ids: indices)
+    }
+}

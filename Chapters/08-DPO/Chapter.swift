@@ -1,1 +1,0 @@
-// 08-DPO: this chapter's module. Its files are named after the ideas they hold.

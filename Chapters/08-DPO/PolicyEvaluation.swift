@@ -1,0 +1,102 @@
+import Autograd
+import Core
+import Foundation
+import SFT
+import SupportDesk
+import Transformer
+
+/// How a trained policy behaves on held-out prompts, judged by the grader: its greedy replies'
+/// scores, how often each flaw shows up, how far it has drifted from the SFT model (KL), and how
+/// often its reply beats the SFT model's.
+public struct PolicyReport: Codable, Sendable {
+    public var name: String
+    public var overall = 0.0, structure = 0.0, facts = 0.0, tone = 0.0, grounded = 0.0, noOverPromise = 0.0
+    public var finished = 0.0
+    public var meanLength = 0.0
+    /// Share of replies showing each flaw (keys are `Flaw` raw values).
+    public var flawRates: [String: Double] = [:]
+    /// Mean over sampled reply tokens of log π − log π_ref (nats per token).
+    public var kl: Double?
+    /// Share of prompts where the grader scores this policy's reply above the SFT model's
+    /// (ties count half).
+    public var winRate: Double?
+    public var prompts = 0
+}
+
+public enum PolicyEvaluation {
+    // MARK: book flaw-map
+    /// Whether a graded reply shows a flaw. Each flaw of the preference data lowers one grader
+    /// criterion, so a criterion below 1 is counted as that flaw: tone → cold tone,
+    /// facts → wrong policy (a wrong or missing fact), no over-promise → over-promise,
+    /// structure → missing move, grounded → invented detail.
+    public static func shows(_ flaw: Flaw, _ g: Grade) -> Bool {
+        switch flaw {
+        case .coldTone: g.tone < 1
+        case .wrongPolicy: g.facts < 1
+        case .overPromise: g.noOverPromise < 1
+        case .missingMove: g.structure < 1
+        case .inventedDetail: g.grounded < 1
+        }
+    }
+
+    /// Win rate of `a` over `b`, prompt by prompt: 1 for a higher overall grade, ½ for a tie.
+    public static func winRate(_ a: [Grade], against b: [Grade]) -> Double {
+        precondition(a.count == b.count, "winRate: \(a.count) grades against \(b.count)")
+        let points = zip(a, b).map { x, y in abs(x.overall - y.overall) < 1e-9 ? 0.5 : (x.overall > y.overall ? 1 : 0) }
+        return points.reduce(0, +) / Double(max(points.count, 1))
+    }
+    // MARK: end
+
+    /// Greedy replies to `items` and their grades.
+    public static func grade(_ model: GPT, template: ChatTemplate, items: [EvalItem], maxNewTokens: Int,
+                             progress: ProgressBar? = nil) -> (grades: [Grade], replies: [String], finished: [Bool]) {
+        let evaluator = ReplyEvaluator(template: template, maxNewTokens: maxNewTokens)
+        var rng = SeededRandom(seed: 0)
+        var grades: [Grade] = [], replies: [String] = [], finished: [Bool] = []
+        for (i, item) in items.enumerated() {
+            let (text, done) = evaluator.reply(model, prompt: item.prompt, rng: &rng)
+            grades.append(evaluator.grader.grade(reply: text, truth: item.truth))
+            replies.append(text); finished.append(done)
+            progress?.update(i + 1)
+        }
+        return (grades, replies, finished)
+    }
+
+    /// Summarises grades into a report (no KL or win rate yet).
+    public static func report(_ name: String, grades: [Grade], replies: [String], finished: [Bool]) -> PolicyReport {
+        let n = Double(max(grades.count, 1))
+        func mean(_ f: (Grade) -> Double) -> Double { grades.map(f).reduce(0, +) / n }
+        var r = PolicyReport(name: name)
+        r.overall = mean(\.overall); r.structure = mean(\.structure); r.facts = mean(\.facts)
+        r.tone = mean(\.tone); r.grounded = mean(\.grounded); r.noOverPromise = mean(\.noOverPromise)
+        r.finished = Double(finished.filter { $0 }.count) / n
+        r.meanLength = Double(replies.map(\.count).reduce(0, +)) / n
+        for f in Flaw.allCases { r.flawRates[f.rawValue] = Double(grades.filter { shows(f, $0) }.count) / n }
+        r.prompts = grades.count
+        return r
+    }
+
+    // MARK: book kl-estimate
+    /// KL(π ‖ π_ref) per token on held-out prompts: sample a reply from the policy (temperature
+    /// 1), then average log π(token) − log π_ref(token) over every sampled reply token. The
+    /// sample comes from π, so this mean estimates E_π[log π − log π_ref], the KL divergence.
+    public static func kl(policy: GPT, reference: GPT, template: ChatTemplate, items: [EvalItem],
+                          maxNewTokens: Int, seed: UInt64) -> Double {
+        var rng = SeededRandom(seed: seed)
+        var total = 0.0, tokens = 0
+        for item in items {
+            var prompt = template.generationPrompt(item.prompt)
+            let room = policy.config.contextLength - maxNewTokens
+            if prompt.count > room { prompt = Array(prompt.suffix(max(room, 1))) }
+            let reply = policy.generate(prompt: prompt, maxNewTokens: maxNewTokens, stop: [template.end], rng: &rng)
+            guard !reply.isEmpty else { continue }
+            let ids = prompt + reply
+            let lp = policy.tokenLogProbs(ids).suffix(reply.count)       // log π of each reply token
+            let lr = reference.tokenLogProbs(ids).suffix(reply.count)    // log π_ref of the same tokens
+            total += zip(lp, lr).map { Double($0 - $1) }.reduce(0, +)
+            tokens += reply.count
+        }
+        return total / Double(max(tokens, 1))
+    }
+    // MARK: end
+}

@@ -1,0 +1,132 @@
+import Autograd
+import Core
+import Foundation
+
+/// The pairwise preference losses, as TRL defines them (`DPOTrainer` loss types "sigmoid",
+/// "ipo", "hinge", "robust"; `CPOTrainer` with "simpo"; `ORPOTrainer`). KTO, which learns from
+/// unpaired examples, is in `KTOLoss.swift`.
+public enum PreferenceLoss: String, CaseIterable, Codable, Sendable {
+    case sigmoid, ipo, hinge, robust, simpo, orpo
+
+    /// SimPO and ORPO need no reference model: their "rewards" are the policy's own average
+    /// log-probabilities.
+    public var needsReference: Bool { self != .simpo && self != .orpo }
+}
+
+/// The hyperparameters, with TRL's defaults.
+public struct LossSettings: Codable, Sendable, Equatable {
+    /// β: the strength of the KL-style anchor (DPO family), the scale of SimPO's reward, and
+    /// ORPO's λ (TRL's `ORPOConfig.beta`).
+    public var beta: Float = 0.1
+    /// ε: the assumed share of flipped labels, for cDPO (`sigmoid` with ε > 0) and `robust`.
+    public var labelSmoothing: Float = 0
+    /// γ: SimPO's target margin, inside the sigmoid: −log σ(β·Δavg − γ).
+    public var simpoGamma: Float = 0.5
+    public init(beta: Float = 0.1, labelSmoothing: Float = 0, simpoGamma: Float = 0.5) {
+        (self.beta, self.labelSmoothing, self.simpoGamma) = (beta, labelSmoothing, simpoGamma)
+    }
+}
+
+/// Sequence log-probabilities of a batch of B pairs: the policy's (with a graph) and the
+/// frozen reference model's (plain numbers, computed once), plus the number of completion
+/// tokens of each reply (for per-token averages).
+public struct PairLogProbs {
+    public var policyChosen: Variable      // [B] Σ log π(chosen tokens)
+    public var policyRejected: Variable    // [B]
+    public var referenceChosen: [Float]    // [B] Σ log π_ref(chosen tokens); empty if not needed
+    public var referenceRejected: [Float]
+    public var chosenCounts: [Int]
+    public var rejectedCounts: [Int]
+    public init(policyChosen: Variable, policyRejected: Variable, referenceChosen: [Float], referenceRejected: [Float],
+                chosenCounts: [Int], rejectedCounts: [Int]) {
+        (self.policyChosen, self.policyRejected, self.referenceChosen) = (policyChosen, policyRejected, referenceChosen)
+        (self.referenceRejected, self.chosenCounts, self.rejectedCounts) = (referenceRejected, chosenCounts, rejectedCounts)
+    }
+}
+
+/// The loss (mean over the batch) and the implicit rewards TRL logs (rewards/chosen,
+/// rewards/rejected: one per pair, detached).
+public struct LossOutput {
+    public var loss: Variable
+    public var chosenRewards: [Float]
+    public var rejectedRewards: [Float]
+}
+
+func constant(_ x: [Float]) -> Variable { Variable(Tensor([x.count], x)) }
+
+extension PreferenceLoss {
+    public func callAsFunction(_ x: PairLogProbs, _ s: LossSettings = .init()) -> LossOutput {
+        let beta = s.beta, eps = s.labelSmoothing
+        // Per-token averages (IPO, SimPO, ORPO): divide each sum by its completion length.
+        let invC = constant(x.chosenCounts.map { 1 / Float(max($0, 1)) })
+        let invR = constant(x.rejectedCounts.map { 1 / Float(max($0, 1)) })
+        switch self {
+        // MARK: book dpo-loss
+        case .sigmoid, .hinge, .robust:
+            // Δ = (log π(c) − log π_ref(c)) − (log π(r) − log π_ref(r)): how much more the policy
+            // has raised the chosen reply than the rejected one, relative to the reference.
+            let chosenRatio = x.policyChosen - constant(x.referenceChosen)        // [B]
+            let rejectedRatio = x.policyRejected - constant(x.referenceRejected)  // [B]
+            let logits = beta * (chosenRatio - rejectedRatio)                   // β·Δ
+            let losses: Variable
+            switch self {
+            case .sigmoid:   // −log σ(βΔ); with ε > 0: cDPO, −(1−ε) log σ(βΔ) − ε log σ(−βΔ)
+                losses = -(1 - eps) * logits.logSigmoid() - eps * (-logits).logSigmoid()
+            case .hinge:     // relu(1 − βΔ): SLiC's hinge, zero once the margin reaches 1/β
+                losses = (-logits + 1).relu()
+            default:         // robust DPO: unbiased under label noise ε
+                losses = (-(1 - eps) * logits.logSigmoid() + eps * (-logits).logSigmoid()) * (1 / (1 - 2 * eps))
+            }
+            // Implicit rewards r = β (log π − log π_ref), logged as TRL does.
+            return LossOutput(loss: losses.mean(), chosenRewards: (beta * chosenRatio).value.array,
+                              rejectedRewards: (beta * rejectedRatio).value.array)
+        // MARK: end
+        // MARK: book ipo-loss
+        case .ipo:
+            // IPO regresses the per-token averaged log-ratio gap onto 1/(2β) instead of pushing
+            // it to infinity: (Δavg − 1/(2β))².
+            let chosenRatio = (x.policyChosen - constant(x.referenceChosen)) * invC
+            let rejectedRatio = (x.policyRejected - constant(x.referenceRejected)) * invR
+            let losses = (chosenRatio - rejectedRatio - 1 / (2 * beta)).square()
+            return LossOutput(loss: losses.mean(), chosenRewards: (beta * chosenRatio).value.array,
+                              rejectedRewards: (beta * rejectedRatio).value.array)
+        // MARK: end
+        // MARK: book simpo-loss
+        case .simpo:
+            // SimPO: no reference; the reward is the average log-probability, and chosen must
+            // beat rejected by a margin γ: −log σ(β (avg_c − avg_r) − γ).
+            let avgC = x.policyChosen * invC, avgR = x.policyRejected * invR
+            let logits = beta * (avgC - avgR) - s.simpoGamma
+            let losses = -(1 - eps) * logits.logSigmoid() - eps * (-logits).logSigmoid()
+            return LossOutput(loss: losses.mean(), chosenRewards: (beta * avgC).value.array,
+                              rejectedRewards: (beta * avgR).value.array)
+        // MARK: end
+        // MARK: book orpo-loss
+        case .orpo:
+            // ORPO: the SFT loss on chosen, plus λ times a log-odds-ratio penalty, with average
+            // log-probs p: odds = p / (1 − p), log odds = log p − log(1 − p).
+            let avgC = x.policyChosen * invC, avgR = x.policyRejected * invR
+            let logOdds = (avgC - avgR) - (avgC.log1mexp() - avgR.log1mexp())
+            let ratio = logOdds.logSigmoid()                                     // [B]
+            let tokens = Float(max(x.chosenCounts.reduce(0, +), 1))
+            let nll = -x.policyChosen.sum() * (1 / tokens)                      // mean over chosen tokens
+            return LossOutput(loss: nll - beta * ratio.mean(), chosenRewards: (beta * avgC).value.array,
+                              rejectedRewards: (beta * avgR).value.array)
+        // MARK: end
+        }
+    }
+}
+
+extension Variable {
+    /// log(1 − eˣ) for x < 0 (the log-probability of "not this"), computed without cancellation:
+    /// log(−expm1(x)) near 0, log1p(−eˣ) further out. d/dx = −eˣ / (1 − eˣ).
+    public func log1mexp() -> Variable {
+        let x = value
+        let y = x.map { v in v > -0.693 ? Foundation.log(-Foundation.expm1(v)) : Foundation.log1p(-Foundation.exp(v)) }
+        return Variable(y, parents: [self], name: "log1mexp") { [self] g in
+            let d = Tensor(zeros: x.shape)
+            for i in 0..<x.count { d[i] = g[i] * (-1 / Foundation.expm1(-x[i])) }
+            self.accumulate(d)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Autograd
+import Core
+import Foundation
+import RewardModel
+import Transformer
+
+extension Catalogue {
+    static let chapter6: [Exercise] = [
+        Exercise("6.1", "The Bradley–Terry loss and its gradient", file: "exercises/06-reward-model/BradleyTerryLoss.swift",
+                 symbol: "bradleyTerryLoss", hints: [
+                    "Loop over the pairs once: d = c − r − m, add −log σ(d)/n to the loss, and the centring term k·(c + r)²/n.",
+                    "d(−log σ(d))/dd = −σ(−d) = −1/(1 + eᵈ); chosen gets it with +, rejected with − (d = c − r). Both get 2k(c + r)/n.",
+                    "loss += (d >= 0 ? log1p(exp(-d)) : -d + log1p(exp(d))) / n; g = -1/(1+exp(d))/n; dc = g + 2k(c+r)/n; dr = -g + 2k(c+r)/n.",
+                 ]) { flavor in
+            let f = Chapter6Functions.table(flavor, "6.1")
+            let tie = try f.bradleyTerry([0.3, -1.2], [0.3, -1.2], nil, 0)
+            try Expect.close(Double(tie.loss), log(2), tolerance: 1e-6, "loss when r_chosen = r_rejected (ln 2)")
+            try Expect.close(tie.dChosen, [-0.25, -0.25], tolerance: 1e-6, "d(loss)/d(r_chosen) at a tie: −σ(0)/2 each")
+            let far = try f.bradleyTerry([0], [100], nil, 0)
+            try Expect.close(Double(far.loss), 100, tolerance: 1e-5, "loss when rejected leads by 100 (no overflow: −log σ(−100) = 100)")
+            var rng = SeededRandom(seed: 61)
+            for (margin, k) in [(nil, Float(0)), ([Float](repeating: 0.5, count: 5), 0), (nil, 0.01), ([0.2, 1, 0, 0.3, 2], 0.05)] {
+                let c = (0..<5).map { _ in rng.normal() * 2 }, r = (0..<5).map { _ in rng.normal() * 2 }
+                let got = try f.bradleyTerry(c, r, margin, k)
+                let vc = Variable(Tensor([5], c), requiresGrad: true), vr = Variable(Tensor([5], r), requiresGrad: true)
+                let ref = BradleyTerry.loss(chosen: vc, rejected: vr, margin: margin, centering: k)
+                ref.backward()
+                let what = "margin \(margin.map { "\($0)" } ?? "none"), centering \(k)"
+                try Expect.close(Double(got.loss), Double(ref.scalar), tolerance: 1e-5, "loss (\(what))")
+                try Expect.close(got.dChosen, vc.grad!.array, tolerance: 1e-5, "d(loss)/d(r_chosen) (\(what))")
+                try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(r_rejected) (\(what))")
+            }
+        },
+        Exercise("6.2", "The last real token of padded sequences", file: "exercises/06-reward-model/LastTokenIndex.swift",
+                 symbol: "lastTokenIndices", hints: [
+                    "T = ids.count / rows; row r occupies ids[r·T ..< (r+1)·T].",
+                    "Scan each row and remember the LAST position whose id is not the pad; do not stop at the first pad.",
+                    "for r in 0..<rows { var last = 0; for p in 0..<T where ids[r*T + p] != pad { last = p }; out.append(r*T + last) }",
+                 ]) { flavor in
+            let f = Chapter6Functions.table(flavor, "6.2")
+            let cases: [([Int], Int, Int, [Int], String)] = [
+                ([5, 6, 0, 0, 7, 8, 9, 4], 2, 0, [1, 7], "two rows, one padded"),
+                ([3, 9, 9, 9], 1, 9, [0], "a single real token"),
+                ([9, 9, 9, 9, 1, 2, 3, 9], 2, 9, [0, 6], "a row of nothing but padding"),
+                ([4, 0, 5, 6, 0, 0], 1, 0, [3], "a pad id inside the sequence (it does not end it)"),
+            ]
+            for (ids, rows, pad, expected, what) in cases {
+                let got = try f.lastTokenIndices(ids, rows, pad)
+                try Expect.that(got == expected, "\(what): ids \(ids), rows \(rows), pad \(pad): expected \(expected), got \(got)")
+            }
+            var rng = SeededRandom(seed: 62)
+            let seqs = (0..<6).map { _ in (0..<(1 + rng.int(9))).map { _ in 1 + rng.int(4) } }
+            let (ids, _) = Padding.right(seqs, pad: 0)
+            let got = try f.lastTokenIndices(ids, 6, 0)
+            let expected = Padding.lastTokenIndices(ids, rows: 6, pad: 0)
+            try Expect.that(got == expected, "six random right-padded sequences: expected \(expected), got \(got)")
+        },
+        Exercise("6.3", "Reading the reward off the hidden states", file: "exercises/06-reward-model/RewardHead.swift",
+                 symbol: "rewardsFromHidden", hints: [
+                    "hidden is row-major [B, T, C]: the state of sequence b at position p starts at (b·T + p)·C.",
+                    "One dot product per sequence, of length C, between head[0, :] and that state.",
+                    "for b in 0..<B { let base = (b*T + lastIndex[b]) * C; reward[b] = Σ_j head[j] * hidden[base + j] }",
+                 ]) { flavor in
+            let f = Chapter6Functions.table(flavor, "6.3")
+            let h = Tensor([1, 2, 2], [1, 2, 3, 4]), head = Tensor([1, 2], [0.5, -1])
+            try Expect.close(try f.rewardsFromHidden(h, [0], head), [-1.5], tolerance: 1e-6,
+                             "hidden [[1, 2], [3, 4]], last index 0, head [0.5, −1]")
+            // A reward model on a small GPT: your readout of its hidden states must give its rewards.
+            let gpt = GPT(GPTConfig(vocabSize: 20, contextLength: 16, embeddingSize: 8, layers: 1, heads: 2), seed: 63)
+            let model = RewardModel(backbone: gpt, pad: 0, seed: 64)
+            let (ids, t) = Padding.right([[3, 4, 5, 6, 7], [8, 9], [10, 11, 12]], pad: 0)
+            try noGrad {
+                let hidden = gpt.hidden(ids, batch: 3).value
+                let last = Padding.lastTokenIndices(ids, rows: 3, pad: 0).map { $0 % t }
+                let got = try f.rewardsFromHidden(hidden, last, model.score.value)
+                try Expect.close(got, model.rewards(ids, batch: 3).value.array, tolerance: 1e-5,
+                                 "rewards of three right-padded sequences against RewardModel.rewards")
+            }
+        },
+        Exercise("6.4", "Calibration bins", file: "exercises/06-reward-model/CalibrationBins.swift",
+                 symbol: "calibrationBins", hints: [
+                    "The bin of p is Int(p · bins), except that p = 1 belongs to the last bin (min with bins − 1).",
+                    "Keep three running arrays per bin: the sum of predictions, the number of true outcomes, the count.",
+                    "for each non-empty k: CalibrationBin(lower: k/n, upper: (k+1)/n, meanPredicted: sum/count, observed: hits/count, count: count).",
+                 ]) { flavor in
+            let f = Chapter6Functions.table(flavor, "6.4")
+            let p: [Float] = [0.05, 0.15, 0.12, 0.5, 0.99, 1.0]
+            let y = [false, true, false, true, true, true]
+            let got = try f.calibrationBins(p, y, 4)
+            let expected = [CalibrationBin(lower: 0, upper: 0.25, meanPredicted: Double(Float(0.05) + Float(0.15) + Float(0.12)) / 3, observed: 1.0 / 3, count: 3),
+                            CalibrationBin(lower: 0.5, upper: 0.75, meanPredicted: 0.5, observed: 1, count: 1),
+                            CalibrationBin(lower: 0.75, upper: 1, meanPredicted: Double(Float(0.99) + Float(1.0)) / 2, observed: 1, count: 2)]
+            try expectBins(got, expected, "predictions \(p) in 4 bins (empty bins left out, p = 1 in the last)")
+            var rng = SeededRandom(seed: 65)
+            let rp = (0..<200).map { _ in rng.uniform() }, ry = rp.map { rng.uniform() < $0 }
+            try expectBins(try f.calibrationBins(rp, ry, 10), CalibrationBin.bin(probabilities: rp, outcomes: ry, bins: 10),
+                           "200 random predictions in 10 bins")
+        },
+    ]
+}
+
+private func expectBins(_ got: [CalibrationBin], _ expected: [CalibrationBin], _ what: String) throws {
+    try Expect.that(got.count == expected.count, "\(what): expected \(expected.count) non-empty bins, got \(got.count)")
+    for (i, (g, e)) in zip(got, expected).enumerated() {
+        try Expect.close(g.lower, e.lower, tolerance: 1e-9, "\(what), bin \(i) lower bound")
+        try Expect.close(g.upper, e.upper, tolerance: 1e-9, "\(what), bin \(i) upper bound")
+        try Expect.that(g.count == e.count, "\(what), bin \(i) [\(e.lower), \(e.upper)): expected \(e.count) predictions, got \(g.count)")
+        try Expect.close(g.meanPredicted, e.meanPredicted, tolerance: 1e-6, "\(what), bin \(i) mean prediction")
+        try Expect.close(g.observed, e.observed, tolerance: 1e-9, "\(what), bin \(i) observed frequency")
+    }
+}

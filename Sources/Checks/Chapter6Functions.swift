@@ -1,0 +1,68 @@
+import Core
+import Exercises
+import Foundation
+import RewardModel
+import Solutions
+
+/// The functions of Chapter 6's exercises, as one table, so a check can run against the
+/// learner's code, the reference, or a deliberately wrong variant.
+struct Chapter6Functions {
+    var bradleyTerry: ([Float], [Float], [Float]?, Float) throws -> (loss: Float, dChosen: [Float], dRejected: [Float])
+    var lastTokenIndices: ([Int], Int, Int) throws -> [Int]
+    var rewardsFromHidden: (Tensor, [Int], Tensor) throws -> [Float]
+    var calibrationBins: ([Float], [Bool], Int) throws -> [CalibrationBin]
+
+    static var learner: Chapter6Functions { Chapter6Functions(
+        bradleyTerry: { try Exercises.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
+        lastTokenIndices: { try Exercises.lastTokenIndices($0, rows: $1, pad: $2) },
+        rewardsFromHidden: { try Exercises.rewardsFromHidden($0, lastIndex: $1, head: $2) },
+        calibrationBins: { try Exercises.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
+
+    static var reference: Chapter6Functions { Chapter6Functions(
+        bradleyTerry: { try Solutions.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
+        lastTokenIndices: { try Solutions.lastTokenIndices($0, rows: $1, pad: $2) },
+        rewardsFromHidden: { try Solutions.rewardsFromHidden($0, lastIndex: $1, head: $2) },
+        calibrationBins: { try Solutions.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
+
+    /// The reference with exercise `id` replaced by a typical mistake.
+    static func mutant(_ id: String) -> Chapter6Functions {
+        var f = reference
+        switch id {
+        case "6.1": f.bradleyTerry = { c, r, m, k in  // derivative of −log σ(d) taken as −σ(d) instead of −σ(−d)
+            let out = try reference.bradleyTerry(c, r, m, k)
+            let n = Float(c.count)
+            var dc = out.dChosen, dr = out.dRejected
+            for i in c.indices {
+                let d = c[i] - r[i] - (m?[i] ?? 0)
+                let wrong = -1 / (1 + expf(-d)) / n, right = -1 / (1 + expf(d)) / n
+                dc[i] += wrong - right; dr[i] -= wrong - right
+            }
+            return (out.loss, dc, dr)
+        }
+        case "6.2": f.lastTokenIndices = { ids, rows, pad in  // the first pad minus one: a pad inside a sequence ends it
+            let t = ids.count / rows
+            return (0..<rows).map { r in
+                let first = (0..<t).first { ids[r * t + $0] == pad } ?? t
+                return r * t + max(first - 1, 0)
+            }
+        }
+        case "6.3": f.rewardsFromHidden = { h, _, head in  // reads the last position, padding or not
+            try reference.rewardsFromHidden(h, Array(repeating: h.shape[1] - 1, count: h.shape[0]), head)
+        }
+        case "6.4": f.calibrationBins = { p, y, n in  // the last bin left open: p = 1 is dropped
+            let kept = zip(p, y).filter { $0.0 < 1 }
+            return try reference.calibrationBins(kept.map(\.0), kept.map(\.1), n)
+        }
+        default: break
+        }
+        return f
+    }
+
+    static func table(_ flavor: Flavor, _ id: String) -> Chapter6Functions {
+        switch flavor {
+        case .learner: learner
+        case .reference: reference
+        case .mutant: mutant(id)
+        }
+    }
+}

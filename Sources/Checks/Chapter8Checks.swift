@@ -1,0 +1,117 @@
+import Autograd
+import Core
+import DPO
+import Foundation
+import RewardModel
+import Transformer
+
+extension Catalogue {
+    static let chapter8: [Exercise] = [
+        Exercise("8.1", "The log-probability of a completion", file: "exercises/08-dpo/SequenceLogProb.swift",
+                 symbol: "sequenceLogProbs", hints: [
+                    "Row (n, t) of the logits starts at (n·T + t)·V; its target is targets[n·T + t]; skip it unless mask[n·T + t].",
+                    "log softmax(z)[k] = z[k] − m − log Σ_j exp(z[j] − m) with m = max_j z[j]; add it to sequence n's total.",
+                    "for row in 0..<N*T where mask[row] { m = max; s = Σ exp(z − m); out[row / T] += z[target] − m − log(s) }",
+                 ]) { flavor in
+            let f = Chapter8Functions.table(flavor, "8.1")
+            let two = Tensor([1, 2, 2], [0, 0, 1000, 0])    // row 0: uniform; row 1: a huge logit (stability)
+            try Expect.close(try f.sequenceLogProbs(two, [0, 1], [true, true]), [Float(-log(2.0)) - 1000], tolerance: 1e-5,
+                             "logits [[0, 0], [1000, 0]], targets [0, 1]: log ½ + (−1000)")
+            // Prompts and completions through a small GPT: against the kit's SequenceLogProbs.
+            let gpt = GPT(GPTConfig(vocabSize: 24, contextLength: 16, embeddingSize: 8, layers: 1, heads: 2), seed: 81)
+            let seqs = [PromptCompletion(prompt: [1, 2, 3], completion: [4, 5, 6, 7]), PromptCompletion(prompt: [8, 9], completion: [10]),
+                        PromptCompletion(prompt: [11, 12, 13, 14, 15], completion: [16, 17])]
+            let (ids, t) = Padding.right(seqs.map(\.ids), pad: 0)
+            let targets = SequenceLogProbs.completionTargets(seqs, length: t)
+            try noGrad {
+                let logits = gpt.logits(ids, batch: 3).value
+                let got = try f.sequenceLogProbs(logits, targets.map { max($0, 0) }, targets.map { $0 != -100 })
+                try Expect.close(got, SequenceLogProbs.values(gpt, seqs, pad: 0), tolerance: 1e-4,
+                                 "completion log-probs of three prompt + completion sequences (padding and prompts masked)")
+            }
+        },
+        Exercise("8.2", "The DPO loss and its implicit rewards", file: "exercises/08-dpo/DPOLossValues.swift",
+                 symbol: "dpoLoss", hints: [
+                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β.",
+                    "The loss is −log σ of the difference of the two rewards; −log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below.",
+                    "c = β(pc − rc); r = β(pr − rr); x = c − r; loss = x >= 0 ? log1p(exp(-x)) : -x + log1p(exp(x)).",
+                 ]) { flavor in
+            let f = Chapter8Functions.table(flavor, "8.2")
+            let tie = try f.dpoLoss([-40, -12], [-55, -9], [-40, -12], [-55, -9], 0.1)
+            try Expect.close(tie.losses, [Float(log(2.0)), Float(log(2.0))], tolerance: 1e-6, "loss when the policy equals the reference (ln 2)")
+            try Expect.close(tie.chosenRewards, [0, 0], tolerance: 1e-6, "rewards when the policy equals the reference")
+            try checkPairLoss(.sigmoid) { x in
+                let out = try f.dpoLoss(x.pc, x.pr, x.rc, x.rr, 0.1)
+                return (out.losses, out.chosenRewards, out.rejectedRewards)
+            }
+        },
+        Exercise("8.3", "The IPO loss", file: "exercises/08-dpo/IPOLossValues.swift",
+                 symbol: "ipoLoss", hints: [
+                    "Divide each of the four log-probs by its reply's token count before taking any difference.",
+                    "Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr); the loss is the square of Δ − 1/(2β).",
+                    "let d = (pc − rc)/nc − (pr − rr)/nr; let e = d − 1/(2β); loss = e * e.",
+                 ]) { flavor in
+            let f = Chapter8Functions.table(flavor, "8.3")
+            try Expect.close(try f.ipoLoss([-30], [-20], [-30], [-20], [10], [8], 0.1), [25], tolerance: 1e-5,
+                             "loss when the policy equals the reference, β = 0.1 (1/(2β))² = 25")
+            try checkPairLoss(.ipo) { x in (try f.ipoLoss(x.pc, x.pr, x.rc, x.rr, x.nc, x.nr, 0.1), nil, nil) }
+        },
+        Exercise("8.4", "The SimPO loss", file: "exercises/08-dpo/SimPOLossValues.swift",
+                 symbol: "simpoLoss", hints: [
+                    "No reference model here: only the policy's log-probs, each divided by its token count.",
+                    "γ is subtracted after multiplying by β: the argument of σ is β·(avg_c − avg_r) − γ.",
+                    "x = beta * (pc/nc − pr/nr) − gamma; loss = x >= 0 ? log1p(exp(-x)) : -x + log1p(exp(x)).",
+                 ]) { flavor in
+            let f = Chapter8Functions.table(flavor, "8.4")
+            try Expect.close(try f.simpoLoss([-10], [-10], [10], [10], 2, 0), [Float(log(2.0))], tolerance: 1e-6,
+                             "equal averages and γ = 0 give ln 2")
+            try checkPairLoss(.simpo, settings: LossSettings(beta: 2, simpoGamma: 1)) { x in
+                (try f.simpoLoss(x.pc, x.pr, x.nc, x.nr, 2, 1), nil, nil)
+            }
+        },
+        Exercise("8.5", "The KTO loss", file: "exercises/08-dpo/KTOLossValues.swift",
+                 symbol: "ktoLoss", hints: [
+                    "First z: the mean of policyKL − referenceKL over the mismatched pairs, then max(z, 0).",
+                    "Each reply: r = policy − reference; desirable replies want r above z, undesirable ones below it.",
+                    "x = label ? β(r − z) : β(z − r); loss = 1 − 1/(1 + exp(−x)).",
+                 ]) { flavor in
+            let f = Chapter8Functions.table(flavor, "8.5")
+            var rng = SeededRandom(seed: 85)
+            for (drift, what) in [(Float(3), "a policy that drifted up (z > 0)"), (-3, "a policy below the reference on mismatched pairs (z clamped to 0)")] {
+                let p = (0..<6).map { _ in -30 + rng.normal() * 5 }, r = p.map { $0 + rng.normal() * 4 }
+                let labels = [true, false, true, true, false, false]
+                let pk = (0..<6).map { _ in -60 + rng.normal() * 5 }, rk = pk.map { $0 - drift + rng.normal() }
+                let got = try f.ktoLoss(p, r, labels, pk, rk, 0.1)
+                let ref = KTOLoss.loss(KTOBatch(policy: Variable(Tensor([6], p)), reference: r, labels: labels, policyKL: pk, referenceKL: rk))
+                try Expect.close(Double(got.z), Double(ref.kl), tolerance: 1e-5, "z for \(what)")
+                let mean = got.losses.reduce(0, +) / Float(got.losses.count)
+                try Expect.close(Double(mean), Double(ref.loss.scalar), tolerance: 1e-5, "mean loss for \(what)")
+            }
+        },
+    ]
+}
+
+/// Random pairs (sums of log-probs and token counts): the learner's per-pair losses (and
+/// rewards, when given) against the chapter's `PreferenceLoss`.
+private func checkPairLoss(_ kind: PreferenceLoss, settings: LossSettings = .init(),
+                           _ body: ((pc: [Float], pr: [Float], rc: [Float], rr: [Float], nc: [Int], nr: [Int])) throws
+                               -> ([Float], [Float]?, [Float]?)) throws {
+    var rng = SeededRandom(seed: 80 + UInt64(kind.rawValue.count))
+    let n = 6
+    let nc = (0..<n).map { _ in 5 + rng.int(40) }, nr = (0..<n).map { _ in 5 + rng.int(40) }
+    let pc = nc.map { -Float($0) * (0.3 + rng.uniform()) }, pr = nr.map { -Float($0) * (0.3 + rng.uniform()) }
+    let rc = pc.map { $0 + rng.normal() * 6 }, rr = pr.map { $0 + rng.normal() * 6 }
+    let (losses, chosen, rejected) = try body((pc, pr, rc, rr, nc, nr))
+    try Expect.that(losses.count == n, "\(kind.rawValue): expected \(n) per-pair losses, got \(losses.count)")
+    let ref = kind(PairLogProbs(policyChosen: Variable(Tensor([n], pc)), policyRejected: Variable(Tensor([n], pr)),
+                                referenceChosen: rc, referenceRejected: rr, chosenCounts: nc, rejectedCounts: nr), settings)
+    // Per pair: the mean loss of a batch of one.
+    for i in 0..<n {
+        let one = kind(PairLogProbs(policyChosen: Variable(Tensor([1], [pc[i]])), policyRejected: Variable(Tensor([1], [pr[i]])),
+                                    referenceChosen: [rc[i]], referenceRejected: [rr[i]], chosenCounts: [nc[i]], rejectedCounts: [nr[i]]), settings)
+        try Expect.close(Double(losses[i]), Double(one.loss.scalar), tolerance: 1e-4,
+                         "\(kind.rawValue) loss of pair \(i) (log-probs c \(pc[i]), r \(pr[i]); reference c \(rc[i]), r \(rr[i]); tokens \(nc[i]), \(nr[i]))")
+    }
+    if let chosen { try Expect.close(chosen, ref.chosenRewards, tolerance: 1e-4, "\(kind.rawValue) chosen rewards") }
+    if let rejected { try Expect.close(rejected, ref.rejectedRewards, tolerance: 1e-4, "\(kind.rawValue) rejected rewards") }
+}

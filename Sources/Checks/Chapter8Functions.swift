@@ -1,0 +1,74 @@
+import Core
+import Exercises
+import Foundation
+import Solutions
+
+/// The functions of Chapter 8's exercises, as one table, so a check can run against the
+/// learner's code, the reference, or a deliberately wrong variant.
+struct Chapter8Functions {
+    typealias Four = ([Float], [Float], [Float], [Float])
+    var sequenceLogProbs: (Tensor, [Int], [Bool]) throws -> [Float]
+    var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float])
+    var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> [Float]
+    var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> [Float]
+    var ktoLoss: ([Float], [Float], [Bool], [Float], [Float], Float) throws -> (losses: [Float], z: Float)
+
+    static var learner: Chapter8Functions { Chapter8Functions(
+        sequenceLogProbs: { try Exercises.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
+        dpoLoss: { try Exercises.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4) },
+        ipoLoss: { try Exercises.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
+                                         chosenCounts: $4, rejectedCounts: $5, beta: $6) },
+        simpoLoss: { try Exercises.simpoLoss(policyChosen: $0, policyRejected: $1, chosenCounts: $2, rejectedCounts: $3, beta: $4, gamma: $5) },
+        ktoLoss: { try Exercises.ktoLoss(policy: $0, reference: $1, labels: $2, policyKL: $3, referenceKL: $4, beta: $5) }) }
+
+    static var reference: Chapter8Functions { Chapter8Functions(
+        sequenceLogProbs: { try Solutions.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
+        dpoLoss: { try Solutions.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4) },
+        ipoLoss: { try Solutions.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
+                                         chosenCounts: $4, rejectedCounts: $5, beta: $6) },
+        simpoLoss: { try Solutions.simpoLoss(policyChosen: $0, policyRejected: $1, chosenCounts: $2, rejectedCounts: $3, beta: $4, gamma: $5) },
+        ktoLoss: { try Solutions.ktoLoss(policy: $0, reference: $1, labels: $2, policyKL: $3, referenceKL: $4, beta: $5) }) }
+
+    /// The reference with exercise `id` replaced by a typical mistake.
+    static func mutant(_ id: String) -> Chapter8Functions {
+        var f = reference
+        switch id {
+        case "8.1": f.sequenceLogProbs = { l, t, _ in  // forgets the mask: the prompt's tokens count too
+            try reference.sequenceLogProbs(l, t, Array(repeating: true, count: t.count))
+        }
+        case "8.2": f.dpoLoss = { pc, pr, _, _, b in  // forgets the reference model: rewards β·log π
+            let z = [Float](repeating: 0, count: pc.count)
+            return try reference.dpoLoss(pc, pr, z, z, b)
+        }
+        case "8.3": f.ipoLoss = { pc, pr, rc, rr, _, _, b in  // sums instead of per-token averages
+            let ones = [Int](repeating: 1, count: pc.count)
+            return try reference.ipoLoss(pc, pr, rc, rr, ones, ones, b)
+        }
+        case "8.4": f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
+            try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
+        }
+        case "8.5": f.ktoLoss = { p, r, l, pk, rk, b in  // z not clamped at 0
+            var out = try reference.ktoLoss(p, r, l, pk, rk, b)
+            let raw = zip(pk, rk).map { $0 - $1 }.reduce(0, +) / Float(pk.count)
+            if raw < 0 {
+                out.z = raw
+                out.losses = p.indices.map { i in
+                    let x = l[i] ? b * (p[i] - r[i] - raw) : b * (raw - p[i] + r[i])
+                    return 1 - 1 / (1 + expf(-x))
+                }
+            }
+            return out
+        }
+        default: break
+        }
+        return f
+    }
+
+    static func table(_ flavor: Flavor, _ id: String) -> Chapter8Functions {
+        switch flavor {
+        case .learner: learner
+        case .reference: reference
+        case .mutant: mutant(id)
+        }
+    }
+}

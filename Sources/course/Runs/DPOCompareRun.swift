@@ -1,0 +1,62 @@
+import Core
+import DPO
+import Foundation
+import Plot
+import SupportDesk
+
+/// `course run dpo --loss all`: every variant trained from the same SFT model, on the same
+/// pairs (KTO on the unpaired replies), with the same steps and learning rate, then graded on
+/// the same held-out prompts. Writes runs/dpo/compare/: comparison.json, comparison.md,
+/// scores.png, flaws.png, kl.png, accuracies.png, and one folder per variant.
+enum DPOCompareRun {
+    static func run(_ ctx: RunContext) throws {
+        let base = DPORun.settings(ctx, loss: "sigmoid")
+        let data = try Inputs.load(ctx, preset: base.data, unpaired: false)
+        let dir = try ctx.directory("dpo/compare" + (ctx.lora ? "-lora" : ""))
+        StageMarker.clear(dir)
+        let all = DPORun.variants.map { DPORun.settings(ctx, loss: $0) }
+        try writeJSON(all, to: dir.appendingPathComponent("config.json"))
+        let world = try World(ctx, data, base, pairs: true, reference: true, unpaired: true)
+        let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
+        var reports = [sft.report]
+        var accuracies: [(String, MetricsWriter)] = []
+        for s in all {
+            let sub = try ctx.directory("dpo/compare\(ctx.lora ? "-lora" : "")/\(s.loss)")
+            try writeJSON(s, to: sub.appendingPathComponent("config.json"))
+            let (r, _, m) = try world.train(s, label: s.loss, dir: sub, sft: sft)
+            reports.append(r)
+            print(DPOReporting.line(r))
+            accuracies.append((s.loss, m))
+        }
+        try writeJSON(reports, to: dir.appendingPathComponent("comparison.json"))
+        try AtomicFile.write("# DPO and relatives on \(world.items.count) held-out prompts\n\n" + DPOReporting.table(reports),
+                             to: dir.appendingPathComponent("comparison.md"))
+        try plots(dir: dir, reports: reports, metrics: accuracies)
+        try StageMarker.markDone(dir, ctx, settings: all)
+        print(DPOReporting.table(reports))
+        print("wrote \(dir.path)/")
+    }
+
+    static func plots(dir: URL, reports: [PolicyReport], metrics: [(String, MetricsWriter)]) throws {
+        func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
+        let names = reports.map(\.name)
+        var scores = BarChart(title: "Grader score and win rate against SFT on held-out prompts", yLabel: "score / rate",
+                              categories: names, yRange: 0...1, showValues: true)
+        scores.add(BarSeries(name: "grader overall", values: reports.map(\.overall)))
+        scores.add(BarSeries(name: "win rate vs SFT (ties half)", values: reports.map { $0.winRate ?? 0 }))
+        try scores.write(to: path("scores.png"))
+        try DPOPlots.flawChart(reports).write(to: path("flaws.png"), width: 1000)
+
+        var kl = ScatterChart(title: "Reward vs drift: grader score against KL to the SFT model", xLabel: "KL(π ‖ π_SFT), nats per reply token",
+                              yLabel: "grader overall")
+        for r in reports { kl.add(ScatterSeries(name: r.name, x: [r.kl ?? 0], y: [r.overall], marker: .circle)) }
+        try kl.write(to: path("kl.png"))
+
+        var acc = LineChart(title: "Held-out pairs: rewards/accuracies while training", xLabel: "step", yLabel: "accuracy", yRange: 0...1)
+        for (name, m) in metrics {
+            let s = DPOPlots.column(m, "eval_rewards_accuracies")
+            acc.add(LineSeries(name: name, x: s.x, y: s.y, marker: .circle))
+        }
+        try acc.write(to: path("accuracies.png"))
+    }
+}

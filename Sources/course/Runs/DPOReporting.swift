@@ -1,0 +1,92 @@
+import Core
+import DPO
+import Foundation
+import Plot
+import SupportDesk
+
+/// Text and plots of Chapter 8's runs.
+enum DPOReporting {
+    static let flaws = Flaw.allCases.map(\.rawValue)
+
+    static func line(_ r: PolicyReport) -> String {
+        let rates = flaws.map { String(format: "%@ %.0f%%", $0, 100 * (r.flawRates[$0] ?? 0)) }.joined(separator: ", ")
+        return String(format: "%-8@ grader %.3f  KL %.3f  win vs SFT %.0f%%  finished %.0f%%  flaw rates: %@",
+                      r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan), 100 * r.finished, rates)
+    }
+
+    static func samples(_ items: [EvalItem], sft: World.Graded, policy: World.Graded, name: String, to url: URL) throws {
+        var md = "# Held-out prompts: SFT model vs \(name)\n\n"
+        for i in 0..<min(4, items.count) {
+            md += "## Prompt \(i + 1) (\(items[i].truth.scenario.rawValue))\n\n"
+            md += "**Customer:** " + (items[i].prompt.last?.content ?? "").replacingOccurrences(of: "\n", with: " · ") + "\n\n"
+            for (who, g) in [("SFT", sft), (name, policy)] {
+                md += String(format: "**%@** (grader %.2f%@):\n\n> %@\n\n", who, g.grades[i].overall,
+                             g.grades[i].findings.isEmpty ? "" : "; " + g.grades[i].findings.joined(separator: "; "),
+                             g.replies[i].isEmpty ? "(empty)" : g.replies[i].replacingOccurrences(of: "\n", with: "\n> "))
+            }
+        }
+        try AtomicFile.write(md, to: url)
+    }
+
+    /// A Markdown table of every variant (the comparison run's summary).
+    static func table(_ reports: [PolicyReport]) -> String {
+        var md = "| variant | grader | KL (nats/token) | win rate vs SFT | " + flaws.joined(separator: " | ") + " | finished |\n"
+        md += "|" + String(repeating: "---|", count: 5 + flaws.count) + "\n"
+        for r in reports {
+            md += String(format: "| %@ | %.3f | %.3f | %.0f%% | ", r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan))
+            md += flaws.map { String(format: "%.0f%%", 100 * (r.flawRates[$0] ?? 0)) }.joined(separator: " | ")
+            md += String(format: " | %.0f%% |\n", 100 * r.finished)
+        }
+        return md
+    }
+}
+
+enum DPOPlots {
+    static func column(_ m: MetricsWriter, _ c: String) -> (x: [Double], y: [Double]) {
+        let i = m.columns.firstIndex(of: c)!
+        let r = m.rows.filter { !$0[i].isNaN }
+        return (r.map { $0[0] }, r.map { $0[i] })
+    }
+
+    static func single(dir: URL, metrics: MetricsWriter, sft: PolicyReport, policy: PolicyReport) throws {
+        func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
+        func line(_ name: String, _ c: String, smoothing: Double? = nil) -> LineSeries {
+            let s = column(metrics, c)
+            return LineSeries(name: name, x: s.x, y: s.y, smoothing: smoothing, marker: smoothing == nil ? .circle : nil)
+        }
+        var loss = LineChart(title: "\(policy.name): loss", xLabel: "step", yLabel: "loss")
+        loss.add(line("train (batch)", "loss", smoothing: 0.8))
+        if !column(metrics, "eval_loss").y.isEmpty { loss.add(line("held-out pairs", "eval_loss")) }
+        try loss.write(to: path("loss.png"))
+
+        var rewards = LineChart(title: "\(policy.name): implicit rewards (TRL rewards/chosen, rewards/rejected)", xLabel: "step",
+                                yLabel: "reward")
+        rewards.add(line("rewards/chosen (train)", "rewards_chosen", smoothing: 0.8))
+        rewards.add(line("rewards/rejected (train)", "rewards_rejected", smoothing: 0.8))
+        rewards.add(line("eval rewards/chosen", "eval_rewards_chosen"))
+        rewards.add(line("eval rewards/rejected", "eval_rewards_rejected"))
+        try rewards.write(to: path("rewards.png"))
+
+        var margins = LineChart(title: "\(policy.name): held-out rewards/margins and rewards/accuracies", xLabel: "step", yLabel: "value")
+        margins.add(line("eval rewards/margins", "eval_rewards_margins"))
+        margins.add(line("eval rewards/accuracies", "eval_rewards_accuracies"))
+        try margins.write(to: path("margins.png"))
+
+        let criteria = ["overall", "structure", "facts", "tone", "grounded", "no over-promise"]
+        func values(_ r: PolicyReport) -> [Double] { [r.overall, r.structure, r.facts, r.tone, r.grounded, r.noOverPromise] }
+        var g = BarChart(title: "Grader on \(policy.prompts) held-out prompts: SFT vs \(policy.name)", yLabel: "score",
+                         categories: criteria, yRange: 0...1, showValues: true)
+        g.add(BarSeries(name: "SFT", values: values(sft)))
+        g.add(BarSeries(name: policy.name, values: values(policy)))
+        try g.write(to: path("grader.png"))
+
+        try flawChart([sft, policy]).write(to: path("flaws.png"))
+    }
+
+    static func flawChart(_ reports: [PolicyReport]) -> BarChart {
+        var f = BarChart(title: "Share of held-out replies showing each flaw (lower is better)", yLabel: "share of replies",
+                         categories: DPOReporting.flaws, yRange: 0...1, showValues: reports.count <= 3)
+        for r in reports { f.add(BarSeries(name: r.name, values: DPOReporting.flaws.map { r.flawRates[$0] ?? 0 })) }
+        return f
+    }
+}

@@ -1,0 +1,179 @@
+import Autograd
+import Core
+import DPO
+import Foundation
+import Plot
+import RewardModel
+import SFT
+import SupportDesk
+import Transformer
+
+/// Chapter 8: DPO and its relatives, trained from the SFT model on SupportDesk preferences.
+/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|kto] [--lora]` writes
+/// runs/dpo/<loss>/ (config.json, metrics.csv, report.json, loss.png, rewards.png,
+/// grader.png, flaws.png, samples.md, model/); `--loss all` trains every variant from the same
+/// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
+enum DPORun {
+    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["kto"]
+
+    struct Settings: Codable {
+        var data: SizePreset
+        var loss: String
+        var lossSettings: LossSettings
+        var kto: KTOSettings
+        var train: PreferenceTraining
+        var lora: Bool
+        var evalPrompts: Int
+        var maxNewTokens: Int
+        var heldOutRule = "every 10th preference pair (index % 10 == 0) is held out; replies are graded on the data set's held-out prompts"
+        var dataFile: String?
+    }
+
+    static func settings(_ ctx: RunContext, loss: String) -> Settings {
+        var ls = LossSettings()
+        if loss == "robust" { ls.labelSmoothing = 0.1 }   // robust DPO needs ε > 0 to differ from sigmoid
+        switch ctx.preset {
+        case .quick:
+            return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
+                            train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
+                            lora: ctx.lora, evalPrompts: 4, maxNewTokens: 40, dataFile: ctx.dataFile)
+        case .default:
+            return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
+                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 5e-4 : 5e-5, warmupSteps: 10,
+                                         evalEvery: 25, seed: ctx.seed),
+                            lora: ctx.lora, evalPrompts: 80, maxNewTokens: 130, dataFile: ctx.dataFile)
+        }
+    }
+
+    static func run(_ ctx: RunContext) throws {
+        let loss = ctx.variant ?? "sigmoid"
+        if loss == "all" { return try DPOCompareRun.run(ctx) }
+        guard variants.contains(loss) else {
+            throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
+        }
+        let s = settings(ctx, loss: loss)
+        let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
+        let name = loss + (ctx.lora ? "-lora" : "")
+        let dir = try ctx.directory("dpo/" + name)
+        StageMarker.clear(dir)
+        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+        let world = try World(ctx, data, s, pairs: loss != "kto",
+                              reference: PreferenceLoss(rawValue: loss)?.needsReference ?? false, unpaired: loss == "kto")
+        let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
+        let (report, policy, _) = try world.train(s, label: name, dir: dir, sft: sft)
+        try SFTRun.saveModel(policy, world.template, to: dir.appendingPathComponent("model"))
+        try StageMarker.markDone(dir, ctx, settings: s)
+        print(DPOReporting.line(sft.report))
+        print(DPOReporting.line(report))
+        print("wrote \(dir.path)/")
+    }
+}
+
+/// The data a DPO run reads: the learner's file (checked before any work) or the built-in set.
+struct Inputs {
+    var pairs: [PreferenceExample]
+    var unpaired: [UnpairedPreference]
+    var items: [EvalItem]
+
+    static func load(_ ctx: RunContext, preset: SizePreset, unpaired: Bool) throws -> Inputs {
+        let own = try ctx.dataFile.map { path -> Either in
+            unpaired ? .unpaired(try UnpairedPreference.load(path: path)) : .pairs(try PreferenceData.load(path: path))
+        }
+        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: preset)
+        var inputs = Inputs(pairs: data.preferences.map(PreferenceExample.init), unpaired: data.unpaired.map(UnpairedPreference.init),
+                            items: data.eval)
+        switch own {
+        case .pairs(let p): inputs.pairs = p
+        case .unpaired(let u): inputs.unpaired = u
+        case nil: break
+        }
+        return inputs
+    }
+    enum Either { case pairs([PreferenceExample]), unpaired([UnpairedPreference]) }
+}
+
+/// Everything the variants share: the SFT model (the reference), the prepared data with
+/// reference log-probs computed once, and the held-out prompts.
+final class World {
+    let ctx: RunContext
+    let settings: DPORun.Settings
+    let sftDir: URL
+    let reference: GPT
+    let template: ChatTemplate
+    let pad: Int
+    let train: [PreparedPair]
+    let heldOut: [PreparedPair]
+    let unpaired: [PreparedUnpaired]
+    let items: [EvalItem]
+
+    /// `pairs`: prepare the training pairs (with reference log-probs when `reference`);
+    /// `unpaired`: prepare KTO's replies. Held-out pairs always get reference log-probs.
+    init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool) throws {
+        self.ctx = ctx
+        settings = s
+        sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
+        (reference, template) = try SFTRun.loadModel(sftDir)
+        pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
+        let context = reference.config.contextLength
+        let (trainPairs, heldPairs) = PreferenceData.split(data.pairs)
+        print("computing the reference (SFT) model's log-probs once...")
+        let (tr, d1) = ReferenceLogProbs.prepare(pairs ? trainPairs : [], template: template,
+                                                 reference: needsReference ? reference : nil, context: context, pad: pad)
+        let (ho, d2) = ReferenceLogProbs.prepare(heldPairs, template: template, reference: reference, context: context, pad: pad)
+        (train, heldOut) = (tr, ho)
+        if unpaired {
+            let (u, d3) = ReferenceLogProbs.prepare(data.unpaired, template: template, reference: reference, context: context, pad: pad)
+            self.unpaired = u
+            print("KTO data: \(u.count) unpaired replies (\(u.filter(\.label).count) desirable; \(d3) longer than the context dropped)")
+        } else {
+            self.unpaired = []
+        }
+        print("pairs: \(train.count) training, \(heldOut.count) held out (\(d1 + d2) longer than the context dropped)")
+        items = Array(data.items.prefix(s.evalPrompts))
+    }
+
+    struct Graded { var report: PolicyReport; var grades: [Grade]; var replies: [String] }
+
+    func grade(_ model: GPT, name: String, progress: ProgressBar? = nil) -> Graded {
+        let g = PolicyEvaluation.grade(model, template: template, items: items, maxNewTokens: settings.maxNewTokens, progress: progress)
+        return Graded(report: PolicyEvaluation.report(name, grades: g.grades, replies: g.replies, finished: g.finished),
+                      grades: g.grades, replies: g.replies)
+    }
+
+    func gradeSFT(progress: ProgressBar? = nil) -> Graded {
+        var g = grade(reference, name: "sft", progress: progress)
+        g.report.kl = 0
+        g.report.winRate = 0.5
+        return g
+    }
+
+    /// A fresh policy (a copy of the SFT model), trained with `loss`, then graded against SFT.
+    func train(_ s: DPORun.Settings, label: String, dir: URL, sft: Graded, quiet: Bool = false) throws
+        -> (report: PolicyReport, policy: GPT, metrics: MetricsWriter) {
+        let loss = s.loss
+        let (policy, _) = try SFTRun.loadModel(sftDir)
+        let trainable = try DPOAdapters.trainableParameters(policy, lora: s.lora, seed: ctx.seed)
+        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: PreferenceTraining.metricColumns)
+        if loss == "kto" {
+            let t = try KTOTrainer(model: policy, kto: s.kto, train: unpaired, heldOut: heldOut, settings: s.train,
+                                   pad: pad, parameters: trainable)
+            metrics.log(["step": 0].merging(t.evaluate().row(prefix: "eval_")) { $1 })
+            try t.run(metrics: metrics, label: label, quiet: quiet)
+        } else {
+            let t = try DPOTrainer(model: policy, loss: PreferenceLoss(rawValue: loss)!, lossSettings: s.lossSettings,
+                                   train: train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
+            let e = t.evaluate()
+            metrics.log(["step": 0, "eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 })
+            try t.run(metrics: metrics, label: label, quiet: quiet)
+        }
+        try DPOAdapters.finish(policy, lora: s.lora, dir: dir)
+        var g = grade(policy, name: loss, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))
+        g.report.kl = PolicyEvaluation.kl(policy: policy, reference: reference, template: template, items: items,
+                                          maxNewTokens: settings.maxNewTokens, seed: ctx.seed)
+        g.report.winRate = PolicyEvaluation.winRate(g.grades, against: sft.grades)
+        try writeJSON(["sft": sft.report, loss: g.report], to: dir.appendingPathComponent("report.json"))
+        try DPOPlots.single(dir: dir, metrics: metrics, sft: sft.report, policy: g.report)
+        try DPOReporting.samples(items, sft: sft, policy: g, name: label, to: dir.appendingPathComponent("samples.md"))
+        return (g.report, policy, metrics)
+    }
+}

@@ -1,0 +1,45 @@
+import Core
+import Foundation
+import Testing
+@testable import course
+
+/// `course run reward-model|dpo --data FILE` reads the learner's file before doing any work, and
+/// a malformed line stops the run with the file and line.
+@Suite("course run reward-model / dpo --data")
+struct PreferenceRunDataTests {
+    func file(_ lines: [String]) throws -> (runs: String, path: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prefdata-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("data.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return (dir.appendingPathComponent("runs").path, path)
+    }
+
+    func message(_ args: [String]) -> String? {
+        do { try RunCommand.parse(args).run(); return nil } catch { return "\(error)" }
+    }
+
+    static let good = #"{"prompt":"Where is my order?","chosen":"I'm sorry for the delay.","rejected":"Wait."}"#
+
+    @Test("Malformed preference lines fail the reward-model and dpo runs with file and line", arguments: [
+        (#"{"prompt":"hi","chosen":"ok"}"#, "missing key \"rejected\""),
+        (#"{"prompt":"hi","chosen":"ok","rejected":""}"#, "\"rejected\" is an empty string"),
+        (#"{"prompt":"hi","chosen":["ok"],"rejected":"no"}"#, "\"chosen\"[0] must be an object with string \"role\" and \"content\""),
+        (#"{"prompt":5,"chosen":"ok","rejected":"no"}"#, "\"prompt\" must be a string or a list of messages"),
+    ])
+    func badPreferenceLines(line: String, expected: String) throws {
+        let (runs, path) = try file([Self.good, line])
+        for chapter in ["reward-model", "dpo"] {
+            let got = message([chapter, "--preset", "quick", "--runs", runs, "--data", path])
+            #expect(got == "\(path):2: \(expected)", "\(chapter): \(got ?? "no error")")
+        }
+        #expect(!FileManager.default.fileExists(atPath: runs), "a run started before the data was checked")
+    }
+
+    @Test("dpo --loss kto reads unpaired lines; an unknown loss is rejected")
+    func ktoDataAndUnknownLoss() throws {
+        let (runs, path) = try file([#"{"prompt":"hi","completion":"Sorry.","label":true}"#, #"{"prompt":"hi","completion":"No.","label":"yes"}"#])
+        #expect(message(["dpo", "--loss", "kto", "--preset", "quick", "--runs", runs, "--data", path]) == "\(path):2: \"label\" must be true or false")
+        #expect(message(["dpo", "--loss", "dpo2", "--preset", "quick", "--runs", runs])?.contains("unknown loss \"dpo2\"") == true)
+    }
+}
