@@ -2,6 +2,7 @@ import Autograd
 import Core
 import Foundation
 import Plot
+import RewardModel
 import RLHF
 import SFT
 import SupportDesk
@@ -11,9 +12,14 @@ import Transformer
 /// `course run rlhf [--algo ppo|grpo|dr-grpo]` writes runs/rlhf/<algo>/: config.json,
 /// metrics.csv (one row per step, held-out evaluations every few steps), rewards.png, kl.png,
 /// diagnostics.png, samples.md, summary.json, model/ (the tuned policy, Hugging Face layout).
+/// `--variant overoptimisation` runs the reward over-optimisation study instead.
 enum RLHFRun {
+    /// The algorithm, and the reward: the grader (a verifiable reward) unless the name ends in
+    /// `-rm` (Chapter 6's learned reward model).
     enum Algo: String, Codable, CaseIterable {
-        case ppo, grpo, drGRPO = "dr-grpo"
+        case ppo, ppoRM = "ppo-rm", grpo, grpoRM = "grpo-rm", drGRPO = "dr-grpo"
+        var isPPO: Bool { self == .ppo || self == .ppoRM }
+        var usesRewardModel: Bool { self == .ppoRM || self == .grpoRM }
     }
 
     struct Settings: Codable {
@@ -33,8 +39,9 @@ enum RLHFRun {
         let quick = ctx.preset == .quick
         var s = Settings(algo: algo, data: quick ? .small : .default, steps: quick ? 2 : 40, evalEvery: quick ? 2 : 10,
                          heldOutPrompts: quick ? 2 : 60, klPrompts: quick ? 2 : 30, reward: "grader", ppo: nil, grpo: nil)
+        s.reward = algo.usesRewardModel ? "reward model" : "grader"
         switch algo {
-        case .ppo:
+        case .ppo, .ppoRM:
             var c = PPOConfig()
             c.learningRate = 2e-5
             c.promptsPerStep = quick ? 2 : 8
@@ -46,13 +53,13 @@ enum RLHFRun {
             c.missingEndPenalty = 0.5
             c.seed = ctx.seed
             s.ppo = c
-        case .grpo, .drGRPO:
+        case .grpo, .grpoRM, .drGRPO:
             var c = GRPOConfig()
             c.learningRate = 2e-5
             c.promptsPerStep = quick ? 1 : 4
             c.groupSize = quick ? 2 : 8
             c.miniBatchSize = quick ? 2 : 8
-            c.variant = algo == .grpo ? .grpo : .drGRPO
+            c.variant = algo == .drGRPO ? .drGRPO : .grpo
             c.maxNewTokens = quick ? 24 : 128
             c.missingEndPenalty = 0.5
             c.seed = ctx.seed
@@ -63,8 +70,9 @@ enum RLHFRun {
 
     static func run(_ ctx: RunContext) throws {
         let name = ctx.variant ?? Algo.ppo.rawValue
+        if name == "overoptimisation" { return try OveroptimisationStudy.run(ctx) }
         guard let algo = Algo(rawValue: name) else {
-            throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")), or --variant overoptimisation)")
         }
         let s = settings(ctx, algo: algo)
         let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
@@ -76,7 +84,13 @@ enum RLHFRun {
         let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
         let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
         let heldOut = Array(data.eval.prefix(s.heldOutPrompts))
-        let reward: RewardFunction = GraderReward()
+        let reward: RewardFunction
+        if algo.usesRewardModel {
+            let (rm, rmTemplate) = try RewardModelRun.load(try RewardModelRun.ensure(RewardModelRun.upstream(ctx)))
+            reward = RewardModelReward(model: rm, template: rmTemplate)
+        } else {
+            reward = GraderReward()
+        }
         let maxNew = s.ppo?.maxNewTokens ?? s.grpo!.maxNewTokens
         let temperature = s.ppo?.temperature ?? s.grpo!.temperature
         let evaluator = RLEvaluation(template: template, maxNewTokens: maxNew, temperature: temperature)
