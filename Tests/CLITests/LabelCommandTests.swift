@@ -4,6 +4,7 @@ import Core
 import SupportDesk
 import Transformer
 import SFT
+import RewardModel
 @testable import course
 
 /// `course label`: choices are saved one fsynced line at a time, sessions resume where they
@@ -106,5 +107,16 @@ struct LabelCommandTests {
         let rows = try Self.rows(out)
         #expect(rows.count == 2)
         for r in rows { #expect(RowSchema.problems(r, as: .preference).isEmpty) }
+    }
+}
+
+extension LabelCommandTests {
+    @Test("The label file loads as preference data for the reward model (chapter 6's loader)")
+    func loadsAsPreferences() throws {
+        let out = Self.dir.appendingPathComponent("forrm.jsonl").path
+        _ = try Self.feed("1\n2\nq\n", to: try Self.session(out))
+        let pairs = try PreferenceData.load(path: out)
+        #expect(pairs.count == 2)
+        #expect(pairs.allSatisfy { $0.prompt.last?.role == "user" && $0.chosen != $0.rejected })
     }
 }
