@@ -7,6 +7,10 @@ import Transformer
 /// PPO hyperparameters. Defaults are the classic RLHF setup (Ziegler et al.; TRL's PPOConfig).
 public struct PPOConfig: Codable, Sendable {
     public var learningRate: Float = 1.41e-5
+    /// The value head's own learning rate (nil: the same as the policy's, as in TRL). The head
+    /// starts at zero and must reach the reward's scale before its estimates are a useful
+    /// baseline; with a few dozen steps on a small model that needs a larger rate.
+    public var valueHeadLearningRate: Float? = nil
     /// Prompts per batch, and replies sampled per prompt (batch = their product).
     public var promptsPerStep = 8
     public var samplesPerPrompt = 1
@@ -43,6 +47,8 @@ public final class PPOTrainer {
     public let config: PPOConfig
     public private(set) var kl: any KLController
     public let optimizer: AdamW
+    /// The value head's optimiser (its own learning rate, see `PPOConfig.valueHeadLearningRate`).
+    public let valueOptimizer: AdamW
     public var rng: SeededRandom
     public private(set) var step = 0
     var prompts: PromptCycler
@@ -60,7 +66,9 @@ public final class PPOTrainer {
         kl = config.adaptiveKL
             ? AdaptiveKLController(initial: config.klCoefficient, target: config.klTarget, horizon: config.klHorizon)
             : FixedKLController(config.klCoefficient)
-        optimizer = AdamW(policy.parameters, learningRate: config.learningRate, weightDecay: 0)
+        optimizer = AdamW(policy.model.parameters, learningRate: config.learningRate, weightDecay: 0)
+        valueOptimizer = AdamW(policy.valueHead.namedParameters.map(\.1), learningRate: config.valueHeadLearningRate ?? config.learningRate,
+                               weightDecay: 0)
         rng = SeededRandom(seed: config.seed)
         self.prompts = PromptCycler(prompts)
         pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
@@ -145,10 +153,10 @@ public final class PPOTrainer {
 
     func update(_ loss: Variable) throws {
         guard loss.scalar.isFinite else { throw CourseError("PPO step \(step + 1): the loss is \(loss.scalar) (not finite)") }
-        optimizer.zeroGrad()
+        optimizer.zeroGrad(); valueOptimizer.zeroGrad()
         loss.backward()
-        let norm = clipGradNorm(optimizer.parameters, maxNorm: config.maxGradNorm)
+        let norm = clipGradNorm(optimizer.parameters + valueOptimizer.parameters, maxNorm: config.maxGradNorm)
         guard norm.isFinite else { throw CourseError("PPO step \(step + 1): the gradient is not finite") }
-        optimizer.step()
+        optimizer.step(); valueOptimizer.step()
     }
 }

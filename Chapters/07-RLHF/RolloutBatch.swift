@@ -31,6 +31,9 @@ public struct RLStepStats: Sendable {
     /// Tokens sampled this step and the time sampling took; the whole step's time.
     public var generatedTokens = 0
     public var rolloutSeconds = 0.0
+    /// CPU time (all threads) the sampling took: on a busy machine, tokens per CPU-second says
+    /// what the sampler does on its own, where tokens per wall-clock second depends on the load.
+    public var rolloutCPUSeconds = 0.0
     public var seconds = 0.0
 
     public var row: [String: Double] {
@@ -51,12 +54,15 @@ public struct RolloutBatch {
     public var grades: [Double]
     public var generatedTokens: Int
     public var seconds: Double
+    public var cpuSeconds: Double
 
     /// `count` replies to each prompt, grouped by prompt.
     public static func collect(policy: GPT, sampler: RolloutSampler, prompts: [RLPrompt], count: Int,
                                reward: RewardFunction, missingEndPenalty: Double, rng: inout SeededRandom) throws -> RolloutBatch {
         var rollouts: [Rollout] = []
+        let cpu0 = processCPUSeconds()
         let seconds = measure { for p in prompts { rollouts += sampler.sample(policy, prompt: p, count: count, rng: &rng) } }
+        let cpuSeconds = processCPUSeconds() - cpu0
         let queries = rollouts.map { RewardQuery(prompt: $0.prompt.messages, reply: $0.text, replyIDs: $0.responseIDs, truth: $0.prompt.truth) }
         // MARK: book end-penalty
         // A reply cut off at the token limit never closed its turn: it is penalised, so the
@@ -67,7 +73,8 @@ public struct RolloutBatch {
         let grader = Grader()
         let grades = rollouts.map { r in r.prompt.truth.map { grader.grade(reply: r.text, truth: $0).overall } ?? .nan }
         return RolloutBatch(rollouts: rollouts, scores: scores, grades: grades,
-                            generatedTokens: rollouts.reduce(0) { $0 + $1.responseIDs.count }, seconds: seconds)
+                            generatedTokens: rollouts.reduce(0) { $0 + $1.responseIDs.count }, seconds: seconds,
+                            cpuSeconds: cpuSeconds)
     }
 
     func fill(_ s: inout RLStepStats) {
@@ -79,6 +86,7 @@ public struct RolloutBatch {
         s.tokensPerSecond = Double(generatedTokens) / max(seconds, 1e-9)
         s.generatedTokens = generatedTokens
         s.rolloutSeconds = seconds
+        s.rolloutCPUSeconds = cpuSeconds
     }
 }
 
@@ -104,4 +112,16 @@ public struct PromptCycler {
 func minibatches(_ n: Int, size: Int, rng: inout SeededRandom) -> [[Int]] {
     let order = rng.shuffled(Array(0..<n))
     return stride(from: 0, to: n, by: max(size, 1)).map { Array(order[$0..<min($0 + size, n)]) }
+}
+
+/// User + system CPU time of this process so far, in seconds (all threads).
+public func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

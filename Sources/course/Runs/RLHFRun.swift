@@ -68,15 +68,44 @@ enum RLHFRun {
         return s
     }
 
+    static func overrides(_ s0: Settings) -> Settings {
+        var s = s0
+        let env = ProcessInfo.processInfo.environment   // TEMPORARY experiment knobs
+        func f(_ k: String) -> Float? { env[k].flatMap(Float.init) }
+        func i(_ k: String) -> Int? { env[k].flatMap(Int.init) }
+            if let v = i("RLHF_STEPS") { s.steps = v }
+            if let v = i("RLHF_EVAL") { s.evalEvery = v }
+            if s.ppo != nil {
+                if let v = f("RLHF_LR") { s.ppo!.learningRate = v }
+                if let v = f("RLHF_VLR") { s.ppo!.valueHeadLearningRate = v }
+                if let v = f("RLHF_BETA") { s.ppo!.klCoefficient = v }
+                if let v = i("RLHF_PROMPTS") { s.ppo!.promptsPerStep = v }
+                if let v = i("RLHF_SAMPLES") { s.ppo!.samplesPerPrompt = v }
+                if let v = i("RLHF_EPOCHS") { s.ppo!.epochs = v }
+                if let v = f("RLHF_LAMBDA") { s.ppo!.lambda = v }
+                if let v = f("RLHF_TEMP") { s.ppo!.temperature = v }
+            }
+            if s.grpo != nil {
+                if let v = f("RLHF_LR") { s.grpo!.learningRate = v }
+                if let v = f("RLHF_BETA") { s.grpo!.beta = v }
+                if let v = i("RLHF_PROMPTS") { s.grpo!.promptsPerStep = v }
+                if let v = i("RLHF_SAMPLES") { s.grpo!.groupSize = v }
+                if let v = i("RLHF_EPOCHS") { s.grpo!.iterations = v }
+                if let v = f("RLHF_TEMP") { s.grpo!.temperature = v }
+            }
+                return s
+    }
+
     static func run(_ ctx: RunContext) throws {
         let name = ctx.variant ?? Algo.ppo.rawValue
         if name == "overoptimisation" { return try OveroptimisationStudy.run(ctx) }
         guard let algo = Algo(rawValue: name) else {
             throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")), or --variant overoptimisation)")
         }
-        let s = settings(ctx, algo: algo)
+        let s = overrides(settings(ctx, algo: algo))
+        let cpuStart = processCPUSeconds()
         let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
-        let dir = try ctx.directory("rlhf/\(algo.rawValue)")
+        let dir = try ctx.directory("rlhf/\(algo.rawValue)" + (ProcessInfo.processInfo.environment["RLHF_TAG"] ?? ""))
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (model, template) = try SFTRun.loadModel(sftDir)
@@ -116,7 +145,7 @@ enum RLHFRun {
         }
 
         var after = before
-        let (rolloutSeconds, generated, seconds) = try loop(label: "rlhf \(algo.rawValue)", steps: s.steps, evalEvery: s.evalEvery, metrics: metrics, train: train) {
+        let (rolloutSeconds, generated, seconds, rolloutCPU) = try loop(label: "rlhf \(algo.rawValue)", steps: s.steps, evalEvery: s.evalEvery, metrics: metrics, train: train) {
             after = try evaluator.evaluate(policy: policyModel, reference: reference, items: heldOut, klPrompts: s.klPrompts, seed: ctx.seed)
             return after
         }
@@ -128,12 +157,23 @@ enum RLHFRun {
         let summary = Summary(algo: algo.rawValue, reward: reward.name, steps: s.steps, sftGrader: before.scores.overall,
                               finalGrader: after.scores.overall, sftFinished: before.scores.finished, finalFinished: after.scores.finished,
                               sftKL: before.kl, finalKL: after.kl, heldOutPrompts: heldOut.count, trainingSeconds: seconds,
-                              rolloutTokensPerSecond: Double(generated) / max(rolloutSeconds, 1e-9))
+                              rolloutTokensPerSecond: Double(generated) / max(rolloutSeconds, 1e-9),
+                              cpuSeconds: processCPUSeconds() - cpuStart, rolloutTokensPerCPUSecond: Double(generated) / max(rolloutCPU, 1e-9),
+                              loadAverage: loadAverage())
         try writeJSON(summary, to: dir.appendingPathComponent("summary.json"))
         try StageMarker.markDone(dir, ctx, settings: s)
-        print(String(format: "held-out grader: SFT %.3f -> %@ %.3f   KL to reference %.2f nats/reply   %.0f s, rollouts %.0f tokens/s (KV cache)",
-                     before.scores.overall, algo.rawValue, after.scores.overall, after.kl, seconds, summary.rolloutTokensPerSecond))
+        print(String(format: "held-out grader: SFT %.3f -> %@ %.3f   KL to reference %.2f nats/reply", before.scores.overall,
+                     algo.rawValue, after.scores.overall, after.kl))
+        print(String(format: "%.0f s (CPU %.0f s, load average %.1f); rollouts %.0f tokens/s, %.0f tokens per CPU-second (KV cache)",
+                     seconds, summary.cpuSeconds, summary.loadAverage, summary.rolloutTokensPerSecond, summary.rolloutTokensPerCPUSecond))
         print("wrote \(dir.path)/")
+    }
+
+    /// The 1-minute load average (how busy the machine was: times measured on a loaded machine
+    /// are longer than on an idle one).
+    static func loadAverage() -> Double {
+        var l = [Double](repeating: 0, count: 3)
+        return getloadavg(&l, 3) > 0 ? l[0] : .nan
     }
 
     struct Summary: Codable {
@@ -141,19 +181,23 @@ enum RLHFRun {
         var sftGrader: Double, finalGrader: Double, sftFinished: Double, finalFinished: Double
         var sftKL: Double, finalKL: Double, heldOutPrompts: Int
         var trainingSeconds: Double, rolloutTokensPerSecond: Double
+        /// The whole run's CPU time, and rollout tokens per CPU-second (independent of other load).
+        var cpuSeconds: Double, rolloutTokensPerCPUSecond: Double
+        var loadAverage: Double
     }
 
     /// Runs `steps` RL steps, logging each and evaluating every `evalEvery` steps and at the end.
     /// Returns the time spent sampling, the tokens sampled and the total time.
     static func loop(label: String, steps: Int, evalEvery: Int, metrics: MetricsWriter, train: () throws -> RLStepStats,
-                     evaluate: () throws -> RLEvaluation.Result) throws -> (Double, Int, Double) {
+                     evaluate: () throws -> RLEvaluation.Result) throws -> (Double, Int, Double, Double) {
         let progress = ProgressBar(label, total: steps)
-        var rolloutSeconds = 0.0, generated = 0
+        var rolloutSeconds = 0.0, generated = 0, rolloutCPU = 0.0
         let start = Date()
         var last = ""
         for step in 1...steps {
             let stats = try train()
             rolloutSeconds += stats.rolloutSeconds
+            rolloutCPU += stats.rolloutCPUSeconds
             generated += stats.generatedTokens
             var row = stats.row
             if step % evalEvery == 0 || step == steps {
@@ -166,7 +210,7 @@ enum RLHFRun {
             try metrics.flush()
             progress.update(step, String(format: "reward %.3f kl %.2f", stats.reward, stats.kl) + last)
         }
-        return (rolloutSeconds, generated, Date().timeIntervalSince(start))
+        return (rolloutSeconds, generated, Date().timeIntervalSince(start), rolloutCPU)
     }
 
     static func writeSamples(_ items: [EvalItem], _ before: [String], _ after: [String], to url: URL, title: String) throws {
