@@ -16,6 +16,7 @@ struct Course: ParsableCommand {
             HintCommand.self,
             BenchCommand.self,
             InspectCommand.self,
+            LabelCommand.self,
             PlotCommand.self,
             DataCommand.self,
             BookCommand.self,

@@ -46,8 +46,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
     @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data.") var data: String?
-    @Option(name: [.customLong("loss"), .customLong("variant")],
-            help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, kto, or all to compare them).")
+    @Option(name: [.customLong("loss"), .customLong("variant"), .customLong("algo")],
+            help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, kto, or all to compare them; rlhf: ppo, grpo, dr-grpo).")
     var variant: String?
     @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
 
@@ -65,6 +65,7 @@ struct RunCommand: ParsableCommand {
         Runner(name: "lora", run: LoRARun.run),
         Runner(name: "qlora", run: QLoRARun.run),
         Runner(name: "reward-model", run: RewardModelRun.run),
+        Runner(name: "rlhf", run: RLHFRun.run),
         Runner(name: "dpo", run: DPORun.run),
         Runner(name: "evaluation", run: EvaluationRun.run),
         Runner(name: "sft-study", run: SFTStudyRun.run, inAll: false),

@@ -15,7 +15,7 @@ enum DPOReporting {
                       r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan), 100 * r.finished, rates)
     }
 
-    static func samples(_ items: [EvalItem], sft: World.Graded, policy: World.Graded, name: String, to url: URL) throws {
+    static func samples(_ items: [EvalItem], sft: DPOSetup.Graded, policy: DPOSetup.Graded, name: String, to url: URL) throws {
         var md = "# Held-out prompts: SFT model vs \(name)\n\n"
         for i in 0..<min(4, items.count) {
             md += "## Prompt \(i + 1) (\(items[i].truth.scenario.rawValue))\n\n"

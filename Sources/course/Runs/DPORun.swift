@@ -67,7 +67,7 @@ enum DPORun {
         let dir = try ctx.directory("dpo/" + name)
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
-        let world = try World(ctx, data, s, pairs: loss != "kto",
+        let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",
                               reference: PreferenceLoss(rawValue: loss)?.needsReference ?? false, unpaired: loss == "kto")
         let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         let (report, policy, _) = try world.train(s, label: name, dir: dir, sft: sft)
@@ -104,7 +104,7 @@ struct Inputs {
 
 /// Everything the variants share: the SFT model (the reference), the prepared data with
 /// reference log-probs computed once, and the held-out prompts.
-final class World {
+final class DPOSetup {
     let ctx: RunContext
     let settings: DPORun.Settings
     let sftDir: URL

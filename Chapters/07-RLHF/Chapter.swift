@@ -1,1 +1,0 @@
-// 07-RLHF: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,125 @@
+import Autograd
+import Core
+import Foundation
+import Plot
+import RewardModel
+import RLHF
+import SFT
+import SupportDesk
+import Transformer
+
+/// Reward over-optimisation (Gao et al. 2022, "Scaling laws for reward model overoptimization"):
+/// PPO against Chapter 6's learned reward model, with a KL penalty too small to hold it back,
+/// for long enough. Every few steps, replies sampled for held-out prompts are scored twice: by
+/// the reward model the policy optimises (the proxy) and by the grader (the "gold" judge the
+/// proxy was meant to stand for), and the KL to the SFT model is measured.
+/// `course run rlhf --variant overoptimisation` writes runs/rlhf/overoptimisation/.
+enum OveroptimisationStudy {
+    struct Settings: Codable {
+        var data: SizePreset
+        var steps: Int
+        var evalEvery: Int
+        var evalPrompts: Int
+        var ppo: PPOConfig
+    }
+
+    static func settings(_ ctx: RunContext) -> Settings {
+        let quick = ctx.preset == .quick
+        var c = PPOConfig()
+        c.learningRate = 5e-5
+        c.promptsPerStep = quick ? 2 : 8
+        c.samplesPerPrompt = 2
+        c.miniBatchSize = quick ? 2 : 8
+        c.epochs = quick ? 1 : 4
+        c.klCoefficient = 0.002          // nearly no brake on drifting from the SFT model
+        c.adaptiveKL = false
+        c.maxNewTokens = quick ? 24 : 128
+        c.missingEndPenalty = 0
+        c.seed = ctx.seed
+        return Settings(data: quick ? .small : .default, steps: quick ? 2 : 80, evalEvery: quick ? 1 : 8,
+                        evalPrompts: quick ? 2 : 32, ppo: c)
+    }
+
+    struct Point: Codable { var step: Int; var kl: Double; var rewardModel: Double; var grader: Double }
+
+    /// Mean reward-model score, grader score and KL of two sampled replies per held-out prompt.
+    static func measure(_ policy: GPT, reference: GPT, reward: RewardFunction, evaluator: RLEvaluation,
+                        items: [EvalItem], seed: UInt64) throws -> (kl: Double, rm: Double, grader: Double) {
+        let sampler = RolloutSampler(template: evaluator.template, maxNewTokens: evaluator.maxNewTokens, temperature: evaluator.temperature)
+        var rng = SeededRandom(seed: seed)
+        var rollouts: [Rollout] = []
+        for it in items { rollouts += sampler.sample(policy, prompt: RLPrompt(id: it.id, messages: it.prompt, truth: it.truth), count: 2, rng: &rng) }
+        let rm = try reward.scores(rollouts.map { RewardQuery(prompt: $0.prompt.messages, reply: $0.text, replyIDs: $0.responseIDs, truth: $0.prompt.truth) })
+        let grader = Grader()
+        let grades = rollouts.map { grader.grade(reply: $0.text, truth: $0.prompt.truth!).overall }
+        let n = Double(rollouts.count)
+        return (evaluator.sequenceKL(policy: policy, reference: reference, rollouts: rollouts), rm.reduce(0, +) / n, grades.reduce(0, +) / n)
+    }
+
+    static func run(_ ctx: RunContext) throws {
+        let s = settings(ctx)
+        let up = RewardModelRun.upstream(ctx)
+        let sftDir = try SFTRun.ensure(up)
+        let rmDir = try RewardModelRun.ensure(up)
+        let dir = try ctx.directory("rlhf/overoptimisation")
+        StageMarker.clear(dir)
+        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+        let (model, template) = try SFTRun.loadModel(sftDir)
+        let (rewardModel, rmTemplate) = try RewardModelRun.load(rmDir)
+        let reward = RewardModelReward(model: rewardModel, template: rmTemplate)
+        let reference = frozenCopy(of: model)
+        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+        let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
+        let items = Array(data.eval.prefix(s.evalPrompts))
+        let evaluator = RLEvaluation(template: template, maxNewTokens: s.ppo.maxNewTokens, temperature: s.ppo.temperature)
+        let trainer = PPOTrainer(policy: PolicyWithValue(model: model), reference: reference, template: template, reward: reward,
+                                 prompts: prompts, config: s.ppo)
+        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
+                                    columns: RLStepStats.columns + ["eval_kl", "eval_reward_model", "eval_grader"])
+        print("over-optimisation study: PPO on the reward model, β = \(s.ppo.klCoefficient) fixed, \(s.steps) steps; "
+              + "held-out replies scored by the reward model and by the grader every \(s.evalEvery) steps")
+        var points: [Point] = []
+        func checkpoint(_ step: Int) throws -> [String: Double] {
+            let m = try measure(model, reference: reference, reward: reward, evaluator: evaluator, items: items, seed: ctx.seed &+ 17)
+            points.append(Point(step: step, kl: m.kl, rewardModel: m.rm, grader: m.grader))
+            return ["step": Double(step), "eval_kl": m.kl, "eval_reward_model": m.rm, "eval_grader": m.grader]
+        }
+        metrics.log(try checkpoint(0))
+        let progress = ProgressBar("over-optimisation", total: s.steps)
+        for step in 1...s.steps {
+            var row = try trainer.train().row
+            if step % s.evalEvery == 0 || step == s.steps { row.merge(try checkpoint(step)) { $1 } }
+            metrics.log(row)
+            try metrics.flush()
+            let p = points.last!
+            progress.update(step, String(format: "KL %.1f  reward model %.2f  grader %.3f", p.kl, p.rewardModel, p.grader))
+        }
+        try writeJSON(points, to: dir.appendingPathComponent("points.json"))
+        try plot(points, dir: dir)
+        try StageMarker.markDone(dir, ctx, settings: s)
+        for p in points { print(String(format: "step %3d  KL %6.2f nats  reward model %7.3f  grader %.3f", p.step, p.kl, p.rewardModel, p.grader)) }
+        print("wrote \(dir.path)/")
+    }
+
+    /// Both scores against KL, each as its change from the SFT model in units of its own spread
+    /// over the checkpoints, so the two fit one chart; and the raw values in two charts.
+    static func plot(_ points: [Point], dir: URL) throws {
+        let x = points.map(\.kl)
+        func standardised(_ v: [Double]) -> [Double] {
+            let mean = v.reduce(0, +) / Double(v.count)
+            let sd = max((v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(v.count - 1, 1))).squareRoot(), 1e-9)
+            return v.map { ($0 - v[0]) / sd }
+        }
+        var chart = LineChart(title: "Over-optimisation: the proxy rises, the gold judge does not", xLabel: "KL to the SFT model (nats per reply)",
+                              yLabel: "change since SFT (in standard deviations)")
+        chart.add(LineSeries(name: "reward model (optimised, proxy)", x: x, y: standardised(points.map(\.rewardModel)), marker: .circle))
+        chart.add(LineSeries(name: "grader (gold)", x: x, y: standardised(points.map(\.grader)), marker: .circle))
+        try chart.write(to: dir.appendingPathComponent("overoptimisation.png").path)
+        var rm = LineChart(title: "Reward model score of held-out replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "reward")
+        rm.add(LineSeries(name: "reward model", x: x, y: points.map(\.rewardModel), marker: .circle))
+        try rm.write(to: dir.appendingPathComponent("reward-model-vs-kl.png").path)
+        var g = LineChart(title: "Grader score of the same replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "grader overall", yRange: 0...1)
+        g.add(LineSeries(name: "grader", x: x, y: points.map(\.grader), marker: .circle))
+        try g.write(to: dir.appendingPathComponent("grader-vs-kl.png").path)
+    }
+}

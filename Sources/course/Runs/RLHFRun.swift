@@ -1,0 +1,232 @@
+import Autograd
+import Core
+import Foundation
+import Plot
+import RewardModel
+import RLHF
+import SFT
+import SupportDesk
+import Transformer
+
+/// Chapter 7: reinforcement learning from feedback on top of the SFT model.
+/// `course run rlhf [--algo ppo|grpo|dr-grpo]` writes runs/rlhf/<algo>/: config.json,
+/// metrics.csv (one row per step, held-out evaluations every few steps), rewards.png, kl.png,
+/// diagnostics.png, samples.md, summary.json, model/ (the tuned policy, Hugging Face layout).
+/// `--variant overoptimisation` runs the reward over-optimisation study instead.
+enum RLHFRun {
+    /// The algorithm, and the reward: the grader (a verifiable reward) unless the name ends in
+    /// `-rm` (Chapter 6's learned reward model).
+    enum Algo: String, Codable, CaseIterable {
+        case ppo, ppoRM = "ppo-rm", grpo, grpoRM = "grpo-rm", drGRPO = "dr-grpo"
+        var isPPO: Bool { self == .ppo || self == .ppoRM }
+        var usesRewardModel: Bool { self == .ppoRM || self == .grpoRM }
+    }
+
+    struct Settings: Codable {
+        var algo: Algo
+        var data: SizePreset
+        var steps: Int
+        var evalEvery: Int
+        /// Held-out prompts graded (greedy replies) and used for the KL estimate.
+        var heldOutPrompts: Int
+        var klPrompts: Int
+        var reward: String
+        var ppo: PPOConfig?
+        var grpo: GRPOConfig?
+    }
+
+    static func settings(_ ctx: RunContext, algo: Algo) -> Settings {
+        let quick = ctx.preset == .quick
+        var s = Settings(algo: algo, data: quick ? .small : .default, steps: quick ? 2 : 40, evalEvery: quick ? 2 : 10,
+                         heldOutPrompts: quick ? 2 : 60, klPrompts: quick ? 2 : 30, reward: "grader", ppo: nil, grpo: nil)
+        s.reward = algo.usesRewardModel ? "reward model" : "grader"
+        switch algo {
+        case .ppo, .ppoRM:
+            var c = PPOConfig()
+            c.learningRate = 2e-5
+            c.promptsPerStep = quick ? 2 : 8
+            c.samplesPerPrompt = 2
+            c.miniBatchSize = quick ? 2 : 8
+            c.epochs = quick ? 1 : 4
+            c.klCoefficient = 0.05
+            c.maxNewTokens = quick ? 24 : 128
+            c.missingEndPenalty = 0.5
+            c.seed = ctx.seed
+            s.ppo = c
+        case .grpo, .grpoRM, .drGRPO:
+            var c = GRPOConfig()
+            c.learningRate = 2e-5
+            c.promptsPerStep = quick ? 1 : 4
+            c.groupSize = quick ? 2 : 8
+            c.miniBatchSize = quick ? 2 : 8
+            c.variant = algo == .drGRPO ? .drGRPO : .grpo
+            c.maxNewTokens = quick ? 24 : 128
+            c.missingEndPenalty = 0.5
+            c.seed = ctx.seed
+            s.grpo = c
+        }
+        return s
+    }
+
+    static func overrides(_ s0: Settings) -> Settings {
+        var s = s0
+        let env = ProcessInfo.processInfo.environment   // TEMPORARY experiment knobs
+        func f(_ k: String) -> Float? { env[k].flatMap(Float.init) }
+        func i(_ k: String) -> Int? { env[k].flatMap(Int.init) }
+            if let v = i("RLHF_STEPS") { s.steps = v }
+            if let v = i("RLHF_EVAL") { s.evalEvery = v }
+            if s.ppo != nil {
+                if let v = f("RLHF_LR") { s.ppo!.learningRate = v }
+                if let v = f("RLHF_VLR") { s.ppo!.valueHeadLearningRate = v }
+                if let v = f("RLHF_BETA") { s.ppo!.klCoefficient = v }
+                if let v = i("RLHF_PROMPTS") { s.ppo!.promptsPerStep = v }
+                if let v = i("RLHF_SAMPLES") { s.ppo!.samplesPerPrompt = v }
+                if let v = i("RLHF_EPOCHS") { s.ppo!.epochs = v }
+                if let v = f("RLHF_LAMBDA") { s.ppo!.lambda = v }
+                if let v = f("RLHF_TEMP") { s.ppo!.temperature = v }
+            }
+            if s.grpo != nil {
+                if let v = f("RLHF_LR") { s.grpo!.learningRate = v }
+                if let v = f("RLHF_BETA") { s.grpo!.beta = v }
+                if let v = i("RLHF_PROMPTS") { s.grpo!.promptsPerStep = v }
+                if let v = i("RLHF_SAMPLES") { s.grpo!.groupSize = v }
+                if let v = i("RLHF_EPOCHS") { s.grpo!.iterations = v }
+                if let v = f("RLHF_TEMP") { s.grpo!.temperature = v }
+            }
+                return s
+    }
+
+    static func run(_ ctx: RunContext) throws {
+        let name = ctx.variant ?? Algo.ppo.rawValue
+        if name == "overoptimisation" { return try OveroptimisationStudy.run(ctx) }
+        guard let algo = Algo(rawValue: name) else {
+            throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")), or --variant overoptimisation)")
+        }
+        let s = overrides(settings(ctx, algo: algo))
+        let cpuStart = processCPUSeconds()
+        let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
+        let dir = try ctx.directory("rlhf/\(algo.rawValue)" + (ProcessInfo.processInfo.environment["RLHF_TAG"] ?? ""))
+        StageMarker.clear(dir)
+        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+        let (model, template) = try SFTRun.loadModel(sftDir)
+        let reference = frozenCopy(of: model)
+        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+        let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
+        let heldOut = Array(data.eval.prefix(s.heldOutPrompts))
+        let reward: RewardFunction
+        if algo.usesRewardModel {
+            let (rm, rmTemplate) = try RewardModelRun.load(try RewardModelRun.ensure(RewardModelRun.upstream(ctx)))
+            reward = RewardModelReward(model: rm, template: rmTemplate)
+        } else {
+            reward = GraderReward()
+        }
+        let maxNew = s.ppo?.maxNewTokens ?? s.grpo!.maxNewTokens
+        let temperature = s.ppo?.temperature ?? s.grpo!.temperature
+        let evaluator = RLEvaluation(template: template, maxNewTokens: maxNew, temperature: temperature)
+
+        print("\(algo.rawValue): \(prompts.count) training prompts, reward = \(reward.name); grading the SFT model on \(heldOut.count) held-out prompts...")
+        let before = try evaluator.evaluate(policy: model, reference: reference, items: heldOut, klPrompts: s.klPrompts, seed: ctx.seed)
+        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: RLStepStats.columns + ["eval_grader", "eval_kl"])
+        metrics.log(["step": 0, "eval_grader": before.scores.overall, "eval_kl": before.kl])
+
+        let train: () throws -> RLStepStats
+        let policyModel: GPT
+        var ppoPolicy: PolicyWithValue?
+        if let c = s.ppo {
+            let policy = PolicyWithValue(model: model)
+            let trainer = PPOTrainer(policy: policy, reference: reference, template: template, reward: reward, prompts: prompts, config: c)
+            train = trainer.train
+            policyModel = model
+            ppoPolicy = policy
+        } else {
+            let trainer = GRPOTrainer(policy: model, reference: reference, template: template, reward: reward, prompts: prompts, config: s.grpo!)
+            train = trainer.train
+            policyModel = model
+        }
+
+        var after = before
+        let (rolloutSeconds, generated, seconds, rolloutCPU) = try loop(label: "rlhf \(algo.rawValue)", steps: s.steps, evalEvery: s.evalEvery, metrics: metrics, train: train) {
+            after = try evaluator.evaluate(policy: policyModel, reference: reference, items: heldOut, klPrompts: s.klPrompts, seed: ctx.seed)
+            return after
+        }
+        let modelDir = dir.appendingPathComponent("model")
+        if let ppoPolicy { try ppoPolicy.save(directory: modelDir) } else { try policyModel.save(directory: modelDir) }
+        try template.tokenizer.save(directory: modelDir.path)
+        try RLHFPlots.write(dir: dir, metrics: metrics, title: algo.rawValue.uppercased())
+        try writeSamples(heldOut, before.replies, after.replies, to: dir.appendingPathComponent("samples.md"), title: algo.rawValue.uppercased())
+        let summary = Summary(algo: algo.rawValue, reward: reward.name, steps: s.steps, sftGrader: before.scores.overall,
+                              finalGrader: after.scores.overall, sftFinished: before.scores.finished, finalFinished: after.scores.finished,
+                              sftKL: before.kl, finalKL: after.kl, heldOutPrompts: heldOut.count, trainingSeconds: seconds,
+                              rolloutTokensPerSecond: Double(generated) / max(rolloutSeconds, 1e-9),
+                              cpuSeconds: processCPUSeconds() - cpuStart, rolloutTokensPerCPUSecond: Double(generated) / max(rolloutCPU, 1e-9),
+                              loadAverage: loadAverage())
+        try writeJSON(summary, to: dir.appendingPathComponent("summary.json"))
+        try StageMarker.markDone(dir, ctx, settings: s)
+        print(String(format: "held-out grader: SFT %.3f -> %@ %.3f   KL to reference %.2f nats/reply", before.scores.overall,
+                     algo.rawValue, after.scores.overall, after.kl))
+        print(String(format: "%.0f s (CPU %.0f s, load average %.1f); rollouts %.0f tokens/s, %.0f tokens per CPU-second (KV cache)",
+                     seconds, summary.cpuSeconds, summary.loadAverage, summary.rolloutTokensPerSecond, summary.rolloutTokensPerCPUSecond))
+        print("wrote \(dir.path)/")
+    }
+
+    /// The 1-minute load average (how busy the machine was: times measured on a loaded machine
+    /// are longer than on an idle one).
+    static func loadAverage() -> Double {
+        var l = [Double](repeating: 0, count: 3)
+        return getloadavg(&l, 3) > 0 ? l[0] : .nan
+    }
+
+    struct Summary: Codable {
+        var algo: String, reward: String, steps: Int
+        var sftGrader: Double, finalGrader: Double, sftFinished: Double, finalFinished: Double
+        var sftKL: Double, finalKL: Double, heldOutPrompts: Int
+        var trainingSeconds: Double, rolloutTokensPerSecond: Double
+        /// The whole run's CPU time, and rollout tokens per CPU-second (independent of other load).
+        var cpuSeconds: Double, rolloutTokensPerCPUSecond: Double
+        var loadAverage: Double
+    }
+
+    /// Runs `steps` RL steps, logging each and evaluating every `evalEvery` steps and at the end.
+    /// Returns the time spent sampling, the tokens sampled and the total time.
+    static func loop(label: String, steps: Int, evalEvery: Int, metrics: MetricsWriter, train: () throws -> RLStepStats,
+                     evaluate: () throws -> RLEvaluation.Result) throws -> (Double, Int, Double, Double) {
+        let progress = ProgressBar(label, total: steps)
+        var rolloutSeconds = 0.0, generated = 0, rolloutCPU = 0.0
+        let start = Date()
+        var last = ""
+        for step in 1...steps {
+            let stats = try train()
+            rolloutSeconds += stats.rolloutSeconds
+            rolloutCPU += stats.rolloutCPUSeconds
+            generated += stats.generatedTokens
+            var row = stats.row
+            if step % evalEvery == 0 || step == steps {
+                let e = try evaluate()
+                row["eval_grader"] = e.scores.overall
+                row["eval_kl"] = e.kl
+                last = String(format: " held-out %.3f", e.scores.overall)
+            }
+            metrics.log(row)
+            try metrics.flush()
+            progress.update(step, String(format: "reward %.3f kl %.2f", stats.reward, stats.kl) + last)
+        }
+        return (rolloutSeconds, generated, Date().timeIntervalSince(start), rolloutCPU)
+    }
+
+    static func writeSamples(_ items: [EvalItem], _ before: [String], _ after: [String], to url: URL, title: String) throws {
+        let grader = Grader()
+        var md = "# Replies to held-out prompts: SFT model and after \(title)\n\n"
+        for i in 0..<min(4, items.count) {
+            let it = items[i]
+            md += "## Prompt \(i + 1) (\(it.truth.scenario.rawValue))\n\n"
+            for m in it.prompt { md += "**\(m.role):** \(m.content.replacingOccurrences(of: "\n", with: " · "))\n\n" }
+            for (name, r) in [("SFT model", before[i]), ("After \(title)", after[i])] {
+                let g = grader.grade(reply: r, truth: it.truth)
+                md += String(format: "**%@** (grader %.2f):\n\n> %@\n\n", name, g.overall,
+                             r.isEmpty ? "(empty)" : r.replacingOccurrences(of: "\n", with: "\n> "))
+                if !g.findings.isEmpty { md += "Grader findings: " + g.findings.joined(separator: "; ") + "\n\n" }
+            }
+        }
+        try AtomicFile.write(md, to: url)
+    }
+}

@@ -1,0 +1,20 @@
+import Core
+import Foundation
+
+/// Exercise 7.2 — PPO's clipped policy loss.
+///
+/// For each token: ratio = exp(logProbs[t] − oldLogProbs[t]) and
+///
+///     loss_t = max(−A_t·ratio, −A_t·clip(ratio, 1 − clip, 1 + clip))
+///
+/// Return the mean of loss_t over the tokens (0 for no tokens).
+public func clippedPolicyLoss(logProbs: [Float], oldLogProbs: [Float], advantages: [Float], clip: Float) throws -> Float {
+    guard !logProbs.isEmpty else { return 0 }
+    var total: Float = 0
+    for t in logProbs.indices {
+        let ratio = expf(logProbs[t] - oldLogProbs[t])
+        let clipped = min(max(ratio, 1 - clip), 1 + clip)
+        total += max(-advantages[t] * ratio, -advantages[t] * clipped)
+    }
+    return total / Float(logProbs.count)
+}
