@@ -105,8 +105,10 @@ public struct GPTConfig: Codable, Equatable, Sendable {
         if estimate > 4e9 {
             throw CourseError("config.json: the model would have too many parameters (\(Int(estimate)), the limit is 4000000000)")
         }
-        for (name, id) in [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)] where id < 0 || id >= vocabSize {
-            throw CourseError("config.json: \(name) = \(id) is outside 0..<\(vocabSize) (vocab_size)")
+        // Hugging Face's own small configs keep GPT-2's 50256 with a smaller vocabulary: an id
+        // past the vocabulary is never sampled, so only a negative id is an error.
+        for (name, id) in [("bos_token_id", bosTokenID), ("eos_token_id", eosTokenID)] where id < 0 {
+            throw CourseError("config.json: \(name) = \(id) is negative")
         }
         if !(layerNormEpsilon.isFinite && layerNormEpsilon > 0) {
             throw CourseError("config.json: layer_norm_epsilon = \(layerNormEpsilon) must be a positive number")

@@ -65,6 +65,7 @@ enum DPORun {
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
+        if StageMarker.skip(dir, ctx, settings: s) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",

@@ -11,11 +11,31 @@ extension EvaluationRun {
             Candidate(name: "lora-r16", about: "LoRA rank 16 on the pretrained model, merged (Chapter 4)") { ctx in
                 try adapted(ctx, adapter: try loraAdapter(ctx, "lora", "lora-r16"))
             },
+            Candidate(name: "ppo", about: "PPO against the reward model, from SFT (Chapter 7)",
+                      folder: { try built($0, "rlhf/ppo", variant: "ppo", RLHFRun.run) }),
+            Candidate(name: "grpo", about: "GRPO with the grader as a verifiable reward, from SFT (Chapter 7)",
+                      folder: { try built($0, "rlhf/grpo", variant: "grpo", RLHFRun.run) }),
+            Candidate(name: "dpo", about: "DPO (sigmoid loss, β 0.1) on preference pairs, from SFT (Chapter 8)",
+                      folder: { try built($0, "dpo/sigmoid", variant: "sigmoid", DPORun.run) }),
         ]
     }
 
-    /// The reward model of Chapter 6 as a judge: (prompt, reply) -> score; nil without it.
-    static func rewardJudge(_ ctx: RunContext) throws -> (([Message], String) -> Double)? { nil }
+    /// A chapter variant's saved model folder, trained first when it is missing.
+    static func built(_ ctx: RunContext, _ path: String, variant: String, _ run: (RunContext) throws -> Void) throws -> URL {
+        let model = ctx.runs.appendingPathComponent(path).appendingPathComponent("model")
+        if !FileManager.default.fileExists(atPath: model.appendingPathComponent("model.safetensors").path) {
+            var c = RewardModelRun.upstream(ctx)
+            c.variant = variant
+            try run(c)
+        }
+        return model
+    }
+
+    /// The reward model of Chapter 6 as a judge: (prompt, reply) -> score.
+    static func rewardJudge(_ ctx: RunContext) throws -> (([Message], String) -> Double)? {
+        let (rm, template) = try RewardModelRun.load(try RewardModelRun.ensure(ctx))
+        return { prompt, reply in Double(rm.score(prompt: prompt, reply: reply, template: template)) }
+    }
 
     /// The adapter folder of one configuration of the LoRA study (built when missing).
     static func loraAdapter(_ ctx: RunContext, _ study: String, _ config: String) throws -> URL {

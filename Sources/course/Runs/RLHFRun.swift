@@ -106,6 +106,7 @@ enum RLHFRun {
         let cpuStart = processCPUSeconds()
         let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
         let dir = try ctx.directory("rlhf/\(algo.rawValue)" + (ProcessInfo.processInfo.environment["RLHF_TAG"] ?? ""))
+        if StageMarker.skip(dir, ctx, settings: s) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (model, template) = try SFTRun.loadModel(sftDir)

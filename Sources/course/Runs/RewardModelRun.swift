@@ -56,6 +56,7 @@ enum RewardModelRun {
         let own = try s.dataFile.map { try PreferenceData.load(path: $0) }
         let sftDir = try SFTRun.ensure(upstream(ctx))
         let dir = try ctx.directory("reward-model")
+        if StageMarker.skip(dir, ctx, settings: s) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (backbone, template) = try SFTRun.loadModel(sftDir)

@@ -34,8 +34,7 @@ import Testing
         (#""n_embd": 1048576, "n_head": 1, "n_inner": 1048576, "n_layer": 1048576"#, "the model would have too many parameters"),
         (#""n_embd": 4096, "n_head": 32, "n_layer": 24, "vocab_size": 1048576"#, "the model would have too many parameters (9128108032, the limit is 4000000000)"),
         (#""n_embd": 6, "n_head": 4"#, "n_embd 6 is not divisible by n_head 4"),
-        (#""eos_token_id": 50256"#, "eos_token_id = 50256 is outside 0..<8 (vocab_size)"),
-        (#""bos_token_id": -1"#, "bos_token_id = -1 is outside 0..<8"),
+        (#""bos_token_id": -1"#, "bos_token_id = -1 is negative"),
         (#""layer_norm_epsilon": -1e-5"#, "layer_norm_epsilon = -1e-05 must be a positive number"),
         (#""resid_pdrop": 1.0"#, "resid_pdrop = 1.0 must be in [0, 1)"),
         // Foundation's decoder reports a number too big for Int as malformed JSON, without a place.
