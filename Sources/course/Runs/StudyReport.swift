@@ -73,12 +73,15 @@ enum StudyReport {
         try t.write(to: dir.appendingPathComponent("step_time.png").path)
 
         // Training loss of every configuration (read back from each one's metrics.csv).
-        var l = LineChart(title: "Training loss on reply tokens", xLabel: "step", yLabel: "cross-entropy (nats/token)")
+        var l = LineChart(title: "Training loss on reply tokens (means over 10 steps)", xLabel: "step", yLabel: "cross-entropy (nats/token)")
         for r in results {
             let path = folder(for: r, in: dir).appendingPathComponent("metrics.csv").path
             guard let table = try? CSVTable.read(path: path), let li = table.columns.firstIndex(of: "loss") else { continue }
+            // Means over windows of 10 steps: readable lines (and a small PNG) without raw noise.
             let rows = table.rows.filter { !$0[li].isNaN }
-            l.add(LineSeries(name: label(r), x: rows.map { $0[0] }, y: rows.map { $0[li] }, smoothing: 0.9))
+            let windows = stride(from: 0, to: rows.count, by: 10).map { rows[$0..<min($0 + 10, rows.count)] }
+            l.add(LineSeries(name: label(r), x: windows.map { $0.map { $0[0] }.reduce(0, +) / Double($0.count) },
+                             y: windows.map { $0.map { $0[li] }.reduce(0, +) / Double($0.count) }))
         }
         try l.write(to: dir.appendingPathComponent("loss.png").path)
     }
