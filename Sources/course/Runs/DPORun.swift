@@ -31,8 +31,12 @@ enum DPORun {
     }
 
     static func settings(_ ctx: RunContext, loss: String) -> Settings {
+        // TRL's defaults (β 0.1), except where a loss needs its own: robust DPO needs ε > 0 to
+        // differ from sigmoid; SimPO's β multiplies per-token averages, and with TRL's 0.1 the
+        // loss barely moves, so it gets the SimPO paper's scale (β 2, γ = β/2).
         var ls = LossSettings()
-        if loss == "robust" { ls.labelSmoothing = 0.1 }   // robust DPO needs ε > 0 to differ from sigmoid
+        if loss == "robust" { ls.labelSmoothing = 0.1 }
+        if loss == "simpo" { ls.beta = 2; ls.simpoGamma = 1 }
         switch ctx.preset {
         case .quick:
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
@@ -40,19 +44,10 @@ enum DPORun {
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40, dataFile: ctx.dataFile)
         case .default:
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
-                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 5e-4 : 5e-5, warmupSteps: 10,
+                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 1e-4 : 1e-5, warmupSteps: 10,
                                          evalEvery: 50, seed: ctx.seed),
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130, dataFile: ctx.dataFile)
         }
-    }
-
-    static func tuned(_ s: Settings) -> Settings {   // TEMPORARY tuning hook
-        var s = s
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["DPO_LR"].flatMap(Float.init) { s.train.learningRate = v }
-        if let v = env["DPO_BETA"].flatMap(Float.init) { s.lossSettings.beta = v; s.kto.beta = v }
-        if let v = env["DPO_STEPS"].flatMap(Int.init) { s.train.steps = v }
-        return s
     }
 
     static func run(_ ctx: RunContext) throws {
@@ -61,7 +56,7 @@ enum DPORun {
         guard variants.contains(loss) else {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
-        let s = tuned(settings(ctx, loss: loss))
+        let s = settings(ctx, loss: loss)
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
