@@ -7,7 +7,7 @@ import SupportDesk
 /// `course run dpo --loss all`: every variant trained from the same SFT model, on the same
 /// pairs (KTO on the unpaired replies), with the same steps and learning rate, then graded on
 /// the same held-out prompts. Writes runs/dpo/compare/: comparison.json, comparison.md,
-/// scores.png, flaws.png, flaw-counts.png, kl.png, accuracies.png, and one folder per variant.
+/// scores.png, flaws.png, flaw-counts.png, flaws-sampled.png, kl.png, accuracies.png, and one folder per variant.
 enum DPOCompareRun {
     static func run(_ ctx: RunContext) throws {
         let base = DPORun.settings(ctx, loss: "sigmoid")
@@ -47,6 +47,7 @@ enum DPOCompareRun {
         try scores.write(to: path("scores.png"))
         try DPOPlots.flawChart(reports).write(to: path("flaws.png"), width: 1000)
         try DPOPlots.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
+        try DPOPlots.flawChart(reports, sampled: true).write(to: path("flaws-sampled.png"), width: 1000)
 
         var kl = ScatterChart(title: "Reward vs drift: grader score against KL to the SFT model", xLabel: "KL(policy || SFT model), nats per reply token",
                               yLabel: "grader overall")

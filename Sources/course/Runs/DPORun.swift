@@ -149,6 +149,8 @@ final class World {
         var g = grade(reference, name: "sft", progress: progress)
         g.report.kl = 0
         g.report.winRate = 0.5
+        g.report.sampled = PolicyEvaluation.sample(policy: reference, reference: nil, template: template, items: items,
+                                                   maxNewTokens: settings.maxNewTokens, seed: ctx.seed).summary
         return g
     }
 
@@ -173,8 +175,9 @@ final class World {
         }
         try DPOAdapters.finish(policy, lora: s.lora, dir: dir)
         var g = grade(policy, name: loss, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))
-        g.report.kl = PolicyEvaluation.kl(policy: policy, reference: reference, template: template, items: items,
-                                          maxNewTokens: settings.maxNewTokens, seed: ctx.seed)
+        let sampled = PolicyEvaluation.sample(policy: policy, reference: reference, template: template, items: items,
+                                              maxNewTokens: settings.maxNewTokens, seed: ctx.seed)
+        (g.report.kl, g.report.sampled) = (sampled.kl, sampled.summary)
         g.report.winRate = PolicyEvaluation.winRate(g.grades, against: sft.grades)
         try writeJSON(["sft": sft.report, loss: g.report], to: dir.appendingPathComponent("report.json"))
         try DPOPlots.single(dir: dir, metrics: metrics, sft: sft.report, policy: g.report)
