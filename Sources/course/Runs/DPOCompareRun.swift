@@ -41,7 +41,7 @@ enum DPOCompareRun {
         func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
         let names = reports.map(\.name)
         var scores = BarChart(title: "Grader score and win rate against SFT on held-out prompts", yLabel: "score / rate",
-                              categories: names, yRange: 0...1, showValues: true)
+                              categories: names, yRange: 0...1.2, showValues: false)
         scores.add(BarSeries(name: "grader overall", values: reports.map(\.overall)))
         scores.add(BarSeries(name: "win rate vs SFT (ties half)", values: reports.map { $0.winRate ?? 0 }))
         try scores.write(to: path("scores.png"))

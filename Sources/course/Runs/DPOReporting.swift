@@ -92,7 +92,7 @@ enum DPOPlots {
         let criteria = ["overall", "structure", "facts", "tone", "grounded", "no over-promise"]
         func values(_ r: PolicyReport) -> [Double] { [r.overall, r.structure, r.facts, r.tone, r.grounded, r.noOverPromise] }
         var g = BarChart(title: "Grader on \(policy.prompts) held-out prompts: SFT vs \(policy.name)", yLabel: "score",
-                         categories: criteria, yRange: 0...1, showValues: true)
+                         categories: criteria, yRange: 0...1.2, showValues: true)
         g.add(BarSeries(name: "SFT", values: values(sft)))
         g.add(BarSeries(name: policy.name, values: values(policy)))
         try g.write(to: path("grader.png"))
@@ -114,7 +114,7 @@ enum DPOPlots {
     static func flawChart(_ reports: [PolicyReport], sampled: Bool = false) -> BarChart {
         let title = sampled ? "Sampled replies (T = 1) showing each flaw (lower is better)"
                             : "Share of held-out replies showing each flaw (lower is better)"
-        var f = BarChart(title: title, yLabel: "share of replies", categories: DPOReporting.flaws, yRange: 0...1,
+        var f = BarChart(title: title, yLabel: "share of replies", categories: DPOReporting.flaws, yRange: 0...1.2,
                          showValues: reports.count <= 3)
         for r in reports {
             let rates = sampled ? (r.sampled?.flawRates ?? [:]) : r.flawRates
