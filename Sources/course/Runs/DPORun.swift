@@ -15,7 +15,12 @@ import Transformer
 /// grader.png, flaws.png, samples.md, model/); `--loss all` trains every variant from the same
 /// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
 enum DPORun {
-    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["kto"]
+    /// Every loss, KTO, and "self": DPO (sigmoid) on pairs of the SFT model's own sampled
+    /// replies ranked by the grader (see `SelfGeneratedPairs`).
+    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["kto", "self"]
+
+    /// The pairwise loss a variant trains with ("self" is DPO on other pairs).
+    static func pairLoss(_ variant: String) -> PreferenceLoss? { variant == "self" ? .sigmoid : PreferenceLoss(rawValue: variant) }
 
     struct Settings: Codable {
         var data: SizePreset
@@ -26,6 +31,9 @@ enum DPORun {
         var lora: LoRAConfig?
         var evalPrompts: Int
         var maxNewTokens: Int
+        /// "self": how many training prompts, and how many sampled replies per prompt.
+        var selfPrompts: Int
+        var selfSamples: Int
         var heldOutRule = "every 10th preference pair (index % 10 == 0) is held out; replies are graded on the data set's held-out prompts"
         var dataFile: String?
     }
@@ -41,12 +49,14 @@ enum DPORun {
         case .quick:
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40, dataFile: ctx.dataFile)
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
+                            selfPrompts: 6, selfSamples: 2, dataFile: ctx.dataFile)
         case .default:
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 1e-4 : 1e-5, warmupSteps: 10,
                                          evalEvery: 50, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130, dataFile: ctx.dataFile)
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130,
+                            selfPrompts: 600, selfSamples: 4, dataFile: ctx.dataFile)
         }
     }
 
@@ -57,13 +67,17 @@ enum DPORun {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
         let s = settings(ctx, loss: loss)
+        if loss == "self" && ctx.dataFile != nil {
+            throw CourseError("--loss self samples replies to the built-in prompts and grades them; it takes no --data file")
+        }
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try World(ctx, data, s, pairs: loss != "kto",
-                              reference: PreferenceLoss(rawValue: loss)?.needsReference ?? false, unpaired: loss == "kto")
+                              reference: DPORun.pairLoss(loss)?.needsReference ?? false, unpaired: loss == "kto",
+                              selfPairs: loss == "self")
         let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         let (report, policy, _) = try world.train(s, label: name, dir: dir, sft: sft)
         try SFTRun.saveModel(policy, world.template, to: dir.appendingPathComponent("model"))
@@ -79,6 +93,9 @@ struct Inputs {
     var pairs: [PreferenceExample]
     var unpaired: [UnpairedPreference]
     var items: [EvalItem]
+    /// Training prompts with their facts, for self-generated pairs (the training split of the
+    /// preference prompts).
+    var prompts: [(prompt: [Message], truth: Truth)]
 
     static func load(_ ctx: RunContext, preset: SizePreset, unpaired: Bool) throws -> Inputs {
         let own = try ctx.dataFile.map { path -> Either in
@@ -86,7 +103,7 @@ struct Inputs {
         }
         let data = Dataset.generate(seed: ctx.seed, lang: .en, size: preset)
         var inputs = Inputs(pairs: data.preferences.map(PreferenceExample.init), unpaired: data.unpaired.map(UnpairedPreference.init),
-                            items: data.eval)
+                            items: data.eval, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
         case .pairs(let p): inputs.pairs = p
         case .unpaired(let u): inputs.unpaired = u
@@ -113,7 +130,10 @@ final class World {
 
     /// `pairs`: prepare the training pairs (with reference log-probs when `reference`);
     /// `unpaired`: prepare KTO's replies. Held-out pairs always get reference log-probs.
-    init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool) throws {
+    let selfPairs: [PreparedPair]
+
+    init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool,
+         selfPairs: Bool) throws {
         self.ctx = ctx
         settings = s
         sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
@@ -132,6 +152,17 @@ final class World {
             print("KTO data: \(u.count) unpaired replies (\(u.filter(\.label).count) desirable; \(d3) longer than the context dropped)")
         } else {
             self.unpaired = []
+        }
+        if selfPairs {
+            let prompts = Array(data.prompts.prefix(s.selfPrompts))
+            let generated = SelfGeneratedPairs.build(reference, template: template, prompts: prompts, samples: s.selfSamples,
+                                                     minGap: ctx.preset == .quick ? 0 : 0.05, maxNewTokens: s.maxNewTokens, seed: ctx.seed,
+                                                     requireFinished: ctx.preset != .quick,
+                                                     progress: ProgressBar("sampling SFT replies", total: prompts.count))
+            self.selfPairs = ReferenceLogProbs.prepare(generated, template: template, reference: reference, context: context, pad: pad).pairs
+            print("self-generated pairs: \(self.selfPairs.count) from \(prompts.count) prompts × \(s.selfSamples) samples (best vs worst by the grader)")
+        } else {
+            self.selfPairs = []
         }
         print("pairs: \(train.count) training, \(heldOut.count) held out (\(d1 + d2) longer than the context dropped)")
         items = Array(data.items.prefix(s.evalPrompts))
@@ -167,8 +198,8 @@ final class World {
             metrics.log(["step": 0].merging(t.evaluate().row(prefix: "eval_")) { $1 })
             try t.run(metrics: metrics, label: label, quiet: quiet)
         } else {
-            let t = try DPOTrainer(model: policy, loss: PreferenceLoss(rawValue: loss)!, lossSettings: s.lossSettings,
-                                   train: train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
+            let t = try DPOTrainer(model: policy, loss: DPORun.pairLoss(loss)!, lossSettings: s.lossSettings,
+                                   train: loss == "self" ? selfPairs : train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
             let e = t.evaluate()
             metrics.log(["step": 0, "eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 })
             try t.run(metrics: metrics, label: label, quiet: quiet)
