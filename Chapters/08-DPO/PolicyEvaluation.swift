@@ -26,6 +26,17 @@ public struct PolicyReport: Codable, Sendable {
     /// (ties count half).
     public var winRate: Double?
     public var prompts = 0
+    /// The same grading of replies sampled at temperature 1 (the replies the KL is measured
+    /// on): sampling shows flaws that greedy decoding hides.
+    public var sampled: SampledSummary?
+}
+
+/// Grader results of sampled replies.
+public struct SampledSummary: Codable, Sendable {
+    public var overall = 0.0
+    public var finished = 0.0
+    public var flawRates: [String: Double] = [:]
+    public var flawCounts: [String: Double] = [:]
 }
 
 public enum PolicyEvaluation {
@@ -89,7 +100,7 @@ public enum PolicyEvaluation {
         r.overall = mean(\.overall); r.structure = mean(\.structure); r.facts = mean(\.facts)
         r.tone = mean(\.tone); r.grounded = mean(\.grounded); r.noOverPromise = mean(\.noOverPromise)
         r.finished = Double(finished.filter { $0 }.count) / n
-        r.meanLength = Double(replies.map(\.count).reduce(0, +)) / n
+        r.meanLength = replies.isEmpty ? 0 : Double(replies.map(\.count).reduce(0, +)) / n
         for f in Flaw.allCases {
             r.flawRates[f.rawValue] = Double(grades.filter { shows(f, $0) }.count) / n
             r.flawCounts[f.rawValue] = Double(grades.map { instances(f, $0) }.reduce(0, +)) / n
@@ -102,23 +113,33 @@ public enum PolicyEvaluation {
     /// KL(π ‖ π_ref) per token on held-out prompts: sample a reply from the policy (temperature
     /// 1), then average log π(token) − log π_ref(token) over every sampled reply token. The
     /// sample comes from π, so this mean estimates E_π[log π − log π_ref], the KL divergence.
-    public static func kl(policy: GPT, reference: GPT, template: ChatTemplate, items: [EvalItem],
-                          maxNewTokens: Int, seed: UInt64) -> Double {
+    /// Returns the KL (0 without a reference) and the sampled replies, graded.
+    public static func sample(policy: GPT, reference: GPT?, template: ChatTemplate, items: [EvalItem],
+                              maxNewTokens: Int, seed: UInt64) -> (kl: Double, summary: SampledSummary) {
         var rng = SeededRandom(seed: seed)
         var total = 0.0, tokens = 0
+        var grades: [Grade] = [], finished = 0
         for item in items {
             var prompt = template.generationPrompt(item.prompt)
             let room = policy.config.contextLength - maxNewTokens
             if prompt.count > room { prompt = Array(prompt.suffix(max(room, 1))) }
             let reply = policy.generate(prompt: prompt, maxNewTokens: maxNewTokens, stop: [template.end], rng: &rng)
-            guard !reply.isEmpty else { continue }
-            let ids = prompt + reply
-            let lp = policy.tokenLogProbs(ids).suffix(reply.count)       // log π of each reply token
-            let lr = reference.tokenLogProbs(ids).suffix(reply.count)    // log π_ref of the same tokens
-            total += zip(lp, lr).map { Double($0 - $1) }.reduce(0, +)
-            tokens += reply.count
+            if let reference, !reply.isEmpty {
+                let ids = prompt + reply
+                let lp = policy.tokenLogProbs(ids).suffix(reply.count)       // log π of each reply token
+                let lr = reference.tokenLogProbs(ids).suffix(reply.count)    // log π_ref of the same tokens
+                total += zip(lp, lr).map { Double($0 - $1) }.reduce(0, +)
+                tokens += reply.count
+            }
+            let done = reply.last == template.end
+            finished += done ? 1 : 0
+            let text = template.tokenizer.decode(done ? Array(reply.dropLast()) : reply)
+            grades.append(Grader().grade(reply: text, truth: item.truth))
         }
-        return total / Double(max(tokens, 1))
+        let r = report("", grades: grades, replies: [], finished: [])
+        let summary = SampledSummary(overall: r.overall, finished: Double(finished) / Double(max(items.count, 1)),
+                                     flawRates: r.flawRates, flawCounts: r.flawCounts)
+        return (total / Double(max(tokens, 1)), summary)
     }
     // MARK: end
 }

@@ -180,6 +180,20 @@ struct DPOTests {
         #expect(PolicyEvaluation.winRate(grades, against: [g(0.9), g(0.4), g(0.6), g(0.7)]) == 0.5)   // tie, win, loss, tie
     }
 
+    @Test("Self-generated pairs put the reply the grader likes better first")
+    func selfGeneratedPairs() {
+        let items = Array(F.data.preferences.prefix(3)).map { (prompt: $0.prompt, truth: $0.truth) }
+        let pairs = SelfGeneratedPairs.build(F.model(seed: 15), template: F.template, prompts: items, samples: 3, minGap: 0,
+                                             maxNewTokens: 12, seed: 4, requireFinished: false)
+        #expect(!pairs.isEmpty)
+        let grader = Grader()
+        for p in pairs {
+            let truth = items.first { $0.prompt == p.prompt }!.truth
+            #expect(grader.grade(reply: p.chosen, truth: truth).overall >= grader.grade(reply: p.rejected, truth: truth).overall)
+            #expect(p.chosen != p.rejected && p.flaw != nil)
+        }
+    }
+
     @Test("Malformed unpaired files are rejected with their file and line")
     func badUnpairedFiles() throws {
         let dir = try F.temporaryDirectory("unpaired")

@@ -7,7 +7,7 @@ import SupportDesk
 /// `course run dpo --loss all`: every variant trained from the same SFT model, on the same
 /// pairs (KTO on the unpaired replies), with the same steps and learning rate, then graded on
 /// the same held-out prompts. Writes runs/dpo/compare/: comparison.json, comparison.md,
-/// scores.png, flaws.png, flaw-counts.png, kl.png, accuracies.png, and one folder per variant.
+/// scores.png, flaws.png, flaw-counts.png, flaws-sampled.png, kl.png, accuracies.png, and one folder per variant.
 enum DPOCompareRun {
     static func run(_ ctx: RunContext) throws {
         let base = DPORun.settings(ctx, loss: "sigmoid")
@@ -16,7 +16,7 @@ enum DPOCompareRun {
         StageMarker.clear(dir)
         let all = DPORun.variants.map { DPORun.settings(ctx, loss: $0) }
         try writeJSON(all, to: dir.appendingPathComponent("config.json"))
-        let world = try DPOSetup(ctx, data, base, pairs: true, reference: true, unpaired: true)
+        let world = try DPOSetup(ctx, data, base, pairs: true, reference: true, unpaired: true, selfPairs: true)
         let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         var reports = [sft.report]
         var accuracies: [(String, MetricsWriter)] = []
@@ -41,12 +41,13 @@ enum DPOCompareRun {
         func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
         let names = reports.map(\.name)
         var scores = BarChart(title: "Grader score and win rate against SFT on held-out prompts", yLabel: "score / rate",
-                              categories: names, yRange: 0...1, showValues: true)
+                              categories: names, yRange: 0...1.2, showValues: false)
         scores.add(BarSeries(name: "grader overall", values: reports.map(\.overall)))
         scores.add(BarSeries(name: "win rate vs SFT (ties half)", values: reports.map { $0.winRate ?? 0 }))
         try scores.write(to: path("scores.png"))
         try DPOPlots.flawChart(reports).write(to: path("flaws.png"), width: 1000)
         try DPOPlots.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
+        try DPOPlots.flawChart(reports, sampled: true).write(to: path("flaws-sampled.png"), width: 1000)
 
         var kl = ScatterChart(title: "Reward vs drift: grader score against KL to the SFT model", xLabel: "KL(policy || SFT model), nats per reply token",
                               yLabel: "grader overall")

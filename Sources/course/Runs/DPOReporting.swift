@@ -11,8 +11,14 @@ enum DPOReporting {
     static func line(_ r: PolicyReport) -> String {
         let rates = flaws.map { String(format: "%@ %.0f%% (%.2f/reply)", $0, 100 * (r.flawRates[$0] ?? 0), r.flawCounts[$0] ?? 0) }
             .joined(separator: ", ")
-        return String(format: "%-8@ grader %.3f  KL %.3f  win vs SFT %.0f%%  finished %.0f%%  flaw rates: %@",
-                      r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan), 100 * r.finished, rates)
+        var out = String(format: "%@: grader %.3f  KL %.3f  win vs SFT %.0f%%  finished %.0f%%  flaw rates (greedy): %@",
+                         r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan), 100 * r.finished, rates)
+        if let s = r.sampled {
+            out += String(format: "\n    sampled (T = 1): grader %.3f  finished %.0f%%  flaw rates: ", s.overall, 100 * s.finished)
+                + flaws.map { String(format: "%@ %.0f%% (%.2f/reply)", $0, 100 * (s.flawRates[$0] ?? 0), s.flawCounts[$0] ?? 0) }
+                    .joined(separator: ", ")
+        }
+        return out
     }
 
     static func samples(_ items: [EvalItem], sft: DPOSetup.Graded, policy: DPOSetup.Graded, name: String, to url: URL) throws {
@@ -38,6 +44,15 @@ enum DPOReporting {
             md += String(format: "| %@ | %.3f | %.3f | %.0f%% | ", r.name, r.overall, r.kl ?? .nan, 100 * (r.winRate ?? .nan))
             md += flaws.map { String(format: "%.0f%% (%.2f)", 100 * (r.flawRates[$0] ?? 0), r.flawCounts[$0] ?? 0) }.joined(separator: " | ")
             md += String(format: " | %.0f%% |\n", 100 * r.finished)
+        }
+        md += "\nSampled replies (temperature 1, the replies the KL is measured on):\n\n"
+        md += "| variant | grader | " + flaws.joined(separator: " | ") + " | finished |\n"
+        md += "|" + String(repeating: "---|", count: 3 + flaws.count) + "\n"
+        for r in reports {
+            guard let s = r.sampled else { continue }
+            md += String(format: "| %@ | %.3f | ", r.name, s.overall)
+            md += flaws.map { String(format: "%.0f%% (%.2f)", 100 * (s.flawRates[$0] ?? 0), s.flawCounts[$0] ?? 0) }.joined(separator: " | ")
+            md += String(format: " | %.0f%% |\n", 100 * s.finished)
         }
         return md
     }
@@ -77,13 +92,14 @@ enum DPOPlots {
         let criteria = ["overall", "structure", "facts", "tone", "grounded", "no over-promise"]
         func values(_ r: PolicyReport) -> [Double] { [r.overall, r.structure, r.facts, r.tone, r.grounded, r.noOverPromise] }
         var g = BarChart(title: "Grader on \(policy.prompts) held-out prompts: SFT vs \(policy.name)", yLabel: "score",
-                         categories: criteria, yRange: 0...1, showValues: true)
+                         categories: criteria, yRange: 0...1.2, showValues: true)
         g.add(BarSeries(name: "SFT", values: values(sft)))
         g.add(BarSeries(name: policy.name, values: values(policy)))
         try g.write(to: path("grader.png"))
 
         try flawChart([sft, policy]).write(to: path("flaws.png"))
         try flawCountChart([sft, policy]).write(to: path("flaw-counts.png"))
+        try flawChart([sft, policy], sampled: true).write(to: path("flaws-sampled.png"))
     }
 
     static func flawCountChart(_ reports: [PolicyReport]) -> BarChart {
@@ -94,10 +110,16 @@ enum DPOPlots {
         return f
     }
 
-    static func flawChart(_ reports: [PolicyReport]) -> BarChart {
-        var f = BarChart(title: "Share of held-out replies showing each flaw (lower is better)", yLabel: "share of replies",
-                         categories: DPOReporting.flaws, yRange: 0...1, showValues: reports.count <= 3)
-        for r in reports { f.add(BarSeries(name: r.name, values: DPOReporting.flaws.map { r.flawRates[$0] ?? 0 })) }
+    /// Share of replies showing each flaw: greedy replies, or sampled ones (temperature 1).
+    static func flawChart(_ reports: [PolicyReport], sampled: Bool = false) -> BarChart {
+        let title = sampled ? "Sampled replies (T = 1) showing each flaw (lower is better)"
+                            : "Share of held-out replies showing each flaw (lower is better)"
+        var f = BarChart(title: title, yLabel: "share of replies", categories: DPOReporting.flaws, yRange: 0...1.2,
+                         showValues: reports.count <= 3)
+        for r in reports {
+            let rates = sampled ? (r.sampled?.flawRates ?? [:]) : r.flawRates
+            f.add(BarSeries(name: r.name, values: DPOReporting.flaws.map { rates[$0] ?? 0 }))
+        }
         return f
     }
 }

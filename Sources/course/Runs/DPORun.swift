@@ -15,7 +15,12 @@ import Transformer
 /// grader.png, flaws.png, samples.md, model/); `--loss all` trains every variant from the same
 /// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
 enum DPORun {
-    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["kto"]
+    /// Every loss, KTO, and "self": DPO (sigmoid) on pairs of the SFT model's own sampled
+    /// replies ranked by the grader (see `SelfGeneratedPairs`).
+    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["kto", "self"]
+
+    /// The pairwise loss a variant trains with ("self" is DPO on other pairs).
+    static func pairLoss(_ variant: String) -> PreferenceLoss? { variant == "self" ? .sigmoid : PreferenceLoss(rawValue: variant) }
 
     struct Settings: Codable {
         var data: SizePreset
@@ -26,33 +31,33 @@ enum DPORun {
         var lora: LoRAConfig?
         var evalPrompts: Int
         var maxNewTokens: Int
+        /// "self": how many training prompts, and how many sampled replies per prompt.
+        var selfPrompts: Int
+        var selfSamples: Int
         var heldOutRule = "every 10th preference pair (index % 10 == 0) is held out; replies are graded on the data set's held-out prompts"
         var dataFile: String?
     }
 
     static func settings(_ ctx: RunContext, loss: String) -> Settings {
+        // TRL's defaults (β 0.1), except where a loss needs its own: robust DPO needs ε > 0 to
+        // differ from sigmoid; SimPO's β multiplies per-token averages, and with TRL's 0.1 the
+        // loss barely moves, so it gets the SimPO paper's scale (β 2, γ = β/2).
         var ls = LossSettings()
-        if loss == "robust" { ls.labelSmoothing = 0.1 }   // robust DPO needs ε > 0 to differ from sigmoid
+        if loss == "robust" { ls.labelSmoothing = 0.1 }
+        if loss == "simpo" { ls.beta = 2; ls.simpoGamma = 1 }
         switch ctx.preset {
         case .quick:
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40, dataFile: ctx.dataFile)
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
+                            selfPrompts: 6, selfSamples: 2, dataFile: ctx.dataFile)
         case .default:
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
-                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 5e-4 : 5e-5, warmupSteps: 10,
+                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 1e-4 : 1e-5, warmupSteps: 10,
                                          evalEvery: 50, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130, dataFile: ctx.dataFile)
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130,
+                            selfPrompts: 600, selfSamples: 4, dataFile: ctx.dataFile)
         }
-    }
-
-    static func tuned(_ s: Settings) -> Settings {   // TEMPORARY tuning hook
-        var s = s
-        let env = ProcessInfo.processInfo.environment
-        if let v = env["DPO_LR"].flatMap(Float.init) { s.train.learningRate = v }
-        if let v = env["DPO_BETA"].flatMap(Float.init) { s.lossSettings.beta = v; s.kto.beta = v }
-        if let v = env["DPO_STEPS"].flatMap(Int.init) { s.train.steps = v }
-        return s
     }
 
     static func run(_ ctx: RunContext) throws {
@@ -61,7 +66,10 @@ enum DPORun {
         guard variants.contains(loss) else {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
-        let s = tuned(settings(ctx, loss: loss))
+        let s = settings(ctx, loss: loss)
+        if loss == "self" && ctx.dataFile != nil {
+            throw CourseError("--loss self samples replies to the built-in prompts and grades them; it takes no --data file")
+        }
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
@@ -69,7 +77,8 @@ enum DPORun {
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",
-                              reference: PreferenceLoss(rawValue: loss)?.needsReference ?? false, unpaired: loss == "kto")
+                                 reference: DPORun.pairLoss(loss)?.needsReference ?? false, unpaired: loss == "kto",
+                                 selfPairs: loss == "self")
         let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         let (report, policy, _) = try world.train(s, label: name, dir: dir, sft: sft)
         try SFTRun.saveModel(policy, world.template, to: dir.appendingPathComponent("model"))
@@ -85,6 +94,9 @@ struct Inputs {
     var pairs: [PreferenceExample]
     var unpaired: [UnpairedPreference]
     var items: [EvalItem]
+    /// Training prompts with their facts, for self-generated pairs (the training split of the
+    /// preference prompts).
+    var prompts: [(prompt: [Message], truth: Truth)]
 
     static func load(_ ctx: RunContext, preset: SizePreset, unpaired: Bool) throws -> Inputs {
         let own = try ctx.dataFile.map { path -> Either in
@@ -92,7 +104,7 @@ struct Inputs {
         }
         let data = Dataset.generate(seed: ctx.seed, lang: .en, size: preset)
         var inputs = Inputs(pairs: data.preferences.map(PreferenceExample.init), unpaired: data.unpaired.map(UnpairedPreference.init),
-                            items: data.eval)
+                            items: data.eval, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
         case .pairs(let p): inputs.pairs = p
         case .unpaired(let u): inputs.unpaired = u
@@ -119,7 +131,10 @@ final class DPOSetup {
 
     /// `pairs`: prepare the training pairs (with reference log-probs when `reference`);
     /// `unpaired`: prepare KTO's replies. Held-out pairs always get reference log-probs.
-    init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool) throws {
+    let selfPairs: [PreparedPair]
+
+    init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool,
+         selfPairs: Bool) throws {
         self.ctx = ctx
         settings = s
         sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
@@ -139,6 +154,17 @@ final class DPOSetup {
         } else {
             self.unpaired = []
         }
+        if selfPairs {
+            let prompts = Array(data.prompts.prefix(s.selfPrompts))
+            let generated = SelfGeneratedPairs.build(reference, template: template, prompts: prompts, samples: s.selfSamples,
+                                                     minGap: ctx.preset == .quick ? 0 : 0.05, maxNewTokens: s.maxNewTokens, seed: ctx.seed,
+                                                     requireFinished: ctx.preset != .quick,
+                                                     progress: ProgressBar("sampling SFT replies", total: prompts.count))
+            self.selfPairs = ReferenceLogProbs.prepare(generated, template: template, reference: reference, context: context, pad: pad).pairs
+            print("self-generated pairs: \(self.selfPairs.count) from \(prompts.count) prompts × \(s.selfSamples) samples (best vs worst by the grader)")
+        } else {
+            self.selfPairs = []
+        }
         print("pairs: \(train.count) training, \(heldOut.count) held out (\(d1 + d2) longer than the context dropped)")
         items = Array(data.items.prefix(s.evalPrompts))
     }
@@ -155,6 +181,8 @@ final class DPOSetup {
         var g = grade(reference, name: "sft", progress: progress)
         g.report.kl = 0
         g.report.winRate = 0.5
+        g.report.sampled = PolicyEvaluation.sample(policy: reference, reference: nil, template: template, items: items,
+                                                   maxNewTokens: settings.maxNewTokens, seed: ctx.seed).summary
         return g
     }
 
@@ -171,16 +199,17 @@ final class DPOSetup {
             metrics.log(["step": 0].merging(t.evaluate().row(prefix: "eval_")) { $1 })
             try t.run(metrics: metrics, label: label, quiet: quiet)
         } else {
-            let t = try DPOTrainer(model: policy, loss: PreferenceLoss(rawValue: loss)!, lossSettings: s.lossSettings,
-                                   train: train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
+            let t = try DPOTrainer(model: policy, loss: DPORun.pairLoss(loss)!, lossSettings: s.lossSettings,
+                                   train: loss == "self" ? selfPairs : train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
             let e = t.evaluate()
             metrics.log(["step": 0, "eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 })
             try t.run(metrics: metrics, label: label, quiet: quiet)
         }
         try DPOAdapters.finish(policy, lora: s.lora, dir: dir)
         var g = grade(policy, name: loss, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))
-        g.report.kl = PolicyEvaluation.kl(policy: policy, reference: reference, template: template, items: items,
-                                          maxNewTokens: settings.maxNewTokens, seed: ctx.seed)
+        let sampled = PolicyEvaluation.sample(policy: policy, reference: reference, template: template, items: items,
+                                              maxNewTokens: settings.maxNewTokens, seed: ctx.seed)
+        (g.report.kl, g.report.sampled) = (sampled.kl, sampled.summary)
         g.report.winRate = PolicyEvaluation.winRate(g.grades, against: sft.grades)
         try writeJSON(["sft": sft.report, loss: g.report], to: dir.appendingPathComponent("report.json"))
         try DPOPlots.single(dir: dir, metrics: metrics, sft: sft.report, policy: g.report)

@@ -166,10 +166,14 @@ enum RewardModelPlots {
         len.add(ScatterSeries(name: "rejected", x: e.rejectedLengths.map(Double.init), y: e.rejected.map(Double.init)))
         try len.write(to: path("length-bias.png"))
 
-        let flaws = e.accuracyByFlaw
+        try flawChart(e.accuracyByFlaw).write(to: path("flaws.png"))
+    }
+
+    /// Accuracy per flaw, the number of pairs in each category's label.
+    static func flawChart(_ flaws: [(flaw: String, accuracy: Double, count: Int)]) -> BarChart {
         var bar = BarChart(title: "Held-out accuracy by flaw of the rejected reply", yLabel: "accuracy",
-                           categories: flaws.map { "\($0.flaw) (\($0.count))" }, yRange: 0...1, showValues: true)
-        bar.add(BarSeries(name: "accuracy", values: flaws.map(\.accuracy)))
-        try bar.write(to: path("flaws.png"))
+                           categories: flaws.map { "\($0.flaw) (\($0.count))" }, yRange: 0...1.1, showValues: true)
+        bar.add(BarSeries(name: "", values: flaws.map(\.accuracy)))
+        return bar
     }
 }
