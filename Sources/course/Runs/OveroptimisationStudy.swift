@@ -29,6 +29,7 @@ enum OveroptimisationStudy {
         c.learningRate = 2e-5
         c.valueHeadLearningRate = 1e-3
         c.temperature = 0.7
+        c.detachValueHead = true
         c.promptsPerStep = quick ? 2 : 8
         c.samplesPerPrompt = 2
         c.miniBatchSize = quick ? 2 : 8

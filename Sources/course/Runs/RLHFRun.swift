@@ -85,6 +85,7 @@ enum RLHFRun {
                 if let v = f("RLHF_LAMBDA") { s.ppo!.lambda = v }
                 if let v = f("RLHF_TEMP") { s.ppo!.temperature = v }
                 if let v = i("RLHF_MB") { s.ppo!.miniBatchSize = v }
+                if env["RLHF_DETACH"] != nil { s.ppo!.detachValueHead = true }
             }
             if s.grpo != nil {
                 if let v = f("RLHF_LR") { s.grpo!.learningRate = v }
