@@ -11,6 +11,11 @@ public struct PPOConfig: Codable, Sendable {
     /// starts at zero and must reach the reward's scale before its estimates are a useful
     /// baseline; with a few dozen steps on a small model that needs a larger rate.
     public var valueHeadLearningRate: Float? = nil
+    /// Whether the value loss trains only the value head (true) or also the transformer it
+    /// shares with the policy (false, TRL's classic setup). In a small model, large value
+    /// errors (a reward model's scores spread wider than the grader's) can otherwise pull the
+    /// shared layers away from language modelling.
+    public var detachValueHead = false
     /// Prompts per batch, and replies sampled per prompt (batch = their product).
     public var promptsPerStep = 8
     public var samplesPerPrompt = 1
@@ -120,7 +125,7 @@ public final class PPOTrainer {
             for mb in minibatches(rollouts.count, size: config.miniBatchSize, rng: &rng) {
                 let sub = mb.map { rollouts[$0] }
                 let out = TokenScoring.forward(policy.model, valueHead: policy.valueHead, rollouts: sub,
-                                               temperature: config.temperature, pad: pad)
+                                               temperature: config.temperature, pad: pad, detachValue: config.detachValueHead)
                 let n = out.logProbs.shape[0]
                 let weights = [Float](repeating: 1 / Float(n), count: n)          // a mean over tokens
                 let (pl, ps) = PPOLoss.policy(logProbs: out.logProbs, oldLogProbs: mb.flatMap { oldLP[$0] },

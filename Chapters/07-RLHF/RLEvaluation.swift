@@ -13,6 +13,9 @@ public struct RLEvaluation {
         /// Mean over held-out prompts of Σ_t (log π − log π_ref) on replies sampled from π:
         /// the Monte-Carlo estimate of KL(π ‖ π_ref) per reply, in nats.
         public var kl: Double
+        /// Mean grade of the sampled replies (two per prompt, at the training temperature): what
+        /// RL optimises directly, and a smoother measure than the greedy replies' grade.
+        public var sampledGrader: Double
         /// Mean score of the sampled replies under the reward function (e.g. a reward model).
         public var reward: Double?
         public var replies: [String]
@@ -30,7 +33,7 @@ public struct RLEvaluation {
                          seed: UInt64 = 7, progress: ProgressBar? = nil) throws -> Result {
         let (scores, replies) = ReplyEvaluator(template: template, maxNewTokens: maxNewTokens)
             .evaluate(policy, items: items, seed: seed, progress: progress)
-        // KL and reward on sampled replies (temperature as in training), two per prompt.
+        // KL, grade and reward of sampled replies (temperature as in training), two per prompt.
         let sampler = RolloutSampler(template: template, maxNewTokens: maxNewTokens, temperature: temperature)
         var rng = SeededRandom(seed: seed)
         var rollouts: [Rollout] = []
@@ -38,12 +41,15 @@ public struct RLEvaluation {
             rollouts += sampler.sample(policy, prompt: RLPrompt(id: item.id, messages: item.prompt, truth: item.truth), count: 2, rng: &rng)
         }
         let kl = sequenceKL(policy: policy, reference: reference, rollouts: rollouts)
+        let grader = Grader()
+        let grades = rollouts.compactMap { r in r.prompt.truth.map { grader.grade(reply: r.text, truth: $0).overall } }
         var meanReward: Double? = nil
         if let reward, !rollouts.isEmpty {
             let s = try reward.scores(rollouts.map { RewardQuery(prompt: $0.prompt.messages, reply: $0.text, replyIDs: $0.responseIDs, truth: $0.prompt.truth) })
             meanReward = s.reduce(0, +) / Double(s.count)
         }
-        return Result(scores: scores, kl: kl, reward: meanReward, replies: replies)
+        return Result(scores: scores, kl: kl, sampledGrader: grades.reduce(0, +) / Double(max(grades.count, 1)),
+                      reward: meanReward, replies: replies)
     }
 
     /// Mean over rollouts of Σ_t (log π − log π_ref).

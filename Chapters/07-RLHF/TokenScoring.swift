@@ -21,8 +21,10 @@ public enum TokenScoring {
     /// earlier positions. The hidden state at position P−1+i (P = prompt length) predicts
     /// response token i; those N rows are picked out of [B·T, C] (an embedding lookup is a
     /// differentiable row gather), so the vocabulary product and log-softmax run only on them.
+    /// `detachValue` stops the value loss's gradient at the value head, so it cannot change the
+    /// transformer the policy shares with it.
     public static func forward(_ model: GPT, valueHead: ValueHead? = nil, rollouts: [Rollout],
-                               temperature: Float, pad: Int) -> TokenOutputs {
+                               temperature: Float, pad: Int, detachValue: Bool = false) -> TokenOutputs {
         let rows = rollouts.map { Array(($0.promptIDs + $0.responseIDs).dropLast()) }  // inputs: the last token predicts nothing
         let t = rows.map(\.count).max() ?? 1, b = rollouts.count
         var ids: [Int] = [], picked: [Int] = [], targets: [Int] = []
@@ -41,7 +43,7 @@ public enum TokenScoring {
         let logSoftmax = logits.logSoftmax()
         let logProbs = logSoftmax.gather(targets)                           // [N]
         // MARK: end
-        return TokenOutputs(logProbs: logProbs, values: valueHead.map { $0(h) },
+        return TokenOutputs(logProbs: logProbs, values: valueHead.map { $0(detachValue ? Variable(h.value) : h) },
                             entropy: entropy(logSoftmax.value))
     }
 

@@ -3,6 +3,7 @@ import Testing
 import Autograd
 import Core
 import SupportDesk
+@testable import RewardModel
 @testable import RLHF
 @testable import SFT
 @testable import Transformer
@@ -160,5 +161,34 @@ struct RLHFTests {
                                     stop: [Self.template.end], rng: &rng)
         #expect(rows.count == 3)
         for r in rows { #expect(r.responseIDs == greedy) }
+    }
+
+    @Test("The reward model plugs in as a reward function: the same scores as scoring each reply alone")
+    func rewardModelReward() throws {
+        let backbone = Self.tinyModel(seed: 11)
+        let rm = RewardModel(backbone: backbone, pad: Self.tokenizer.id(ofSpecial: "<|pad|>")!, seed: 2)
+        let reward = RewardModelReward(model: rm, template: Self.template)
+        let prompt = [Message(role: "user", content: "Where is order SD-1?")]
+        let replies = ["I'm sorry for the wait.", "It ships today, rest assured.", "No."]
+        let batch = try reward.scores(replies.map { RewardQuery(prompt: prompt, reply: $0, replyIDs: [], truth: nil) })
+        for (r, s) in zip(replies, batch) {
+            #expect(abs(Double(rm.score(prompt: prompt, reply: r, template: Self.template)) - s) < 1e-5)
+        }
+        #expect(Set(batch).count == 3)
+        // The grader needs the ground truth; without it the error says so.
+        #expect(throws: RewardError.self) { try GraderReward().scores([RewardQuery(prompt: prompt, reply: "x", replyIDs: [], truth: nil)]) }
+    }
+
+    @Test("The policy saves as a GPT-2 checkpoint with the value head beside it under TRL's names")
+    func savePolicy() throws {
+        let policy = PolicyWithValue(model: Self.tinyModel())
+        policy.valueHead.bias.value[0] = 0.5
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("policy-\(getpid())")
+        try policy.save(directory: dir)
+        let back = try GPT.load(directory: dir)
+        #expect(back.wte.value.bitwiseEqual(policy.model.wte.value))
+        let head = try SafetensorsFile.open(path: dir.appendingPathComponent("value_head.safetensors").path)
+        #expect(Set(head.entries.map(\.name)) == ["v_head.summary.weight", "v_head.summary.bias"])
+        #expect(try head.tensor("v_head.summary.bias")[0] == 0.5)
     }
 }

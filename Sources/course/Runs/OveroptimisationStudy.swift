@@ -26,7 +26,10 @@ enum OveroptimisationStudy {
     static func settings(_ ctx: RunContext) -> Settings {
         let quick = ctx.preset == .quick
         var c = PPOConfig()
-        c.learningRate = 5e-5
+        c.learningRate = 2e-5
+        c.valueHeadLearningRate = 1e-3
+        c.temperature = 0.7
+        c.detachValueHead = true
         c.promptsPerStep = quick ? 2 : 8
         c.samplesPerPrompt = 2
         c.miniBatchSize = quick ? 2 : 8

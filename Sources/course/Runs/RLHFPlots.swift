@@ -16,6 +16,7 @@ enum RLHFPlots {
         rewards.add(series("reward optimised (sampled replies)", "reward", smoothing: 0.6))
         rewards.add(series("grader, sampled replies", "grader", smoothing: 0.6))
         rewards.add(series("grader, held-out prompts (greedy)", "eval_grader"))
+        rewards.add(series("grader, held-out prompts (sampled)", "eval_sampled_grader"))
         try rewards.write(to: dir.appendingPathComponent("rewards.png").path)
 
         var kl = LineChart(title: "\(title): KL to the reference model", xLabel: "step", yLabel: "nats per reply")

@@ -84,6 +84,8 @@ enum RLHFRun {
                 if let v = i("RLHF_EPOCHS") { s.ppo!.epochs = v }
                 if let v = f("RLHF_LAMBDA") { s.ppo!.lambda = v }
                 if let v = f("RLHF_TEMP") { s.ppo!.temperature = v }
+                if let v = i("RLHF_MB") { s.ppo!.miniBatchSize = v }
+                if env["RLHF_DETACH"] != nil { s.ppo!.detachValueHead = true }
             }
             if s.grpo != nil {
                 if let v = f("RLHF_LR") { s.grpo!.learningRate = v }
@@ -92,6 +94,7 @@ enum RLHFRun {
                 if let v = i("RLHF_SAMPLES") { s.grpo!.groupSize = v }
                 if let v = i("RLHF_EPOCHS") { s.grpo!.iterations = v }
                 if let v = f("RLHF_TEMP") { s.grpo!.temperature = v }
+                if let v = i("RLHF_MB") { s.grpo!.miniBatchSize = v }
             }
                 return s
     }
@@ -126,9 +129,10 @@ enum RLHFRun {
         let evaluator = RLEvaluation(template: template, maxNewTokens: maxNew, temperature: temperature)
 
         print("\(algo.rawValue): \(prompts.count) training prompts, reward = \(reward.name); grading the SFT model on \(heldOut.count) held-out prompts...")
-        let before = try evaluator.evaluate(policy: model, reference: reference, items: heldOut, klPrompts: s.klPrompts, seed: ctx.seed)
-        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: RLStepStats.columns + ["eval_grader", "eval_kl"])
-        metrics.log(["step": 0, "eval_grader": before.scores.overall, "eval_kl": before.kl])
+        let before = try evaluator.evaluate(policy: model, reference: reference, items: heldOut, klPrompts: s.klPrompts, reward: algo.usesRewardModel ? reward : nil, seed: ctx.seed)
+        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: RLStepStats.columns + ["eval_grader", "eval_sampled_grader", "eval_kl", "eval_reward"])
+        metrics.log(["step": 0, "eval_grader": before.scores.overall, "eval_sampled_grader": before.sampledGrader, "eval_kl": before.kl,
+                     "eval_reward": before.reward ?? .nan])
 
         let train: () throws -> RLStepStats
         let policyModel: GPT
@@ -147,7 +151,7 @@ enum RLHFRun {
 
         var after = before
         let (rolloutSeconds, generated, seconds, rolloutCPU) = try loop(label: "rlhf \(algo.rawValue)", steps: s.steps, evalEvery: s.evalEvery, metrics: metrics, train: train) {
-            after = try evaluator.evaluate(policy: policyModel, reference: reference, items: heldOut, klPrompts: s.klPrompts, seed: ctx.seed)
+            after = try evaluator.evaluate(policy: policyModel, reference: reference, items: heldOut, klPrompts: s.klPrompts, reward: algo.usesRewardModel ? reward : nil, seed: ctx.seed)
             return after
         }
         let modelDir = dir.appendingPathComponent("model")
@@ -157,14 +161,14 @@ enum RLHFRun {
         try writeSamples(heldOut, before.replies, after.replies, to: dir.appendingPathComponent("samples.md"), title: algo.rawValue.uppercased())
         let summary = Summary(algo: algo.rawValue, reward: reward.name, steps: s.steps, sftGrader: before.scores.overall,
                               finalGrader: after.scores.overall, sftFinished: before.scores.finished, finalFinished: after.scores.finished,
-                              sftKL: before.kl, finalKL: after.kl, heldOutPrompts: heldOut.count, trainingSeconds: seconds,
+                              sftSampledGrader: before.sampledGrader, finalSampledGrader: after.sampledGrader, sftKL: before.kl, finalKL: after.kl, heldOutPrompts: heldOut.count, trainingSeconds: seconds,
                               rolloutTokensPerSecond: Double(generated) / max(rolloutSeconds, 1e-9),
                               cpuSeconds: processCPUSeconds() - cpuStart, rolloutTokensPerCPUSecond: Double(generated) / max(rolloutCPU, 1e-9),
                               loadAverage: loadAverage())
         try writeJSON(summary, to: dir.appendingPathComponent("summary.json"))
         try StageMarker.markDone(dir, ctx, settings: s)
-        print(String(format: "held-out grader: SFT %.3f -> %@ %.3f   KL to reference %.2f nats/reply", before.scores.overall,
-                     algo.rawValue, after.scores.overall, after.kl))
+        print(String(format: "held-out grader, greedy replies: SFT %.3f -> %@ %.3f; sampled replies: %.3f -> %.3f; KL to reference %.2f nats/reply",
+                     before.scores.overall, algo.rawValue, after.scores.overall, before.sampledGrader, after.sampledGrader, after.kl))
         print(String(format: "%.0f s (CPU %.0f s, load average %.1f); rollouts %.0f tokens/s, %.0f tokens per CPU-second (KV cache)",
                      seconds, summary.cpuSeconds, summary.loadAverage, summary.rolloutTokensPerSecond, summary.rolloutTokensPerCPUSecond))
         print("wrote \(dir.path)/")
@@ -180,6 +184,7 @@ enum RLHFRun {
     struct Summary: Codable {
         var algo: String, reward: String, steps: Int
         var sftGrader: Double, finalGrader: Double, sftFinished: Double, finalFinished: Double
+        var sftSampledGrader: Double, finalSampledGrader: Double
         var sftKL: Double, finalKL: Double, heldOutPrompts: Int
         var trainingSeconds: Double, rolloutTokensPerSecond: Double
         /// The whole run's CPU time, and rollout tokens per CPU-second (independent of other load).
@@ -204,7 +209,9 @@ enum RLHFRun {
             if step % evalEvery == 0 || step == steps {
                 let e = try evaluate()
                 row["eval_grader"] = e.scores.overall
+                row["eval_sampled_grader"] = e.sampledGrader
                 row["eval_kl"] = e.kl
+                row["eval_reward"] = e.reward ?? .nan
                 last = String(format: " held-out %.3f", e.scores.overall)
             }
             metrics.log(row)
