@@ -52,6 +52,8 @@ struct RunCommand: ParsableCommand {
         Runner(name: "autograd", run: AutogradRun.run),
         Runner(name: "transformer", run: TransformerRun.run),
         Runner(name: "sft", run: SFTRun.run),
+        Runner(name: "lora", run: LoRARun.run),
+        Runner(name: "qlora", run: QLoRARun.run),
         Runner(name: "evaluation", run: EvaluationRun.run),
     ]
 

@@ -1,1 +1,0 @@
-// 04-LoRA: this chapter's module. Its files are named after the ideas they hold.

@@ -1,0 +1,66 @@
+import Foundation
+
+/// What to adapt and how, with PEFT's defaults (`LoraConfig`): rank 8, alpha 8, no dropout,
+/// GPT-2's attention input projection `c_attn` as the only target.
+///
+/// The update added to a layer is ΔW = scaling · B A with A [r, in] and B [out, r], so the
+/// number of trainable values per layer is r · (in + out) instead of in · out.
+public struct LoRAConfig: Codable, Sendable, Equatable {
+    /// r: the rank of the update (the inner size of B A).
+    public var rank: Int
+    /// alpha: the update is scaled by alpha / r (or alpha / √r with rsLoRA), so changing r does
+    /// not change the size of the update at init-equivalent learning rates.
+    public var alpha: Float
+    /// Dropout on the adapter's input only (the frozen path sees the undropped x), as PEFT does.
+    public var dropout: Float
+    /// Module-name suffixes, matched like PEFT: a layer "h.0.mlp.c_proj" is a target when a
+    /// target equals its name or its name ends with "." + target ("c_proj" matches attn.c_proj
+    /// and mlp.c_proj; "mlp.c_proj" only the MLP's).
+    public var targets: [String]
+    /// rsLoRA (Kalajdzievski 2023): scaling alpha / √r, which keeps the update's scale stable
+    /// as r grows.
+    public var useRSLoRA: Bool
+    /// DoRA (Liu et al. 2024): a trainable magnitude per output feature on top of the
+    /// direction W + s·BA (see `DoRA.swift`).
+    public var useDoRA: Bool
+
+    public init(rank: Int = 8, alpha: Float = 8, dropout: Float = 0, targets: [String] = ["c_attn"],
+                useRSLoRA: Bool = false, useDoRA: Bool = false) {
+        (self.rank, self.alpha, self.dropout, self.targets) = (rank, alpha, dropout, targets)
+        (self.useRSLoRA, self.useDoRA) = (useRSLoRA, useDoRA)
+    }
+
+    /// Every linear layer of GPT-2: attention in/out projections and both MLP layers.
+    public static let allLinear = ["c_attn", "c_proj", "c_fc"]
+
+    // MARK: book lora-scaling
+    /// s = alpha / r, or alpha / √r with rsLoRA.
+    public var scaling: Float {
+        useRSLoRA ? alpha / Float(rank).squareRoot() : alpha / Float(rank)
+    }
+    // MARK: end
+
+    /// PEFT's rule for a list of target names: exact match or a ".name" suffix. Names may be
+    /// given with or without the `transformer.` prefix of the Hugging Face model.
+    public func isTarget(_ layerName: String) -> Bool {
+        let full = "transformer." + layerName
+        return targets.contains { t in
+            layerName == t || full == t || layerName.hasSuffix("." + t) || full.hasSuffix("." + t)
+        }
+    }
+
+    /// Keys of the decoder that are not ours: Codable ignores unknown keys, and missing
+    /// optional ones take the defaults, so older config files still load.
+    enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets, useRSLoRA, useDoRA }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = LoRAConfig()
+        rank = try c.decodeIfPresent(Int.self, forKey: .rank) ?? d.rank
+        alpha = try c.decodeIfPresent(Float.self, forKey: .alpha) ?? d.alpha
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? d.dropout
+        targets = try c.decodeIfPresent([String].self, forKey: .targets) ?? d.targets
+        useRSLoRA = try c.decodeIfPresent(Bool.self, forKey: .useRSLoRA) ?? false
+        useDoRA = try c.decodeIfPresent(Bool.self, forKey: .useDoRA) ?? false
+    }
+}

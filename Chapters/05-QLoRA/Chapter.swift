@@ -1,1 +1,0 @@
-// 05-QLoRA: this chapter's module. Its files are named after the ideas they hold.

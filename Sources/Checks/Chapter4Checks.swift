@@ -1,0 +1,184 @@
+import Autograd
+import Core
+import Exercises
+import Foundation
+import LoRA
+import Solutions
+import Transformer
+
+/// The functions of Chapter 4's exercises, as one table (learner / reference / mutant).
+struct Chapter4Functions {
+    var forward: (Tensor, Tensor, Tensor, Tensor, Tensor, Float) throws -> Tensor
+    var gradients: (Tensor, Tensor, Tensor, Float, Tensor) throws -> (a: Tensor, b: Tensor)
+    var merge: (Tensor, Tensor, Tensor, Float) throws -> Tensor
+    var dora: (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Float) throws -> Tensor
+    var isTarget: (String, [String]) throws -> Bool
+
+    static var learner: Chapter4Functions { Chapter4Functions(
+        forward: { try Exercises.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
+        gradients: { try Exercises.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
+        merge: { try Exercises.mergeLoRA(weight: $0, a: $1, b: $2, scaling: $3) },
+        dora: { try Exercises.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
+        isTarget: { try Exercises.isLoRATarget($0, targets: $1) }) }
+
+    static var reference: Chapter4Functions { Chapter4Functions(
+        forward: { try Solutions.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
+        gradients: { try Solutions.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
+        merge: { try Solutions.mergeLoRA(weight: $0, a: $1, b: $2, scaling: $3) },
+        dora: { try Solutions.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
+        isTarget: { try Solutions.isLoRATarget($0, targets: $1) }) }
+
+    /// The reference with exercise `id` replaced by a typical mistake.
+    static func mutant(_ id: String) -> Chapter4Functions {
+        var f = reference
+        switch id {
+        case "4.1": f.forward = { x, w, bias, a, b, _ in try reference.forward(x, w, bias, a, b, 1) }   // forgets s
+        case "4.2": f.gradients = { x, a, b, s, g in  // scales dB but not dA
+            let r = try reference.gradients(x, a, b, s, g); r.a.scale(by: 1 / s); return r
+        }
+        case "4.3": f.merge = { w, a, b, s in  // adds B·A itself, not its transpose (only possible when in == out)
+            guard w.shape[0] == w.shape[1] else { return try reference.merge(w, a, b, s) }
+            let t = try reference.merge(Tensor(zeros: w.shape), a, b, s)
+            let n = w.shape[0], out = w.copy()
+            for i in 0..<n { for j in 0..<n { out[i * n + j] += t[j * n + i] } }
+            return out
+        }
+        case "4.4": f.dora = { x, w, bias, a, b, m, s in  // normalises by ‖W‖ instead of ‖W + ΔW‖
+            let merged = try reference.merge(w, a, b, s)
+            var ratio = [Float](repeating: 0, count: w.shape[1])
+            for j in 0..<w.shape[1] {
+                var n0: Float = 0, n1: Float = 0
+                for i in 0..<w.shape[0] { n0 += w[i * w.shape[1] + j] * w[i * w.shape[1] + j]; n1 += merged[i * w.shape[1] + j] * merged[i * w.shape[1] + j] }
+                ratio[j] = (n1 / n0).squareRoot()
+            }
+            let y = try reference.dora(x, w, bias, a, b, m, s)
+            for r in 0..<x.shape[0] { for j in 0..<w.shape[1] { y[r * w.shape[1] + j] = (y[r * w.shape[1] + j] - bias[j]) * ratio[j] + bias[j] } }
+            return y
+        }
+        case "4.5": f.isTarget = { name, targets in targets.contains { name.contains($0) } }   // substring match
+        default: break
+        }
+        return f
+    }
+
+    static func table(_ flavor: Flavor, _ id: String) -> Chapter4Functions {
+        switch flavor {
+        case .learner: learner
+        case .reference: reference
+        case .mutant: mutant(id)
+        }
+    }
+}
+
+/// A Conv1D layer [in, out] with a LoRA adapter of rank r whose A, B are random (B ≠ 0).
+func loraLayer(_ inF: Int, _ outF: Int, rank r: Int, alpha: Float, dora: Bool = false, _ rng: inout SeededRandom) -> (Linear, LoRALinear) {
+    let layer = Linear(inF, outF, std: 0.5, rng: &rng)
+    for j in 0..<outF { layer.bias.value[j] = rng.normal() * 0.1 }
+    let adapter = LoRALinear(inFeatures: inF, outFeatures: outF, config: LoRAConfig(rank: r, alpha: alpha), rng: &rng)
+    for i in 0..<adapter.B.value.count { adapter.B.value[i] = rng.normal() * 0.5 }
+    if dora {
+        adapter.enableDoRA(weight: layer.weight.value)
+        for j in 0..<outF { adapter.magnitude!.value[j] *= 1 + 0.3 * rng.normal() }
+    }
+    layer.adapter = adapter
+    return (layer, adapter)
+}
+
+extension Catalogue {
+    static let chapter4: [Exercise] = [
+        Exercise("4.1", "The LoRA forward pass", file: "exercises/04-lora/LoRAForward.swift", symbol: "loraForward", hints: [
+            "Two parts per row: the frozen x W + b, and the adapter s · B (A x). Add them.",
+            "h = A x has r values: h[k] = Σ_i a[k*in + i] · x[n*in + i]. Then u[j] = Σ_k b[j*r + k] · h[k].",
+            "y[n, j] = bias[j] + Σ_i x[n,i]·W[i*out + j] + scaling · u[j]  — don't forget the scaling.",
+        ]) { flavor in
+            let f = Chapter4Functions.table(flavor, "4.1")
+            var rng = SeededRandom(seed: 41)
+            for (inF, outF, r) in [(5, 7, 2), (6, 6, 3), (4, 9, 1)] {
+                let (layer, adapter) = loraLayer(inF, outF, rank: r, alpha: 2.5 * Float(r), &rng)
+                let x = randomTensor([3, inF], &rng)
+                let got = try f.forward(x, layer.weight.value, layer.bias.value, adapter.A.value, adapter.B.value, adapter.scaling)
+                try Expect.shape(got.shape, [3, outF], "y for x [3, \(inF)], W [\(inF), \(outF)], r = \(r)")
+                let expected = noGrad { layer(Variable(x)).value }
+                try Expect.close(got.array, expected.array, tolerance: 1e-4, "y (in \(inF), out \(outF), r \(r), s = \(adapter.scaling))")
+            }
+            // With B = 0 the adapter adds nothing.
+            let (layer, adapter) = loraLayer(5, 4, rank: 2, alpha: 4, &rng)
+            let x = randomTensor([2, 5], &rng)
+            let got = try f.forward(x, layer.weight.value, layer.bias.value, adapter.A.value, Tensor(zeros: [4, 2]), 2)
+            let base = noGrad { Variable.linear(Variable(x), layer.weight, layer.bias).value }
+            try Expect.close(got.array, base.array, tolerance: 1e-5, "y with B = 0 (must equal x W + b)")
+        },
+        Exercise("4.2", "Gradients of A and B", file: "exercises/04-lora/LoRAGradients.swift", symbol: "loraGradients", hints: [
+            "Recompute h = A x per row; the gradient arriving at h is (gB)[k] = Σ_j g[n,j] · B[j,k].",
+            "dB[j,k] += s · g[n,j] · h[k] and dA[k,i] += s · (gB)[k] · x[n,i], summed over rows n.",
+            "Both gradients carry the factor s; with B = 0, dA must come out exactly zero.",
+        ]) { flavor in
+            let f = Chapter4Functions.table(flavor, "4.2")
+            var rng = SeededRandom(seed: 42)
+            for (inF, outF, r, zeroB) in [(5, 7, 2, false), (4, 3, 3, false), (6, 5, 2, true)] {
+                let (_, adapter) = loraLayer(inF, outF, rank: r, alpha: 3 * Float(r), &rng)
+                if zeroB { adapter.B.value.fill(0) }
+                let x = randomTensor([4, inF], &rng), g = randomTensor([4, outF], &rng)
+                let (ga, gb) = try f.gradients(x, adapter.A.value, adapter.B.value, adapter.scaling, g)
+                try Expect.shape(ga.shape, [r, inF], "dA"); try Expect.shape(gb.shape, [outF, r], "dB")
+                // Reference: the kit's autograd through the adapter's own update.
+                adapter.A.grad = nil; adapter.B.grad = nil
+                (adapter.update(Variable(x)) * Variable(g)).sum().backward()
+                try Expect.close(ga.array, adapter.A.grad!.array, tolerance: 1e-4, "dL/dA (r \(r), s = \(adapter.scaling)\(zeroB ? ", B = 0" : ""))")
+                try Expect.close(gb.array, adapter.B.grad!.array, tolerance: 1e-4, "dL/dB (r \(r), s = \(adapter.scaling))")
+            }
+        },
+        Exercise("4.3", "Merge an adapter into the weight", file: "exercises/04-lora/MergeLoRA.swift", symbol: "mergeLoRA", hints: [
+            "The update for Conv1D element (i, j) is s · Σ_k B[j, k] · A[k, i]: B's row j, A's column i.",
+            "Copy the weight first (`weight.copy()`), then add the update to every element of the copy.",
+            "merged[i*out + j] += scaling * Σ_k b[j*r + k] * a[k*in + i]",
+        ]) { flavor in
+            let f = Chapter4Functions.table(flavor, "4.3")
+            var rng = SeededRandom(seed: 43)
+            for (inF, outF, r) in [(5, 7, 2), (6, 6, 3), (8, 3, 4)] {
+                let (layer, adapter) = loraLayer(inF, outF, rank: r, alpha: 2 * Float(r), &rng)
+                let w = layer.weight.value, before = w.array
+                let got = try f.merge(w, adapter.A.value, adapter.B.value, adapter.scaling)
+                try Expect.that(w.array == before, "the weight passed in was modified; return a merged copy")
+                try Expect.shape(got.shape, [inF, outF], "merged weight")
+                let x = randomTensor([3, inF], &rng)
+                let adapted = noGrad { layer(Variable(x)).value }
+                adapter.merge(into: layer)
+                try Expect.close(got.array, w.array, tolerance: 1e-5, "W + s·(BA)ᵀ for W [\(inF), \(outF)], r = \(r)")
+                let merged = noGrad { Variable.linear(Variable(x), Variable(got), layer.bias).value }
+                try Expect.close(merged.array, adapted.array, tolerance: 1e-4, "x·merged + b against the adapter's output")
+            }
+        },
+        Exercise("4.4", "DoRA: magnitude and direction", file: "exercises/04-lora/DoRAForward.swift", symbol: "doraForward", hints: [
+            "Build W' = W + s·(BA)ᵀ as in 4.3, then the length of each of its columns j (over the inputs i).",
+            "The norm is over W', the adapted weight, not over W: that is what makes the direction move.",
+            "y[n, j] = magnitude[j] / norm[j] · Σ_i x[n, i] · W'[i, j] + bias[j]",
+        ]) { flavor in
+            let f = Chapter4Functions.table(flavor, "4.4")
+            var rng = SeededRandom(seed: 44)
+            for (inF, outF, r) in [(5, 7, 2), (6, 4, 3)] {
+                let (layer, adapter) = loraLayer(inF, outF, rank: r, alpha: 2 * Float(r), dora: true, &rng)
+                let x = randomTensor([3, inF], &rng)
+                let got = try f.dora(x, layer.weight.value, layer.bias.value, adapter.A.value, adapter.B.value,
+                                     adapter.magnitude!.value, adapter.scaling)
+                try Expect.shape(got.shape, [3, outF], "DoRA output")
+                let expected = noGrad { layer(Variable(x)).value }
+                try Expect.close(got.array, expected.array, tolerance: 1e-4, "DoRA output (in \(inF), out \(outF), r \(r))")
+            }
+        },
+        Exercise("4.5", "Which layers get an adapter", file: "exercises/04-lora/TargetModules.swift", symbol: "isLoRATarget", hints: [
+            "Compare whole name components: equality, or a suffix that starts right after a dot.",
+            "name == t || name.hasSuffix(\".\" + t), for any t in targets.",
+        ]) { flavor in
+            let f = Chapter4Functions.table(flavor, "4.5")
+            let names = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 2, heads: 2), seed: 1).linearLayers.map(\.0)
+            for targets in [["c_attn"], ["c_proj"], ["mlp.c_proj"], ["attn"], ["c_fc", "attn.c_proj"], ["h.1.mlp.c_fc"], ["proj"], ["0.attn.c_attn"]] {
+                for name in names {
+                    let expected = LoRAConfig(targets: targets).isTarget(name)
+                    let got = try f.isTarget(name, targets)
+                    try Expect.that(got == expected, "\"\(name)\" with target_modules \(targets): expected \(expected), got \(got)")
+                }
+            }
+        },
+    ]
+}

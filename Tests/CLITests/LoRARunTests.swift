@@ -1,0 +1,34 @@
+import Core
+import Foundation
+import Testing
+@testable import course
+
+@Suite("course run lora / qlora")
+struct LoRARunTests {
+    @Test("The quick QLoRA run writes the comparison of full FT, LoRA r1-r64 and QLoRA, adapters and NF4 figures")
+    func quickStudy() throws {
+        let runs = FileManager.default.temporaryDirectory.appendingPathComponent("lora-run-\(UUID().uuidString)")
+        let ctx = RunContext(runs: runs, preset: .quick, seed: 1)
+        try QLoRARun.run(ctx)
+        let qlora = runs.appendingPathComponent("qlora")
+        let text = try String(contentsOf: qlora.appendingPathComponent("comparison.csv"), encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 7)   // header + six configurations
+        for name in ["full", "lora-r1", "lora-r4", "lora-r16", "lora-r64", "qlora-r16"] { #expect(text.contains("\n\(name),")) }
+        let results = try readJSON([FineTuneStudy.Result].self, from: qlora.appendingPathComponent("results.json").path)
+        let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0) })
+        // Trainable parameters grow linearly with the rank; the base stays whole for full FT.
+        #expect(byName["lora-r4"]!.trainable == 4 * byName["lora-r1"]!.trainable)
+        #expect(byName["full"]!.trainable == byName["full"]!.total)
+        #expect(byName["qlora-r16"]!.trainable == byName["lora-r16"]!.trainable)
+        #expect(byName["qlora-r16"]!.baseBitsPerParameter < 4.2 && byName["lora-r16"]!.baseBitsPerParameter == 32)
+        #expect(results.allSatisfy { $0.peakMB > 0 && $0.evalLoss.isFinite })
+        for file in ["comparison.md", "grader.png", "memory.png", "loss.png", "nf4_histogram.png", "quantization_error.png",
+                     "memory_at_scale.csv", "qlora-r16/quantization.csv", "qlora-r16/adapter/adapter_model.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: qlora.appendingPathComponent(file).path), "\(file)")
+        }
+        let adapter = runs.appendingPathComponent("lora/lora-r16/adapter")
+        #expect(FileManager.default.fileExists(atPath: adapter.appendingPathComponent("adapter_config.json").path))
+        #expect(FileManager.default.fileExists(atPath: adapter.appendingPathComponent("logits_check.json").path))
+        try? FileManager.default.removeItem(at: runs)
+    }
+}

@@ -1,0 +1,16 @@
+import Core
+
+/// Exercise 4.3 — Merging an adapter into the weight.
+///
+/// After training, the update can be added into the frozen weight once, so inference costs
+/// nothing extra:  W' = W + s · ΔW.  Careful with the layout: PEFT's B A is [out, in] (a
+/// PyTorch Linear weight), while a GPT-2 Conv1D weight is [in, out], so
+///
+///   W'[i, j] = W[i, j] + s · Σ_k B[j, k] · A[k, i]          (the transpose of B A)
+///
+/// Shapes: weight [in, out], a [r, in], b [out, r] → [in, out]. Return a new tensor; leave
+/// `weight` unchanged. (Unmerging subtracts the same update again.)
+public func mergeLoRA(weight: Tensor, a: Tensor, b: Tensor, scaling: Float) throws -> Tensor {
+    // Write your code here, then run `swift run course check 4`.
+    throw Todo("4.3")
+}

@@ -1,0 +1,35 @@
+import Core
+
+/// Exercise 5.3 — Double quantisation of the block scales.
+///
+/// Every 64 weights carry one Float32 absmax: 0.5 bits per weight. QLoRA quantises those
+/// scales too. Given the absmax values of a tensor and a 256-value 8-bit `code` (ascending,
+/// bitsandbytes' dynamic code, `DynamicMap.code`):
+///
+///   offset    = the mean of all absmax values (compute the sum in Double)
+///   y[i]      = absmax[i] − offset             (centred: the code is signed)
+///   scales[b] = max |y[i]| over block b, blocks of 256 consecutive values (the last may be shorter)
+///   codes[i]  = index of the code value nearest to y[i] / scales[b]  (ties: the lower index;
+///               if scales[b] is 0 use the index of 0.0)
+///
+/// Dequantising gives code[codes[i]] · scales[b] + offset.
+public func doubleQuantize(_ absmax: [Float], code: [Float]) throws -> (codes: [UInt8], scales: [Float], offset: Float) {
+    var sum = 0.0
+    for v in absmax { sum += Double(v) }
+    let offset = absmax.isEmpty ? 0 : Float(sum / Double(absmax.count))
+    let zero = code.firstIndex(of: 0) ?? 0
+    var codes: [UInt8] = [], scales: [Float] = []
+    for start in stride(from: 0, to: absmax.count, by: 256) {
+        let block = absmax[start..<min(start + 256, absmax.count)].map { $0 - offset }
+        let m = block.map(abs).max() ?? 0
+        scales.append(m)
+        for y in block {
+            guard m > 0 else { codes.append(UInt8(zero)); continue }
+            let v = y / m
+            var best = 0
+            for k in 1..<code.count where abs(v - code[k]) < abs(v - code[best]) { best = k }
+            codes.append(UInt8(best))
+        }
+    }
+    return (codes, scales, offset)
+}
