@@ -24,7 +24,7 @@ import Testing
     }
 
     static func configError(_ json: String) -> String? {
-        do { _ = try GPTConfig.load(path: write(json, "config.json")); return nil } catch { return "\(error)" }
+        do { _ = try GPTConfig.load(path: write(json, "configs/\(UUID().uuidString).json")); return nil } catch { return "\(error)" }
     }
 
     @Test("config.json with absurd sizes is rejected by GPTConfig.validate before a model exists", arguments: [
