@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CORE_TARGETS="safetensors metrics-csv jsonl"
-CHAPTER_TARGETS="gpt-config tokenizer sft-data supportdesk-sft supportdesk-preferences supportdesk-unpaired supportdesk-eval supportdesk-adversarial supportdesk-corpus gpt-checkpoint training-checkpoint"
+CHAPTER_TARGETS="gpt-config tokenizer sft-data supportdesk-sft supportdesk-preferences supportdesk-unpaired supportdesk-eval supportdesk-adversarial supportdesk-corpus gpt-checkpoint training-checkpoint lora-adapter"
 which="${1:-all}"
 seconds="${2:-60}"
 if [ "$which" = list ]; then echo $CORE_TARGETS $CHAPTER_TARGETS | tr ' ' '\n'; exit 0; fi
@@ -33,10 +33,15 @@ FLAGS=(-O -sanitize=fuzzer,address -swift-version 6 -parse-as-library -I "$B/mod
 for f in $(pkg-config --cflags openblas libpng); do FLAGS+=(-Xcc "$f"); done
 LIBS=($(pkg-config --libs openblas libpng))
 
-# build_module NAME SOURCE_DIR: one object and one .swiftmodule, whole-module optimised.
+# build_module NAME SOURCE_DIR [DEPENDENCY...]: one object and one .swiftmodule, whole-module
+# optimised; rebuilt when a source file or a dependency's object is newer than the object.
 build_module() {
-    local name=$1 dir=$2 obj="$B/modules/$1.o"
-    if [ -f "$obj" ] && [ -z "$(find "$dir" -name '*.swift' -newer "$obj" | head -1)" ]; then return; fi
+    local name=$1 dir=$2 obj="$B/modules/$1.o" dep stale=
+    shift 2
+    [ -f "$obj" ] || stale=1
+    [ -n "$stale" ] || [ -z "$(find "$dir" -name '*.swift' -newer "$obj" | head -1)" ] || stale=1
+    for dep in "$@"; do [ -n "$stale" ] || [ ! "$B/modules/$dep.o" -nt "$obj" ] || stale=1; done
+    [ -n "$stale" ] || return 0
     echo "fuzz.sh: compiling $name with -sanitize=fuzzer,address" >&2
     swiftc "${FLAGS[@]}" -wmo -module-name "$name" -emit-module -emit-module-path "$B/modules/$name.swiftmodule" \
         -c -o "$obj" $(find "$dir" -name '*.swift' | sort)
@@ -49,13 +54,14 @@ build_target() {
         extra=(Tests/CoreTests/Fuzz/CoreFuzzTargets.swift "$B/modules/Core.o")
     else
         build_module Plot Sources/Plot
-        build_module SupportDesk Sources/SupportDesk
-        build_module Autograd Chapters/01-Autograd
-        build_module Transformer Chapters/02-Transformer
-        build_module SFT Chapters/03-SFT
+        build_module SupportDesk Sources/SupportDesk Core
+        build_module Autograd Chapters/01-Autograd Core Plot
+        build_module Transformer Chapters/02-Transformer Core Plot SupportDesk Autograd
+        build_module SFT Chapters/03-SFT Core Plot SupportDesk Autograd Transformer
+        build_module LoRA Chapters/04-LoRA Core Plot SupportDesk Autograd Transformer SFT
         extra=(Tests/ChapterTests/Fuzz/ChapterFuzzTargets.swift
                "$B/modules/Core.o" "$B/modules/Plot.o" "$B/modules/SupportDesk.o" "$B/modules/Autograd.o"
-               "$B/modules/Transformer.o" "$B/modules/SFT.o")
+               "$B/modules/Transformer.o" "$B/modules/SFT.o" "$B/modules/LoRA.o")
     fi
     echo "fuzz.sh: linking $t" >&2
     swiftc "${FLAGS[@]}" -module-name FuzzHarness_${t//-/_} -o "$B/bin/$t" \

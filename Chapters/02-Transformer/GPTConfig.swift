@@ -117,8 +117,13 @@ public struct GPTConfig: Codable, Equatable, Sendable {
     }
 
     public static func load(path: String) throws -> GPTConfig {
-        let c = try readJSON(GPTConfig.self, from: path)
-        try c.validate()
-        return c
+        do {
+            let c = try readJSON(GPTConfig.self, from: path)
+            try c.validate()
+            return c
+        } catch let e as CourseError where e.message.hasPrefix("config.json: ") {
+            // `validate` cannot know the path; name the real file (a run has several configs).
+            throw CourseError(file: path, String(e.message.dropFirst("config.json: ".count)))
+        }
     }
 }

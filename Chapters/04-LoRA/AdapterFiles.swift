@@ -49,7 +49,7 @@ public struct PEFTAdapterConfig: Codable, Sendable {
         if let list = try? c.decode([String].self, forKey: .targetModules) {
             targetModules = list
         } else if let regex = try? c.decode(String.self, forKey: .targetModules) {
-            throw CourseError("target_modules is the regular expression \"\(regex)\"; only a list of module names is supported")
+            throw CourseError("target_modules is the regular expression \"\(CourseError.escape(regex, limit: 80))\"; only a list of module names is supported")
         } else {
             targetModules = ["c_attn"]   // PEFT's default for GPT-2
         }
@@ -105,9 +105,12 @@ extension LoRA {
         do { peft = try readJSON(PEFTAdapterConfig.self, from: configPath) } catch let e as CourseError where !e.message.hasPrefix(configPath) {
             throw CourseError(file: configPath, e.message)
         }
-        guard peft.peftType == "LORA" else { throw CourseError(file: configPath, "peft_type is \"\(peft.peftType)\", expected \"LORA\"") }
+        guard peft.peftType == "LORA" else { throw CourseError(file: configPath, "peft_type is \"\(CourseError.escape(peft.peftType, limit: 40))\", expected \"LORA\"") }
         guard peft.r > 0 else { throw CourseError(file: configPath, "r must be positive, got \(peft.r)") }
-        guard peft.bias == "none" else { throw CourseError(file: configPath, "bias \"\(peft.bias)\" is not supported (only \"none\")") }
+        guard peft.bias == "none" else { throw CourseError(file: configPath, "bias \"\(CourseError.escape(peft.bias, limit: 40))\" is not supported (only \"none\")") }
+        guard peft.loraAlpha.isFinite, peft.loraDropout >= 0, peft.loraDropout < 1 else {
+            throw CourseError(file: configPath, "lora_alpha must be finite and lora_dropout in [0, 1) (got \(peft.loraAlpha), \(peft.loraDropout))")
+        }
         let config = peft.loraConfig
         let targets = model.linearLayers.filter { config.isTarget($0.0) }
         guard !targets.isEmpty else { throw CourseError(file: configPath, "target_modules \(config.targets) match no layer of this model") }
@@ -116,6 +119,16 @@ extension LoRA {
         }
         let path = dir.appendingPathComponent(weightsFile).path
         let file = try SafetensorsFile.open(path: path)
+        // r comes from a small JSON file: the rank-bearing tensors' shapes are checked before
+        // attaching (which allocates r · (in + out) values per layer), so what a load allocates
+        // stays bounded by the weights file's size.
+        for (name, layer) in targets {
+            for (suffix, shape) in [("lora_A.weight", [config.rank, layer.inFeatures]), ("lora_B.weight", [layer.outFeatures, config.rank])] {
+                let key = "base_model.model.transformer.\(name).\(suffix)"
+                guard let e = file.entry(key) else { throw CourseError(file: path, "missing tensor \"\(key)\"") }
+                guard e.shape == shape else { throw CourseError(file: path, "tensor \"\(key)\" has shape \(e.shape), this model needs \(shape)") }
+            }
+        }
         let trainableBefore = model.namedParameters.map { $0.1.requiresGrad }
         let params = attach(to: model, config: config, seed: 0)
         let expected = namedParameters(of: model)
@@ -130,7 +143,7 @@ extension LoRA {
             }
             let unknown = Set(file.names).subtracting(expected.map(\.0))
             if let u = unknown.sorted().first {
-                throw CourseError(file: path, "unexpected tensor \"\(u)\" (not an adapter of the targets \(config.targets))")
+                throw CourseError(file: path, "unexpected tensor \"\(CourseError.escape(u))\" (not an adapter of the targets \(config.targets))")
             }
         } catch {
             // Leave the model as it was: no adapters, the same parameters trainable.

@@ -66,7 +66,11 @@ public struct FuzzMutator {
         for _ in 0..<count {
             // Some mutations need something to act on (a number, a key, a safetensors header).
             var m = rng.pick(Mutation.allCases)
-            for _ in 0..<8 where !apply(m, to: &bytes, others: others) { m = rng.pick(Mutation.allCases) }
+            var tries = 1
+            while !apply(m, to: &bytes, others: others), tries < 8 {
+                m = rng.pick(Mutation.allCases)
+                tries += 1
+            }
             applied.append(m)
         }
         if bytes.count > maxLength { bytes.removeLast(bytes.count - maxLength) }
@@ -164,9 +168,21 @@ public struct FuzzMutator {
             let n = b[0..<8].reversed().reduce(0 as UInt64) { $0 << 8 | UInt64($1) }
             guard n >= 2, n <= UInt64(b.count - 8), b[8] == UInt8(ascii: "{") else { return false }
             var header = Array(b[8..<(8 + Int(n))])
-            let inner: [Mutation] = [.numberBoundary, .nonFinite, .shapeAbuse, .duplicateKey, .dictionaryToken, .controlCharacter,
-                                     .invalidUTF8, .deepNesting, .deleteBytes, .insertBytes, .bitFlip]
-            guard apply(rng.pick(inner), to: &header) else { return false }
+            // Edits that keep the JSON mostly well formed, so the entry rules get exercised.
+            let dtypes = ["F32", "F16", "BF16", "F64", "I64", "I32", "U8", "BOOL", "F8_E4M3", "F4", "f32", ""]
+            let quotedDtypes = header.indices.filter { i in dtypes.prefix(9).contains { d in
+                let q = Array("\"\(d)\"".utf8)
+                return i + q.count <= header.count && header[i..<(i + q.count)].elementsEqual(q)
+            } }
+            if !quotedDtypes.isEmpty, rng.bernoulli(0.25) {
+                let at = rng.pick(quotedDtypes)
+                let end = header[(at + 1)...].firstIndex(of: UInt8(ascii: "\""))! + 1
+                header.replaceSubrange(at..<end, with: Array("\"\(rng.pick(dtypes))\"".utf8))
+            } else {
+                let inner: [Mutation] = [.numberBoundary, .numberBoundary, .numberBoundary, .shapeAbuse, .shapeAbuse, .nonFinite,
+                                         .duplicateKey, .controlCharacter, .dictionaryToken]
+                guard apply(rng.pick(inner), to: &header) else { return false }
+            }
             var out: [UInt8] = []
             writeLE(UInt64(header.count), width: 8, into: &out, at: 0)
             b = out + header + Array(b[(8 + Int(n))...])

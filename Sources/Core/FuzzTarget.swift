@@ -219,6 +219,20 @@ public struct FuzzCampaign {
         return s
     }
 
+    /// Every distinct error, numbers replaced by N (so "column 12" and "column 40" count as one
+    /// kind), with how many inputs produced it, most frequent first.
+    public var messageKinds: String {
+        var kinds: [String: (count: Int, example: String)] = [:]
+        for t in tallies.values {
+            for (m, n) in t.messages {
+                let kind = m.replacingOccurrences(of: "[0-9]+", with: "N", options: .regularExpression)
+                kinds[kind, default: (0, m)].count += n
+            }
+        }
+        return kinds.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
+            .map { "\($0.value.count)\t\($0.value.example)" }.joined(separator: "\n") + "\n"
+    }
+
     /// The files of a corpus folder (sorted by name, hidden files skipped) as inputs.
     public static func inputs(in dir: URL) throws -> [[UInt8]] {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }.sorted()
@@ -256,6 +270,7 @@ public struct FuzzCampaign {
         if let dir = env["FUZZ_REPORT"] {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try campaign.markdown.write(toFile: dir + "/\(target.name).md", atomically: true, encoding: .utf8)
+            try campaign.messageKinds.write(toFile: dir + "/\(target.name).messages.txt", atomically: true, encoding: .utf8)
         }
         return campaign
     }

@@ -71,6 +71,9 @@ public enum JSONL {
         case .keyNotFound(let k, let ctx):
             let p = path(ctx.codingPath)
             return "missing key \"\(k.stringValue)\"" + (p.isEmpty ? "" : " in \(p)")
+        // At the top level there is no key to name: say what the file should hold.
+        case .typeMismatch(let t, let ctx) where ctx.codingPath.isEmpty: return "expected a JSON \(t is [String: Any].Type ? "object" : "\(t)") at the top level"
+        case .valueNotFound(let t, let ctx) where ctx.codingPath.isEmpty: return "the top level is null, expected a JSON \(t is [String: Any].Type ? "object" : "\(t)")"
         case .typeMismatch(let t, let ctx): return "\"\(path(ctx.codingPath))\" should be \(t)"
         case .valueNotFound(let t, let ctx): return "\"\(path(ctx.codingPath))\" is null, expected \(t)"
         case .dataCorrupted(let ctx):

@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import Foundation
+import LoRA
 import SFT
 import SupportDesk
 import Transformer
@@ -89,5 +90,20 @@ enum ChapterFuzzTargets {
         return 0
     }
 
-    static let all = [config, tokenizer, sftData] + supportDeskTargets + [checkpoint, trainingCheckpoint]
+    /// `LoRA.load(into:from:)`: PEFT's adapter_config.json + adapter_model.safetensors, loaded
+    /// into a fresh tiny model (what it builds: the adapter weights, 4 bytes a value).
+    static let loraAdapter = LoaderFuzzTarget(
+        name: "lora-adapter", files: ["adapter_config.json", "adapter_model.safetensors"],
+        dictionary: jsonTokens + safetensorsTokens + ["\"r\"", "\"lora_alpha\"", "\"lora_dropout\"", "\"target_modules\"", "\"peft_type\"",
+                                                      "\"LORA\"", "\"use_dora\"", "\"use_rslora\"", "\"bias\"", "\"rank_pattern\"", "\"c_attn\"",
+                                                      "\"c_fc\"", "lora_A.weight", "lora_B.weight", "lora_magnitude_vector", "base_model.model.transformer."],
+        factor: 8
+    ) { dir in
+        let model = GPT(tinyConfig, seed: 0)
+        let params = try LoRA.load(into: model, from: dir)
+        _ = noGrad { model.logits([0], batch: 1) }
+        return params.reduce(0) { $0 + $1.value.count * 4 }
+    }
+
+    static let all = [config, tokenizer, sftData] + supportDeskTargets + [checkpoint, trainingCheckpoint, loraAdapter]
 }

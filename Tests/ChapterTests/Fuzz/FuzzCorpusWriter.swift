@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import Foundation
+import LoRA
 import SupportDesk
 import Testing
 import Transformer
@@ -116,6 +117,21 @@ enum FuzzCorpus {
         try TrainingCheckpoint.save(model: model, optimizer: AdamW(model.parameters),
                                     state: state, in: dir)
         out["training-checkpoint"] = [FuzzBundle.join(try ChapterFuzzTargets.trainingCheckpoint.files.map { try read(dir.appendingPathComponent($0)) })]
+
+        // LoRA adapters saved by LoRA.save (plain; rsLoRA + DoRA on every layer), and PEFT's own
+        // adapter_config.json (r 4 on every layer, PEFT's many extra keys) with weights of that shape.
+        let peftConfig = root.deletingLastPathComponent().appendingPathComponent("ChapterTests/Fixtures/peft-lora/lora/adapter_config.json")
+        var adapters: [[UInt8]] = []
+        for (k, lora) in [LoRAConfig(rank: 2, alpha: 4), LoRAConfig(rank: 1, alpha: 2, targets: LoRAConfig.allLinear, useRSLoRA: true, useDoRA: true),
+                          LoRAConfig(rank: 4, alpha: 8, targets: ["c_fc", "c_proj", "c_attn"])].enumerated() {
+            let m = GPT(ChapterFuzzTargets.tinyConfig, seed: 0)
+            LoRA.attach(to: m, config: lora, seed: UInt64(k))
+            let folder = tmp.appendingPathComponent("adapter\(k)")
+            try LoRA.save(m, config: lora, to: folder)
+            let config = k == 2 ? try read(peftConfig) : try read(folder.appendingPathComponent(LoRA.configFile))
+            adapters.append(FuzzBundle.join([config, try read(folder.appendingPathComponent(LoRA.weightsFile))]))
+        }
+        out["lora-adapter"] = adapters
         return out
     }
 }

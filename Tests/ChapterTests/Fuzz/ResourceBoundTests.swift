@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import Foundation
+import LoRA
 import SupportDesk
 import Testing
 @testable import Transformer
@@ -23,7 +24,7 @@ import Testing
     }
 
     static func configError(_ json: String) -> String? {
-        do { _ = try GPTConfig.load(path: write(json, "config.json")); return nil } catch { return "\(error)" }
+        do { _ = try GPTConfig.load(path: write(json, "configs/\(UUID().uuidString).json")); return nil } catch { return "\(error)" }
     }
 
     @Test("config.json with absurd sizes is rejected by GPTConfig.validate before a model exists", arguments: [
@@ -141,5 +142,25 @@ import Testing
         moments.append((name: "adam.v.ln_f.bias", tensor: Tensor(zeros: [3])))
         try Safetensors.write(moments, to: optPath)
         #expect(throws: CourseError(file: optPath, "tensor \"adam.v.ln_f.bias\" has shape [3], the model needs [4]")) { try load() }
+    }
+
+    @Test("an adapter_config.json with r = 100 million is rejected before adapters are attached")
+    func hugeAdapterRank() throws {
+        let folder = Self.dir.appendingPathComponent("adapter")
+        let m = GPT(ChapterFuzzTargets.tinyConfig, seed: 0)
+        LoRA.attach(to: m, config: LoRAConfig(rank: 2), seed: 0)
+        try LoRA.save(m, config: LoRAConfig(rank: 2), to: folder)
+        let configURL = folder.appendingPathComponent(LoRA.configFile)
+        let json = try String(contentsOf: configURL, encoding: .utf8)
+        try json.replacingOccurrences(of: "\"r\" : 2", with: "\"r\" : 100000000").write(to: configURL, atomically: true, encoding: .utf8)
+        let fresh = GPT(ChapterFuzzTargets.tinyConfig, seed: 0)
+        let t0 = Date()
+        // Attaching first would allocate 1.6 GB (A is [r, 4], B is [12, r]) for a 700-byte file.
+        #expect(throws: CourseError(file: folder.appendingPathComponent(LoRA.weightsFile).path,
+                                    "tensor \"base_model.model.transformer.h.0.attn.c_attn.lora_A.weight\" has shape [2, 4], this model needs [100000000, 4]")) {
+            try LoRA.load(into: fresh, from: folder)
+        }
+        #expect(Date().timeIntervalSince(t0) < 1)
+        #expect(fresh.linearLayers.allSatisfy { $0.1.adapter == nil })
     }
 }

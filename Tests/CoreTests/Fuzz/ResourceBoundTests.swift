@@ -50,7 +50,9 @@ import Testing
         (#"[1]"#, "F32", "[0,9223372036854775807]", "data_offsets cover 9223372036854775807 bytes but shape [1] of F32 needs 4"),
     ])
     func shapeOverflow(shape: String, dtype: String, offsets: String, expected: String) {
-        let path = Self.safetensors("shape.st", header: #"{"t":{"dtype":"\#(dtype)","shape":\#(shape),"data_offsets":\#(offsets)}}"#)
+        // Cases run in parallel: one file each.
+        let name = "shape-" + (shape + offsets).filter { $0.isNumber || $0 == "-" } + ".st"
+        let path = Self.safetensors(name, header: #"{"t":{"dtype":"\#(dtype)","shape":\#(shape),"data_offsets":\#(offsets)}}"#)
         let message = Self.openError(path)
         #expect(message?.contains(expected) == true, "\(message ?? "loaded")")
     }
