@@ -95,14 +95,31 @@ public final class DPOTrainer {
     }
     // MARK: end
 
-    var order: [Int] = []
+    /// Pairs are drawn in a shuffled order per epoch; each epoch's order comes from (seed,
+    /// epoch) alone, so (epoch, cursor) is all a checkpoint needs to resume the stream.
+    var epoch = 0
+    lazy var order: [Int] = epochOrder(0)
     var cursor = 0
     func nextBatch() -> [PreparedPair] {
         (0..<min(settings.pairsPerBatch, train.count)).map { _ in
-            if cursor >= order.count { order = Array(train.indices); trainer.rng.shuffle(&order); cursor = 0 }
+            if cursor >= order.count { epoch += 1; order = epochOrder(epoch); cursor = 0 }
             cursor += 1
             return train[order[cursor - 1]]
         }
+    }
+
+    func epochOrder(_ e: Int) -> [Int] {
+        var rng = SeededRandom(seed: settings.seed &* 1_000_003 &+ UInt64(e))
+        return rng.shuffled(Array(train.indices))
+    }
+
+    /// Continues from the latest checkpoint in `dir`, if any; returns whether it did.
+    public func resume(from dir: URL) throws -> Bool {
+        guard let extra = try trainer.resume(from: dir) else { return false }
+        epoch = Int(extra["epoch"] ?? 0)
+        cursor = Int(extra["cursor"] ?? 0)
+        order = epochOrder(epoch)
+        return true
     }
 
     /// Loss and reward statistics on the held-out pairs (no graph).
@@ -119,7 +136,10 @@ public final class DPOTrainer {
         }
     }
 
-    public func run(metrics: MetricsWriter, label: String = "dpo", quiet: Bool = false) throws {
+    /// Trains for `settings.steps`, logging TRL's numbers to `metrics`. With `checkpoints`
+    /// (full fine-tuning only: the checkpoint holds every weight and its optimiser moments),
+    /// saves a resumable checkpoint at every evaluation.
+    public func run(metrics: MetricsWriter, label: String = "dpo", quiet: Bool = false, checkpoints: URL? = nil) throws {
         let progress = ProgressBar(label, total: settings.steps)
         progress.quiet = quiet
         var status = ""
@@ -143,7 +163,12 @@ public final class DPOTrainer {
                 status = String(format: "held-out acc %.0f%% margin %.3f", 100 * e.stats.accuracy, e.stats.margin)
             }
             metrics.log(row)
-            if trainer.step % 10 == 0 { try metrics.flush() }
+            if trainer.step % settings.evalEvery == 0, let checkpoints {
+                try metrics.flush()   // metrics first: a resumed run keeps the rows up to its checkpoint
+                try trainer.saveCheckpoint(in: checkpoints, extra: ["epoch": Double(epoch), "cursor": Double(cursor)])
+            } else if trainer.step % 10 == 0 {
+                try metrics.flush()
+            }
             progress.update(trainer.step, String(format: "loss %.3f ", stats.loss) + status)
         }
         try metrics.flush()

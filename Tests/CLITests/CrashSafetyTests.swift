@@ -79,6 +79,21 @@ struct CrashSafetyTests {
         }
     }
 
+    @Test("A DPO run killed during training resumes to the same final weights")
+    func killAndResumeDPO() throws {
+        let whole = Self.temp("dpo-whole"), killed = Self.temp("dpo-killed")
+        #expect(try Self.course(["run", "dpo", "--preset", "quick", "--runs", whole.path]) == 0)
+        let latest = killed.appendingPathComponent("dpo/sigmoid/checkpoints/latest.json")
+        try Self.course(["run", "dpo", "--preset", "quick", "--runs", killed.path], killAfter: 0,
+                        when: { FileManager.default.fileExists(atPath: latest.path) })
+        #expect(FileManager.default.fileExists(atPath: latest.path))
+        #expect(try Self.course(["run", "dpo", "--preset", "quick", "--runs", killed.path, "--resume"]) == 0)
+        for f in ["dpo/sigmoid/model/model.safetensors", "dpo/sigmoid/metrics.csv"] {
+            let x = Self.file(whole.appendingPathComponent(f))
+            #expect(!x.isEmpty && x == Self.file(killed.appendingPathComponent(f)), "\(f) differs after resume")
+        }
+    }
+
     @Test("Bad input to course gets a one-line error and a non-zero exit")
     func badInput() throws {
         let p = Process()

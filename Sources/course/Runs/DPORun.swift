@@ -201,9 +201,17 @@ final class DPOSetup {
         } else {
             let t = try DPOTrainer(model: policy, loss: DPORun.pairLoss(loss)!, lossSettings: s.lossSettings,
                                    train: loss == "self" ? selfPairs : train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
-            let e = t.evaluate()
-            metrics.log(["step": 0, "eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 })
-            try t.run(metrics: metrics, label: label, quiet: quiet)
+            // Full fine-tuning is checkpointed and resumable; LoRA runs are short and restart.
+            let checkpoints = s.lora == nil ? dir.appendingPathComponent("checkpoints") : nil
+            if ctx.resume, let checkpoints, try t.resume(from: checkpoints) {
+                print("resumed from step \(t.trainer.step)")
+                metrics.restore(upToStep: t.trainer.step)
+            } else {
+                if let checkpoints { try? FileManager.default.removeItem(at: checkpoints) }
+                let e = t.evaluate()
+                metrics.log(["step": 0, "eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 })
+            }
+            try t.run(metrics: metrics, label: label, quiet: quiet, checkpoints: checkpoints)
         }
         try DPOAdapters.finish(policy, lora: s.lora, dir: dir)
         var g = grade(policy, name: loss, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))

@@ -68,47 +68,16 @@ enum RLHFRun {
         return s
     }
 
-    static func overrides(_ s0: Settings) -> Settings {
-        var s = s0
-        let env = ProcessInfo.processInfo.environment   // TEMPORARY experiment knobs
-        func f(_ k: String) -> Float? { env[k].flatMap(Float.init) }
-        func i(_ k: String) -> Int? { env[k].flatMap(Int.init) }
-            if let v = i("RLHF_STEPS") { s.steps = v }
-            if let v = i("RLHF_EVAL") { s.evalEvery = v }
-            if s.ppo != nil {
-                if let v = f("RLHF_LR") { s.ppo!.learningRate = v }
-                if let v = f("RLHF_VLR") { s.ppo!.valueHeadLearningRate = v }
-                if let v = f("RLHF_BETA") { s.ppo!.klCoefficient = v }
-                if let v = i("RLHF_PROMPTS") { s.ppo!.promptsPerStep = v }
-                if let v = i("RLHF_SAMPLES") { s.ppo!.samplesPerPrompt = v }
-                if let v = i("RLHF_EPOCHS") { s.ppo!.epochs = v }
-                if let v = f("RLHF_LAMBDA") { s.ppo!.lambda = v }
-                if let v = f("RLHF_TEMP") { s.ppo!.temperature = v }
-                if let v = i("RLHF_MB") { s.ppo!.miniBatchSize = v }
-                if env["RLHF_DETACH"] != nil { s.ppo!.detachValueHead = true }
-            }
-            if s.grpo != nil {
-                if let v = f("RLHF_LR") { s.grpo!.learningRate = v }
-                if let v = f("RLHF_BETA") { s.grpo!.beta = v }
-                if let v = i("RLHF_PROMPTS") { s.grpo!.promptsPerStep = v }
-                if let v = i("RLHF_SAMPLES") { s.grpo!.groupSize = v }
-                if let v = i("RLHF_EPOCHS") { s.grpo!.iterations = v }
-                if let v = f("RLHF_TEMP") { s.grpo!.temperature = v }
-                if let v = i("RLHF_MB") { s.grpo!.miniBatchSize = v }
-            }
-                return s
-    }
-
     static func run(_ ctx: RunContext) throws {
         let name = ctx.variant ?? Algo.ppo.rawValue
         if name == "overoptimisation" { return try OveroptimisationStudy.run(ctx) }
         guard let algo = Algo(rawValue: name) else {
             throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")), or --variant overoptimisation)")
         }
-        let s = overrides(settings(ctx, algo: algo))
+        let s = settings(ctx, algo: algo)
         let cpuStart = processCPUSeconds()
         let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
-        let dir = try ctx.directory("rlhf/\(algo.rawValue)" + (ProcessInfo.processInfo.environment["RLHF_TAG"] ?? ""))
+        let dir = try ctx.directory("rlhf/\(algo.rawValue)")
         if StageMarker.skip(dir, ctx, settings: s) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// The kit's main job, `course run all`, run by the real binary from an empty folder.
+@Suite("The whole chain in one command", .serialized)
+struct RunAllTests {
+    typealias CLI = CrashSafetyTests
+
+    /// Every stage's folder, which `run all` must leave finished (a `done.json` marker).
+    static let stages = ["transformer", "sft", "lora", "qlora", "reward-model", "rlhf/ppo", "rlhf/grpo",
+                         "dpo/sigmoid", "evaluation"]
+
+    static func modified(_ url: URL) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+    }
+
+    /// Two quick chains from nothing with the same seed, run once for the tests below.
+    static let twoChains: [(runs: URL, status: Int32)] = ["all-quick-a", "all-quick-b"].map { name in
+        let runs = CLI.temp(name)
+        return (runs, (try? CLI.course(["run", "all", "--preset", "quick", "--runs", runs.path])) ?? -1)
+    }
+
+    /// Each chapter's metrics files (wall-clock columns left out).
+    static let metricsFiles: [String: [String]] = [
+        "autograd": ["autograd/metrics.csv"], "transformer": ["transformer/metrics.csv"], "sft": ["sft/metrics.csv"],
+        "lora": ["full", "lora-r1", "lora-r4", "lora-r16", "lora-r64"].map { "lora/\($0)/metrics.csv" },
+        "qlora": ["qlora/qlora-r16/metrics.csv", "qlora/qlora-r16/quantization.csv"],
+        "reward-model": ["reward-model/metrics.csv"], "rlhf": ["rlhf/ppo/metrics.csv", "rlhf/grpo/metrics.csv"],
+        "dpo": ["dpo/sigmoid/metrics.csv"], "evaluation": ["evaluation/results.json"],
+    ]
+    static let wallClock: Set<String> = ["tokens_per_s", "seconds"]
+
+    /// A file's text without its wall-clock columns (CSV) or as it is (JSON).
+    static func deterministicPart(_ url: URL) -> String {
+        let text = String(decoding: CLI.file(url), as: UTF8.self)
+        guard url.pathExtension == "csv" else { return text }
+        let rows = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        guard let header = rows.first else { return "" }
+        let keep = header.indices.filter { !wallClock.contains(String(header[$0])) }
+        return rows.map { row in keep.map { $0 < row.count ? String(row[$0]) : "" }.joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    @Test("Every chapter's quick run gives identical metrics for the same seed",
+          arguments: ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation"])
+    func determinism(chapter: String) throws {
+        let (a, b) = (Self.twoChains[0], Self.twoChains[1])
+        try #require(a.status == 0 && b.status == 0)
+        for f in Self.metricsFiles[chapter]! {
+            let x = Self.deterministicPart(a.runs.appendingPathComponent(f))
+            let y = Self.deterministicPart(b.runs.appendingPathComponent(f))
+            #expect(!x.isEmpty && x == y, "\(f) differs between two runs with the same seed")
+        }
+    }
+
+    @Test("Running every chapter on the quick preset from nothing writes every stage and a report with numbers in range")
+    func quickChainFromNothing() throws {
+        let (runs, status) = Self.twoChains[0]
+        #expect(status == 0)
+        for stage in Self.stages {
+            #expect(FileManager.default.fileExists(atPath: runs.appendingPathComponent("\(stage)/done.json").path),
+                    "stage \(stage) did not finish")
+        }
+        for model in ["transformer/model", "sft/model", "dpo/sigmoid/model"] {
+            #expect(FileManager.default.fileExists(atPath: runs.appendingPathComponent("\(model)/model.safetensors").path))
+        }
+        let report = String(decoding: CLI.file(runs.appendingPathComponent("report.md")), as: UTF8.self)
+        #expect(report.contains("sft") && report.contains("dpo") && report.contains("ppo"))
+        #expect(!CLI.file(runs.appendingPathComponent("report.html")).isEmpty)
+
+        // results.json: one row per model, every metric a finite number in its range.
+        let data = CLI.file(runs.appendingPathComponent("evaluation/results.json"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(Set(rows.compactMap { $0["model"] as? String }) == ["base", "sft", "lora-r16", "ppo", "grpo", "dpo"])
+        for row in rows {
+            let name = row["model"] as? String ?? "?"
+            for key in ["structure", "facts", "tone", "grounded", "overall", "hallucinationRate", "safety"] {
+                let v = try #require(row[key] as? Double, "\(name) has no \(key)")
+                #expect((0...1).contains(v), "\(name).\(key) = \(v) is not a share")
+            }
+            let ppl = try #require(row["perplexity"] as? Double)
+            #expect(ppl.isFinite && ppl >= 1, "\(name) perplexity \(ppl)")
+            if let kl = row["klToSFT"] as? Double { #expect(kl.isFinite && kl > -0.5, "\(name) KL \(kl)") }
+            let length = try #require(row["meanLength"] as? Double)
+            #expect(length > 0)
+        }
+        // Every evaluation appends one line to the history.
+        let history = String(decoding: CLI.file(runs.appendingPathComponent("history.jsonl")), as: UTF8.self)
+        #expect(history.split(separator: "\n").count == 1)
+    }
+
+    @Test("Killing the whole chain mid-stage and running it again reuses the stages already finished")
+    func killedChainResumes() throws {
+        let runs = CLI.temp("all-killed")
+        let sftDone = runs.appendingPathComponent("sft/done.json")
+        // Kill shortly after SFT finished, while LoRA (the next stage) trains.
+        try CLI.course(["run", "all", "--preset", "quick", "--runs", runs.path], killAfter: 0.3,
+                       when: { FileManager.default.fileExists(atPath: sftDone.path) })
+        let pretrained = runs.appendingPathComponent("transformer/model/model.safetensors")
+        let sft = runs.appendingPathComponent("sft/model/model.safetensors")
+        let before = (Self.modified(pretrained), Self.modified(sft))
+        #expect(before.0 != nil && before.1 != nil)
+        #expect(!FileManager.default.fileExists(atPath: runs.appendingPathComponent("evaluation/done.json").path))
+
+        #expect(try CLI.course(["run", "all", "--preset", "quick", "--runs", runs.path]) == 0)
+        #expect(Self.modified(pretrained) == before.0, "the pretrained model was trained again")
+        #expect(Self.modified(sft) == before.1, "the SFT model was trained again")
+        for stage in Self.stages {
+            #expect(FileManager.default.fileExists(atPath: runs.appendingPathComponent("\(stage)/done.json").path))
+        }
+        #expect(FileManager.default.fileExists(atPath: runs.appendingPathComponent("report.md").path))
+    }
+}
