@@ -59,31 +59,22 @@ public final class SFTTrainer {
                              evalEvery: settings.evalEvery, seed: settings.seed)
         tc.weightDecay = 0.0
         trainer = Trainer(model: model, config: tc, parameters: parameters)
-        order = epochOrder(0)
+        order = EpochOrder(count: train.count, seed: settings.seed)
     }
 
     /// Examples dropped because they do not fit the context.
     public let droppedExamples: Int
     public var trainingExamples: Int { train.count }
 
-    /// The next batch: examples drawn in a shuffled order, packed. Each epoch's order comes from
-    /// (seed, epoch) alone, so (epoch, cursor) is all a checkpoint needs to resume the stream.
-    var order: [Int] = []
-    var epoch = 0
-    var cursor = 0
+    /// The next batch: examples drawn in a shuffled order (see `EpochOrder`), packed.
+    var order: EpochOrder
     func nextBatch() -> SFTBatch {
         let context = model.config.contextLength
         var picked: [TokenizedExample] = []
         var tokens = 0
         // Fill `rowsPerBatch` rows' worth of tokens.
         while tokens < settings.rowsPerBatch * context * 9 / 10 {
-            if cursor >= order.count {
-                epoch += 1
-                cursor = 0
-                order = epochOrder(epoch)
-            }
-            let e = train[order[cursor]]
-            cursor += 1
+            let e = train[order.next()]
             picked.append(e)
             tokens += e.count
             if !settings.packing && picked.count == settings.rowsPerBatch { break }
@@ -92,17 +83,10 @@ public final class SFTTrainer {
                                 : SFTBatching.padded(picked, length: context, pad: pad)
     }
 
-    func epochOrder(_ e: Int) -> [Int] {
-        var rng = SeededRandom(seed: settings.seed &* 1_000_003 &+ UInt64(e))
-        return rng.shuffled(Array(0..<train.count))
-    }
-
     /// Continues from the latest checkpoint in `dir`, if any; returns whether it did.
     public func resume(from dir: URL) throws -> Bool {
         guard let extra = try trainer.resume(from: dir) else { return false }
-        epoch = Int(extra["epoch"] ?? 0)
-        cursor = Int(extra["cursor"] ?? 0)
-        order = epochOrder(epoch)
+        order.restore(extra)
         return true
     }
 
@@ -141,7 +125,7 @@ public final class SFTTrainer {
                 metrics.log(row)
                 try metrics.flush()
                 if let checkpoints {
-                    try trainer.saveCheckpoint(in: checkpoints, extra: ["epoch": Double(epoch), "cursor": Double(cursor)])
+                    try trainer.saveCheckpoint(in: checkpoints, extra: order.checkpointState)
                 }
             } else {
                 metrics.log(row)

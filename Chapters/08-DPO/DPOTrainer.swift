@@ -95,30 +95,16 @@ public final class DPOTrainer {
     }
     // MARK: end
 
-    /// Pairs are drawn in a shuffled order per epoch; each epoch's order comes from (seed,
-    /// epoch) alone, so (epoch, cursor) is all a checkpoint needs to resume the stream.
-    var epoch = 0
-    lazy var order: [Int] = epochOrder(0)
-    var cursor = 0
+    /// Pairs are drawn in a shuffled order per epoch (see `EpochOrder`).
+    lazy var order = EpochOrder(count: train.count, seed: settings.seed)
     func nextBatch() -> [PreparedPair] {
-        (0..<min(settings.pairsPerBatch, train.count)).map { _ in
-            if cursor >= order.count { epoch += 1; order = epochOrder(epoch); cursor = 0 }
-            cursor += 1
-            return train[order[cursor - 1]]
-        }
-    }
-
-    func epochOrder(_ e: Int) -> [Int] {
-        var rng = SeededRandom(seed: settings.seed &* 1_000_003 &+ UInt64(e))
-        return rng.shuffled(Array(train.indices))
+        (0..<min(settings.pairsPerBatch, train.count)).map { _ in train[order.next()] }
     }
 
     /// Continues from the latest checkpoint in `dir`, if any; returns whether it did.
     public func resume(from dir: URL) throws -> Bool {
         guard let extra = try trainer.resume(from: dir) else { return false }
-        epoch = Int(extra["epoch"] ?? 0)
-        cursor = Int(extra["cursor"] ?? 0)
-        order = epochOrder(epoch)
+        order.restore(extra)
         return true
     }
 
@@ -165,7 +151,7 @@ public final class DPOTrainer {
             metrics.log(row)
             if trainer.step % settings.evalEvery == 0, let checkpoints {
                 try metrics.flush()   // metrics first: a resumed run keeps the rows up to its checkpoint
-                try trainer.saveCheckpoint(in: checkpoints, extra: ["epoch": Double(epoch), "cursor": Double(cursor)])
+                try trainer.saveCheckpoint(in: checkpoints, extra: order.checkpointState)
             } else if trainer.step % 10 == 0 {
                 try metrics.flush()
             }

@@ -10,7 +10,7 @@ import SupportDesk
 import Transformer
 
 /// Chapter 8: DPO and its relatives, trained from the SFT model on SupportDesk preferences.
-/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|kto] [--lora]` writes
+/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|kto|self] [--lora]` writes
 /// runs/dpo/<loss>/ (config.json, metrics.csv, report.json, loss.png, rewards.png,
 /// grader.png, flaws.png, samples.md, model/); `--loss all` trains every variant from the same
 /// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
