@@ -45,6 +45,15 @@ struct RealBookTests {
         #expect(try Self.checker().unquotedRegions() == [])
     }
 
+    @Test("No page holds a placeholder where results or text should be")
+    func noPlaceholders() throws {
+        let book = try Book.load(root: Self.root)
+        let markers = ["PLACEHOLDER", "RESULTS-", "TODO", "TBD", "FIXME", "lorem ipsum"]
+        for page in book.pages {
+            for m in markers { #expect(!page.markdown.contains(m), "\(page.fileName) contains \"\(m)\"") }
+        }
+    }
+
     @Test("Every exercise of a chapter with a book page is named in it, with its file")
     func exercisesNamed() throws {
         let book = try Book.load(root: Self.root)
