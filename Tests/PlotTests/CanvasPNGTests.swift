@@ -54,3 +54,17 @@ struct CanvasPNGTests {
         do { _ = try PNGImage.read(path: path) } catch let e as PlotError { #expect(e.description.hasPrefix(path)) }
     }
 }
+
+@Suite("Text in plots")
+struct PlotTextTests {
+    @Test("Typographic characters borrow their ASCII look-alike and other non-ASCII text is a box")
+    func asciiFallbacks() throws {
+        let font = BitmapFont.body1x
+        for (typographic, ascii) in [("×", "x"), ("–", "-"), ("’", "'"), ("·", ".")] {
+            let a = try #require(font.glyph(typographic.unicodeScalars.first!))
+            let b = try #require(font.glyph(ascii.unicodeScalars.first!))
+            #expect(a.coverage == b.coverage && a.advance == b.advance, "\(typographic) is not drawn as \(ascii)")
+        }
+        #expect(font.glyph("学") == nil)
+    }
+}

@@ -11,7 +11,7 @@ extension EvaluationRun {
             Candidate(name: "lora-r16", about: "LoRA rank 16 on the pretrained model, merged (Chapter 4)") { ctx in
                 try adapted(ctx, adapter: try loraAdapter(ctx, "lora", "lora-r16"))
             },
-            Candidate(name: "ppo", about: "PPO against the reward model, from SFT (Chapter 7)",
+            Candidate(name: "ppo", about: "PPO with the grader as reward and a KL penalty, from SFT (Chapter 7)",
                       folder: { try built($0, "rlhf/ppo", variant: "ppo", RLHFRun.run) }),
             Candidate(name: "grpo", about: "GRPO with the grader as a verifiable reward, from SFT (Chapter 7)",
                       folder: { try built($0, "rlhf/grpo", variant: "grpo", RLHFRun.run) }),
