@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CORE_TARGETS="safetensors metrics-csv jsonl"
-CHAPTER_TARGETS="gpt-config tokenizer sft-data supportdesk-sft supportdesk-preferences supportdesk-unpaired supportdesk-eval supportdesk-adversarial supportdesk-corpus gpt-checkpoint training-checkpoint lora-adapter"
+CHAPTER_TARGETS="gpt-config tokenizer sft-data preference-data unpaired-preference supportdesk-sft supportdesk-preferences supportdesk-unpaired supportdesk-eval supportdesk-adversarial supportdesk-corpus gpt-checkpoint training-checkpoint lora-adapter"
 which="${1:-all}"
 seconds="${2:-60}"
 if [ "$which" = list ]; then echo $CORE_TARGETS $CHAPTER_TARGETS | tr ' ' '\n'; exit 0; fi
@@ -59,9 +59,11 @@ build_target() {
         build_module Transformer Chapters/02-Transformer Core Plot SupportDesk Autograd
         build_module SFT Chapters/03-SFT Core Plot SupportDesk Autograd Transformer
         build_module LoRA Chapters/04-LoRA Core Plot SupportDesk Autograd Transformer SFT
+        build_module RewardModel Chapters/06-RewardModel Core Plot SupportDesk Autograd Transformer SFT LoRA
+        build_module DPO Chapters/08-DPO Core Plot SupportDesk Autograd Transformer SFT LoRA RewardModel
         extra=(Tests/ChapterTests/Fuzz/ChapterFuzzTargets.swift
                "$B/modules/Core.o" "$B/modules/Plot.o" "$B/modules/SupportDesk.o" "$B/modules/Autograd.o"
-               "$B/modules/Transformer.o" "$B/modules/SFT.o" "$B/modules/LoRA.o")
+               "$B/modules/Transformer.o" "$B/modules/SFT.o" "$B/modules/LoRA.o" "$B/modules/RewardModel.o" "$B/modules/DPO.o")
     fi
     echo "fuzz.sh: linking $t" >&2
     swiftc "${FLAGS[@]}" -module-name FuzzHarness_${t//-/_} -o "$B/bin/$t" \

@@ -60,9 +60,9 @@ public struct RolloutBatch {
     public static func collect(policy: GPT, sampler: RolloutSampler, prompts: [RLPrompt], count: Int,
                                reward: RewardFunction, missingEndPenalty: Double, rng: inout SeededRandom) throws -> RolloutBatch {
         var rollouts: [Rollout] = []
-        let cpu0 = processCPUSeconds()
+        let cpu0 = ProcessCPU.seconds
         let seconds = measure { for p in prompts { rollouts += sampler.sample(policy, prompt: p, count: count, rng: &rng) } }
-        let cpuSeconds = processCPUSeconds() - cpu0
+        let cpuSeconds = ProcessCPU.seconds - cpu0
         let queries = rollouts.map { RewardQuery(prompt: $0.prompt.messages, reply: $0.text, replyIDs: $0.responseIDs, truth: $0.prompt.truth) }
         // MARK: book end-penalty
         // A reply cut off at the token limit never closed its turn: it is penalised, so the
@@ -112,16 +112,4 @@ public struct PromptCycler {
 func minibatches(_ n: Int, size: Int, rng: inout SeededRandom) -> [[Int]] {
     let order = rng.shuffled(Array(0..<n))
     return stride(from: 0, to: n, by: max(size, 1)).map { Array(order[$0..<min($0 + size, n)]) }
-}
-
-/// User + system CPU time of this process so far, in seconds (all threads).
-public func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if os(Linux)
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    #else
-    getrusage(RUSAGE_SELF, &usage)
-    #endif
-    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }

@@ -4,7 +4,7 @@
 /// ```swift
 /// var chart = LineChart(title: "Training loss", xLabel: "step", yLabel: "loss")
 /// chart.add(LineSeries(name: "train", x: steps, y: losses, smoothing: 0.9))
-/// try chart.write(to: "runs/01-autograd/loss.png")
+/// try chart.write(to: "runs/autograd/loss.png")
 /// ```
 ///
 /// Sizes are in points: a chart rendered at 800 x 500 with `scale` 2 is a 1600 x 1000 pixel

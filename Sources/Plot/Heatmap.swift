@@ -4,7 +4,7 @@
 /// var map = Heatmap(title: "Attention, layer 1 head 0", values: weights)   // [query][key]
 /// map.rowLabels = tokens; map.columnLabels = tokens
 /// map.xLabel = "key"; map.yLabel = "query"
-/// try map.write(to: "runs/02-transformer/attention.png")
+/// try map.write(to: "runs/transformer/attention.png")
 /// ```
 /// Cells are square, row 0 is at the top (matrix order), NaN cells are grey.
 public struct Heatmap: Chart, Sendable {

@@ -31,7 +31,7 @@ public struct LineSeries: Sendable {
 /// var chart = LineChart(title: "GPT-2 pretraining", xLabel: "step", yLabel: "loss")
 /// chart.add(LineSeries(name: "train", x: steps, y: trainLoss, smoothing: 0.9))
 /// chart.add(LineSeries(name: "eval", x: evalSteps, y: evalLoss, marker: .circle))
-/// try chart.write(to: "runs/02-transformer/loss.png")
+/// try chart.write(to: "runs/transformer/loss.png")
 /// ```
 public struct LineChart: Chart, Sendable {
     public var title: String

@@ -10,8 +10,8 @@ struct PlotCommand: ParsableCommand {
         abstract: "Draw columns of a metrics CSV as a line chart (PNG).",
         discussion: """
             Examples:
-              course plot runs/03-sft/metrics.csv --y loss,eval_loss --smooth 0.9 -o loss.png
-              course plot runs/07-rlhf/metrics.csv --x step --y reward --title "PPO reward"
+              course plot runs/sft/metrics.csv --y loss,eval_loss --smooth 0.9 -o loss.png
+              course plot runs/rlhf/ppo/metrics.csv --x step --y reward --title "PPO reward"
               course plot --demo gallery/      (one example of every chart kind)
 
             Empty cells mean "not logged at this step": a column logged every 100 steps is drawn
@@ -19,7 +19,7 @@ struct PlotCommand: ParsableCommand {
             not smoothed.
             """)
 
-    @Argument(help: "A metrics CSV with a header row (for example runs/03-sft/metrics.csv).")
+    @Argument(help: "A metrics CSV with a header row (for example runs/sft/metrics.csv).")
     var file: String?
 
     @Option(help: "Column for the x axis.")
@@ -106,14 +106,14 @@ struct PlotCommand: ParsableCommand {
         return chart
     }
 
-    /// runs/03-sft/metrics.csv -> "03-sft"; a CSV in the current folder -> its file name.
+    /// runs/sft/metrics.csv -> "sft"; a CSV in the current folder -> its file name.
     static func defaultTitle(csv path: String) -> String {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().lastPathComponent
         return path.contains("/") && !folder.isEmpty && folder != "." ? folder : url.deletingPathExtension().lastPathComponent
     }
 
-    /// runs/03-sft/metrics.csv with loss, eval_loss -> runs/03-sft/metrics-loss-eval_loss.png
+    /// runs/sft/metrics.csv with loss, eval_loss -> runs/sft/metrics-loss-eval_loss.png
     static func defaultOutput(csv path: String, columns: [String]) -> String {
         let base = path.hasSuffix(".csv") ? String(path.dropLast(4)) : path
         let safe = columns.joined(separator: "-").map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }

@@ -75,7 +75,7 @@ enum RLHFRun {
             throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")), or --variant overoptimisation)")
         }
         let s = settings(ctx, algo: algo)
-        let cpuStart = processCPUSeconds()
+        let cpuStart = ProcessCPU.seconds
         let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
         let dir = try ctx.directory("rlhf/\(algo.rawValue)")
         if StageMarker.skip(dir, ctx, settings: s) { return }
@@ -132,7 +132,7 @@ enum RLHFRun {
                               finalGrader: after.scores.overall, sftFinished: before.scores.finished, finalFinished: after.scores.finished,
                               sftSampledGrader: before.sampledGrader, finalSampledGrader: after.sampledGrader, sftKL: before.kl, finalKL: after.kl, heldOutPrompts: heldOut.count, trainingSeconds: seconds,
                               rolloutTokensPerSecond: Double(generated) / max(rolloutSeconds, 1e-9),
-                              cpuSeconds: processCPUSeconds() - cpuStart, rolloutTokensPerCPUSecond: Double(generated) / max(rolloutCPU, 1e-9),
+                              cpuSeconds: ProcessCPU.seconds - cpuStart, rolloutTokensPerCPUSecond: Double(generated) / max(rolloutCPU, 1e-9),
                               loadAverage: loadAverage())
         try writeJSON(summary, to: dir.appendingPathComponent("summary.json"))
         try StageMarker.markDone(dir, ctx, settings: s)

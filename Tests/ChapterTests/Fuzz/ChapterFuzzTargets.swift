@@ -1,7 +1,9 @@
 import Autograd
 import Core
+import DPO
 import Foundation
 import LoRA
+import RewardModel
 import SFT
 import SupportDesk
 import Transformer
@@ -40,6 +42,19 @@ enum ChapterFuzzTargets {
     static let sftData = LoaderFuzzTarget(name: "sft-data", files: ["sft.jsonl"], dictionary: rowTokens) { dir in
         let conversations = try SFTData.load(path: dir.appendingPathComponent("sft.jsonl").path)
         return conversations.reduce(0) { $0 + $1.reduce(0) { $0 + $1.content.utf8.count } }
+    }
+
+    /// `PreferenceData.load` (TRL preference pairs: prompt, chosen, rejected), read by the
+    /// reward model, DPO and `--data` of chapters 6 and 8.
+    static let preferenceData = LoaderFuzzTarget(name: "preference-data", files: ["preferences.jsonl"], dictionary: rowTokens) { dir in
+        let pairs = try PreferenceData.load(path: dir.appendingPathComponent("preferences.jsonl").path)
+        return pairs.reduce(0) { $0 + $1.chosen.utf8.count + $1.rejected.utf8.count + $1.prompt.reduce(0) { $0 + $1.content.utf8.count } }
+    }
+
+    /// `UnpairedPreference.load` (KTO's prompt, completion, label rows).
+    static let unpairedPreference = LoaderFuzzTarget(name: "unpaired-preference", files: ["unpaired.jsonl"], dictionary: rowTokens) { dir in
+        let rows = try UnpairedPreference.load(path: dir.appendingPathComponent("unpaired.jsonl").path)
+        return rows.reduce(0) { $0 + $1.completion.utf8.count + $1.prompt.reduce(0) { $0 + $1.content.utf8.count } }
     }
 
     /// SupportDesk's six JSONL loaders, one target each.
@@ -105,5 +120,5 @@ enum ChapterFuzzTargets {
         return params.reduce(0) { $0 + $1.value.count * 4 }
     }
 
-    static let all = [config, tokenizer, sftData] + supportDeskTargets + [checkpoint, trainingCheckpoint, loraAdapter]
+    static let all = [config, tokenizer, sftData, preferenceData, unpairedPreference] + supportDeskTargets + [checkpoint, trainingCheckpoint, loraAdapter]
 }

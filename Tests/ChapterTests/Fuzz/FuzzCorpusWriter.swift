@@ -88,6 +88,16 @@ enum FuzzCorpus {
             bytes("{\"prompt\":\"Hi\",\"completion\":\"Hello!\"}\n{\"prompt\":[{\"role\":\"user\",\"content\":\"返品できますか\"}],\"completion\":[{\"role\":\"assistant\",\"content\":\"はい、できます。\"}]}\n"),
         ]
 
+        // Preference pairs (strings and message lists) and KTO's unpaired rows, in TRL's formats.
+        out["preference-data"] = [
+            bytes("{\"prompt\":\"Where is my order?\",\"chosen\":\"I am sorry. It ships today.\",\"rejected\":\"Wait.\"}\n"),
+            bytes("{\"prompt\":[{\"role\":\"system\",\"content\":\"Order: SD-1\"},{\"role\":\"user\",\"content\":\"返品できますか\"}],\"chosen\":[{\"role\":\"assistant\",\"content\":\"はい、できます。\"}],\"rejected\":[{\"role\":\"assistant\",\"content\":\"いいえ。\"}]}\n"),
+        ]
+        out["unpaired-preference"] = [
+            bytes("{\"prompt\":\"Where is my order?\",\"completion\":\"It ships today.\",\"label\":true}\n{\"prompt\":\"Hi\",\"completion\":\"Go away.\",\"label\":false}\n"),
+            bytes("{\"prompt\":[{\"role\":\"user\",\"content\":\"返品できますか\"}],\"completion\":[{\"role\":\"assistant\",\"content\":\"はい。\"}],\"label\":true}\n"),
+        ]
+
         // SupportDesk rows: the first rows the generator writes, in English and Japanese.
         let en = Dataset.generate(seed: 1, lang: .en, size: .small), ja = Dataset.generate(seed: 2, lang: .ja, size: .small)
         func rows<T: Encodable>(_ x: [T], _ n: Int) throws -> [UInt8] { bytes(try JSONL.encode(Array(x.prefix(n)))) }
