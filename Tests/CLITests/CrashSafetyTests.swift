@@ -50,48 +50,37 @@ struct CrashSafetyTests {
         }
     }
 
+    /// Runs `chapter` once whole, once killed `delay` seconds after its first checkpoint
+    /// appeared in `folder`/checkpoints, then resumed; the final weights and metrics must match.
+    static func killAndResume(_ chapter: String, folder: String, delay: Double, tag: String) throws {
+        let whole = temp("\(tag)-whole"), killed = temp("\(tag)-killed")
+        #expect(try course(["run", chapter, "--preset", "quick", "--runs", whole.path]) == 0)
+        let latest = killed.appendingPathComponent("\(folder)/checkpoints/latest.json")
+        try course(["run", chapter, "--preset", "quick", "--runs", killed.path], killAfter: delay,
+                   when: { FileManager.default.fileExists(atPath: latest.path) })
+        // The killed run left a loadable checkpoint; resuming finishes the run.
+        #expect(FileManager.default.fileExists(atPath: latest.path))
+        #expect(try course(["run", chapter, "--preset", "quick", "--runs", killed.path, "--resume"]) == 0)
+        for f in ["\(folder)/model/model.safetensors", "\(folder)/metrics.csv"] {
+            let x = file(whole.appendingPathComponent(f))
+            #expect(!x.isEmpty && x == file(killed.appendingPathComponent(f)), "\(f) differs after resume")
+        }
+    }
+
     @Test("A pretraining run killed at a random moment resumes to the same final weights",
           arguments: [0.0, 0.3])
     func killAndResumePretraining(delay: Double) throws {
-        let whole = Self.temp("whole-\(Int(delay * 100))"), killed = Self.temp("killed-\(Int(delay * 100))")
-        #expect(try Self.course(["run", "transformer", "--preset", "quick", "--runs", whole.path]) == 0)
-        let latest = killed.appendingPathComponent("transformer/checkpoints/latest.json")
-        try Self.course(["run", "transformer", "--preset", "quick", "--runs", killed.path], killAfter: delay,
-                        when: { FileManager.default.fileExists(atPath: latest.path) })
-        // The killed run left a loadable checkpoint; resuming finishes the run.
-        #expect(FileManager.default.fileExists(atPath: latest.path))
-        #expect(try Self.course(["run", "transformer", "--preset", "quick", "--runs", killed.path, "--resume"]) == 0)
-        for f in ["transformer/model/model.safetensors", "transformer/metrics.csv"] {
-            #expect(Self.file(whole.appendingPathComponent(f)) == Self.file(killed.appendingPathComponent(f)), "\(f) differs after resume")
-        }
+        try Self.killAndResume("transformer", folder: "transformer", delay: delay, tag: "pretrain-\(Int(delay * 100))")
     }
 
     @Test("An SFT run killed at a random moment resumes to the same final weights", arguments: [0.2])
     func killAndResumeSFT(delay: Double) throws {
-        let whole = Self.temp("sft-whole-\(Int(delay * 100))"), killed = Self.temp("sft-killed-\(Int(delay * 100))")
-        #expect(try Self.course(["run", "sft", "--preset", "quick", "--runs", whole.path]) == 0)
-        let latest = killed.appendingPathComponent("sft/checkpoints/latest.json")
-        try Self.course(["run", "sft", "--preset", "quick", "--runs", killed.path], killAfter: delay,
-                        when: { FileManager.default.fileExists(atPath: latest.path) })
-        #expect(try Self.course(["run", "sft", "--preset", "quick", "--runs", killed.path, "--resume"]) == 0)
-        for f in ["sft/model/model.safetensors", "sft/metrics.csv"] {
-            #expect(Self.file(whole.appendingPathComponent(f)) == Self.file(killed.appendingPathComponent(f)), "\(f) differs after resume")
-        }
+        try Self.killAndResume("sft", folder: "sft", delay: delay, tag: "sft-\(Int(delay * 100))")
     }
 
     @Test("A DPO run killed during training resumes to the same final weights")
     func killAndResumeDPO() throws {
-        let whole = Self.temp("dpo-whole"), killed = Self.temp("dpo-killed")
-        #expect(try Self.course(["run", "dpo", "--preset", "quick", "--runs", whole.path]) == 0)
-        let latest = killed.appendingPathComponent("dpo/sigmoid/checkpoints/latest.json")
-        try Self.course(["run", "dpo", "--preset", "quick", "--runs", killed.path], killAfter: 0,
-                        when: { FileManager.default.fileExists(atPath: latest.path) })
-        #expect(FileManager.default.fileExists(atPath: latest.path))
-        #expect(try Self.course(["run", "dpo", "--preset", "quick", "--runs", killed.path, "--resume"]) == 0)
-        for f in ["dpo/sigmoid/model/model.safetensors", "dpo/sigmoid/metrics.csv"] {
-            let x = Self.file(whole.appendingPathComponent(f))
-            #expect(!x.isEmpty && x == Self.file(killed.appendingPathComponent(f)), "\(f) differs after resume")
-        }
+        try Self.killAndResume("dpo", folder: "dpo/sigmoid", delay: 0, tag: "dpo")
     }
 
     @Test("Bad input to course gets a one-line error and a non-zero exit")
