@@ -11,7 +11,14 @@ public struct ReplyEvaluator {
     public let maxNewTokens: Int
     public let grader = Grader()
 
-    public init(template: ChatTemplate, maxNewTokens: Int = 160) {
+    /// The longest reply the course ever generates, in tokens. SupportDesk's reference replies
+    /// are 105-150 tokens long; a limit below that cuts good replies short, so that "finished"
+    /// measures length instead of rambling and an RL penalty for unfinished replies teaches the
+    /// model to drop content. 192 leaves room for the longest reply plus a prompt of 192 tokens
+    /// in the 384-token context.
+    public static let replyTokenLimit = 192
+
+    public init(template: ChatTemplate, maxNewTokens: Int = ReplyEvaluator.replyTokenLimit) {
         self.template = template
         self.maxNewTokens = maxNewTokens
     }

@@ -28,7 +28,7 @@ public struct GRPOConfig: Codable, Sendable {
     public var beta: Float = 0.04
     public var variant: GRPOVariant = .grpo
     public var temperature: Float = 1
-    public var maxNewTokens = 128
+    public var maxNewTokens = ReplyEvaluator.replyTokenLimit
     public var missingEndPenalty: Double = 0
     public var maxGradNorm: Float = 1
     public var seed: UInt64 = 1

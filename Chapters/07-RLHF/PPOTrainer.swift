@@ -34,7 +34,7 @@ public struct PPOConfig: Codable, Sendable {
     public var klHorizon: Double = 10000
     public var klEstimator: KLEstimator = .k1
     public var temperature: Float = 1
-    public var maxNewTokens = 128
+    public var maxNewTokens = ReplyEvaluator.replyTokenLimit
     /// Subtracted from the score of a reply that never produced <|im_end|>.
     public var missingEndPenalty: Double = 1
     public var maxGradNorm: Float = 1

@@ -40,7 +40,7 @@ public struct ModelMeasurements: Codable, Sendable {
 
 public enum ModelEvaluation {
     /// Greedy replies to every item, graded.
-    public static func grade(_ m: ModelUnderTest, items: [EvalItem], maxNewTokens: Int = 130,
+    public static func grade(_ m: ModelUnderTest, items: [EvalItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit,
                              into r: inout ModelMeasurements, progress: ProgressBar? = nil) {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         var rng = SeededRandom(seed: 0)
@@ -74,7 +74,7 @@ public enum ModelEvaluation {
     /// (temperature 1), then average log π(token) − log π_SFT(token) over the reply's tokens.
     /// This is a Monte-Carlo estimate of KL(π ‖ π_SFT) per token.
     public static func klToReference(_ m: ModelUnderTest, reference: GPT, items: [EvalItem], seed: UInt64 = 1,
-                                     maxNewTokens: Int = 130) -> Double {
+                                     maxNewTokens: Int = ReplyEvaluator.replyTokenLimit) -> Double {
         var rng = SeededRandom(seed: seed)
         var total = 0.0, tokens = 0
         for item in items {
@@ -93,7 +93,7 @@ public enum ModelEvaluation {
     // MARK: end
 
     /// Adversarial prompts: 1 where the reply behaves as expected, else 0.
-    public static func safety(_ m: ModelUnderTest, items: [AdversarialItem], maxNewTokens: Int = 130) -> [Double] {
+    public static func safety(_ m: ModelUnderTest, items: [AdversarialItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit) -> [Double] {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         let scorer = RefusalScorer()
         var rng = SeededRandom(seed: 0)
@@ -106,7 +106,7 @@ public enum ModelEvaluation {
     /// pass@k under sampling: n replies per prompt at temperature `temperature`; a reply
     /// "passes" when the grader's overall score reaches `threshold`. Mean over prompts.
     public static func passAtK(_ m: ModelUnderTest, items: [EvalItem], n: Int, ks: [Int], threshold: Double = 0.9,
-                               temperature: Float = 0.8, seed: UInt64 = 2, maxNewTokens: Int = 130) -> [Int: Double] {
+                               temperature: Float = 0.8, seed: UInt64 = 2, maxNewTokens: Int = ReplyEvaluator.replyTokenLimit) -> [Int: Double] {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         var rng = SeededRandom(seed: seed)
         var sums = [Int: Double]()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import SFT
 import SupportDesk
 
 /// `course label --pairs N [--model DIR] [--out FILE]`: be the human in RLHF. Shows a held-out
@@ -21,7 +22,7 @@ struct LabelCommand: ParsableCommand {
     @Option(help: "The model folder to sample replies from (weights and tokenizer).") var model = "runs/sft/model"
     @Option(help: "The preference file to append to (JSONL: prompt, chosen, rejected).") var out = "runs/labels/preferences.jsonl"
     @Option(help: "Sampling temperature of the two replies.") var temperature: Float = 1
-    @Option(help: "Longest reply, in tokens.") var maxNewTokens = 128
+    @Option(help: "Longest reply, in tokens.") var maxNewTokens = ReplyEvaluator.replyTokenLimit
     @Option(help: "Seed of the data world (the held-out prompts) and of sampling.") var seed: UInt64 = 1
 
     func validate() throws {

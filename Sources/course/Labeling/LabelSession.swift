@@ -16,7 +16,7 @@ struct LabelSession {
     let template: ChatTemplate
     let prompts: [EvalItem]
     let outPath: String
-    var maxNewTokens = 128
+    var maxNewTokens = ReplyEvaluator.replyTokenLimit
     var temperature: Float = 1
     var seed: UInt64 = 1
 

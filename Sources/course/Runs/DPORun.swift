@@ -55,7 +55,7 @@ enum DPORun {
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 1e-4 : 1e-5, warmupSteps: 10,
                                          evalEvery: 50, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: 130,
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: ReplyEvaluator.replyTokenLimit,
                             selfPrompts: 600, selfSamples: 4, dataFile: ctx.dataFile)
         }
     }

@@ -17,6 +17,8 @@ enum EvaluationRun {
         var passAtKPrompts: Int
         var passAtKSamples: Int
         var klPrompts: Int
+        /// Longest generated reply, in tokens: part of the fingerprint, so a new limit re-runs.
+        var replyTokens = ReplyEvaluator.replyTokenLimit
     }
 
     static func settings(_ ctx: RunContext) -> Settings {

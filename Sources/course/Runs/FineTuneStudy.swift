@@ -37,7 +37,7 @@ enum FineTuneStudy {
         case .default:
             return Settings(data: .default, steps: 300, rowsPerBatch: 8, warmupSteps: 20, fullLearningRate: 1e-3,
                             adapterLearningRate: 5e-3, alphaPerRank: 2, targets: LoRAConfig.allLinear,
-                            ranks: [1, 4, 16, 64], qloraRank: 16, gradedPrompts: 80, maxNewTokens: 130)
+                            ranks: [1, 4, 16, 64], qloraRank: 16, gradedPrompts: 80, maxNewTokens: ReplyEvaluator.replyTokenLimit)
         }
     }
 

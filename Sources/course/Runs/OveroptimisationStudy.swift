@@ -36,7 +36,7 @@ enum OveroptimisationStudy {
         c.epochs = quick ? 1 : 4
         c.klCoefficient = 0.002          // nearly no brake on drifting from the SFT model
         c.adaptiveKL = false
-        c.maxNewTokens = quick ? 24 : 128
+        c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
         c.missingEndPenalty = 0
         c.seed = ctx.seed
         return Settings(data: quick ? .small : .default, steps: quick ? 2 : 80, evalEvery: quick ? 1 : 8,

@@ -49,7 +49,7 @@ enum RLHFRun {
             c.miniBatchSize = quick ? 2 : 8
             c.epochs = quick ? 1 : 4
             c.klCoefficient = 0.05
-            c.maxNewTokens = quick ? 24 : 128
+            c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
             c.missingEndPenalty = 0.5
             c.seed = ctx.seed
             s.ppo = c
@@ -60,7 +60,7 @@ enum RLHFRun {
             c.groupSize = quick ? 2 : 8
             c.miniBatchSize = quick ? 2 : 8
             c.variant = algo == .drGRPO ? .drGRPO : .grpo
-            c.maxNewTokens = quick ? 24 : 128
+            c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
             c.missingEndPenalty = 0.5
             c.seed = ctx.seed
             s.grpo = c

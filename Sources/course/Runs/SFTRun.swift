@@ -14,6 +14,8 @@ enum SFTRun {
         var data: SizePreset
         var train: SFTTrainer.Settings
         var dataFile: String?
+        /// Longest graded reply, in tokens: part of the fingerprint, so a new limit re-grades.
+        var replyTokens = ReplyEvaluator.replyTokenLimit
     }
 
     static func settings(_ ctx: RunContext) -> Settings {
@@ -61,7 +63,7 @@ enum SFTRun {
 
         // Baselines before any fine-tuning: the base model as it is, and with a prompt that
         // shows it what a good reply looks like (the "try a prompt first" advice).
-        let evaluator = ReplyEvaluator(template: template, maxNewTokens: 130)
+        let evaluator = ReplyEvaluator(template: template)
         let graded = Array(data.eval.prefix(ctx.preset == .quick ? 4 : 40))
         print("grading the base model on \(graded.count) held-out prompts (zero-shot and with an example reply)...")
         let (zeroShot, zeroReplies) = evaluator.evaluate(model, items: graded)

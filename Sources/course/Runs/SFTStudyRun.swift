@@ -43,7 +43,7 @@ enum SFTStudyRun {
             let t = try SFTTrainer(model: model, template: template, examples: examples,
                                    heldOut: data.eval.prefix(40).map { $0.prompt + $0.reference }, graded: graded, settings: s.train)
             try t.run(metrics: MetricsWriter(url: dir.appendingPathComponent("runs/\(label).csv"), columns: SFTTrainer.metricColumns), label: label)
-            return (ReplyEvaluator(template: template, maxNewTokens: 130).evaluate(model, items: graded).0, t.evalLoss())
+            return (ReplyEvaluator(template: template).evaluate(model, items: graded).0, t.evalLoss())
         }
         func log(_ n: Int, _ share: Double, _ r: (ReplyEvaluator.Scores, Double)) throws {
             metrics.log(["examples": Double(n), "flawed_share": share, "overall": r.0.overall, "structure": r.0.structure,
