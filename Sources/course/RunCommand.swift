@@ -25,6 +25,9 @@ struct RunContext: Sendable {
     var variant: String? = nil
     /// Train LoRA adapters instead of every weight (runners that support it).
     var lora = false
+    /// Set by `course run all`: studies that retrain many times run only the configuration the
+    /// report compares (Chapter 4: LoRA rank 16), so the chain stays within its time budget.
+    var inChain = false
 
     func directory(_ name: String) throws -> URL {
         let d = runs.appendingPathComponent(name)
@@ -76,6 +79,7 @@ struct RunCommand: ParsableCommand {
     static func runAll(_ ctx: RunContext) throws {
         var c = ctx
         c.force = false
+        c.inChain = true
         let start = Date()
         let stages = runners.filter(\.inAll)
         for (i, r) in stages.enumerated() {

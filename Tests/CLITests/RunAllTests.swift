@@ -23,7 +23,7 @@ struct RunAllTests {
     /// Each chapter's metrics files (wall-clock columns left out).
     static let metricsFiles: [String: [String]] = [
         "autograd": ["autograd/metrics.csv"], "transformer": ["transformer/metrics.csv"], "sft": ["sft/metrics.csv"],
-        "lora": ["full", "lora-r1", "lora-r4", "lora-r16", "lora-r64"].map { "lora/\($0)/metrics.csv" },
+        "lora": ["lora/lora-r16/metrics.csv"],   // the chain trains the rank the report compares
         "qlora": ["qlora/qlora-r16/metrics.csv", "qlora/qlora-r16/quantization.csv"],
         "reward-model": ["reward-model/metrics.csv"], "rlhf": ["rlhf/ppo/metrics.csv", "rlhf/grpo/metrics.csv"],
         "dpo": ["dpo/sigmoid/metrics.csv"], "evaluation": ["evaluation/results.json"],
@@ -70,7 +70,7 @@ struct RunAllTests {
         // results.json: one row per model, every metric a finite number in its range.
         let data = CLI.file(runs.appendingPathComponent("evaluation/results.json"))
         let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
-        #expect(Set(rows.compactMap { $0["model"] as? String }) == ["base", "sft", "lora-r16", "ppo", "grpo", "dpo"])
+        #expect(Set(rows.compactMap { $0["model"] as? String }) == ["base", "sft", "lora-r16", "qlora-r16", "ppo", "grpo", "dpo"])
         for row in rows {
             let name = row["model"] as? String ?? "?"
             for key in ["structure", "facts", "tone", "grounded", "overall", "hallucinationRate", "safety"] {

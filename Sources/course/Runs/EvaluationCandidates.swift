@@ -1,5 +1,7 @@
+import Autograd
 import Foundation
 import LoRA
+import QLoRA
 import SFT
 import SupportDesk
 import Transformer
@@ -10,6 +12,9 @@ extension EvaluationRun {
         [
             Candidate(name: "lora-r16", about: "LoRA rank 16 on the pretrained model, merged (Chapter 4)") { ctx in
                 try adapted(ctx, adapter: try loraAdapter(ctx, "lora", "lora-r16"))
+            },
+            Candidate(name: "qlora-r16", about: "QLoRA rank 16 on the 4-bit (NF4) pretrained model, dequantised and merged (Chapter 5)") { ctx in
+                try adapted(ctx, adapter: try qloraAdapter(ctx), fourBitBase: true)
             },
             Candidate(name: "ppo", about: "PPO with the grader as reward and a KL penalty, from SFT (Chapter 7)",
                       folder: { try built($0, "rlhf/ppo", variant: "ppo", RLHFRun.run) }),
@@ -43,9 +48,23 @@ extension EvaluationRun {
         return ctx.runs.appendingPathComponent(study).appendingPathComponent(config).appendingPathComponent("adapter")
     }
 
-    /// The pretrained model with a saved LoRA adapter loaded and merged into its weights.
-    static func adapted(_ ctx: RunContext, adapter: URL) throws -> (GPT, ChatTemplate) {
+    /// The adapter folder of Chapter 5's QLoRA run (built when missing).
+    static func qloraAdapter(_ ctx: RunContext) throws -> URL {
+        let dir = ctx.runs.appendingPathComponent("qlora")
+        if !FineTuneStudy.isDone(dir, ctx) { try QLoRARun.run(ctx) }
+        return dir.appendingPathComponent("qlora-r\(FineTuneStudy.settings(ctx).qloraRank)/adapter")
+    }
+
+    /// The pretrained model with a saved LoRA adapter loaded and merged into its weights. With
+    /// `fourBitBase` every linear weight is first rounded through NF4 (double-quantised), the
+    /// base a QLoRA adapter was trained on: the merged model computes what the QLoRA model does.
+    static func adapted(_ ctx: RunContext, adapter: URL, fourBitBase: Bool = false) throws -> (GPT, ChatTemplate) {
         let (model, template) = try SFTRun.loadModel(try TransformerRun.ensure(ctx))
+        if fourBitBase {
+            for (_, layer) in model.linearLayers {
+                layer.weight = Variable(NF4Tensor(layer.weight.value, doubleQuantization: true).dequantized(), requiresGrad: false)
+            }
+        }
         try LoRA.load(into: model, from: adapter)
         LoRA.merge(model)
         return (model, template)

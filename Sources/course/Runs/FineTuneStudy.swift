@@ -22,6 +22,9 @@ enum FineTuneStudy {
         /// alpha = alphaPerRank · r, so the scaling s = alpha / r is the same at every rank.
         var alphaPerRank: Float
         var targets: [String]
+        /// Train full fine-tuning as the yardstick (the study) or not (the chain, where the SFT
+        /// stage is the full fine-tuning point).
+        var includeFull = true
         var ranks: [Int]
         var qloraRank: Int
         var gradedPrompts: Int
@@ -29,7 +32,22 @@ enum FineTuneStudy {
     }
 
     static func settings(_ ctx: RunContext) -> Settings {
-        switch ctx.preset {
+        var s = studySettings(ctx.preset)
+        if ctx.inChain { (s.includeFull, s.ranks) = (false, [s.qloraRank]) }
+        return s
+    }
+
+    /// Whether a study folder (runs/lora, runs/qlora) is done, as the full study or as the part
+    /// `course run all` trains: either holds the rank-16 adapter later chapters load.
+    static func isDone(_ dir: URL, _ ctx: RunContext) -> Bool {
+        var chain = ctx
+        chain.inChain = true
+        return StageMarker.isDone(dir, ctx, settings: settings(ctx)) || StageMarker.isDone(dir, ctx, settings: settings(chain))
+    }
+
+    /// Every configuration: full fine-tuning and LoRA at ranks 1, 4, 16, 64 (`course run lora`).
+    static func studySettings(_ preset: Preset) -> Settings {
+        switch preset {
         case .quick:
             return Settings(data: .small, steps: 6, rowsPerBatch: 2, warmupSteps: 2, fullLearningRate: 1e-3,
                             adapterLearningRate: 5e-3, alphaPerRank: 2, targets: LoRAConfig.allLinear,

@@ -5,14 +5,15 @@ import SFT
 import Transformer
 
 /// Chapter 4: fine-tune the pretrained model on the SFT task by full fine-tuning and by LoRA
-/// at ranks 1, 4, 16, 64; compare them. Writes runs/lora/: config.json, results.json,
+/// at ranks 1, 4, 16, 64; compare them (`course run all` trains rank 16 only). Writes runs/lora/: config.json, results.json,
 /// comparison.md / .csv, grader.png, memory.png, parameters.png, step_time.png, loss.png,
 /// parameters.md (the rank-16 trainable-parameter report), and one folder per configuration
 /// (metrics.csv, replies.md, adapter/ in PEFT's format).
 enum LoRARun {
+    /// The study's results, running it first unless it is done, in full or as `run all`'s part.
     static func ensure(_ ctx: RunContext) throws -> [FineTuneStudy.Result] {
         let dir = ctx.runs.appendingPathComponent("lora")
-        if !StageMarker.isDone(dir, ctx, settings: FineTuneStudy.settings(ctx)) { try run(ctx) }
+        if !FineTuneStudy.isDone(dir, ctx) { try run(ctx) }
         return try readJSON([FineTuneStudy.Result].self, from: dir.appendingPathComponent("results.json").path)
     }
 
@@ -34,7 +35,9 @@ enum LoRARun {
                          StudyReport.label(r), 100 * r.grader.overall, r.evalLoss, grouped(r.trainable),
                          r.peakMB, r.peakAboveBaseMB, r.stepSeconds))
         }
-        try add(FineTuneStudy.run("full", method: .full, rank: nil, settings: s, task: task, modelDir: modelDir, dir: dir, seed: ctx.seed))
+        if s.includeFull {
+            try add(FineTuneStudy.run("full", method: .full, rank: nil, settings: s, task: task, modelDir: modelDir, dir: dir, seed: ctx.seed))
+        }
         for r in s.ranks {
             try add(FineTuneStudy.run("lora-r\(r)", method: .lora, rank: r, settings: s, task: task,
                                       modelDir: modelDir, dir: dir, seed: ctx.seed))

@@ -102,6 +102,12 @@ struct Report {
                                 pct(Statistics.mean(base.scores(.structure))), pct(Statistics.mean(s.scores(.structure))),
                                 pct(Statistics.mean(base.scores(.facts))), pct(Statistics.mean(s.scores(.facts)))))
         }
+        if let l = results.first(where: { $0.name == "lora-r16" }), let q = results.first(where: { $0.name == "qlora-r16" }) {
+            // Paired over prompts: the same prompt's score under each model.
+            let d = ci(zip(q.overall, l.overall).map { $0 - $1 })
+            lines.append(String(format: "- QLoRA r16 against LoRA r16 (same rank, 4-bit base): grader %@ vs %@, difference %+.3f [%+.3f, %+.3f].",
+                                num(Statistics.mean(q.overall)), num(Statistics.mean(l.overall)), d.estimate, d.low, d.high))
+        }
         for w in winRates {
             let verdict = w.interval.low > 0.5 ? "clearly better than SFT" : (w.interval.high < 0.5 ? "worse than SFT" : "not distinguishable from SFT on these prompts")
             lines.append("- \(w.model), judged by the \(w.judge): win rate \(w.interval.text), \(verdict).")
