@@ -20,23 +20,26 @@ public struct PEFTAdapterConfig: Codable, Sendable {
     public var initLoraWeights = true
     public var inferenceMode = true
     public var baseModelNameOrPath: String?
+    /// Modules trained in full beside the adapters (null when none, as PEFT writes it).
+    public var modulesToSave: [String]?
 
     enum CodingKeys: String, CodingKey {
         case peftType = "peft_type", taskType = "task_type", r, loraAlpha = "lora_alpha", loraDropout = "lora_dropout"
         case targetModules = "target_modules", fanInFanOut = "fan_in_fan_out", bias, useRSLoRA = "use_rslora"
         case useDoRA = "use_dora", initLoraWeights = "init_lora_weights", inferenceMode = "inference_mode"
-        case baseModelNameOrPath = "base_model_name_or_path"
+        case baseModelNameOrPath = "base_model_name_or_path", modulesToSave = "modules_to_save"
     }
     /// PEFT options this loader does not implement; a file that uses them is refused rather
     /// than loaded into a model that would compute something else.
     enum UnsupportedKeys: String, CodingKey {
         case rankPattern = "rank_pattern", alphaPattern = "alpha_pattern", layersToTransform = "layers_to_transform"
-        case loraBias = "lora_bias", modulesToSave = "modules_to_save"
+        case loraBias = "lora_bias"
     }
 
     public init(_ c: LoRAConfig, baseModel: String? = nil) {
         (r, loraAlpha, loraDropout, targetModules) = (c.rank, c.alpha, c.dropout, c.targets)
         (useRSLoRA, useDoRA, baseModelNameOrPath) = (c.useRSLoRA, c.useDoRA, baseModel)
+        modulesToSave = c.modulesToSave.isEmpty ? nil : c.modulesToSave
     }
 
     public init(from decoder: Decoder) throws {
@@ -60,20 +63,22 @@ public struct PEFTAdapterConfig: Codable, Sendable {
         initLoraWeights = (try? c.decodeIfPresent(Bool.self, forKey: .initLoraWeights)) ?? true
         inferenceMode = try c.decodeIfPresent(Bool.self, forKey: .inferenceMode) ?? true
         baseModelNameOrPath = try c.decodeIfPresent(String.self, forKey: .baseModelNameOrPath)
+        modulesToSave = try c.decodeIfPresent([String].self, forKey: .modulesToSave)
         let u = try decoder.container(keyedBy: UnsupportedKeys.self)
         for key in [UnsupportedKeys.rankPattern, .alphaPattern] {
             if let m = try? u.decodeIfPresent([String: Double].self, forKey: key), !m.isEmpty {
                 throw CourseError("\(key.rawValue) is not supported (one rank and alpha for every layer)")
             }
         }
-        for key in [UnsupportedKeys.layersToTransform, .modulesToSave] where u.contains(key) {
+        for key in [UnsupportedKeys.layersToTransform] where u.contains(key) {
             if !(try u.decodeNil(forKey: key)) { throw CourseError("\(key.rawValue) is not supported") }
         }
         if (try? u.decodeIfPresent(Bool.self, forKey: .loraBias)) == true { throw CourseError("lora_bias is not supported") }
     }
 
     public var loraConfig: LoRAConfig {
-        LoRAConfig(rank: r, alpha: loraAlpha, dropout: loraDropout, targets: targetModules, useRSLoRA: useRSLoRA, useDoRA: useDoRA)
+        LoRAConfig(rank: r, alpha: loraAlpha, dropout: loraDropout, targets: targetModules, useRSLoRA: useRSLoRA, useDoRA: useDoRA,
+                   modulesToSave: modulesToSave ?? [])
     }
 }
 
@@ -88,7 +93,7 @@ extension LoRA {
     /// A [r, in], B [out, r], DoRA's "…lora_magnitude_vector" [out], metadata {"format": "pt"}.
     public static func save(_ model: GPT, config: LoRAConfig, to dir: URL, baseModel: String? = nil) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tensors = namedParameters(of: model).map { (name: $0.0, tensor: $0.1.value) }
+        let tensors = namedParameters(of: model, config: config).map { (name: $0.0, tensor: $0.1.value) }
         try Safetensors.write(tensors, metadata: ["format": "pt"], to: dir.appendingPathComponent(weightsFile).path)
         try writeJSON(PEFTAdapterConfig(config, baseModel: baseModel), to: dir.appendingPathComponent(configFile))
     }
@@ -131,19 +136,26 @@ extension LoRA {
         }
         let trainableBefore = model.namedParameters.map { $0.1.requiresGrad }
         let params = attach(to: model, config: config, seed: 0)
-        let expected = namedParameters(of: model)
+        let expected = namedParameters(of: model, config: config)
         do {
+            if let m = config.modulesToSave.first(where: { m in !model.namedParameters.contains { config.savesModule($0.0) && $0.0.hasPrefix(m + ".") } }) {
+                throw CourseError(file: configPath, "modules_to_save \"\(CourseError.escape(m, limit: 40))\" matches no module of this model")
+            }
+            // Check every tensor before copying any: a module to save is a base parameter,
+            // which a failed load must leave untouched.
             for (name, p) in expected {
                 guard let e = file.entry(name) else { throw CourseError(file: path, "missing tensor \"\(name)\"") }
                 guard e.shape == p.shape else {
                     throw CourseError(file: path, "tensor \"\(name)\" has shape \(e.shape), this model needs \(p.shape)")
                 }
-                let t = try file.tensor(name)
-                p.value.data.update(from: t.data, count: t.count)
             }
             let unknown = Set(file.names).subtracting(expected.map(\.0))
             if let u = unknown.sorted().first {
                 throw CourseError(file: path, "unexpected tensor \"\(CourseError.escape(u))\" (not an adapter of the targets \(config.targets))")
+            }
+            for (name, p) in expected {
+                let t = try file.tensor(name)
+                p.value.data.update(from: t.data, count: t.count)
             }
         } catch {
             // Leave the model as it was: no adapters, the same parameters trainable.

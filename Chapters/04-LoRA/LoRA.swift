@@ -26,6 +26,12 @@ public enum LoRA {
             }
         }
         precondition(!params.isEmpty, "LoRA.attach: no layer matches the targets \(config.targets)")
+        // Modules to save are trained in full, in place (PEFT trains a copy; reload the base
+        // model to get the original back).
+        for (name, p) in model.namedParameters where config.savesModule(name) {
+            p.requiresGrad = true
+            params.append(p)
+        }
         return params
     }
     // MARK: end
@@ -45,10 +51,12 @@ public enum LoRA {
 
     /// Adapter parameters with their PEFT file names
     /// ("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight").
-    public static func namedParameters(of model: GPT) -> [(String, Variable)] {
+    /// With `config`, also the modules it saves, under PEFT's names for them
+    /// ("base_model.model.transformer.wte.weight").
+    public static func namedParameters(of model: GPT, config: LoRAConfig? = nil) -> [(String, Variable)] {
         adapters(of: model).flatMap { name, _, a in
             a.namedParameters.map { ("base_model.model.transformer.\(name).\($0.0)", $0.1) }
-        }
+        } + model.namedParameters.filter { config?.savesModule($0.0) ?? false }.map { ("base_model.model.transformer.\($0.0)", $0.1) }
     }
 
     /// Adds every adapter's update into its base weight (W ← W + s·(BA)ᵀ): the model is then

@@ -23,11 +23,20 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     /// DoRA (Liu et al. 2024): a trainable magnitude per output feature on top of the
     /// direction W + s·BA (see `DoRA.swift`).
     public var useDoRA: Bool
+    /// PEFT's `modules_to_save`: modules trained in full next to the adapters, e.g. "wte"
+    /// when the chat template's tokens are new to the base model (their embedding rows were
+    /// never trained). Our GPT ties `wte` to the output layer, so it serves both ends.
+    public var modulesToSave: [String]
 
     public init(rank: Int = 8, alpha: Float = 8, dropout: Float = 0, targets: [String] = ["c_attn"],
-                useRSLoRA: Bool = false, useDoRA: Bool = false) {
+                useRSLoRA: Bool = false, useDoRA: Bool = false, modulesToSave: [String] = []) {
         (self.rank, self.alpha, self.dropout, self.targets) = (rank, alpha, dropout, targets)
-        (self.useRSLoRA, self.useDoRA) = (useRSLoRA, useDoRA)
+        (self.useRSLoRA, self.useDoRA, self.modulesToSave) = (useRSLoRA, useDoRA, modulesToSave)
+    }
+
+    /// Whether a base parameter ("wte.weight", "ln_f.bias") belongs to a module to save.
+    public func savesModule(_ parameterName: String) -> Bool {
+        modulesToSave.contains { parameterName.hasPrefix($0 + ".") }
     }
 
     /// Every linear layer of GPT-2: attention in/out projections and both MLP layers.
@@ -51,7 +60,7 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
 
     /// Keys of the decoder that are not ours: Codable ignores unknown keys, and missing
     /// optional ones take the defaults, so older config files still load.
-    enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets, useRSLoRA, useDoRA }
+    enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets, useRSLoRA, useDoRA, modulesToSave }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -62,5 +71,6 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
         targets = try c.decodeIfPresent([String].self, forKey: .targets) ?? d.targets
         useRSLoRA = try c.decodeIfPresent(Bool.self, forKey: .useRSLoRA) ?? false
         useDoRA = try c.decodeIfPresent(Bool.self, forKey: .useDoRA) ?? false
+        modulesToSave = try c.decodeIfPresent([String].self, forKey: .modulesToSave) ?? []
     }
 }

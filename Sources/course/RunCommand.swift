@@ -84,9 +84,11 @@ struct RunCommand: ParsableCommand {
         let stages = runners.filter(\.inAll)
         for (i, r) in stages.enumerated() {
             print("== stage \(i + 1)/\(stages.count): \(r.name) ==")
+            let stageStart = Date()
             do { try r.run(c) } catch {
                 throw CourseError("stage \(r.name) failed: \(error) (earlier stages are kept in \(ctx.runs.path); run `course run all` again to continue)")
             }
+            print(String(format: "== %@ done in %.1f minutes ==", r.name, Date().timeIntervalSince(stageStart) / 60))
         }
         print(String(format: "all stages done in %.1f minutes; report: %@", Date().timeIntervalSince(start) / 60,
                      ctx.runs.appendingPathComponent("report.md").path))

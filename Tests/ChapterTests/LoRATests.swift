@@ -196,6 +196,38 @@ struct LoRATests {
         #expect(Self.logits(fresh).bitwiseEqual(Self.logits(m)))
     }
 
+    @Test("Modules to save (the token embeddings) train beside the adapters, save under PEFT's name and load back")
+    func modulesToSave() throws {
+        let cfg = LoRAConfig(rank: 4, alpha: 8, targets: ["c_attn"], modulesToSave: ["wte"])
+        let m = GPT(Self.tinyConfig(), seed: 3)
+        let params = LoRA.attach(to: m, config: cfg, seed: 1)
+        #expect(params.contains { $0 === m.wte } && m.wte.requiresGrad && !m.wpe.requiresGrad)
+        #expect(params.count == 2 * 2 + 1)   // A and B in each of two layers, and wte
+        Self.randomizeB(m)
+        for i in 0..<m.wte.value.count { m.wte.value.data[i] += 0.01 * Float(i % 7) }   // as if trained
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-modules-\(getpid())")
+        try LoRA.save(m, config: cfg, to: dir)
+        let file = try SafetensorsFile.open(path: dir.appendingPathComponent(LoRA.weightsFile).path)
+        #expect(file.entry("base_model.model.transformer.wte.weight")?.shape == [64, 32])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(LoRA.configFile))) as! [String: Any]
+        #expect(json["modules_to_save"] as? [String] == ["wte"])
+
+        let fresh = GPT(Self.tinyConfig(), seed: 3)
+        try LoRA.load(into: fresh, from: dir)
+        #expect(Self.logits(fresh).bitwiseEqual(Self.logits(m)))
+
+        // A file whose other tensors are wrong leaves the base embeddings untouched.
+        let bad = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-modules-bad-\(getpid())")
+        try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
+        try Data(contentsOf: dir.appendingPathComponent(LoRA.configFile)).write(to: bad.appendingPathComponent(LoRA.configFile))
+        let tensors = try file.names.map { (name: $0, tensor: try file.tensor($0)) }
+        try Safetensors.write(tensors + [(name: "base_model.model.transformer.wpe.weight", tensor: Tensor(zeros: [32, 32]))],
+                              metadata: ["format": "pt"], to: bad.appendingPathComponent(LoRA.weightsFile).path)
+        let other = GPT(Self.tinyConfig(), seed: 3), before = other.wte.value.array
+        #expect(throws: CourseError.self) { try LoRA.load(into: other, from: bad) }
+        #expect(other.wte.value.array == before && other.linearLayers.allSatisfy { $0.1.adapter == nil })
+    }
+
     @Test("Adapters written by PEFT load here and give PEFT's logits (LoRA, rsLoRA + DoRA)")
     func peftParity() throws {
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("peft-lora/expected_logits.json"))) as! [String: Any]

@@ -26,6 +26,9 @@ enum FineTuneStudy {
         /// stage is the full fine-tuning point).
         var includeFull = true
         var ranks: [Int]
+        /// Ranks trained a second time with the token embeddings as a module to save (PEFT's
+        /// modules_to_save = ["wte"]): the base never saw the chat template or a reply.
+        var embeddingRanks: [Int] = []
         var qloraRank: Int
         var gradedPrompts: Int
         var maxNewTokens: Int
@@ -33,7 +36,7 @@ enum FineTuneStudy {
 
     static func settings(_ ctx: RunContext) -> Settings {
         var s = studySettings(ctx.preset)
-        if ctx.inChain { (s.includeFull, s.ranks) = (false, [s.qloraRank]) }
+        if ctx.inChain { (s.includeFull, s.ranks, s.embeddingRanks) = (false, [s.qloraRank], []) }
         return s
     }
 
@@ -51,11 +54,12 @@ enum FineTuneStudy {
         case .quick:
             return Settings(data: .small, steps: 6, rowsPerBatch: 2, warmupSteps: 2, fullLearningRate: 1e-3,
                             adapterLearningRate: 5e-3, alphaPerRank: 2, targets: LoRAConfig.allLinear,
-                            ranks: [1, 4, 16, 64], qloraRank: 16, gradedPrompts: 3, maxNewTokens: 24)
+                            ranks: [1, 4, 16, 64], embeddingRanks: [16], qloraRank: 16, gradedPrompts: 3, maxNewTokens: 24)
         case .default:
             return Settings(data: .default, steps: 300, rowsPerBatch: 8, warmupSteps: 20, fullLearningRate: 1e-3,
                             adapterLearningRate: 5e-3, alphaPerRank: 2, targets: LoRAConfig.allLinear,
-                            ranks: [1, 4, 16, 64], qloraRank: 16, gradedPrompts: 80, maxNewTokens: ReplyEvaluator.replyTokenLimit)
+                            ranks: [1, 4, 16, 64], embeddingRanks: [16], qloraRank: 16, gradedPrompts: 80,
+                            maxNewTokens: ReplyEvaluator.replyTokenLimit)
         }
     }
 
@@ -68,6 +72,8 @@ enum FineTuneStudy {
         var name: String
         var method: Method
         var rank: Int?
+        /// Base modules trained in full beside the adapters (PEFT's modules_to_save).
+        var modulesToSave: [String]? = nil
         var trainable: Int
         var total: Int
         var evalLossBefore: Double
@@ -109,7 +115,7 @@ enum FineTuneStudy {
     /// Loads the pretrained model from `modelDir`, prepares it (`method`, `rank`), trains it on
     /// the SFT task and measures it. Writes `dir/<name>/metrics.csv`, `replies.md` and, for
     /// adapters, `adapter/` (PEFT files).
-    static func run(_ name: String, method: Method, rank: Int?, settings s: Settings, task: Task,
+    static func run(_ name: String, method: Method, rank: Int?, modulesToSave: [String] = [], settings s: Settings, task: Task,
                     modelDir: URL, dir: URL, seed: UInt64) throws -> Result {
         let out = dir.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -124,7 +130,7 @@ enum FineTuneStudy {
         case .full: break
         case .lora, .qlora:
             let r = rank ?? 8
-            let c = LoRAConfig(rank: r, alpha: s.alphaPerRank * Float(r), targets: s.targets)
+            let c = LoRAConfig(rank: r, alpha: s.alphaPerRank * Float(r), targets: s.targets, modulesToSave: modulesToSave)
             config = c
             if method == .lora {
                 params = LoRA.attach(to: model, config: c, seed: seed)
@@ -165,7 +171,7 @@ enum FineTuneStudy {
         if let config { try LoRA.save(model, config: config, to: out.appendingPathComponent("adapter"), baseModel: modelDir.path) }
         if method == .lora { try writeLogitsCheck(model, to: out.appendingPathComponent("adapter/logits_check.json")) }
         if method == .qlora { try QLoRAReport.writeLayerStats(model, to: out) }
-        return Result(name: name, method: method, rank: rank, trainable: trainable, total: total,
+        return Result(name: name, method: method, rank: rank, modulesToSave: modulesToSave.isEmpty ? nil : modulesToSave, trainable: trainable, total: total,
                       evalLossBefore: before, evalLoss: after, grader: scores,
                       baseMB: mb(baseBytes), startMB: mb(startBytes), peakMB: mb(peak),
                       peakSource: canReset ? "VmHWM (reset per configuration)" : "getrusage ru_maxrss (process lifetime)",

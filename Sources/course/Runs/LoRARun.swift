@@ -42,6 +42,10 @@ enum LoRARun {
             try add(FineTuneStudy.run("lora-r\(r)", method: .lora, rank: r, settings: s, task: task,
                                       modelDir: modelDir, dir: dir, seed: ctx.seed))
         }
+        for r in s.embeddingRanks {
+            try add(FineTuneStudy.run("lora-r\(r)-wte", method: .lora, rank: r, modulesToSave: ["wte"], settings: s, task: task,
+                                      modelDir: modelDir, dir: dir, seed: ctx.seed))
+        }
         try StudyReport.write(results, settings: s, dir: dir, notes: [
             "QLoRA is added to this table by `course run qlora` (runs/qlora/comparison.md).",
         ])

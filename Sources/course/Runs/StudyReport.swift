@@ -8,7 +8,7 @@ enum StudyReport {
     static func label(_ r: FineTuneStudy.Result) -> String {
         switch r.method {
         case .full: "full FT"
-        case .lora: "LoRA r\(r.rank ?? 0)"
+        case .lora: "LoRA r\(r.rank ?? 0)" + (r.modulesToSave.map { " + " + $0.joined(separator: ", ") } ?? "")
         case .qlora: "QLoRA r\(r.rank ?? 0)"
         }
     }
