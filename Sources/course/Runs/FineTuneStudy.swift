@@ -48,6 +48,11 @@ enum FineTuneStudy {
         return StageMarker.isDone(dir, ctx, settings: settings(ctx)) || StageMarker.isDone(dir, ctx, settings: settings(chain))
     }
 
+    /// `course run all` reuses a study folder done in full as well as one done as its part.
+    static func skip(_ dir: URL, _ ctx: RunContext) -> Bool {
+        StageMarker.skip(dir, ctx, settings: settings(ctx)) || (ctx.inChain && StageMarker.skip(dir, ctx, settings: studySettings(ctx.preset)))
+    }
+
     /// Every configuration: full fine-tuning and LoRA at ranks 1, 4, 16, 64 (`course run lora`).
     static func studySettings(_ preset: Preset) -> Settings {
         switch preset {

@@ -21,7 +21,7 @@ enum LoRARun {
         let s = FineTuneStudy.settings(ctx)
         let modelDir = try TransformerRun.ensure(ctx)
         let dir = try ctx.directory("lora")
-        if StageMarker.skip(dir, ctx, settings: s) { return }
+        if FineTuneStudy.skip(dir, ctx) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let task = FineTuneStudy.task(s, seed: ctx.seed)

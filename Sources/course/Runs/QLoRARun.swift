@@ -16,7 +16,7 @@ enum QLoRARun {
         let earlier = try LoRARun.ensure(ctx)
         let modelDir = try TransformerRun.ensure(ctx)
         let dir = try ctx.directory("qlora")
-        if StageMarker.skip(dir, ctx, settings: s) { return }
+        if FineTuneStudy.skip(dir, ctx) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let task = FineTuneStudy.task(s, seed: ctx.seed)

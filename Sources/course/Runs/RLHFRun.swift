@@ -49,21 +49,13 @@ enum RLHFRun {
             c.miniBatchSize = quick ? 2 : 8
             c.epochs = quick ? 1 : 4
             c.klCoefficient = 0.05
-            // The value head starts at zero and sees only 40 batches. With λ < 1, GAE trusts
-            // its (zero) estimates and the end-of-reply score reaches token t only as λ^(T-t):
-            // 0.95^100 ≈ 0.006, so the middle of a reply, where the facts are, gets no credit and
-            // whitening turns position alone into an advantage. λ = 1 uses the Monte-Carlo return
-            // (every token of a reply shares its score), and a faster value head learns the
-            // baseline within a few steps.
-            c.lambda = 1
-            c.valueHeadLearningRate = 1e-3
             c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
             c.missingEndPenalty = 0.5
             c.seed = ctx.seed
             s.ppo = c
         case .grpo, .grpoRM, .drGRPO:
             var c = GRPOConfig()
-            c.learningRate = Float(ProcessInfo.processInfo.environment["EXP_GRPO_LR"] ?? "2e-5")!  // EXPERIMENT
+            c.learningRate = 2e-5
             c.promptsPerStep = quick ? 1 : 4
             c.groupSize = quick ? 2 : 8
             c.miniBatchSize = quick ? 2 : 8
