@@ -80,17 +80,19 @@ struct RunCommand: ParsableCommand {
         var c = ctx
         c.force = false
         c.inChain = true
-        let start = Date()
+        let (start, cpu) = (Date(), ProcessCPU.seconds)
         let stages = runners.filter(\.inAll)
         for (i, r) in stages.enumerated() {
             print("== stage \(i + 1)/\(stages.count): \(r.name) ==")
-            let stageStart = Date()
+            let (stageStart, stageCPU) = (Date(), ProcessCPU.seconds)
             do { try r.run(c) } catch {
                 throw CourseError("stage \(r.name) failed: \(error) (earlier stages are kept in \(ctx.runs.path); run `course run all` again to continue)")
             }
-            print(String(format: "== %@ done in %.1f minutes ==", r.name, Date().timeIntervalSince(stageStart) / 60))
+            print(String(format: "== %@ done in %.1f minutes (%.1f CPU-minutes) ==", r.name, Date().timeIntervalSince(stageStart) / 60,
+                         (ProcessCPU.seconds - stageCPU) / 60))
         }
-        print(String(format: "all stages done in %.1f minutes; report: %@", Date().timeIntervalSince(start) / 60,
+        print(String(format: "all stages done in %.1f minutes (%.1f CPU-minutes); report: %@", Date().timeIntervalSince(start) / 60,
+                     (ProcessCPU.seconds - cpu) / 60,
                      ctx.runs.appendingPathComponent("report.md").path))
     }
 
