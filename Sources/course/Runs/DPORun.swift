@@ -52,10 +52,13 @@ enum DPORun {
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
                             selfPrompts: 6, selfSamples: 2, dataFile: ctx.dataFile)
         case .default:
+            // In `course run all` the evaluation stage grades the DPO model again on its own
+            // prompts, so the stage grades a quarter as many.
             return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 1e-4 : 1e-5, warmupSteps: 10,
                                          evalEvery: 50, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 240, maxNewTokens: ReplyEvaluator.replyTokenLimit,
+                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: ctx.inChain ? 60 : 240,
+                            maxNewTokens: ReplyEvaluator.replyTokenLimit,
                             selfPrompts: 600, selfSamples: 4, dataFile: ctx.dataFile)
         }
     }
@@ -73,7 +76,11 @@ enum DPORun {
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
-        if StageMarker.skip(dir, ctx, settings: s) { return }
+        var alone = ctx
+        alone.inChain = false   // the chain also reuses a run of `course run dpo`
+        if StageMarker.skip(dir, ctx, settings: s) || (ctx.inChain && StageMarker.skip(dir, ctx, settings: settings(alone, loss: loss))) {
+            return
+        }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",
