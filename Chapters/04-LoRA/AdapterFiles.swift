@@ -39,7 +39,11 @@ public struct PEFTAdapterConfig: Codable, Sendable {
     public init(_ c: LoRAConfig, baseModel: String? = nil) {
         (r, loraAlpha, loraDropout, targetModules) = (c.rank, c.alpha, c.dropout, c.targets)
         (useRSLoRA, useDoRA, baseModelNameOrPath) = (c.useRSLoRA, c.useDoRA, baseModel)
-        modulesToSave = c.modulesToSave.isEmpty ? nil : c.modulesToSave
+        // PEFT trains copies of the modules it saves, and `lm_head` is a module of its own
+        // there: the tied output layer must be listed too, or PEFT would train only the input
+        // side of the table we trained.
+        let modules = c.modulesToSave + (c.modulesToSave.contains("wte") ? ["lm_head"] : [])
+        modulesToSave = modules.isEmpty ? nil : modules
     }
 
     public init(from decoder: Decoder) throws {
@@ -78,7 +82,7 @@ public struct PEFTAdapterConfig: Codable, Sendable {
 
     public var loraConfig: LoRAConfig {
         LoRAConfig(rank: r, alpha: loraAlpha, dropout: loraDropout, targets: targetModules, useRSLoRA: useRSLoRA, useDoRA: useDoRA,
-                   modulesToSave: modulesToSave ?? [])
+                   modulesToSave: (modulesToSave ?? []).filter { $0 != "lm_head" })
     }
 }
 
@@ -117,6 +121,9 @@ extension LoRA {
             throw CourseError(file: configPath, "lora_alpha must be finite and lora_dropout in [0, 1) (got \(peft.loraAlpha), \(peft.loraDropout))")
         }
         let config = peft.loraConfig
+        if let m = peft.modulesToSave, m.contains("wte") != m.contains("lm_head") {
+            throw CourseError(file: configPath, "modules_to_save \(m) lists only one of wte and lm_head; this model ties them (list both)")
+        }
         let targets = model.linearLayers.filter { config.isTarget($0.0) }
         guard !targets.isEmpty else { throw CourseError(file: configPath, "target_modules \(config.targets) match no layer of this model") }
         if let busy = targets.first(where: { $0.1.adapter != nil }) {
@@ -148,6 +155,9 @@ extension LoRA {
                 guard e.shape == p.shape else {
                     throw CourseError(file: path, "tensor \"\(name)\" has shape \(e.shape), this model needs \(p.shape)")
                 }
+            }
+            if file.entry(tiedOutputName) != nil, try file.tensor(tiedOutputName).array != file.tensor("base_model.model.transformer.wte.weight").array {
+                throw CourseError(file: path, "\"\(tiedOutputName)\" differs from the wte table; this model ties its output layer to wte")
             }
             let unknown = Set(file.names).subtracting(expected.map(\.0))
             if let u = unknown.sorted().first {

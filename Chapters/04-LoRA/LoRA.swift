@@ -52,12 +52,22 @@ public enum LoRA {
     /// Adapter parameters with their PEFT file names
     /// ("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight").
     /// With `config`, also the modules it saves, under PEFT's names for them
-    /// ("base_model.model.transformer.wte.weight").
+    /// ("base_model.model.transformer.wte.weight"). GPT-2's output layer is `wte` itself; PEFT
+    /// keeps `lm_head` as a module of its own, so a saved `wte` is listed a second time as
+    /// "base_model.model.lm_head.weight" (the same tensor).
     public static func namedParameters(of model: GPT, config: LoRAConfig? = nil) -> [(String, Variable)] {
-        adapters(of: model).flatMap { name, _, a in
+        var out: [(String, Variable)] = adapters(of: model).flatMap { name, _, a in
             a.namedParameters.map { ("base_model.model.transformer.\(name).\($0.0)", $0.1) }
-        } + model.namedParameters.filter { config?.savesModule($0.0) ?? false }.map { ("base_model.model.transformer.\($0.0)", $0.1) }
+        }
+        for (name, p) in model.namedParameters where config?.savesModule(name) ?? false {
+            out.append(("base_model.model.transformer.\(name)", p))
+            if name == "wte.weight" { out.append((tiedOutputName, p)) }
+        }
+        return out
     }
+
+    /// PEFT's name for the output layer GPT-2 ties to `wte`.
+    public static let tiedOutputName = "base_model.model.lm_head.weight"
 
     /// Adds every adapter's update into its base weight (W ← W + s·(BA)ᵀ): the model is then
     /// a plain GPT-2 again, as fast as the base, and can be saved as an ordinary checkpoint.

@@ -208,9 +208,11 @@ struct LoRATests {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-modules-\(getpid())")
         try LoRA.save(m, config: cfg, to: dir)
         let file = try SafetensorsFile.open(path: dir.appendingPathComponent(LoRA.weightsFile).path)
+        // GPT-2's output layer is wte: PEFT names it lm_head, so the table is saved under both.
         #expect(file.entry("base_model.model.transformer.wte.weight")?.shape == [64, 32])
+        #expect(try file.tensor("base_model.model.lm_head.weight").array == m.wte.value.array)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(LoRA.configFile))) as! [String: Any]
-        #expect(json["modules_to_save"] as? [String] == ["wte"])
+        #expect(json["modules_to_save"] as? [String] == ["wte", "lm_head"])
 
         let fresh = GPT(Self.tinyConfig(), seed: 3)
         try LoRA.load(into: fresh, from: dir)
@@ -226,6 +228,12 @@ struct LoRATests {
         let other = GPT(Self.tinyConfig(), seed: 3), before = other.wte.value.array
         #expect(throws: CourseError.self) { try LoRA.load(into: other, from: bad) }
         #expect(other.wte.value.array == before && other.linearLayers.allSatisfy { $0.1.adapter == nil })
+        // A PEFT config that trains only the input side of the tied table is refused.
+        var text = try String(contentsOf: dir.appendingPathComponent(LoRA.configFile), encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"lm_head\"", with: "\"wpe\"")
+        try text.write(to: bad.appendingPathComponent(LoRA.configFile), atomically: true, encoding: .utf8)
+        #expect(throws: CourseError.self) { try LoRA.load(into: other, from: bad) }
+        #expect(other.wte.value.array == before)
     }
 
     @Test("Adapters written by PEFT load here and give PEFT's logits (LoRA, rsLoRA + DoRA)")
