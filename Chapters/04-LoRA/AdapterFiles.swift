@@ -145,7 +145,7 @@ extension LoRA {
         let params = attach(to: model, config: config, seed: 0)
         let expected = namedParameters(of: model, config: config)
         do {
-            if let m = config.modulesToSave.first(where: { m in !model.namedParameters.contains { config.savesModule($0.0) && $0.0.hasPrefix(m + ".") } }) {
+            if let m = config.modulesToSave.first(where: { m in !model.namedParameters.contains { $0.0.hasPrefix(m + ".") } }) {
                 throw CourseError(file: configPath, "modules_to_save \"\(CourseError.escape(m, limit: 40))\" matches no module of this model")
             }
             // Check every tensor before copying any: a module to save is a base parameter,

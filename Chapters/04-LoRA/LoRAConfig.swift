@@ -24,8 +24,9 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     /// direction W + s·BA (see `DoRA.swift`).
     public var useDoRA: Bool
     /// PEFT's `modules_to_save`: modules trained in full next to the adapters, e.g. "wte"
-    /// when the chat template's tokens are new to the base model (their embedding rows were
-    /// never trained). Our GPT ties `wte` to the output layer, so it serves both ends.
+    /// when the chat template's tokens are new to the base model (pretraining only ever
+    /// taught their rows not to be predicted). Our GPT ties `wte` to the output layer, so the
+    /// trained table serves both ends.
     public var modulesToSave: [String]
 
     public init(rank: Int = 8, alpha: Float = 8, dropout: Float = 0, targets: [String] = ["c_attn"],
