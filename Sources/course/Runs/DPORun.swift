@@ -78,9 +78,7 @@ enum DPORun {
         let dir = try ctx.directory("dpo/" + name)
         var alone = ctx
         alone.inChain = false   // the chain also reuses a run of `course run dpo`
-        if StageMarker.skip(dir, ctx, settings: s) || (ctx.inChain && StageMarker.skip(dir, ctx, settings: settings(alone, loss: loss))) {
-            return
-        }
+        if StageMarker.skip(dir, ctx, anyOf: [s, settings(alone, loss: loss)]) { return }
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",

@@ -50,7 +50,7 @@ enum FineTuneStudy {
 
     /// `course run all` reuses a study folder done in full as well as one done as its part.
     static func skip(_ dir: URL, _ ctx: RunContext) -> Bool {
-        StageMarker.skip(dir, ctx, settings: settings(ctx)) || (ctx.inChain && StageMarker.skip(dir, ctx, settings: studySettings(ctx.preset)))
+        StageMarker.skip(dir, ctx, anyOf: [settings(ctx), studySettings(ctx.preset)])
     }
 
     /// Every configuration: full fine-tuning and LoRA at ranks 1, 4, 16, 64 (`course run lora`).

@@ -30,7 +30,12 @@ struct StageMarker: Codable, Equatable {
 
     /// In `course run all`, a stage already built with the same settings is skipped.
     static func skip<S: Encodable>(_ dir: URL, _ ctx: RunContext, settings: S) -> Bool {
-        guard !ctx.force, isDone(dir, ctx, settings: settings) else { return false }
+        skip(dir, ctx, anyOf: [settings])
+    }
+
+    /// The same, for a stage the chain runs smaller than its chapter does: either result serves.
+    static func skip<S: Encodable>(_ dir: URL, _ ctx: RunContext, anyOf settings: [S]) -> Bool {
+        guard !ctx.force, settings.contains(where: { isDone(dir, ctx, settings: $0) }) else { return false }
         print("\(dir.lastPathComponent): already built with these settings, reused (delete \(dir.path) to rebuild)")
         return true
     }
