@@ -40,17 +40,21 @@ enum FineTuneStudy {
         return s
     }
 
-    /// Whether a study folder (runs/lora, runs/qlora) is done, as the full study or as the part
-    /// `course run all` trains: either holds the rank-16 adapter later chapters load.
-    static func isDone(_ dir: URL, _ ctx: RunContext) -> Bool {
+    /// The settings a finished study folder (runs/lora, runs/qlora) may carry: the full study,
+    /// or the part `course run all` trains. Either holds the rank-16 adapter later stages load.
+    static func accepted(_ ctx: RunContext) -> [Settings] {
         var chain = ctx
         chain.inChain = true
-        return StageMarker.isDone(dir, ctx, settings: settings(ctx)) || StageMarker.isDone(dir, ctx, settings: settings(chain))
+        return [studySettings(ctx.preset), settings(chain)]
+    }
+
+    static func isDone(_ dir: URL, _ ctx: RunContext) -> Bool {
+        accepted(ctx).contains { StageMarker.isDone(dir, ctx, settings: $0) }
     }
 
     /// `course run all` reuses a study folder done in full as well as one done as its part.
     static func skip(_ dir: URL, _ ctx: RunContext) -> Bool {
-        StageMarker.skip(dir, ctx, anyOf: [settings(ctx), studySettings(ctx.preset)])
+        StageMarker.skip(dir, ctx, anyOf: accepted(ctx))
     }
 
     /// Every configuration: full fine-tuning and LoRA at ranks 1, 4, 16, 64 (`course run lora`).
