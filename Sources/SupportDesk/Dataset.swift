@@ -3,7 +3,8 @@ import Core
 /// Everything the chapters train and evaluate on, generated from one `World`.
 ///
 /// - `corpus`: pretraining documents (ticket threads and shop pages),
-/// - `sft`: facts + customer message + house-style reply,
+/// - `sft`: facts + customer message + a past agent's reply: house style, except that in three
+///   scenarios most agents had a habit the guidelines forbid (see `Habit`),
 /// - `preferences`: a good and a flawed reply to the same prompt, the flaw named (the five
 ///   flaws in equal shares),
 /// - `unpaired`: one reply per prompt labelled good or flawed (KTO), about half each,
@@ -33,14 +34,16 @@ public struct Dataset: Sendable {
     }
 
     /// Generates the world and its data set in one call.
-    public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium) -> Dataset {
-        generate(world: World.generate(seed: seed, lang: lang, size: size), difficulty: difficulty)
+    public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium,
+                                habitShare: Double = Habit.share) -> Dataset {
+        generate(world: World.generate(seed: seed, lang: lang, size: size), difficulty: difficulty, habitShare: habitShare)
     }
 
     /// Turns the world's orders into examples: training orders in blocks (SFT, preferences,
     /// unpaired, corpus tickets), held-out orders into evaluation prompts. Each order gets its own
     /// generator (derived from the seed and its index), so one example never shifts another.
-    public static func generate(world: World, difficulty: Difficulty = .medium) -> Dataset {
+    /// `habitShare`: in each scenario with a `Habit`, the share of SFT replies that show it.
+    public static func generate(world: World, difficulty: Difficulty = .medium, habitShare: Double = Habit.share) -> Dataset {
         let counts = world.size.counts
         let train = world.orders.filter { $0.split == .train }
         let held = world.orders.filter { $0.split == .eval }
@@ -61,8 +64,14 @@ public struct Dataset: Sendable {
         for i in 0..<counts.sft {
             var r = rng(1, i)
             let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
-            sft.append(ChatExample(id: String(format: "sft-%05d", i + 1), scenario: t.order.issue, combo: t.truth.combo,
-                                   messages: t.prompt + reply(t, .random(t, rng: &r)), truth: t.truth))
+            let plan = ReplyPlan.random(t, rng: &r)
+            var example = ChatExample(id: String(format: "sft-%05d", i + 1), scenario: t.order.issue, combo: t.truth.combo,
+                                      messages: t.prompt + reply(t, plan), truth: t.truth)
+            if let h = Habit.of(t.order.issue), r.bernoulli(Float(habitShare)) {
+                example.messages[example.messages.count - 1].content = t.flawedReply(plan, flaw: h.flaw, missing: h.missing, rng: &r).text
+                example.habit = h.flaw
+            }
+            sft.append(example)
         }
         next += counts.sft
         var flawRng = rng(2, 0)

@@ -19,8 +19,11 @@ public struct ChatExample: Codable, Sendable, Equatable {
     public var combo: String
     public var messages: [Message]
     public var truth: Truth
+    /// The habit the reply shows (nil: house style), see `Habit`.
+    public var habit: Flaw?
 
-    public init(id: String, scenario: Scenario, combo: String, messages: [Message], truth: Truth) {
+    public init(id: String, scenario: Scenario, combo: String, messages: [Message], truth: Truth, habit: Flaw? = nil) {
+        self.habit = habit
         self.id = id
         self.scenario = scenario
         self.combo = combo

@@ -42,7 +42,7 @@ extension Ticket {
     /// A flawed variant of the good reply with the same plan, and the flaw in words.
     /// The flaw is confined to one criterion as far as the text allows (a cold reply keeps its
     /// facts, a wrong policy keeps its tone).
-    func flawedReply(_ plan: ReplyPlan, flaw: Flaw, rng: inout SeededRandom) -> (text: String, detail: String) {
+    func flawedReply(_ plan: ReplyPlan, flaw: Flaw, missing: Move? = nil, rng: inout SeededRandom) -> (text: String, detail: String) {
         let book = Phrasebook.of(lang)
         let allowed = Set(truth.allowed)
         /// Whether a value (written out) is already somewhere in the prompt.
@@ -67,7 +67,7 @@ extension Ticket {
             parts.parts.insert((nil, promise), at: 3)
             return (parts.text(lang), promise)
         case .missingMove:
-            let m = rng.pick(Move.allCases)
+            let m = missing ?? rng.pick(Move.allCases)
             parts.parts.removeAll { $0.move == m }
             return (parts.text(lang), en ? "missing \(m.rawValue)" : "\(Ticket.moveNameJA(m))が抜けている")
         case .inventedDetail:

@@ -29,11 +29,14 @@ struct DataCommand: ParsableCommand {
         var size: SizePreset = .default
         @Option(help: "Distractor lines in each facts block: easy (0), medium (1) or hard (3).")
         var difficulty: Difficulty = .medium
+        @Option(help: "Share of SFT replies in a habit's scenario that show the habit (0: every reply in house style).")
+        var habits: Double = Habit.share
 
         func run() throws {
+            guard (0...1).contains(habits) else { throw CourseError("--habits must be between 0 and 1 (got \(habits))") }
             let start = Date()
             let world = World.generate(seed: seed, lang: lang, size: size)
-            let data = Dataset.generate(world: world, difficulty: difficulty)
+            let data = Dataset.generate(world: world, difficulty: difficulty, habitShare: habits)
             let dir = URL(fileURLWithPath: out)
             do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
                 throw CourseError(file: out, "cannot create the output directory")

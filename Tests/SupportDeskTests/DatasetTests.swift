@@ -106,21 +106,41 @@ func lengths(lang: Language) {
     #expect(card.markdown.contains("shared: 0"))
 }
 
+@Test("Past tickets show each scenario's habit in about 70% of its replies, and only there")
+func habits() {
+    let d = Dataset.generate(seed: 1, lang: .en, size: .default)
+    let g = Grader()
+    for s in Scenario.allCases {
+        let replies = d.sft.filter { $0.scenario == s }
+        let showing = replies.filter { $0.habit != nil }
+        guard let h = Habit.of(s) else { #expect(showing.isEmpty); continue }
+        let share = Double(showing.count) / Double(replies.count)
+        #expect(abs(share - Habit.share) < 0.08, "\(s.rawValue): \(share)")
+        // Each habit costs the reply on the criterion of its flaw, and only there.
+        for e in showing {
+            let grade = g.grade(reply: e.reply, truth: e.truth)
+            #expect(e.habit == h.flaw && grade.score(criterion(of: h.flaw)) < 1, "\(e.id): \(grade.findings)")
+            #expect(grade.facts == 1 && grade.grounded == 1, "\(e.id): \(grade.findings)")
+        }
+    }
+    #expect(Dataset.generate(seed: 1, lang: .en, size: .small, habitShare: 0).sft.allSatisfy { $0.habit == nil })
+}
+
 @Test("Difficulty adds distractor lines to the facts block")
 func difficulty() {
     let w = World.generate(seed: 2, lang: .en, size: .small)
     let easy = Dataset.generate(world: w, difficulty: .easy), hard = Dataset.generate(world: w, difficulty: .hard)
     let lines = { (d: Dataset) in d.sft.map { $0.messages[0].content.split(separator: "\n").count } }
     for (e, h) in zip(lines(easy), lines(hard)) { #expect(h == e + 3) }
-    // A hard prompt still grades its good reply at the top.
+    // A hard prompt still grades its good (habit-free) reply at the top.
     let g = Grader()
-    #expect(hard.sft.allSatisfy { g.grade(reply: $0.reply, truth: $0.truth).overall >= 0.95 })
+    #expect(hard.sft.filter { $0.habit == nil }.allSatisfy { g.grade(reply: $0.reply, truth: $0.truth).overall >= 0.95 })
 }
 
 @Test("Japanese texts use Japanese punctuation and polite forms")
 func japaneseStyle() {
     let d = Small.ja
-    for e in d.sft.prefix(50) {
+    for e in d.sft.filter({ $0.habit == nil }).prefix(50) {
         let reply = e.reply
         #expect(reply.contains("様、このたびは") && (reply.hasSuffix("ください。") || reply.hasSuffix("いたします。")))
         #expect(!e.messages[0].content.contains(":") && e.messages[0].content.contains("注文番号\u{FF1A}"))

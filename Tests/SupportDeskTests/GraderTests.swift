@@ -18,7 +18,7 @@ func criterion(of flaw: Flaw) -> Criterion {
 func goodRepliesScoreHigh(lang: Language) {
     let d = Small.data(lang)
     let g = Grader()
-    var replies: [(String, Truth, String)] = d.sft.map { ($0.reply, $0.truth, $0.id) }
+    var replies: [(String, Truth, String)] = d.sft.filter { $0.habit == nil }.map { ($0.reply, $0.truth, $0.id) }
     replies += d.preferences.map { ($0.chosen[0].content, $0.truth, $0.id) }
     replies += d.unpaired.filter(\.label).map { ($0.completion[0].content, $0.truth, $0.id) }
     replies += d.eval.map { ($0.reference[0].content, $0.truth, $0.id) }

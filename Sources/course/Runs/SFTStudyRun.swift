@@ -33,7 +33,8 @@ enum SFTStudyRun {
         StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let base = try TransformerRun.ensure(ctx)
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: ctx.preset == .quick ? .small : .default)
+        // Good examples: replies in house style (no habits; the main SFT run keeps them).
+        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: ctx.preset == .quick ? .small : .default, habitShare: 0)
         let graded = Array(data.eval.prefix(s.train.gradedPrompts))
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
                                     columns: ["examples", "flawed_share", "overall", "structure", "facts", "tone", "grounded", "eval_loss"])
