@@ -33,6 +33,10 @@ public struct Dataset: Sendable {
         self.adversarial = adversarial
     }
 
+    /// Changes whenever the generator's output changes for the same seed (the course's runs
+    /// fingerprint their stages with it, so a finished stage built on older data is rebuilt).
+    public static let version = "2 (agents' habits)"
+
     /// Generates the world and its data set in one call.
     public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium,
                                 habitShare: Double = Habit.share) -> Dataset {

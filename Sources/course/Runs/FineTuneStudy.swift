@@ -14,8 +14,6 @@ import Transformer
 enum FineTuneStudy {
     struct Settings: Codable, Equatable {
         var data: SizePreset
-        /// The share of SFT replies showing a habit (the same data as Chapter 3's SFT run).
-        var habits = Habit.share
         var steps: Int
         var rowsPerBatch: Int
         var warmupSteps: Int

@@ -16,9 +16,6 @@ enum SFTRun {
         var dataFile: String?
         /// Longest graded reply, in tokens: part of the fingerprint, so a new limit re-grades.
         var replyTokens = ReplyEvaluator.replyTokenLimit
-        /// The share of past replies showing a habit (the built-in data): part of the
-        /// fingerprint, so data with other habits re-trains.
-        var habits = Habit.share
     }
 
     static func settings(_ ctx: RunContext) -> Settings {

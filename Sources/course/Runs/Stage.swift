@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import SupportDesk
 
 /// A finished stage leaves `done.json` in its folder, written last, naming the preset and seed
 /// it was built with. Later chapters reuse a finished stage with the same preset and seed and
@@ -22,10 +23,13 @@ struct StageMarker: Codable, Equatable {
                       to: dir.appendingPathComponent("done.json"))
     }
 
+    /// The settings as sorted JSON, after the built-in data's version: when the generator
+    /// changes what it writes, every stage built from the old data is rebuilt, not only the
+    /// first one that reads it.
     static func fingerprint<S: Encodable>(_ s: S) -> String {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        return (try? String(decoding: enc.encode(s), as: UTF8.self)) ?? ""
+        return "data \(Dataset.version) " + ((try? String(decoding: enc.encode(s), as: UTF8.self)) ?? "")
     }
 
     /// In `course run all`, a stage already built with the same settings is skipped.
