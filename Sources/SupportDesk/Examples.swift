@@ -22,8 +22,7 @@ public struct ChatExample: Codable, Sendable, Equatable {
     /// The habit the reply shows (nil: house style), see `Habit`.
     public var habit: Flaw?
 
-    public init(id: String, scenario: Scenario, combo: String, messages: [Message], truth: Truth, habit: Flaw? = nil) {
-        self.habit = habit
+    public init(id: String, scenario: Scenario, combo: String, messages: [Message], truth: Truth) {
         self.id = id
         self.scenario = scenario
         self.combo = combo
