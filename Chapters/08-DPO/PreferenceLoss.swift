@@ -22,8 +22,12 @@ public struct LossSettings: Codable, Sendable, Equatable {
     public var labelSmoothing: Float = 0
     /// γ: SimPO's target margin, inside the sigmoid: −log σ(β·Δavg − γ).
     public var simpoGamma: Float = 0.5
-    public init(beta: Float = 0.1, labelSmoothing: Float = 0, simpoGamma: Float = 0.5) {
-        (self.beta, self.labelSmoothing, self.simpoGamma) = (beta, labelSmoothing, simpoGamma)
+    /// α: weight of an SFT term on the chosen replies added to the DPO-family losses (TRL's
+    /// `rpo_alpha`, from RPO, Pang et al. 2024): loss + α · NLL(chosen), the NLL averaged over
+    /// chosen tokens. It keeps the chosen replies likely while the margin grows; 0 turns it off.
+    public var rpoAlpha: Float = 0
+    public init(beta: Float = 0.1, labelSmoothing: Float = 0, simpoGamma: Float = 0.5, rpoAlpha: Float = 0) {
+        (self.beta, self.labelSmoothing, self.simpoGamma, self.rpoAlpha) = (beta, labelSmoothing, simpoGamma, rpoAlpha)
     }
 }
 
@@ -54,8 +58,26 @@ public struct LossOutput {
 
 func constant(_ x: [Float]) -> Variable { Variable(Tensor([x.count], x)) }
 
+extension PairLogProbs {
+    /// The SFT loss on the chosen replies: −Σ log π(chosen tokens) / (chosen tokens in the
+    /// batch), a scalar. ORPO's first term and RPO's extra one.
+    var chosenNLL: Variable {
+        -policyChosen.sum() * (1 / Float(max(chosenCounts.reduce(0, +), 1)))
+    }
+}
+
 extension PreferenceLoss {
     public func callAsFunction(_ x: PairLogProbs, _ s: LossSettings = .init()) -> LossOutput {
+        var out = pairwise(x, s)
+        // MARK: book rpo-term
+        // RPO (α > 0, the losses with a reference): plus α times the SFT loss on the chosen
+        // replies, which holds their likelihood up while the margin grows.
+        if s.rpoAlpha > 0 && needsReference { out.loss = out.loss + s.rpoAlpha * x.chosenNLL }
+        // MARK: end
+        return out
+    }
+
+    func pairwise(_ x: PairLogProbs, _ s: LossSettings) -> LossOutput {
         let beta = s.beta, eps = s.labelSmoothing
         // Per-token averages (IPO, SimPO, ORPO): divide each sum by its completion length.
         let invC = constant(x.chosenCounts.map { 1 / Float(max($0, 1)) })
@@ -108,9 +130,7 @@ extension PreferenceLoss {
             let avgC = x.policyChosen * invC, avgR = x.policyRejected * invR
             let logOdds = (avgC - avgR) - (avgC.log1mexp() - avgR.log1mexp())
             let ratio = logOdds.logSigmoid()                                     // [B]
-            let tokens = Float(max(x.chosenCounts.reduce(0, +), 1))
-            let nll = -x.policyChosen.sum() * (1 / tokens)                      // mean over chosen tokens
-            return LossOutput(loss: nll - beta * ratio.mean(), chosenRewards: (beta * avgC).value.array,
+            return LossOutput(loss: x.chosenNLL - beta * ratio.mean(), chosenRewards: (beta * avgC).value.array,
                               rejectedRewards: (beta * avgR).value.array)
         // MARK: end
         }

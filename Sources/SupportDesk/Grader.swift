@@ -87,7 +87,10 @@ public struct Grader: Sendable {
         var hits = 0
         for f in truth.required {
             if Grader.quotes(text, f.value, values: replyValueSet) { hits += 1 } else {
-                findings.append("missing fact: \(f.name.replacingOccurrences(of: "_", with: " ")) \"\(f.value)\"")
+                // A policy number the reply does not quote is a wrong (or missing) policy: the
+                // flaw the preference data's wrong_policy replies show.
+                let kind = f.isPolicy ? "wrong policy" : "missing fact"
+                findings.append("\(kind): \(f.name.replacingOccurrences(of: "_", with: " ")) \"\(f.value)\"")
             }
         }
         for s in truth.steps {

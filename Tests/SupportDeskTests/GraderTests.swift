@@ -121,7 +121,7 @@ func handWrittenEnglish() {
 
     let wrongPolicy = good.replacingOccurrences(of: "30-day", with: "60-day")
     let w = g.grade(reply: wrongPolicy, truth: t)
-    #expect(w.facts < 1 && w.grounded < 1 && w.findings.contains("missing fact: window \"30 days\""))
+    #expect(w.facts < 1 && w.grounded < 1 && w.findings.contains("wrong policy: window \"30 days\""))
 
     let outOfOrder = "Feel free to write to us anytime! Please start a return in My Orders and send it back with the label. I have checked order SD-48213. Sorry about the Nimbus Wireless Headphones."
     let o = g.grade(reply: outOfOrder, truth: t)
