@@ -41,32 +41,27 @@ public struct SampledSummary: Codable, Sendable {
 
 public enum PolicyEvaluation {
     // MARK: book flaw-map
-    /// Whether a graded reply shows a flaw. Each flaw of the preference data lowers one grader
-    /// criterion, so a criterion below 1 is counted as that flaw: tone → cold tone,
-    /// facts → wrong policy (a wrong or missing fact), no over-promise → over-promise,
-    /// structure → missing move, grounded → invented detail.
+    /// Whether a graded reply shows a flaw of the preference data: a cold or contradicting
+    /// phrase (cold tone), a policy number it does not quote correctly (wrong policy), an
+    /// over-promise, a move it leaves out (missing move), a value that is not in the facts
+    /// (invented detail). Other missing facts and steps (a mis-copied date, a forgotten step)
+    /// are no flaw of the preference data; they lower the facts score only.
     public static func shows(_ flaw: Flaw, _ g: Grade) -> Bool {
-        switch flaw {
-        case .coldTone: g.tone < 1
-        case .wrongPolicy: g.facts < 1
-        case .overPromise: g.noOverPromise < 1
-        case .missingMove: g.structure < 1
-        case .inventedDetail: g.grounded < 1
-        }
+        instances(flaw, g) > 0
     }
 
-    /// The grader findings that count as instances of a flaw ("missing fact: …", "invented
+    /// How many grader findings of a flaw's kind a reply has ("wrong policy: …", "invented
     /// detail: …", ...).
     public static func instances(_ flaw: Flaw, _ g: Grade) -> Int {
-        let prefixes: [String]
+        let prefix: String
         switch flaw {
-        case .coldTone: prefixes = ["cold or contradicting phrase"]
-        case .wrongPolicy: prefixes = ["missing fact", "missing step"]
-        case .overPromise: prefixes = ["over-promise"]
-        case .missingMove: prefixes = ["missing move"]
-        case .inventedDetail: prefixes = ["invented detail"]
+        case .coldTone: prefix = "cold or contradicting phrase"
+        case .wrongPolicy: prefix = "wrong policy"
+        case .overPromise: prefix = "over-promise"
+        case .missingMove: prefix = "missing move"
+        case .inventedDetail: prefix = "invented detail"
         }
-        return g.findings.filter { f in prefixes.contains { f.hasPrefix($0) } }.count
+        return g.findings.filter { $0.hasPrefix(prefix) }.count
     }
 
     /// Win rate of `a` over `b`, prompt by prompt: 1 for a higher overall grade, ½ for a tie.

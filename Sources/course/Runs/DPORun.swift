@@ -10,17 +10,21 @@ import SupportDesk
 import Transformer
 
 /// Chapter 8: DPO and its relatives, trained from the SFT model on SupportDesk preferences.
-/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|kto|self] [--lora]` writes
+/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|rpo|kto|self] [--lora]` writes
 /// runs/dpo/<loss>/ (config.json, metrics.csv, report.json, loss.png, rewards.png,
 /// grader.png, flaws.png, samples.md, model/); `--loss all` trains every variant from the same
 /// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
 enum DPORun {
-    /// Every loss, KTO, and "self": DPO (sigmoid) on pairs of the SFT model's own sampled
+    /// Every loss, "rpo": DPO (sigmoid) plus an SFT term on the chosen replies (TRL's
+    /// `rpo_alpha`), KTO, and "self": DPO (sigmoid) on pairs of the SFT model's own sampled
     /// replies ranked by the grader (see `SelfGeneratedPairs`).
-    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["kto", "self"]
+    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["rpo", "kto", "self"]
 
-    /// The pairwise loss a variant trains with ("self" is DPO on other pairs).
-    static func pairLoss(_ variant: String) -> PreferenceLoss? { variant == "self" ? .sigmoid : PreferenceLoss(rawValue: variant) }
+    /// The pairwise loss a variant trains with ("rpo" and "self" are DPO with a term added or
+    /// on other pairs).
+    static func pairLoss(_ variant: String) -> PreferenceLoss? {
+        variant == "self" || variant == "rpo" ? .sigmoid : PreferenceLoss(rawValue: variant)
+    }
 
     struct Settings: Codable {
         var data: SizePreset
@@ -45,6 +49,7 @@ enum DPORun {
         var ls = LossSettings()
         if loss == "robust" { ls.labelSmoothing = 0.1 }
         if loss == "simpo" { ls.beta = 2; ls.simpoGamma = 1 }
+        if loss == "rpo" { ls.rpoAlpha = 1 }   // the RPO paper's α, which TRL's documentation suggests
         switch ctx.preset {
         case .quick:
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
