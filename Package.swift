@@ -52,7 +52,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"], resources: [.copy("Golden")]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "Core"], resources: [.copy("Golden")]),
         .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk"]),
         .testTarget(name: "ChapterTests", dependencies: everything, resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckTests", dependencies: ["Checks"]),

@@ -61,7 +61,7 @@ struct RegionExtractionTests {
 
     @Test("A missing region or file names what exists")
     func lookup() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("regions-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("regions-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Self.source.write(to: dir.appendingPathComponent("X.swift"), atomically: true, encoding: .utf8)

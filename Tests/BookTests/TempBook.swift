@@ -1,3 +1,4 @@
+import Core
 import Foundation
 @testable import BookKit
 
@@ -22,7 +23,7 @@ struct TempBook {
 
     init(pages: [String: String]) throws {
         let fm = FileManager.default
-        root = fm.temporaryDirectory.appendingPathComponent("book-test-\(getpid())-\(UUID().uuidString)")
+        root = ScratchFolder.root.appendingPathComponent("book-test-\(getpid())-\(UUID().uuidString)")
         for dir in ["book/figures", "Chapters/01-Demo", "exercises/01-demo"] {
             try fm.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }

@@ -9,7 +9,7 @@ struct BookCommandTests {
 
     @Test("renders the real book into a new folder, with an index and every page")
     func renders() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("book-cli-\(UUID().uuidString)")
+        let out = ScratchFolder.root.appendingPathComponent("book-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         try BookCommand.parse(["--root", Self.root.path, "--out", out.path]).run()
         for name in ["index.html", "style.css", "00-introduction.html", "01-autograd.html", "glossary.html"] {
@@ -19,7 +19,7 @@ struct BookCommandTests {
 
     @Test("refuses a non-empty folder it did not make, and a folder without a book, with one line")
     func refuses() throws {
-        let foreign = FileManager.default.temporaryDirectory.appendingPathComponent("book-cli-\(UUID().uuidString)")
+        let foreign = ScratchFolder.root.appendingPathComponent("book-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: foreign) }
         try "keep me".write(to: foreign.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ struct CrashSafetyTests {
     }
 
     static func temp(_ name: String) -> URL {
-        let d = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("course-\(name)-\(getpid())")
+        let d = ScratchFolder.root.appendingPathComponent("course-\(name)-\(getpid())")
         try? FileManager.default.removeItem(at: d)
         return d
     }

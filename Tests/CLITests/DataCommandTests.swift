@@ -1,3 +1,4 @@
+import Core
 import ArgumentParser
 import Foundation
 import Testing
@@ -16,7 +17,7 @@ func dataCheckFailsOnFixture() throws {
 
 @Test("course data generate writes the files, and course data check passes them")
 func dataGenerateThenCheck() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("course-data-\(getpid())")
+    let dir = ScratchFolder.root.appendingPathComponent("course-data-\(getpid())")
     defer { try? FileManager.default.removeItem(at: dir) }
     var generate = try Course.parseAsRoot(["data", "generate", "--lang", "ja", "--size", "small", "--seed", "3", "--out", dir.path])
     try generate.run()

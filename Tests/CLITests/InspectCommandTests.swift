@@ -28,7 +28,7 @@ import Core
 
     @Test("a malformed file is a one-line CourseError, not a crash")
     func malformed() throws {
-        let path = NSTemporaryDirectory() + "inspect-bad-\(getpid()).safetensors"
+        let path = ScratchFolder.root.path + "/inspect-bad-\(getpid()).safetensors"
         _ = FileManager.default.createFile(atPath: path, contents: Data([9, 0, 0, 0, 0, 0, 0, 0, 0x7B]))
         let cmd = try InspectCommand.parse([path, "--json"])
         #expect(throws: CourseError.self) { try cmd.run() }

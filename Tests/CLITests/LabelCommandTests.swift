@@ -11,7 +11,7 @@ import RewardModel
 /// stopped, and a session killed mid-way keeps every confirmed label.
 @Suite("course label", .serialized)
 struct LabelCommandTests {
-    static let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("label-tests-\(getpid())")
+    static let dir = ScratchFolder.root.appendingPathComponent("label-tests-\(getpid())")
 
     /// A tiny random model with a tokenizer, saved as a model folder.
     static let modelDir: URL = {

@@ -7,7 +7,7 @@ import Testing
 struct LoRARunTests {
     @Test("The quick QLoRA run writes the comparison of full FT, LoRA r1-r64 (and r16 with the embeddings) and QLoRA, adapters and NF4 figures")
     func quickStudy() throws {
-        let runs = FileManager.default.temporaryDirectory.appendingPathComponent("lora-run-\(UUID().uuidString)")
+        let runs = ScratchFolder.root.appendingPathComponent("lora-run-\(UUID().uuidString)")
         let ctx = RunContext(runs: runs, preset: .quick, seed: 1)
         try QLoRARun.run(ctx)
         let qlora = runs.appendingPathComponent("qlora")

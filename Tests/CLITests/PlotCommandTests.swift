@@ -7,7 +7,7 @@ import Testing
 @Suite("course plot")
 struct PlotCommandTests {
     func folder() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plot-cli-\(UUID().uuidString)")
+        let dir = ScratchFolder.root.appendingPathComponent("plot-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.path
     }

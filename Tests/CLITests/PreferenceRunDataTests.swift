@@ -8,7 +8,7 @@ import Testing
 @Suite("course run reward-model / dpo --data")
 struct PreferenceRunDataTests {
     func file(_ lines: [String]) throws -> (runs: String, path: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prefdata-\(UUID().uuidString)")
+        let dir = ScratchFolder.root.appendingPathComponent("prefdata-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("data.jsonl").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -7,11 +7,11 @@ import Testing
 /// a bad --algo is rejected before any work.
 @Suite("course run rlhf", .serialized)
 struct RLHFRunTests {
-    static let runs = FileManager.default.temporaryDirectory.appendingPathComponent("rlhf-run-\(getpid())").path
+    static let runs = ScratchFolder.root.appendingPathComponent("rlhf-run-\(getpid())").path
 
     @Test("An unknown algorithm is rejected before anything is built")
     func unknownAlgo() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rlhf-bad-\(getpid())").path
+        let dir = ScratchFolder.root.appendingPathComponent("rlhf-bad-\(getpid())").path
         #expect(throws: CourseError.self) { try RunCommand.parse(["rlhf", "--preset", "quick", "--runs", dir, "--algo", "ppo2"]).run() }
         #expect(!FileManager.default.fileExists(atPath: dir + "/sft"))
     }

@@ -153,7 +153,7 @@ struct LoRATests {
         LoRA.merge(m)
         LoRA.detach(m)
         #expect(m.parameters.allSatisfy { $0.requiresGrad } && LoRA.adapters(of: m).isEmpty)
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-merged-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("lora-merged-\(getpid())")
         try m.save(directory: dir)
         let back = try GPT.load(directory: dir)
         #expect(zip(Self.logits(back).array, adapted.array).map { abs($0 - $1) }.max()! < 1e-4)
@@ -179,7 +179,7 @@ struct LoRATests {
         let m = GPT(Self.tinyConfig(), seed: 3)
         LoRA.attach(to: m, config: cfg, seed: 1)
         Self.randomizeB(m)
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-adapter-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("lora-adapter-\(getpid())")
         try LoRA.save(m, config: cfg, to: dir)
         // Same names, shapes and metadata as the file PEFT wrote for the same config.
         let ours = try SafetensorsFile.open(path: dir.appendingPathComponent(LoRA.weightsFile).path)
@@ -205,7 +205,7 @@ struct LoRATests {
         #expect(params.count == 2 * 2 + 1)   // A and B in each of two layers, and wte
         Self.randomizeB(m)
         for i in 0..<m.wte.value.count { m.wte.value.data[i] += 0.01 * Float(i % 7) }   // as if trained
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-modules-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("lora-modules-\(getpid())")
         try LoRA.save(m, config: cfg, to: dir)
         let file = try SafetensorsFile.open(path: dir.appendingPathComponent(LoRA.weightsFile).path)
         // GPT-2's output layer is wte: PEFT names it lm_head, so the table is saved under both.
@@ -219,7 +219,7 @@ struct LoRATests {
         #expect(Self.logits(fresh).bitwiseEqual(Self.logits(m)))
 
         // A file whose other tensors are wrong leaves the base embeddings untouched.
-        let bad = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-modules-bad-\(getpid())")
+        let bad = ScratchFolder.root.appendingPathComponent("lora-modules-bad-\(getpid())")
         try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
         try Data(contentsOf: dir.appendingPathComponent(LoRA.configFile)).write(to: bad.appendingPathComponent(LoRA.configFile))
         let tensors = try file.names.map { (name: $0, tensor: try file.tensor($0)) }
@@ -255,7 +255,7 @@ struct LoRATests {
 
     @Test("Bad adapter folders are refused with the file and the tensor named")
     func badAdapterFiles() throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-bad-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("lora-bad-\(getpid())")
         let cfg = LoRAConfig(rank: 4, targets: ["c_attn"])
         let m = GPT(Self.tinyConfig(), seed: 3)
         LoRA.attach(to: m, config: cfg, seed: 1)
@@ -302,7 +302,7 @@ struct LoRATests {
                                      settings: .init(steps: 40, rowsPerBatch: 2, learningRate: 1e-2, warmupSteps: 3,
                                                      evalEvery: 1000, gradedPrompts: 0), parameters: params)
         let before = trainer.evalLoss()
-        try trainer.run(metrics: MetricsWriter(url: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("lora-\(getpid()).csv"),
+        try trainer.run(metrics: MetricsWriter(url: ScratchFolder.root.appendingPathComponent("lora-\(getpid()).csv"),
                                                columns: SFTTrainer.metricColumns), label: "test")
         let after = trainer.evalLoss()
         #expect(after < before - 0.5, "held-out loss \(before) -> \(after)")

@@ -18,7 +18,7 @@ enum PreferenceFixtures {
     }
 
     static func temporaryDirectory(_ name: String) throws -> URL {
-        let d = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let d = ScratchFolder.root.appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }

@@ -187,7 +187,7 @@ struct QLoRATests {
                                      settings: .init(steps: 40, rowsPerBatch: 2, learningRate: 1e-2, warmupSteps: 3,
                                                      evalEvery: 1000, gradedPrompts: 0), parameters: params)
         let before = trainer.evalLoss()
-        try trainer.run(metrics: MetricsWriter(url: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("qlora-\(getpid()).csv"),
+        try trainer.run(metrics: MetricsWriter(url: ScratchFolder.root.appendingPathComponent("qlora-\(getpid()).csv"),
                                                columns: SFTTrainer.metricColumns), label: "test")
         let after = trainer.evalLoss()
         #expect(after < before - 0.5, "held-out loss \(before) -> \(after)")

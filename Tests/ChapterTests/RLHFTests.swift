@@ -183,7 +183,7 @@ struct RLHFTests {
     func savePolicy() throws {
         let policy = PolicyWithValue(model: Self.tinyModel())
         policy.valueHead.bias.value[0] = 0.5
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("policy-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("policy-\(getpid())")
         try policy.save(directory: dir)
         let back = try GPT.load(directory: dir)
         #expect(back.wte.value.bitwiseEqual(policy.model.wte.value))

@@ -66,7 +66,7 @@ struct SFTTests {
                                      settings: .init(steps: 30, rowsPerBatch: 2, learningRate: 3e-3, warmupSteps: 3,
                                                      evalEvery: 1000, gradedPrompts: 0))
         let before = trainer.evalLoss()
-        try trainer.run(metrics: MetricsWriter(url: URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("sft-\(getpid()).csv"),
+        try trainer.run(metrics: MetricsWriter(url: ScratchFolder.root.appendingPathComponent("sft-\(getpid()).csv"),
                                                columns: SFTTrainer.metricColumns), label: "test")
         let after = trainer.evalLoss()
         #expect(after < before - 1, "held-out loss \(before) -> \(after)")
@@ -74,7 +74,7 @@ struct SFTTests {
 
     @Test("A malformed SFT file is rejected with its file and line")
     func badFiles() throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("sftdata-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("sftdata-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         func check(_ text: String, _ message: String) throws {
             let p = dir.appendingPathComponent("d.jsonl").path

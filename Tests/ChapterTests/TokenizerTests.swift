@@ -19,7 +19,7 @@ enum TokenizerFixtures {
     }()
 
     static func tempDir(_ name: String) -> String {
-        let d = NSTemporaryDirectory() + "tokenizer-tests-\(getpid())/\(name)"
+        let d = ScratchFolder.root.path + "/tokenizer-tests-\(getpid())/\(name)"
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }

@@ -29,7 +29,7 @@ struct TransformerModelTests {
     @Test("A saved checkpoint loads back bit-identically, in the Hugging Face layout")
     func saveLoad() throws {
         let model = Self.tinyModel()
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gpt-save-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("gpt-save-\(getpid())")
         try model.save(directory: dir)
         let file = try SafetensorsFile.open(path: dir.appendingPathComponent("model.safetensors").path)
         #expect(file.names.contains("transformer.h.1.attn.c_attn.weight"))
@@ -43,7 +43,7 @@ struct TransformerModelTests {
     @Test("A checkpoint with a wrong shape or a missing tensor is rejected, naming the tensor")
     func badCheckpoints() throws {
         let model = Self.tinyModel()
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gpt-bad-\(getpid())")
+        let dir = ScratchFolder.root.appendingPathComponent("gpt-bad-\(getpid())")
         try model.save(directory: dir)
         let path = dir.appendingPathComponent("model.safetensors").path
         var tensors = model.namedParameters.map { (name: "transformer." + $0.0, tensor: $0.1.value) }

@@ -5,7 +5,7 @@ import Testing
 /// Builds safetensors files by hand (header text + data bytes) in a temporary folder.
 enum STFile {
     static let dir: String = {
-        let d = NSTemporaryDirectory() + "safetensors-tests-\(getpid())"
+        let d = ScratchFolder.root.path + "/safetensors-tests-\(getpid())"
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }()

@@ -98,7 +98,7 @@ struct TensorKernelTests {
 
     @Test("Metrics written and read back are identical")
     func metricsRoundTrip() throws {
-        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("metrics-\(getpid()).csv")
+        let url = ScratchFolder.root.appendingPathComponent("metrics-\(getpid()).csv")
         let w = MetricsWriter(url: url, columns: ["step", "loss"])
         w.log(["step": 1, "loss": 0.123456789])
         w.log(["step": 2])

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 @testable import Plot
 
@@ -30,7 +31,7 @@ func wiggle(_ i: Int) -> Double { sin(Double(i) * 12.9898) * 0.5 + sin(Double(i)
 
 /// A fresh temporary folder for files a test writes.
 func temporaryFolder() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plot-tests-\(UUID().uuidString)")
+    let dir = ScratchFolder.root.appendingPathComponent("plot-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.path
 }

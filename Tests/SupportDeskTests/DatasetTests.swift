@@ -4,7 +4,7 @@ import Testing
 @testable import SupportDesk
 
 func temporaryDirectory(_ name: String) -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("supportdesk-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    let dir = ScratchFolder.root.appendingPathComponent("supportdesk-\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }

@@ -22,7 +22,7 @@ enum FuzzCorpus {
 
     /// Every seed, by target name.
     static func build() throws -> [String: [[UInt8]]] {
-        let tmp = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("fuzz-corpus-\(getpid())")
+        let tmp = ScratchFolder.root.appendingPathComponent("fuzz-corpus-\(getpid())")
         defer { try? FileManager.default.removeItem(at: tmp) }
         func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
         func read(_ url: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: url)) }

@@ -10,7 +10,7 @@ import Testing
 /// size suggests (issue 12, "Resource bounds"), and the loaders' other fuzz findings.
 @Suite("Resource bounds of the chapters' loaders") struct ChapterResourceBoundTests {
     static let dir: URL = {
-        let d = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("chapter-bounds-\(getpid())")
+        let d = ScratchFolder.root.appendingPathComponent("chapter-bounds-\(getpid())")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }()

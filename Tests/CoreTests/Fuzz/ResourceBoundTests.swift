@@ -6,7 +6,7 @@ import Testing
 /// that overflows is an error, not a trap (issue 12, "Resource bounds").
 @Suite("Resource bounds of Core's loaders") struct CoreResourceBoundTests {
     static let dir: URL = {
-        let d = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("resource-bounds-\(getpid())")
+        let d = ScratchFolder.root.appendingPathComponent("resource-bounds-\(getpid())")
         try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
         return d
     }()
