@@ -184,14 +184,14 @@ struct DPOTests {
         }
         let grades = [g(0.9), g(0.5, tone: 0.5, findings: ["cold or contradicting phrase: x"]),
                       g(0.4, facts: 0.5, grounded: 0.5, findings: ["wrong policy: a", "missing step: b", "wrong policy: e", "invented detail: c", "invented detail: d"]),
-                      g(0.7, structure: 0.75, promise: 0.5, findings: ["missing move: close", "moves out of order: x", "over-promise: y"]),
-                      g(0.8, facts: 0.5, structure: 0.75, findings: ["missing fact: until", "moves out of order: x"])]
-        let r = PolicyEvaluation.report("x", grades: Array(grades.prefix(4)), replies: ["a", "b", "c", "d"], finished: [true, true, false, true])
+                      g(0.7, structure: 0.75, promise: 0.5, findings: ["missing move: close", "moves out of order: x", "over-promise: y"])]
+        let copyingOnly = g(0.8, facts: 0.5, structure: 0.75, findings: ["missing fact: until", "moves out of order: x"])
+        let r = PolicyEvaluation.report("x", grades: grades, replies: ["a", "b", "c", "d"], finished: [true, true, false, true])
         #expect(r.flawRates == ["cold_tone": 0.25, "wrong_policy": 0.25, "over_promise": 0.25, "missing_move": 0.25, "invented_detail": 0.25])
         #expect(r.flawCounts == ["cold_tone": 0.25, "wrong_policy": 0.5, "over_promise": 0.25, "missing_move": 0.25, "invented_detail": 0.5])
         #expect(r.finished == 0.75)
-        #expect(Flaw.allCases.allSatisfy { !PolicyEvaluation.shows($0, grades[4]) }, "a mis-copied date and moves out of order are no flaw")
-        #expect(PolicyEvaluation.winRate(Array(grades.prefix(4)), against: [g(0.9), g(0.4), g(0.6), g(0.7)]) == 0.5)   // tie, win, loss, tie
+        #expect(Flaw.allCases.allSatisfy { !PolicyEvaluation.shows($0, copyingOnly) }, "a mis-copied date and moves out of order are no flaw")
+        #expect(PolicyEvaluation.winRate(grades, against: [g(0.9), g(0.4), g(0.6), g(0.7)]) == 0.5)   // tie, win, loss, tie
     }
 
     @Test("Self-generated pairs put the reply the grader likes better first")
