@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
     @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data.") var data: String?
     @Option(name: [.customLong("loss"), .customLong("variant"), .customLong("algo")],
-            help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, rpo, kto, self, or all to compare them; rlhf: ppo, grpo, dr-grpo).")
+            help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, rpo, kto, self, mended, or all to compare them; rlhf: ppo, grpo, dr-grpo).")
     var variant: String?
     @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
 

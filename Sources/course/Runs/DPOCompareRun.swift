@@ -16,7 +16,8 @@ enum DPOCompareRun {
         StageMarker.clear(dir)
         let all = DPORun.variants.map { DPORun.settings(ctx, loss: $0) }
         try writeJSON(all, to: dir.appendingPathComponent("config.json"))
-        let world = try DPOSetup(ctx, data, base, pairs: true, reference: true, unpaired: true, selfPairs: true)
+        let world = try DPOSetup(ctx, data, base, pairs: true, reference: true, unpaired: true, selfPairs: true,
+                                 correctionPairs: true)
         let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         var reports = [sft.report]
         var accuracies: [(String, MetricsWriter)] = []

@@ -16,14 +16,16 @@ import Transformer
 /// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
 enum DPORun {
     /// Every loss, "rpo": DPO (sigmoid) plus an SFT term on the chosen replies (TRL's
-    /// `rpo_alpha`), KTO, and "self": DPO (sigmoid) on pairs of the SFT model's own sampled
-    /// replies ranked by the grader (see `SelfGeneratedPairs`).
-    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["rpo", "kto", "self"]
+    /// `rpo_alpha`), KTO, "self": DPO (sigmoid) on pairs of the SFT model's own sampled
+    /// replies ranked by the grader (see `SelfGeneratedPairs`), and "mended": DPO (sigmoid) on the
+    /// offline pairs plus the SFT model's greedy replies against their mended copies (see
+    /// `CorrectionPairs`).
+    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["rpo", "kto", "self", "mended"]
 
-    /// The pairwise loss a variant trains with ("rpo" and "self" are DPO with a term added or
-    /// on other pairs).
+    /// The pairwise loss a variant trains with ("rpo", "self" and "mended" are DPO with a term
+    /// added or on other pairs).
     static func pairLoss(_ variant: String) -> PreferenceLoss? {
-        variant == "self" || variant == "rpo" ? .sigmoid : PreferenceLoss(rawValue: variant)
+        variant == "self" || variant == "rpo" || variant == "mended" ? .sigmoid : PreferenceLoss(rawValue: variant)
     }
 
     struct Settings: Codable {
@@ -38,6 +40,8 @@ enum DPORun {
         /// "self": how many training prompts, and how many sampled replies per prompt.
         var selfPrompts: Int
         var selfSamples: Int
+        /// "mended": how many training prompts get a greedy reply to mend.
+        var mendPrompts: Int
         var heldOutRule = "every 10th preference pair (index % 10 == 0) is held out; replies are graded on the data set's held-out prompts"
         var dataFile: String?
     }
@@ -55,7 +59,7 @@ enum DPORun {
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
-                            selfPrompts: 6, selfSamples: 2, dataFile: ctx.dataFile)
+                            selfPrompts: 6, selfSamples: 2, mendPrompts: 6, dataFile: ctx.dataFile)
         case .default:
             // In `course run all` the evaluation stage grades the DPO model again on its own
             // prompts, so the stage grades a quarter as many.
@@ -64,7 +68,7 @@ enum DPORun {
                                          evalEvery: 50, seed: ctx.seed),
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: ctx.inChain ? 60 : 240,
                             maxNewTokens: ReplyEvaluator.replyTokenLimit,
-                            selfPrompts: 600, selfSamples: 4, dataFile: ctx.dataFile)
+                            selfPrompts: 600, selfSamples: 4, mendPrompts: 1080, dataFile: ctx.dataFile)
         }
     }
 
@@ -75,8 +79,8 @@ enum DPORun {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
         let s = settings(ctx, loss: loss)
-        if loss == "self" && ctx.dataFile != nil {
-            throw CourseError("--loss self samples replies to the built-in prompts and grades them; it takes no --data file")
+        if loss == "self" || loss == "mended", ctx.dataFile != nil {
+            throw CourseError("--loss \(loss) makes pairs from the SFT model's replies to the built-in prompts; it takes no --data file")
         }
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (ctx.lora ? "-lora" : "")
@@ -88,7 +92,7 @@ enum DPORun {
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",
                                  reference: DPORun.pairLoss(loss)?.needsReference ?? false, unpaired: loss == "kto",
-                                 selfPairs: loss == "self")
+                                 selfPairs: loss == "self", correctionPairs: loss == "mended")
         let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         let (report, policy, _) = try world.train(s, label: name, dir: dir, sft: sft)
         try SFTRun.saveModel(policy, world.template, to: dir.appendingPathComponent("model"))
@@ -140,11 +144,13 @@ final class DPOSetup {
     let items: [EvalItem]
 
     /// `pairs`: prepare the training pairs (with reference log-probs when `reference`);
-    /// `unpaired`: prepare KTO's replies. Held-out pairs always get reference log-probs.
+    /// `unpaired`: prepare KTO's replies; `correctionPairs`: add the mended pairs to the
+    /// training pairs. Held-out pairs always get reference log-probs.
     let selfPairs: [PreparedPair]
+    let mendedPairs: [PreparedPair]
 
     init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool,
-         selfPairs: Bool) throws {
+         selfPairs: Bool, correctionPairs: Bool = false) throws {
         self.ctx = ctx
         settings = s
         sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
@@ -174,6 +180,19 @@ final class DPOSetup {
             print("self-generated pairs: \(self.selfPairs.count) from \(prompts.count) prompts × \(s.selfSamples) samples (best vs worst by the grader)")
         } else {
             self.selfPairs = []
+        }
+        if correctionPairs {
+            let prompts = Array(data.prompts.prefix(s.mendPrompts))   // the default preset's 1,080: all of them
+            let generated = CorrectionPairs.build(reference, template: template, prompts: prompts, maxNewTokens: s.maxNewTokens,
+                                                  progress: ProgressBar("mending SFT replies", total: prompts.count))
+            let mended = ReferenceLogProbs.prepare(generated, template: template, reference: reference, context: context, pad: pad).pairs
+            // How far below its own reply the SFT model puts the mended one (sequence log-prob, nats).
+            let gap = mended.map { $0.referenceRejected - $0.referenceChosen }.reduce(0, +) / Float(max(mended.count, 1))
+            print("mended pairs: \(mended.count) from \(prompts.count) greedy SFT replies; the SFT model puts a mended reply "
+                  + "\(String(format: "%.1f", gap)) nats below its own on average")
+            mendedPairs = mended
+        } else {
+            mendedPairs = []
         }
         print("pairs: \(train.count) training, \(heldOut.count) held out (\(d1 + d2) longer than the context dropped)")
         items = Array(data.items.prefix(s.evalPrompts))
@@ -210,7 +229,7 @@ final class DPOSetup {
             try t.run(metrics: metrics, label: label, quiet: quiet)
         } else {
             let t = try DPOTrainer(model: policy, loss: DPORun.pairLoss(loss)!, lossSettings: s.lossSettings,
-                                   train: loss == "self" ? selfPairs : train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
+                                   train: loss == "self" ? selfPairs : loss == "mended" ? train + mendedPairs : train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
             // Full fine-tuning is checkpointed and resumable; LoRA runs are short and restart.
             let checkpoints = s.lora == nil ? dir.appendingPathComponent("checkpoints") : nil
             if ctx.resume, let checkpoints, try t.resume(from: checkpoints) {
