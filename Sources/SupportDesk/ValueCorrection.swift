@@ -1,9 +1,9 @@
 import Foundation
 
-/// Mends a reply's copying mistakes: where it writes an order id, date, amount or duration that
-/// is not in the prompt, and the facts block has exactly one required value of the same kind
-/// that the reply fails to quote, that value goes in its place. Everything else is left as the
-/// reply wrote it, so the mended reply and the original differ only in the wrong values.
+/// Mends a reply's copying mistakes: an order id, date, amount or duration that is not in the
+/// prompt is replaced by the value of the same kind the reply should have quoted, when that
+/// value can be told unambiguously. Everything else is left as the reply wrote it, so the
+/// mended reply and the original differ only in the wrong values.
 ///
 /// Chapter 8 uses it to make preference pairs from the SFT model's own greedy replies: the
 /// rejected reply is the model's, mistakes and all, and the chosen one is the same reply mended.
@@ -48,8 +48,6 @@ public enum ValueCorrection {
             .map { Fix(wrong: String(reply[$0.span.range]), right: $0.right) }
         return (out, fixes)
     }
-    // MARK: end
-    // MARK: end
     // MARK: end
 
     /// Kinds of checkable value; a wrong value is only replaced by a right one of its kind.
