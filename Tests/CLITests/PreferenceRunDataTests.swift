@@ -36,10 +36,13 @@ struct PreferenceRunDataTests {
         #expect(!FileManager.default.fileExists(atPath: runs), "a run started before the data was checked")
     }
 
-    @Test("dpo --loss kto reads unpaired lines; an unknown loss is rejected")
+    @Test("dpo --loss kto reads unpaired lines; an unknown loss is rejected; self and mended take no data file")
     func ktoDataAndUnknownLoss() throws {
         let (runs, path) = try file([#"{"prompt":"hi","completion":"Sorry.","label":true}"#, #"{"prompt":"hi","completion":"No.","label":"yes"}"#])
         #expect(message(["dpo", "--loss", "kto", "--preset", "quick", "--runs", runs, "--data", path]) == "\(path):2: \"label\" must be true or false")
         #expect(message(["dpo", "--loss", "dpo2", "--preset", "quick", "--runs", runs])?.contains("unknown loss \"dpo2\"") == true)
+        for loss in ["self", "mended"] {
+            #expect(message(["dpo", "--loss", loss, "--preset", "quick", "--runs", runs, "--data", path])?.contains("takes no --data file") == true)
+        }
     }
 }
