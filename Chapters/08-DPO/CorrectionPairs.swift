@@ -11,11 +11,11 @@ import Transformer
 ///
 /// The idea: the two replies share every token before a mended value, so DPO's gradient there
 /// is "raise the right value, lower the model's own wrong one", where the offline pairs only
-/// lower values the model would never write. What it shows on the default preset: it does not
-/// work. The SFT model does not copy dates from the facts block at all; it writes one of a few
-/// dates it memorised ("August 27" in 143 of 1,080 greedy replies), so the right date has next
-/// to no probability to raise. Preference learning reweights what a model can already do; it
-/// does not teach it to copy. (Book chapter 8 has the numbers.)
+/// lower values the model would rarely write. What it shows on the default preset: it does not
+/// teach copying. The right values are close (a mended reply is on average 1.3 nats less likely
+/// than the model's own), but when two replies share nearly every token DPO lowers both, and
+/// the probability they lose goes to other wrong values ("likelihood displacement"). Book
+/// chapter 8 has the numbers.
 public enum CorrectionPairs {
     // MARK: book correction-pairs
     /// One greedy reply per prompt; a pair when the reply finished and at least one of its

@@ -40,7 +40,8 @@ public struct Color: Hashable, Sendable, CustomStringConvertible {
 
 /// The default series colours: the Okabe-Ito palette, distinguishable with the common forms of
 /// colour blindness (Okabe & Ito, "Color Universal Design", 2008). Yellow comes last because it
-/// is hard to see on white.
+/// is hard to see on white. A chart with more than eight series (chapter 8 compares eleven
+/// models) goes on with colours from Paul Tol's muted scheme that the first eight lack.
 public enum Palette {
     public static let okabeIto: [Color] = [
         Color(hex: 0x0072B2), // blue
@@ -52,9 +53,16 @@ public enum Palette {
         Color(hex: 0x000000), // black
         Color(hex: 0xF0E442), // yellow
     ]
+    public static let more: [Color] = [
+        Color(hex: 0x882255), // wine
+        Color(hex: 0x999933), // olive
+        Color(hex: 0x332288), // indigo
+        Color(hex: 0x888888), // grey
+    ]
+    static let all = okabeIto + more
 
-    /// The colour of series number `i` (wraps around after eight series).
-    public static func color(_ i: Int) -> Color { okabeIto[((i % okabeIto.count) + okabeIto.count) % okabeIto.count] }
+    /// The colour of series number `i` (wraps around after twelve series).
+    public static func color(_ i: Int) -> Color { all[((i % all.count) + all.count) % all.count] }
 }
 
 /// A continuous colour scale for heatmaps: maps 0...1 to a colour by linear interpolation
