@@ -12,11 +12,9 @@ public enum Extractor {
         var lastWasSpace = true  // drops leading spaces
         var hasTo = false, hasSpacedDash = false
         for u in text.unicodeScalars {
-            var c = u
-            if (0xFF01...0xFF5E).contains(c.value) { c = Unicode.Scalar(c.value - 0xFEE0)! }
+            var c = fold(u)
             switch c.value {
             case 0x3000, 0x09, 0x0A, 0x0D, 0x20: c = " "
-            case 0x2010...0x2015, 0x2212, 0x301C, 0x7E: c = "-"  // dashes, minus, 〜, ~
             case 0x41...0x5A: c = Unicode.Scalar(c.value + 32)!
             case 0x80...: if c.properties.changesWhenLowercased, let l = c.properties.lowercaseMapping.unicodeScalars.first { c = l }
             default: break
@@ -39,6 +37,16 @@ public enum Extractor {
             s = spacedDash.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "$1-$2")
         }
         return s
+    }
+
+    /// Full-width ASCII made ASCII, and every dash, minus and wave dash ("〜", "~") made "-":
+    /// one scalar for one, so positions in a folded text are positions in the original.
+    static func fold(_ u: Unicode.Scalar) -> Unicode.Scalar {
+        let c = (0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u
+        switch c.value {
+        case 0x2010...0x2015, 0x2212, 0x301C, 0x7E: return "-"
+        default: return c
+        }
     }
 
     /// The canonical values in `text` (which need not be normalised), in order of appearance.

@@ -102,17 +102,10 @@ public enum ValueCorrection {
     }
 
     /// Every value in the reply as written: its range, kind and canonical form. The extractor's
-    /// patterns run case-insensitively on a copy of the reply with dashes and full-width
-    /// characters folded one for one ("7〜10営業日" → "7-10営業日"), so a match's range is also
-    /// the reply's own.
+    /// patterns run case-insensitively on a folded copy of the reply ("7〜10営業日" →
+    /// "7-10営業日", `Extractor.fold`), so a match's range is also the reply's own.
     static func spans(_ reply: String) -> [Span] {
-        let folded = String(String.UnicodeScalarView(reply.unicodeScalars.map { u -> Unicode.Scalar in
-            switch u.value {
-            case 0xFF01...0xFF5E: Unicode.Scalar(u.value - 0xFEE0)!
-            case 0x2010...0x2015, 0x2212, 0x301C, 0x7E: "-"
-            default: u
-            }
-        }))
+        let folded = String(String.UnicodeScalarView(reply.unicodeScalars.map(Extractor.fold)))
         var out: [Span] = []
         var taken: [NSRange] = []
         for (kind, rx) in caseInsensitive {
