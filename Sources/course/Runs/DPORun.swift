@@ -144,8 +144,9 @@ final class DPOSetup {
     let items: [EvalItem]
 
     /// `pairs`: prepare the training pairs (with reference log-probs when `reference`);
-    /// `unpaired`: prepare KTO's replies; `correctionPairs`: add the mended pairs to the
-    /// training pairs. Held-out pairs always get reference log-probs.
+    /// `unpaired`: prepare KTO's replies; `correctionPairs`: prepare the mended pairs (the
+    /// "mended" variant trains on them and the offline pairs). Held-out pairs always get
+    /// reference log-probs.
     let selfPairs: [PreparedPair]
     let mendedPairs: [PreparedPair]
 
@@ -229,7 +230,8 @@ final class DPOSetup {
             try t.run(metrics: metrics, label: label, quiet: quiet)
         } else {
             let t = try DPOTrainer(model: policy, loss: DPORun.pairLoss(loss)!, lossSettings: s.lossSettings,
-                                   train: loss == "self" ? selfPairs : loss == "mended" ? train + mendedPairs : train, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
+                                   train: loss == "self" ? selfPairs : loss == "mended" ? train + mendedPairs : train,
+                                   heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
             // Full fine-tuning is checkpointed and resumable; LoRA runs are short and restart.
             let checkpoints = s.lora == nil ? dir.appendingPathComponent("checkpoints") : nil
             if ctx.resume, let checkpoints, try t.resume(from: checkpoints) {
