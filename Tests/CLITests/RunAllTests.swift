@@ -88,6 +88,15 @@ struct RunAllTests {
         #expect(history.split(separator: "\n").count == 1)
     }
 
+    @Test("The variants that make pairs from the SFT model's replies run on the chain's SFT model", arguments: ["self", "mended"])
+    func onPolicyVariants(loss: String) throws {
+        let (runs, status) = Self.twoChains[1]
+        try #require(status == 0)
+        #expect(try CLI.course(["run", "dpo", "--loss", loss, "--preset", "quick", "--runs", runs.path]) == 0)
+        let report = try JSONSerialization.jsonObject(with: CLI.file(runs.appendingPathComponent("dpo/\(loss)/report.json"))) as? [String: Any]
+        #expect(report?["sft"] != nil && report?[loss] != nil)
+    }
+
     @Test("Killing the whole chain mid-stage and running it again reuses the stages already finished")
     func killedChainResumes() throws {
         let runs = CLI.temp("all-killed")
