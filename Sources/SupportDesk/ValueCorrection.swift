@@ -23,6 +23,8 @@ public enum ValueCorrection {
         // A span the grader reads differently ("7 business days" inside "5 to 7 business days")
         // is not among the values it found, and is left alone.
         let wrong = spans(reply).filter { quoted.contains($0.canon) && !allowed.contains($0.canon) }
+        let required = truth.required.map { (fact: $0, kind: Kind.of($0.value)) }
+        let inPrompt = truth.allowed.map { (value: $0, kind: Kind.of($0)) }
         var mends: [(span: Span, right: Fact)] = []
         for kind in Kind.allCases {
             let mine = wrong.filter { $0.kind == kind }
@@ -31,9 +33,9 @@ public enum ValueCorrection {
             // wrong values, the reply's n-th wrong value stands for the n-th missing fact (the
             // templates quote facts in the facts block's order). Failing that, a value of this
             // kind that the prompt holds and the reply does not quote, if there is only one.
-            var right = truth.required.filter { Kind.of($0.value) == kind && !Grader.quotes(text, $0.value, values: quoted) }
+            var right = required.filter { $0.kind == kind && !Grader.quotes(text, $0.fact.value, values: quoted) }.map(\.fact)
             if right.count != mine.count {
-                let unquoted = truth.allowed.filter { Kind.of($0) == kind && !quoted.contains($0) }
+                let unquoted = inPrompt.filter { $0.kind == kind && !quoted.contains($0.value) }.map(\.value)
                 guard mine.count == 1, unquoted.count == 1, let shown = kind.displayed(unquoted[0]) else { continue }
                 right = [Fact(name: "value", value: shown)]
             }
