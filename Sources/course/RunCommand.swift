@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import SupportDesk
 
 enum Preset: String, ExpressibleByArgument, Codable, CaseIterable, Sendable {
     /// A smoke run of seconds, used by tests.
@@ -25,6 +26,8 @@ struct RunContext: Sendable {
     var variant: String? = nil
     /// Train LoRA adapters instead of every weight (runners that support it).
     var lora = false
+    /// Chapter 8: train only on the built-in pairs whose rejected reply shows one of these flaws.
+    var flaws: [String]? = nil
     /// Set by `course run all`: studies that retrain many times run only the configuration the
     /// report compares (Chapter 4: LoRA rank 16), so the chain stays within its time budget.
     var inChain = false
@@ -53,6 +56,8 @@ struct RunCommand: ParsableCommand {
             help: "The variant of a chapter that has several (dpo: sigmoid, ipo, hinge, robust, simpo, orpo, rpo, kto, self, mended, or all to compare them; rlhf: ppo, grpo, dr-grpo).")
     var variant: String?
     @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
+    @Option(help: "Train only on the built-in pairs whose rejected reply shows one of these flaws, comma-separated (dpo): \(Flaw.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var flaws: String?
 
     struct Runner: Sendable {
         let name: String
@@ -99,7 +104,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         lineBufferedOutput()
         let ctx = RunContext(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, dataFile: data,
-                             variant: variant, lora: lora)
+                             variant: variant, lora: lora, flaws: flaws.map { $0.split(separator: ",").map(String.init) })
+        if flaws != nil && chapter != "dpo" { throw CourseError("--flaws applies to `course run dpo` only") }
         if chapter == "all" {
             try Self.runAll(ctx)
             return

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import RewardModel
+import SupportDesk
 import Testing
 @testable import course
 
@@ -34,6 +36,33 @@ struct PreferenceRunDataTests {
             #expect(got == "\(path):2: \(expected)", "\(chapter): \(got ?? "no error")")
         }
         #expect(!FileManager.default.fileExists(atPath: runs), "a run started before the data was checked")
+    }
+
+    @Test("dpo --flaws names known flaws, takes no data file, and applies only to losses trained on the built-in pairs")
+    func flawOptionErrors() throws {
+        let (runs, path) = try file([Self.good])
+        let cases: [([String], String)] = [
+            (["dpo", "--flaws", "rude"], "unknown flaw \"rude\" in --flaws"),
+            (["dpo", "--flaws", "wrong_policy", "--data", path], "takes no --data file"),
+            (["dpo", "--flaws", "wrong_policy", "--loss", "kto"], "not to --loss kto"),
+            (["dpo", "--flaws", "wrong_policy", "--loss", "mended"], "not to --loss mended"),
+            (["dpo", "--flaws", "wrong_policy", "--loss", "all"], "not to --loss all"),
+            (["sft", "--flaws", "wrong_policy"], "applies to `course run dpo` only"),
+        ]
+        for (args, expected) in cases {
+            let got = message(args + ["--preset", "quick", "--runs", runs])
+            #expect(got?.contains(expected) == true, "\(args): \(got ?? "no error")")
+        }
+        #expect(!FileManager.default.fileExists(atPath: runs), "a run started before --flaws was checked")
+    }
+
+    @Test("Picking pairs by flaw keeps exactly the training pairs of those flaws")
+    func pairsByFlaw() {
+        let pairs = Dataset.generate(seed: 1, lang: .en, size: .small).preferences.map(PreferenceExample.init)
+        let picked = DPORun.pairs(pairs, flaws: ["wrong_policy", "cold_tone"])
+        #expect(!picked.isEmpty)
+        #expect(picked == pairs.filter { $0.flaw == "wrong_policy" || $0.flaw == "cold_tone" })
+        #expect(DPORun.pairs(pairs, flaws: nil) == pairs)
     }
 
     @Test("dpo --loss kto reads unpaired lines; an unknown loss is rejected; self and mended take no data file")

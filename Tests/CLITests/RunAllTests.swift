@@ -97,6 +97,17 @@ struct RunAllTests {
         #expect(report?["sft"] != nil && report?[loss] != nil)
     }
 
+    @Test("dpo --flaws trains on the pairs of those flaws only and writes its own folder")
+    func flawSubset() throws {
+        let (runs, status) = Self.twoChains[1]
+        try #require(status == 0)
+        #expect(try CLI.course(["run", "dpo", "--flaws", "wrong_policy,cold_tone", "--preset", "quick", "--runs", runs.path]) == 0)
+        let dir = runs.appendingPathComponent("dpo/sigmoid-wrong_policy+cold_tone")
+        let config = try JSONSerialization.jsonObject(with: CLI.file(dir.appendingPathComponent("config.json"))) as? [String: Any]
+        #expect(config?["flaws"] as? [String] == ["wrong_policy", "cold_tone"])
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.json").path))
+    }
+
     @Test("Killing the whole chain mid-stage and running it again reuses the stages already finished")
     func killedChainResumes() throws {
         let runs = CLI.temp("all-killed")

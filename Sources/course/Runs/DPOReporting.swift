@@ -21,6 +21,20 @@ enum DPOReporting {
         return out
     }
 
+    /// How far the SFT model already ranks each kind of pair before any training: the mean of
+    /// log π_ref(chosen) − log π_ref(rejected) by flaw, in nats. A large gap means the SFT model
+    /// would hardly ever write the rejected reply; DPO still pushes it further down.
+    static func referenceGaps(_ pairs: [PreparedPair]) {
+        let byFlaw = Dictionary(grouping: pairs.filter { $0.flaw != nil }, by: { $0.flaw! })
+        guard !byFlaw.isEmpty else { return }
+        let gaps = flaws.compactMap { f in
+            byFlaw[f].map { ps in
+                String(format: "%@ %.1f", f, ps.map { $0.referenceChosen - $0.referenceRejected }.reduce(0, +) / Float(ps.count))
+            }
+        }
+        print("the SFT model already ranks the pairs: mean log π_ref(chosen) − log π_ref(rejected), nats: " + gaps.joined(separator: ", "))
+    }
+
     static func samples(_ items: [EvalItem], sft: DPOSetup.Graded, policy: DPOSetup.Graded, name: String, to url: URL) throws {
         var md = "# Held-out prompts: SFT model vs \(name)\n\n"
         for i in 0..<min(4, items.count) {

@@ -44,6 +44,9 @@ enum DPORun {
         var mendPrompts: Int
         var heldOutRule = "every 10th preference pair (index % 10 == 0) is held out; replies are graded on the data set's held-out prompts"
         var dataFile: String?
+        /// `--flaws`: the flaws whose pairs are trained on (nil: every pair). Held-out pairs and
+        /// prompts stay the same, so runs on different flaws are compared on the same test.
+        var flaws: [String]? = nil
     }
 
     static func settings(_ ctx: RunContext, loss: String) -> Settings {
@@ -59,7 +62,7 @@ enum DPORun {
             return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
                             train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
-                            selfPrompts: 6, selfSamples: 2, mendPrompts: 6, dataFile: ctx.dataFile)
+                            selfPrompts: 6, selfSamples: 2, mendPrompts: 6, dataFile: ctx.dataFile, flaws: ctx.flaws)
         case .default:
             // In `course run all` the evaluation stage grades the DPO model again on its own
             // prompts, so the stage grades a quarter as many.
@@ -68,13 +71,16 @@ enum DPORun {
                                          evalEvery: 50, seed: ctx.seed),
                             lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: ctx.inChain ? 60 : 240,
                             maxNewTokens: ReplyEvaluator.replyTokenLimit,
-                            selfPrompts: 600, selfSamples: 4, mendPrompts: 1080, dataFile: ctx.dataFile)
+                            selfPrompts: 600, selfSamples: 4, mendPrompts: 1080, dataFile: ctx.dataFile, flaws: ctx.flaws)
         }
     }
 
     static func run(_ ctx: RunContext) throws {
         let loss = ctx.variant ?? "sigmoid"
-        if loss == "all" { return try DPOCompareRun.run(ctx) }
+        if loss == "all" {
+            if ctx.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") }
+            return try DPOCompareRun.run(ctx)
+        }
         guard variants.contains(loss) else {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
@@ -82,8 +88,9 @@ enum DPORun {
         if loss == "self" || loss == "mended", ctx.dataFile != nil {
             throw CourseError("--loss \(loss) makes pairs from the SFT model's replies to the built-in prompts; it takes no --data file")
         }
+        if let flaws = ctx.flaws { try checkFlaws(flaws, loss: loss, dataFile: ctx.dataFile) }
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
-        let name = loss + (ctx.lora ? "-lora" : "")
+        let name = loss + (s.flaws.map { "-" + $0.joined(separator: "+") } ?? "") + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
         var alone = ctx
         alone.inChain = false   // the chain also reuses a run of `course run dpo`
@@ -101,6 +108,30 @@ enum DPORun {
         print(DPOReporting.line(report))
         print("wrote \(dir.path)/")
     }
+}
+
+extension DPORun {
+    /// `--flaws` names flaws of the built-in pairs and applies to the losses trained on them.
+    static func checkFlaws(_ flaws: [String], loss: String, dataFile: String?) throws {
+        let known = Flaw.allCases.map(\.rawValue)
+        if let bad = flaws.first(where: { !known.contains($0) }) {
+            throw CourseError("unknown flaw \"\(bad)\" in --flaws (available: \(known.joined(separator: ", ")))")
+        }
+        if flaws.isEmpty { throw CourseError("--flaws needs at least one flaw (available: \(known.joined(separator: ", ")))") }
+        if dataFile != nil { throw CourseError("--flaws picks built-in pairs by their flaw; it takes no --data file") }
+        guard pairLoss(loss) != nil, loss != "self", loss != "mended" else {
+            throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss \(loss)")
+        }
+    }
+
+    // MARK: book pairs-by-flaw
+    /// The training pairs whose rejected reply shows one of `flaws` (all of them when nil): to
+    /// see what each kind of pair does to the policy on its own.
+    static func pairs(_ pairs: [PreferenceExample], flaws: [String]?) -> [PreferenceExample] {
+        guard let flaws else { return pairs }
+        return pairs.filter { $0.flaw.map(flaws.contains) ?? false }
+    }
+    // MARK: end
 }
 
 /// The data a DPO run reads: the learner's file (checked before any work) or the built-in set.
@@ -158,12 +189,15 @@ final class DPOSetup {
         (reference, template) = try SFTRun.loadModel(sftDir)
         pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
         let context = reference.config.contextLength
-        let (trainPairs, heldPairs) = PreferenceData.split(data.pairs)
+        let (allTrain, heldPairs) = PreferenceData.split(data.pairs)
+        let trainPairs = DPORun.pairs(allTrain, flaws: s.flaws)
+        if let flaws = s.flaws { print("--flaws \(flaws.joined(separator: ",")): \(trainPairs.count) of \(allTrain.count) training pairs") }
         print("computing the reference (SFT) model's log-probs once...")
         let (tr, d1) = ReferenceLogProbs.prepare(pairs ? trainPairs : [], template: template,
                                                  reference: needsReference ? reference : nil, context: context, pad: pad)
         let (ho, d2) = ReferenceLogProbs.prepare(heldPairs, template: template, reference: reference, context: context, pad: pad)
         (train, heldOut) = (tr, ho)
+        if needsReference { DPOReporting.referenceGaps(tr) }
         if unpaired {
             let (u, d3) = ReferenceLogProbs.prepare(data.unpaired, template: template, reference: reference, context: context, pad: pad)
             self.unpaired = u
