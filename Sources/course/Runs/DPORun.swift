@@ -77,10 +77,8 @@ enum DPORun {
 
     static func run(_ ctx: RunContext) throws {
         let loss = ctx.variant ?? "sigmoid"
-        if loss == "all" {
-            if ctx.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") }
-            return try DPOCompareRun.run(ctx)
-        }
+        if let flaws = ctx.flaws { try checkFlaws(flaws, loss: loss, dataFile: ctx.dataFile) }
+        if loss == "all" { return try DPOCompareRun.run(ctx) }
         guard variants.contains(loss) else {
             throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
         }
@@ -88,7 +86,6 @@ enum DPORun {
         if loss == "self" || loss == "mended", ctx.dataFile != nil {
             throw CourseError("--loss \(loss) makes pairs from the SFT model's replies to the built-in prompts; it takes no --data file")
         }
-        if let flaws = ctx.flaws { try checkFlaws(flaws, loss: loss, dataFile: ctx.dataFile) }
         let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
         let name = loss + (s.flaws.map { "-" + $0.joined(separator: "+") } ?? "") + (ctx.lora ? "-lora" : "")
         let dir = try ctx.directory("dpo/" + name)
@@ -111,7 +108,8 @@ enum DPORun {
 }
 
 extension DPORun {
-    /// `--flaws` names flaws of the built-in pairs and applies to the losses trained on them.
+    /// `--flaws` names flaws of the built-in pairs and applies to the losses trained on them
+    /// (not to kto, self, mended or all).
     static func checkFlaws(_ flaws: [String], loss: String, dataFile: String?) throws {
         let known = Flaw.allCases.map(\.rawValue)
         if let bad = flaws.first(where: { !known.contains($0) }) {
