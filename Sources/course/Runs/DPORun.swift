@@ -10,9 +10,10 @@ import SupportDesk
 import Transformer
 
 /// Chapter 8: DPO and its relatives, trained from the SFT model on SupportDesk preferences.
-/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|rpo|kto|self] [--lora]` writes
-/// runs/dpo/<loss>/ (config.json, metrics.csv, report.json, loss.png, rewards.png,
-/// grader.png, flaws.png, samples.md, model/); `--loss all` trains every variant from the same
+/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|rpo|kto|self|mended] [--lora]
+/// [--flaws cold_tone,...]` writes runs/dpo/<loss>/, with `-<flaws>` and `-lora` appended
+/// (config.json, metrics.csv, report.json, loss.png, rewards.png, grader.png, flaws.png,
+/// samples.md, model/); `--loss all` trains every variant from the same
 /// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
 enum DPORun {
     /// Every loss, "rpo": DPO (sigmoid) plus an SFT term on the chosen replies (TRL's
