@@ -52,6 +52,23 @@ struct RunAllTests {
         }
     }
 
+    /// The copy of the quick chain's metrics recorded by `scripts/make-quick-chain-fixture.sh`.
+    static let recorded = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/quick-chain")
+
+    @Test("Every chapter's quick run gives the recorded metrics, bit for bit",
+          arguments: ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation"])
+    func sameAsRecorded(chapter: String) throws {
+        let run = Self.twoChains[0]
+        try #require(run.status == 0)
+        for f in Self.metricsFiles[chapter]! {
+            let now = Self.deterministicPart(run.runs.appendingPathComponent(f))
+            let then = Self.deterministicPart(Self.recorded.appendingPathComponent(f))
+            #expect(!then.isEmpty && now == then,
+                    "\(f) differs from the recorded copy (scripts/make-quick-chain-fixture.sh records a new one when a change is meant to change results)")
+        }
+    }
+
     @Test("Running every chapter on the quick preset from nothing writes every stage and a report with numbers in range")
     func quickChainFromNothing() throws {
         let (runs, status) = Self.twoChains[0]
