@@ -9,7 +9,7 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-O", "-enforce-exclusivity=unchecked"
 /// Chapter modules: (target name, folder, dependencies). Chapter N depends only on chapters < N.
 let chapters: [(String, String, [Target.Dependency])] = [
     ("Autograd", "01-Autograd", ["Core", "Plot"]),
-    ("Transformer", "02-Transformer", ["Autograd", "SupportDesk"]),
+    ("Transformer", "02-Transformer", ["Autograd", "Plot", "SupportDesk"]),
     ("SFT", "03-SFT", ["Transformer"]),
     ("LoRA", "04-LoRA", ["SFT"]),
     ("QLoRA", "05-QLoRA", ["LoRA"]),
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk"]),
         .testTarget(name: "ChapterTests", dependencies: everything, resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckTests", dependencies: ["Checks"]),
-        .testTarget(name: "CLITests", dependencies: ["course"]),
+        .testTarget(name: "CLITests", dependencies: ["course"], exclude: ["Fixtures"]),
         .testTarget(name: "BookTests", dependencies: ["BookKit", "Checks"]),
     ]
 )

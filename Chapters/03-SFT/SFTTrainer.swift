@@ -110,29 +110,17 @@ public final class SFTTrainer {
     /// then the grader's structure, facts, tone, grounded, overall). With `checkpoints`, saves a
     /// resumable checkpoint at every evaluation.
     public func run(metrics: MetricsWriter, label: String = "sft", checkpoints: URL? = nil) throws {
-        let progress = ProgressBar(label, total: settings.steps)
-        var last = ""
-        while trainer.step < settings.steps {
+        let loop = TrainingLoop(label: label, steps: settings.steps, evalEvery: settings.evalEvery)
+        try loop.run(from: trainer.step, metrics: metrics, step: { _ in
             let batch = nextBatch()
             let stats = try trainer.step { model.loss(batch) }
-            var row: [String: Double] = ["step": Double(trainer.step), "loss": Double(stats.loss)]
-            if trainer.step % settings.evalEvery == 0 || trainer.step == settings.steps {
-                let el = evalLoss()
-                row["eval_loss"] = el
-                let s = grade()
-                for (k, v) in s.asMetrics where metrics.columns.contains(k) { row[k] = v }
-                last = String(format: "eval %.3f grader %.2f", el, s.overall)
-                metrics.log(row)
-                try metrics.flush()
-                if let checkpoints {
-                    try trainer.saveCheckpoint(in: checkpoints, extra: order.checkpointState)
-                }
-            } else {
-                metrics.log(row)
-            }
-            progress.update(trainer.step, String(format: "loss %.3f ", stats.loss) + last)
-        }
-        try metrics.flush()
+            return .init(["step": Double(trainer.step), "loss": Double(stats.loss)], status: String(format: "loss %.3f", stats.loss))
+        }, evaluate: { [self] _ in
+            let el = evalLoss(), s = grade()
+            var row = ["eval_loss": el]
+            for (k, v) in s.asMetrics where metrics.columns.contains(k) { row[k] = v }
+            return .init(row, status: String(format: "eval %.3f grader %.2f", el, s.overall))
+        }, checkpoint: checkpoints.map { dir in { [self] _ in try trainer.saveCheckpoint(in: dir, extra: order.checkpointState) } })
     }
 
     public static let metricColumns = ["step", "loss", "eval_loss", "structure", "facts", "tone", "grounded", "overall", "finished"]

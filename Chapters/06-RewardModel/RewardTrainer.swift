@@ -106,10 +106,8 @@ public final class RewardTrainer {
     /// Trains for `settings.steps`, logging training loss/accuracy every step and held-out
     /// loss/accuracy every `evalEvery` steps.
     public func run(metrics: MetricsWriter, label: String = "reward-model", quiet: Bool = false) throws {
-        let progress = ProgressBar(label, total: settings.steps)
-        progress.quiet = quiet
-        var status = ""
-        while trainer.step < settings.steps {
+        let loop = TrainingLoop(label: label, steps: settings.steps, evalEvery: settings.evalEvery, quiet: quiet)
+        try loop.run(from: trainer.step, metrics: metrics, step: { _ in
             let batch = nextBatch()
             var chosen: [Float] = [], rejected: [Float] = []
             let stats = try trainer.step {
@@ -119,23 +117,13 @@ public final class RewardTrainer {
             }
             let acc = zip(chosen, rejected).filter { $0 > $1 }.count
             let margin = zip(chosen, rejected).map { Double($0 - $1) }.reduce(0, +) / Double(max(batch.count, 1))
-            var row: [String: Double] = ["step": Double(trainer.step), "loss": Double(stats.loss),
-                                         "accuracy": Double(acc) / Double(batch.count), "margin": margin,
-                                         "lr": Double(stats.lr), "grad_norm": Double(stats.gradNorm)]
-            if !heldOut.isEmpty && (trainer.step % settings.evalEvery == 0 || trainer.step == settings.steps) {
-                let e = evaluate()
-                row["eval_loss"] = e.loss
-                row["eval_accuracy"] = e.accuracy
-                row["eval_margin"] = e.meanMargin
-                row["eval_reward_mean"] = e.meanReward
-                status = String(format: "held-out acc %.1f%%", 100 * e.accuracy)
-                metrics.log(row)
-                try metrics.flush()
-            } else {
-                metrics.log(row)
-            }
-            progress.update(trainer.step, String(format: "loss %.3f ", stats.loss) + status)
-        }
-        try metrics.flush()
+            return .init(["step": Double(trainer.step), "loss": Double(stats.loss),
+                          "accuracy": Double(acc) / Double(batch.count), "margin": margin,
+                          "lr": Double(stats.lr), "grad_norm": Double(stats.gradNorm)], status: String(format: "loss %.3f", stats.loss))
+        }, evaluate: heldOut.isEmpty ? nil : { [self] _ in
+            let e = evaluate()
+            return .init(["eval_loss": e.loss, "eval_accuracy": e.accuracy, "eval_margin": e.meanMargin, "eval_reward_mean": e.meanReward],
+                         status: String(format: "held-out acc %.1f%%", 100 * e.accuracy))
+        })
     }
 }

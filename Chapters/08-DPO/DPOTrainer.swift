@@ -126,10 +126,8 @@ public final class DPOTrainer {
     /// (full fine-tuning only: the checkpoint holds every weight and its optimiser moments),
     /// saves a resumable checkpoint at every evaluation.
     public func run(metrics: MetricsWriter, label: String = "dpo", quiet: Bool = false, checkpoints: URL? = nil) throws {
-        let progress = ProgressBar(label, total: settings.steps)
-        progress.quiet = quiet
-        var status = ""
-        while trainer.step < settings.steps {
+        let loop = TrainingLoop(label: label, steps: settings.steps, evalEvery: settings.evalEvery, quiet: quiet)
+        try loop.run(from: trainer.step, metrics: metrics, step: { _ in
             let batch = nextBatch()
             var out: (output: LossOutput, chosen: [Float], rejected: [Float])?
             let stats = try trainer.step {
@@ -142,21 +140,11 @@ public final class DPOTrainer {
             row["logps_chosen"] = RewardStats(chosen: out!.chosen, rejected: out!.rejected).chosen
             row["logps_rejected"] = RewardStats(chosen: out!.chosen, rejected: out!.rejected).rejected
             row["lr"] = Double(stats.lr); row["grad_norm"] = Double(stats.gradNorm)
-            if !heldOut.isEmpty && (trainer.step % settings.evalEvery == 0 || trainer.step == settings.steps) {
-                let e = evaluate()
-                row["eval_loss"] = e.loss
-                row.merge(e.stats.row(prefix: "eval_")) { $1 }
-                status = String(format: "held-out acc %.0f%% margin %.3f", 100 * e.stats.accuracy, e.stats.margin)
-            }
-            metrics.log(row)
-            if trainer.step % settings.evalEvery == 0, let checkpoints {
-                try metrics.flush()   // metrics first: a resumed run keeps the rows up to its checkpoint
-                try trainer.saveCheckpoint(in: checkpoints, extra: order.checkpointState)
-            } else if trainer.step % 10 == 0 {
-                try metrics.flush()
-            }
-            progress.update(trainer.step, String(format: "loss %.3f ", stats.loss) + status)
-        }
-        try metrics.flush()
+            return .init(row, status: String(format: "loss %.3f", stats.loss))
+        }, evaluate: heldOut.isEmpty ? nil : { [self] _ in
+            let e = evaluate()
+            return .init(["eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 },
+                         status: String(format: "held-out acc %.0f%% margin %.3f", 100 * e.stats.accuracy, e.stats.margin))
+        }, checkpoint: checkpoints.map { dir in { [self] _ in try trainer.saveCheckpoint(in: dir, extra: order.checkpointState) } })
     }
 }

@@ -51,10 +51,8 @@ public final class KTOTrainer {
     }
 
     public func run(metrics: MetricsWriter, label: String = "kto", quiet: Bool = false) throws {
-        let progress = ProgressBar(label, total: settings.steps)
-        progress.quiet = quiet
-        var status = ""
-        while trainer.step < settings.steps {
+        let loop = TrainingLoop(label: label, steps: settings.steps, evalEvery: settings.evalEvery, quiet: quiet)
+        try loop.run(from: trainer.step, metrics: metrics, step: { _ in
             let batch = nextBatch()
             var out: (loss: Variable, kl: Float, chosen: [Float], rejected: [Float])?
             let stats = try trainer.step {
@@ -64,16 +62,11 @@ public final class KTOTrainer {
             var row = RewardStats(chosen: out!.chosen, rejected: out!.rejected).row()
             row["step"] = Double(trainer.step); row["loss"] = Double(stats.loss); row["kl"] = Double(out!.kl)
             row["lr"] = Double(stats.lr); row["grad_norm"] = Double(stats.gradNorm)
-            if !heldOut.isEmpty && (trainer.step % settings.evalEvery == 0 || trainer.step == settings.steps) {
-                let e = evaluate()
-                row.merge(e.row(prefix: "eval_")) { $1 }
-                status = String(format: "held-out acc %.0f%% margin %.3f", 100 * e.accuracy, e.margin)
-            }
-            metrics.log(row)
-            if trainer.step % 10 == 0 { try metrics.flush() }
-            progress.update(trainer.step, String(format: "loss %.3f z %.2f ", stats.loss, out!.kl) + status)
-        }
-        try metrics.flush()
+            return .init(row, status: String(format: "loss %.3f z %.2f", stats.loss, out!.kl))
+        }, evaluate: heldOut.isEmpty ? nil : { [self] _ in
+            let e = evaluate()
+            return .init(e.row(prefix: "eval_"), status: String(format: "held-out acc %.0f%% margin %.3f", 100 * e.accuracy, e.margin))
+        })
     }
 }
 

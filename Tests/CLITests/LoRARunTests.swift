@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import LoRA
+import QLoRA
 import Testing
 @testable import course
 
@@ -8,8 +10,7 @@ struct LoRARunTests {
     @Test("The quick QLoRA run writes the comparison of full FT, LoRA r1-r64 (and r16 with the embeddings) and QLoRA, adapters and NF4 figures")
     func quickStudy() throws {
         let runs = ScratchFolder.root.appendingPathComponent("lora-run-\(UUID().uuidString)")
-        let ctx = RunContext(runs: runs, preset: .quick, seed: 1)
-        try QLoRARun.run(ctx)
+        try Schedule(runs: runs, preset: .quick, seed: 1).build(QLoRAStage(), force: true)
         let qlora = runs.appendingPathComponent("qlora")
         let text = try String(contentsOf: qlora.appendingPathComponent("comparison.csv"), encoding: .utf8)
         #expect(text.split(separator: "\n").count == 8)   // header + seven configurations

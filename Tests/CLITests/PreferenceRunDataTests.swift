@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import DPO
 import RewardModel
 import SupportDesk
 import Testing
@@ -59,7 +60,7 @@ struct PreferenceRunDataTests {
     @Test("Picking pairs by flaw keeps exactly the training pairs of those flaws")
     func pairsByFlaw() {
         let pairs = Dataset.generate(seed: 1, lang: .en, size: .small).preferences.map(PreferenceExample.init)
-        let picked = DPORun.pairs(pairs, flaws: ["wrong_policy", "cold_tone"])
+        let picked = DPORun.pairs(pairs, flaws: [.wrongPolicy, .coldTone])
         #expect(!picked.isEmpty)
         #expect(picked == pairs.filter { $0.flaw == "wrong_policy" || $0.flaw == "cold_tone" })
         #expect(DPORun.pairs(pairs, flaws: nil) == pairs)

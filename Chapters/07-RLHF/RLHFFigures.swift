@@ -3,7 +3,7 @@ import Foundation
 import Plot
 
 /// The figures of an RL run, drawn from its metrics.csv rows.
-enum RLHFPlots {
+enum RLHFFigures {
     static func write(dir: URL, metrics: MetricsWriter, title: String) throws {
         let rows = metrics.rows
         func col(_ n: String) -> Int { metrics.columns.firstIndex(of: n)! }

@@ -1,15 +1,19 @@
-import Autograd
 import Core
 import Foundation
 import Plot
 
-/// Chapter 1's demo: the same MLP trained by both engines on two moons.
-enum AutogradRun {
-    static func run(_ ctx: RunContext) throws {
-        let dir = try ctx.directory("autograd")
+/// Chapter 1's run (`course run autograd`): the same MLP trained by both engines on two moons.
+/// Writes config.json, metrics.csv, loss.png, decision_boundary.png.
+public enum AutogradRun {
+    public static func settings(_ preset: Preset, seed: UInt64) -> MLPDemo.Config {
         var c = MLPDemo.Config()
-        c.seed = ctx.seed
-        if ctx.preset == .quick { c.points = 60; c.steps = 60; c.hidden = 8 } else { c.points = 100; c.steps = 200; c.hidden = 12 }
+        c.seed = seed
+        if preset == .quick { c.points = 60; c.steps = 60; c.hidden = 8 } else { c.points = 100; c.steps = 200; c.hidden = 12 }
+        return c
+    }
+
+    public static func run(_ spec: RunSpec, settings c: MLPDemo.Config) throws {
+        let dir = spec.dir
         try writeJSON(c, to: dir.appendingPathComponent("config.json"))
         let data = ToyData.twoMoons(count: c.points, seed: c.seed)
         let (r, params) = MLPDemo.run(c, data: data)

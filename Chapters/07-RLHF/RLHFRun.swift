@@ -3,7 +3,6 @@ import Core
 import Foundation
 import Plot
 import RewardModel
-import RLHF
 import SFT
 import SupportDesk
 import Transformer
@@ -13,17 +12,24 @@ import Transformer
 /// metrics.csv (one row per step, held-out evaluations every few steps), rewards.png, kl.png,
 /// diagnostics.png, samples.md, summary.json, model/ (the tuned policy, Hugging Face layout).
 /// `--variant overoptimisation` runs the reward over-optimisation study instead.
-enum RLHFRun {
+public enum RLHFRun {
     /// The algorithm, and the reward: the grader (a verifiable reward) unless the name ends in
     /// `-rm` (Chapter 6's learned reward model).
-    enum Algo: String, Codable, CaseIterable {
+    public enum Algo: String, Codable, CaseIterable, Sendable {
         case ppo, ppoRM = "ppo-rm", grpo, grpoRM = "grpo-rm", drGRPO = "dr-grpo"
-        var isPPO: Bool { self == .ppo || self == .ppoRM }
-        var usesRewardModel: Bool { self == .ppoRM || self == .grpoRM }
+        public var usesRewardModel: Bool { self == .ppoRM || self == .grpoRM }
     }
 
-    struct Settings: Codable {
-        var algo: Algo
+    /// An algorithm with its settings: PPO trains a value head beside the policy, GRPO
+    /// compares each reply with the others sampled for the same prompt.
+    public enum Method: Sendable {
+        case ppo(PPOConfig), grpo(GRPOConfig)
+        var maxNewTokens: Int { switch self { case .ppo(let c): c.maxNewTokens; case .grpo(let c): c.maxNewTokens } }
+        var temperature: Float { switch self { case .ppo(let c): c.temperature; case .grpo(let c): c.temperature } }
+    }
+
+    public struct Settings: Codable, Sendable {
+        public var algo: Algo
         var data: SizePreset
         var steps: Int
         var evalEvery: Int
@@ -31,12 +37,14 @@ enum RLHFRun {
         var heldOutPrompts: Int
         var klPrompts: Int
         var reward: String
+        // Exactly one of the two is set (config.json keeps both keys, as TRL's configs do).
         var ppo: PPOConfig?
         var grpo: GRPOConfig?
+        public var method: Method { ppo.map(Method.ppo) ?? .grpo(grpo ?? GRPOConfig()) }
     }
 
-    static func settings(_ ctx: RunContext, algo: Algo) -> Settings {
-        let quick = ctx.preset == .quick
+    public static func settings(_ preset: Preset, seed: UInt64, algo: Algo) -> Settings {
+        let quick = preset == .quick
         var s = Settings(algo: algo, data: quick ? .small : .default, steps: quick ? 2 : 40, evalEvery: quick ? 2 : 10,
                          heldOutPrompts: quick ? 2 : 60, klPrompts: quick ? 2 : 30, reward: "grader", ppo: nil, grpo: nil)
         s.reward = algo.usesRewardModel ? "reward model" : "grader"
@@ -60,7 +68,7 @@ enum RLHFRun {
             c.valueHeadLearningRate = 1e-3
             c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
             c.missingEndPenalty = 0.5
-            c.seed = ctx.seed
+            c.seed = seed
             s.ppo = c
         case .grpo, .grpoRM, .drGRPO:
             var c = GRPOConfig()
@@ -71,71 +79,78 @@ enum RLHFRun {
             c.variant = algo == .drGRPO ? .drGRPO : .grpo
             c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
             c.missingEndPenalty = 0.5
-            c.seed = ctx.seed
+            c.seed = seed
             s.grpo = c
         }
         return s
     }
 
-    static func run(_ ctx: RunContext) throws {
-        let name = ctx.variant ?? Algo.ppo.rawValue
-        if name == "overoptimisation" { return try OveroptimisationStudy.run(ctx) }
-        guard let algo = Algo(rawValue: name) else {
-            throw CourseError("unknown --algo \"\(name)\" (available: \(Algo.allCases.map(\.rawValue).joined(separator: ", ")), or --variant overoptimisation)")
-        }
-        let s = settings(ctx, algo: algo)
+    /// Tunes the SFT model in `sft` (a model folder) with `settings.algo`; `rewardModel`: Chapter
+    /// 6's model folder, for the algorithms that optimise it.
+    public static func run(_ spec: RunSpec, settings s: Settings, sft sftDir: URL, rewardModel: URL?) throws {
+        let algo = s.algo
         let cpuStart = ProcessCPU.seconds
-        let sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
-        let dir = try ctx.directory("rlhf/\(algo.rawValue)")
-        if StageMarker.skip(dir, ctx, settings: s) { return }
-        StageMarker.clear(dir)
+        let dir = spec.dir
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (model, template) = try SFTRun.loadModel(sftDir)
         let reference = frozenCopy(of: model)
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
         let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
         let heldOut = Array(data.eval.prefix(s.heldOutPrompts))
         let reward: RewardFunction
         if algo.usesRewardModel {
-            let (rm, rmTemplate) = try RewardModelRun.load(try RewardModelRun.ensure(RewardModelRun.upstream(ctx)))
+            guard let rewardModel else { throw CourseError("--algo \(algo.rawValue) needs Chapter 6's reward model") }
+            let (rm, rmTemplate) = try RewardModelRun.load(rewardModel)
             reward = RewardModelReward(model: rm, template: rmTemplate)
         } else {
             reward = GraderReward()
         }
-        let maxNew = s.ppo?.maxNewTokens ?? s.grpo!.maxNewTokens
-        let temperature = s.ppo?.temperature ?? s.grpo!.temperature
-        let evaluator = RLEvaluation(template: template, maxNewTokens: maxNew, temperature: temperature)
+        let method = s.method
+        let evaluator = RLEvaluation(template: template, maxNewTokens: method.maxNewTokens, temperature: method.temperature)
+        func evaluate() throws -> RLEvaluation.Result {
+            try evaluator.evaluate(policy: model, reference: reference, items: heldOut, klPrompts: s.klPrompts,
+                                   reward: algo.usesRewardModel ? reward : nil, seed: spec.seed)
+        }
 
         print("\(algo.rawValue): \(prompts.count) training prompts, reward = \(reward.name); grading the SFT model on \(heldOut.count) held-out prompts...")
-        let before = try evaluator.evaluate(policy: model, reference: reference, items: heldOut, klPrompts: s.klPrompts, reward: algo.usesRewardModel ? reward : nil, seed: ctx.seed)
+        let before = try evaluate()
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: RLStepStats.columns + ["eval_grader", "eval_sampled_grader", "eval_kl", "eval_reward"])
         metrics.log(["step": 0, "eval_grader": before.scores.overall, "eval_sampled_grader": before.sampledGrader, "eval_kl": before.kl,
                      "eval_reward": before.reward ?? .nan])
 
         let train: () throws -> RLStepStats
-        let policyModel: GPT
-        var ppoPolicy: PolicyWithValue?
-        if let c = s.ppo {
+        let save: (URL) throws -> Void
+        switch method {
+        case .ppo(let c):
             let policy = PolicyWithValue(model: model)
             let trainer = PPOTrainer(policy: policy, reference: reference, template: template, reward: reward, prompts: prompts, config: c)
-            train = trainer.train
-            policyModel = model
-            ppoPolicy = policy
-        } else {
-            let trainer = GRPOTrainer(policy: model, reference: reference, template: template, reward: reward, prompts: prompts, config: s.grpo!)
-            train = trainer.train
-            policyModel = model
+            (train, save) = (trainer.train, policy.save)
+        case .grpo(let c):
+            let trainer = GRPOTrainer(policy: model, reference: reference, template: template, reward: reward, prompts: prompts, config: c)
+            (train, save) = (trainer.train, { try model.save(directory: $0) })
         }
 
         var after = before
-        let (rolloutSeconds, generated, seconds, rolloutCPU) = try loop(label: "rlhf \(algo.rawValue)", steps: s.steps, evalEvery: s.evalEvery, metrics: metrics, train: train) {
-            after = try evaluator.evaluate(policy: policyModel, reference: reference, items: heldOut, klPrompts: s.klPrompts, reward: algo.usesRewardModel ? reward : nil, seed: ctx.seed)
-            return after
+        var rolloutSeconds = 0.0, generated = 0, rolloutCPU = 0.0
+        var loop = TrainingLoop(label: "rlhf \(algo.rawValue)", steps: s.steps, evalEvery: s.evalEvery)
+        loop.flushEvery = 1   // RL steps take seconds each
+        let seconds = try measure {
+            try loop.run(metrics: metrics, step: { _ in
+                let stats = try train()
+                rolloutSeconds += stats.rolloutSeconds
+                rolloutCPU += stats.rolloutCPUSeconds
+                generated += stats.generatedTokens
+                return .init(stats.row, status: String(format: "reward %.3f kl %.2f", stats.reward, stats.kl))
+            }, evaluate: { _ in
+                after = try evaluate()
+                return .init(["eval_grader": after.scores.overall, "eval_sampled_grader": after.sampledGrader, "eval_kl": after.kl,
+                              "eval_reward": after.reward ?? .nan], status: String(format: "held-out %.3f", after.scores.overall))
+            })
         }
         let modelDir = dir.appendingPathComponent("model")
-        if let ppoPolicy { try ppoPolicy.save(directory: modelDir) } else { try policyModel.save(directory: modelDir) }
+        try save(modelDir)
         try template.tokenizer.save(directory: modelDir.path)
-        try RLHFPlots.write(dir: dir, metrics: metrics, title: algo.rawValue.uppercased())
+        try RLHFFigures.write(dir: dir, metrics: metrics, title: algo.rawValue.uppercased())
         try writeSamples(heldOut, before.replies, after.replies, to: dir.appendingPathComponent("samples.md"), title: algo.rawValue.uppercased())
         let summary = Summary(algo: algo.rawValue, reward: reward.name, steps: s.steps, sftGrader: before.scores.overall,
                               finalGrader: after.scores.overall, sftFinished: before.scores.finished, finalFinished: after.scores.finished,
@@ -144,7 +159,6 @@ enum RLHFRun {
                               cpuSeconds: ProcessCPU.seconds - cpuStart, rolloutTokensPerCPUSecond: Double(generated) / max(rolloutCPU, 1e-9),
                               loadAverage: loadAverage())
         try writeJSON(summary, to: dir.appendingPathComponent("summary.json"))
-        try StageMarker.markDone(dir, ctx, settings: s)
         print(String(format: "held-out grader, greedy replies: SFT %.3f -> %@ %.3f; sampled replies: %.3f -> %.3f; KL to reference %.2f nats/reply",
                      before.scores.overall, algo.rawValue, after.scores.overall, before.sampledGrader, after.sampledGrader, after.kl))
         print(String(format: "%.0f s (CPU %.0f s, load average %.1f); rollouts %.0f tokens/s, %.0f tokens per CPU-second (KV cache)",
@@ -168,35 +182,6 @@ enum RLHFRun {
         /// The whole run's CPU time, and rollout tokens per CPU-second (independent of other load).
         var cpuSeconds: Double, rolloutTokensPerCPUSecond: Double
         var loadAverage: Double
-    }
-
-    /// Runs `steps` RL steps, logging each and evaluating every `evalEvery` steps and at the end.
-    /// Returns the time spent sampling, the tokens sampled and the total time.
-    static func loop(label: String, steps: Int, evalEvery: Int, metrics: MetricsWriter, train: () throws -> RLStepStats,
-                     evaluate: () throws -> RLEvaluation.Result) throws -> (Double, Int, Double, Double) {
-        let progress = ProgressBar(label, total: steps)
-        var rolloutSeconds = 0.0, generated = 0, rolloutCPU = 0.0
-        let start = Date()
-        var last = ""
-        for step in 1...steps {
-            let stats = try train()
-            rolloutSeconds += stats.rolloutSeconds
-            rolloutCPU += stats.rolloutCPUSeconds
-            generated += stats.generatedTokens
-            var row = stats.row
-            if step % evalEvery == 0 || step == steps {
-                let e = try evaluate()
-                row["eval_grader"] = e.scores.overall
-                row["eval_sampled_grader"] = e.sampledGrader
-                row["eval_kl"] = e.kl
-                row["eval_reward"] = e.reward ?? .nan
-                last = String(format: " held-out %.3f", e.scores.overall)
-            }
-            metrics.log(row)
-            try metrics.flush()
-            progress.update(step, String(format: "reward %.3f kl %.2f", stats.reward, stats.kl) + last)
-        }
-        return (rolloutSeconds, generated, Date().timeIntervalSince(start), rolloutCPU)
     }
 
     static func writeSamples(_ items: [EvalItem], _ before: [String], _ after: [String], to url: URL, title: String) throws {

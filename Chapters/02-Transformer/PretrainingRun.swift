@@ -3,56 +3,51 @@ import Core
 import Foundation
 import Plot
 import SupportDesk
-import Transformer
 
-/// Chapter 2: train a BPE tokenizer and a small GPT-2 on the SupportDesk corpus.
-/// Writes runs/transformer/: config.json, metrics.csv, loss.png, attention.png, samples.md,
+/// Chapter 2's run (`course run transformer`): train a BPE tokenizer and a small GPT-2 on the
+/// SupportDesk corpus. Writes config.json, metrics.csv, loss.png, attention.png, samples.md,
 /// checkpoints/ (resumable), model/ (config.json, model.safetensors, vocab.json, merges.txt).
-enum TransformerRun {
-    struct Settings: Codable {
-        var data: SizePreset
-        var vocabSize: Int
-        var model: GPTConfig
-        var train: TrainConfig
+public enum PretrainingRun {
+    public struct Settings: Codable, Sendable {
+        public var data: SizePreset
+        public var vocabSize: Int
+        public var model: GPTConfig
+        public var train: TrainConfig
     }
 
-    static func settings(_ ctx: RunContext) -> Settings {
-        switch ctx.preset {
+    public static func settings(_ preset: Preset, seed: UInt64) -> Settings {
+        switch preset {
         case .quick:
             let m = GPTConfig(vocabSize: 384, contextLength: 512, embeddingSize: 64, layers: 2, heads: 2)
             return Settings(data: .small, vocabSize: 384, model: m,
                             train: TrainConfig(batchSize: 4, contextLength: 256, steps: 40, learningRate: 3e-3,
-                                               warmupSteps: 5, evalEvery: 20, seed: ctx.seed))
+                                               warmupSteps: 5, evalEvery: 20, seed: seed))
         case .default:
             let m = GPTConfig(vocabSize: 1024, contextLength: 384, embeddingSize: 128, layers: 4, heads: 4)
             return Settings(data: .default, vocabSize: 1024, model: m,
                             train: TrainConfig(batchSize: 8, contextLength: 384, steps: 600, learningRate: 2e-3,
-                                               warmupSteps: 40, evalEvery: 50, seed: ctx.seed))
+                                               warmupSteps: 40, evalEvery: 50, seed: seed))
         }
     }
 
-    static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
+    /// The chat template's tokens, added to the vocabulary before pretraining so that every
+    /// later chapter shares one tokenizer.
+    public static let specialTokens = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
 
-    /// The trained model folder, built first if missing (what later chapters call).
-    static func ensure(_ ctx: RunContext) throws -> URL {
-        let dir = ctx.runs.appendingPathComponent("transformer")
-        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { var c = ctx; c.force = true; try run(c) }
-        return dir.appendingPathComponent("model")
-    }
+    /// The trained model's folder inside a finished run's folder.
+    public static func modelFolder(in dir: URL) -> URL { dir.appendingPathComponent("model") }
 
-    static func run(_ ctx: RunContext) throws {
-        let dir = try ctx.directory("transformer")
-        var s = settings(ctx)
-        if StageMarker.skip(dir, ctx, settings: s) { return }
-        StageMarker.clear(dir)
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+    public static func run(_ spec: RunSpec, settings: Settings) throws {
+        let dir = spec.dir
+        var s = settings
+        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
 
         // Tokenizer: byte-level BPE trained on the pretraining corpus.
         let tokenizer = BPETokenizer.train(corpus: data.corpus, vocabSize: s.vocabSize, specialTokens: specialTokens)
         s.model.vocabSize = tokenizer.vocabSize
         let eos = tokenizer.id(ofSpecial: "<|endoftext|>")!
         s.model.eosTokenID = eos; s.model.bosTokenID = eos
-        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+        try writeJSON(s, to: spec.file("config.json"))
 
         // Every 20th document is held out for evaluation.
         let docs = data.corpus.map { tokenizer.encode($0, allowSpecial: false) }
@@ -65,22 +60,21 @@ enum TransformerRun {
                      docs.count, trainStream.tokens.count, evalStream.tokens.count, unigram))
         print("model: \(s.model.parameterCount) parameters (\(s.model.layers) layers, d=\(s.model.embeddingSize), context \(s.model.contextLength))")
 
-        let model = GPT(s.model, seed: ctx.seed)
+        let model = GPT(s.model, seed: spec.seed)
         let trainer = Trainer(model: model, config: s.train)
-        let checkpoints = dir.appendingPathComponent("checkpoints")
-        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
-                                    columns: ["step", "loss", "eval_loss", "lr", "grad_norm"])
-        if ctx.resume, try trainer.resume(from: checkpoints) != nil {
+        let checkpoints = spec.file("checkpoints")
+        let metrics = MetricsWriter(url: spec.file("metrics.csv"), columns: ["step", "loss", "eval_loss", "lr", "grad_norm"])
+        if spec.resume, try trainer.resume(from: checkpoints) != nil {
             print("resumed from step \(trainer.step)")
             metrics.restore(upToStep: trainer.step)
         } else {
             try? FileManager.default.removeItem(at: checkpoints)
         }
         let evalBatches = evalStream.evalBatches(s.train.evalBatches, batch: s.train.batchSize, length: s.train.contextLength)
-        let progress = ProgressBar("transformer", total: s.train.steps)
         var lastEval = Double.nan
         var trainingSeconds = 0.0, stepsTimed = 0
-        while trainer.step < s.train.steps {
+        let loop = TrainingLoop(label: "transformer", steps: s.train.steps, evalEvery: s.train.evalEvery)
+        try loop.run(from: trainer.step, metrics: metrics, step: { _ in
             var rng = trainer.rng
             let batch = trainStream.batch(s.train.batchSize, length: s.train.contextLength, rng: &rng)
             trainer.rng = rng
@@ -90,31 +84,20 @@ enum TransformerRun {
             }
             stepsTimed += 1
             // Timings stay out of metrics.csv, so the same seed gives a byte-identical file.
-            var row: [String: Double] = ["step": Double(trainer.step), "loss": Double(stats.loss), "lr": Double(stats.lr),
-                                         "grad_norm": Double(stats.gradNorm)]
-            let atEval = trainer.step % s.train.evalEvery == 0 || trainer.step == s.train.steps
-            if atEval {
-                lastEval = trainer.evaluate(evalBatches)
-                row["eval_loss"] = lastEval
-            }
-            metrics.log(row)
-            if atEval {
-                // Metrics first, then the checkpoint: a resumed run finds every row up to it.
-                try metrics.flush()
-                try trainer.saveCheckpoint(in: checkpoints)
-            }
-            progress.update(trainer.step, String(format: "loss %.3f eval %.3f", stats.loss, lastEval))
-        }
-        try metrics.flush()
+            return .init(["step": Double(trainer.step), "loss": Double(stats.loss), "lr": Double(stats.lr),
+                          "grad_norm": Double(stats.gradNorm)], status: String(format: "loss %.3f", stats.loss))
+        }, evaluate: { _ in
+            lastEval = trainer.evaluate(evalBatches)
+            return .init(["eval_loss": lastEval], status: String(format: "eval %.3f", lastEval))
+        }, checkpoint: { _ in try trainer.saveCheckpoint(in: checkpoints) })
 
         // The finished model, in Hugging Face layout, with its tokenizer.
-        let modelDir = dir.appendingPathComponent("model")
+        let modelDir = modelFolder(in: dir)
         try model.save(directory: modelDir)
         try tokenizer.save(directory: modelDir.path)
-        try writeSamples(model, tokenizer, data: data, to: dir.appendingPathComponent("samples.md"), seed: ctx.seed)
-        try TransformerPlots.write(dir: dir, metrics: metrics, unigram: unigram, model: model, tokenizer: tokenizer,
-                                   text: data.corpus[0])
-        try StageMarker.markDone(dir, ctx, settings: settings(ctx))
+        try writeSamples(model, tokenizer, data: data, to: spec.file("samples.md"), seed: spec.seed)
+        try PretrainingFigures.write(dir: dir, metrics: metrics, unigram: unigram, model: model, tokenizer: tokenizer,
+                                     text: data.corpus[0])
         print(String(format: "eval loss %.3f nats/token (unigram baseline %.3f); %.0f training tokens/s; wrote %@/", lastEval, unigram,
                      Double(stepsTimed * s.train.batchSize * s.train.contextLength) / max(trainingSeconds, 1e-9), dir.path))
     }
@@ -133,7 +116,8 @@ enum TransformerRun {
     }
 }
 
-enum TransformerPlots {
+/// Chapter 2's figures: the loss curves against the unigram baseline, and one head's attention.
+enum PretrainingFigures {
     static func write(dir: URL, metrics: MetricsWriter, unigram: Double, model: GPT, tokenizer: BPETokenizer, text: String) throws {
         let rows = metrics.rows
         var chart = LineChart(title: "Pretraining on the SupportDesk corpus", xLabel: "step", yLabel: "cross-entropy (nats/token)", logY: true)

@@ -2,81 +2,71 @@ import Autograd
 import Core
 import Foundation
 import Plot
-import SFT
 import SupportDesk
 import Transformer
 
-/// Chapter 3: supervised fine-tuning of the pretrained model on SupportDesk replies.
-/// Writes runs/sft/: config.json, metrics.csv, loss.png, grader.png, baseline.json,
+/// Chapter 3's run (`course run sft`): supervised fine-tuning of the pretrained model on
+/// SupportDesk replies. Writes config.json, metrics.csv, loss.png, grader.png, baseline.json,
 /// samples.md, model/.
-enum SFTRun {
-    struct Settings: Codable {
-        var data: SizePreset
-        var train: SFTTrainer.Settings
-        var dataFile: String?
+public enum SFTRun {
+    public struct Settings: Codable, Sendable {
+        public var data: SizePreset
+        public var train: SFTTrainer.Settings
+        public var dataFile: String?
         /// Longest graded reply, in tokens: part of the fingerprint, so a new limit re-grades.
-        var replyTokens = ReplyEvaluator.replyTokenLimit
+        public var replyTokens = ReplyEvaluator.replyTokenLimit
     }
 
-    static func settings(_ ctx: RunContext) -> Settings {
-        switch ctx.preset {
+    /// `dataFile`: the learner's own training data (JSONL, TRL formats) instead of the built-in set.
+    public static func settings(_ preset: Preset, seed: UInt64, dataFile: String? = nil) -> Settings {
+        switch preset {
         case .quick:
             return Settings(data: .small, train: .init(steps: 20, rowsPerBatch: 4, learningRate: 1e-3, warmupSteps: 4,
-                                                       evalEvery: 10, gradedPrompts: 4, seed: ctx.seed), dataFile: ctx.dataFile)
+                                                       evalEvery: 10, gradedPrompts: 4, seed: seed), dataFile: dataFile)
         case .default:
             return Settings(data: .default, train: .init(steps: 450, rowsPerBatch: 8, learningRate: 1e-3, warmupSteps: 20,
-                                                         evalEvery: 75, gradedPrompts: 24, seed: ctx.seed), dataFile: ctx.dataFile)
+                                                         evalEvery: 75, gradedPrompts: 24, seed: seed), dataFile: dataFile)
         }
     }
 
     /// Loads a model folder: GPT weights and the tokenizer saved beside them.
-    static func loadModel(_ dir: URL) throws -> (GPT, ChatTemplate) {
+    public static func loadModel(_ dir: URL) throws -> (GPT, ChatTemplate) {
         let model = try GPT.load(directory: dir)
         let template = try ChatTemplate(tokenizer: try BPETokenizer.load(directory: dir.path))
         return (model, template)
     }
 
-    static func saveModel(_ model: GPT, _ template: ChatTemplate, to dir: URL) throws {
+    public static func saveModel(_ model: GPT, _ template: ChatTemplate, to dir: URL) throws {
         try model.save(directory: dir)
         try template.tokenizer.save(directory: dir.path)
     }
 
-    static func ensure(_ ctx: RunContext) throws -> URL {
-        let dir = ctx.runs.appendingPathComponent("sft")
-        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { var c = ctx; c.force = true; try run(c) }
-        return dir.appendingPathComponent("model")
-    }
-
-    static func run(_ ctx: RunContext) throws {
-        let s = settings(ctx)
-        // Read the learner's data first: a bad file fails before any work is done.
+    /// Fine-tunes the pretrained model in `base` (a model folder).
+    public static func run(_ spec: RunSpec, settings s: Settings, base baseDir: URL) throws {
+        let dir = spec.dir
         let own = try s.dataFile.map { try SFTData.load(path: $0) }
-        let baseDir = try TransformerRun.ensure(ctx)
-        let dir = try ctx.directory("sft")
-        if StageMarker.skip(dir, ctx, settings: s) { return }
-        StageMarker.clear(dir)
-        try writeJSON(s, to: dir.appendingPathComponent("config.json"))
+        try writeJSON(s, to: spec.file("config.json"))
         let (model, template) = try loadModel(baseDir)
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
         let examples = own ?? data.sft.map(\.messages)
         let heldOut = data.eval.map { $0.prompt + $0.reference }
 
         // Baselines before any fine-tuning: the base model as it is, and with a prompt that
         // shows it what a good reply looks like (the "try a prompt first" advice).
         let evaluator = ReplyEvaluator(template: template)
-        let graded = Array(data.eval.prefix(ctx.preset == .quick ? 4 : 40))
+        let graded = Array(data.eval.prefix(spec.quick ? 4 : 40))
         print("grading the base model on \(graded.count) held-out prompts (zero-shot and with an example reply)...")
         let (zeroShot, zeroReplies) = evaluator.evaluate(model, items: graded)
         let shot = fewShotPrefix(data.sft[0])
         let (oneShot, oneReplies) = evaluator.evaluate(model, items: graded, prefix: shot)
-        try writeJSON(["zero_shot": zeroShot, "one_shot_prompt": oneShot], to: dir.appendingPathComponent("baseline.json"))
+        try writeJSON(["zero_shot": zeroShot, "one_shot_prompt": oneShot], to: spec.file("baseline.json"))
 
         let trainer = try SFTTrainer(model: model, template: template, examples: examples, heldOut: heldOut,
                                      graded: data.eval, settings: s.train)
         print("SFT on \(trainer.trainingExamples) examples (\(trainer.droppedExamples) longer than the context dropped)")
-        let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: SFTTrainer.metricColumns)
-        let checkpoints = dir.appendingPathComponent("checkpoints")
-        if ctx.resume, try trainer.resume(from: checkpoints) {
+        let metrics = MetricsWriter(url: spec.file("metrics.csv"), columns: SFTTrainer.metricColumns)
+        let checkpoints = spec.file("checkpoints")
+        if spec.resume, try trainer.resume(from: checkpoints) {
             print("resumed from step \(trainer.trainer.step)")
             metrics.restore(upToStep: trainer.trainer.step)
         } else {
@@ -88,9 +78,8 @@ enum SFTRun {
 
         let (after, sftReplies) = evaluator.evaluate(model, items: graded)
         try saveModel(model, template, to: dir.appendingPathComponent("model"))
-        try writeSamples(graded, zeroReplies, oneReplies, sftReplies, to: dir.appendingPathComponent("samples.md"))
-        try SFTPlots.write(dir: dir, metrics: metrics, zeroShot: zeroShot, oneShot: oneShot)
-        try StageMarker.markDone(dir, ctx, settings: settings(ctx))
+        try writeSamples(graded, zeroReplies, oneReplies, sftReplies, to: spec.file("samples.md"))
+        try SFTFigures.write(dir: dir, metrics: metrics, zeroShot: zeroShot, oneShot: oneShot)
         func line(_ name: String, _ x: ReplyEvaluator.Scores) -> String {
             String(format: "%@ structure %.0f%%  facts %.0f%%  tone %.0f%%  grounded %.0f%%  overall %.3f  finished %.0f%%",
                    name, 100 * x.structure, 100 * x.facts, 100 * x.tone, 100 * x.grounded, x.overall, 100 * x.finished)
@@ -123,7 +112,8 @@ enum SFTRun {
     }
 }
 
-enum SFTPlots {
+/// Chapter 3's figures: the loss on reply tokens, and the grader's scores as training goes.
+enum SFTFigures {
     static func write(dir: URL, metrics: MetricsWriter, zeroShot: ReplyEvaluator.Scores, oneShot: ReplyEvaluator.Scores) throws {
         let rows = metrics.rows
         let col = { (n: String) in metrics.columns.firstIndex(of: n)! }

@@ -2,7 +2,6 @@ import Autograd
 import Core
 import Foundation
 import Plot
-import RewardModel
 import SFT
 import SupportDesk
 import Transformer
@@ -10,59 +9,40 @@ import Transformer
 /// Chapter 6: a reward model trained on SupportDesk preference pairs, started from the SFT model.
 /// Writes runs/reward-model/: config.json, metrics.csv, evaluation.json, loss.png, accuracy.png,
 /// rewards.png (histogram), calibration.png, length-bias.png, flaws.png, examples.md, model/.
-enum RewardModelRun {
-    struct Settings: Codable {
-        var data: SizePreset
-        var train: RewardTrainer.Settings
-        var heldOutRule = "every 10th pair (index % 10 == 0) is held out"
-        var dataFile: String?
+public enum RewardModelRun {
+    public struct Settings: Codable, Sendable {
+        public var data: SizePreset
+        public var train: RewardTrainer.Settings
+        public var heldOutRule = "every 10th pair (index % 10 == 0) is held out"
+        public var dataFile: String?
     }
 
-    static func settings(_ ctx: RunContext) -> Settings {
-        switch ctx.preset {
+    /// `dataFile`: the learner's own preference pairs (TRL's prompt/chosen/rejected JSONL).
+    public static func settings(_ preset: Preset, seed: UInt64, dataFile: String? = nil) -> Settings {
+        switch preset {
         case .quick:
             return Settings(data: .small, train: .init(steps: 12, pairsPerBatch: 4, learningRate: 3e-4, warmupSteps: 2,
-                                                       evalEvery: 6, seed: ctx.seed), dataFile: ctx.dataFile)
+                                                       evalEvery: 6, seed: seed), dataFile: dataFile)
         case .default:
             return Settings(data: .default, train: .init(steps: 270, pairsPerBatch: 8, learningRate: 1e-4, warmupSteps: 20,
-                                                         evalEvery: 30, seed: ctx.seed), dataFile: ctx.dataFile)
+                                                         evalEvery: 30, seed: seed), dataFile: dataFile)
         }
     }
 
-    /// The context for the stages this one builds on: the learner's data file and the chapter's
-    /// options belong to this stage only.
-    static func upstream(_ ctx: RunContext) -> RunContext {
-        var c = ctx
-        c.dataFile = nil; c.variant = nil; c.lora = false
-        return c
-    }
-
-    /// The trained reward model's folder, built first if missing (what Chapter 7 calls).
-    static func ensure(_ ctx: RunContext) throws -> URL {
-        let ctx = upstream(ctx)
-        let dir = ctx.runs.appendingPathComponent("reward-model")
-        if !StageMarker.isDone(dir, ctx, settings: settings(ctx)) { try run(ctx) }
-        return dir.appendingPathComponent("model")
-    }
-
-    /// Loads the reward model and its chat template from a folder written by this run.
-    static func load(_ dir: URL) throws -> (RewardModel, ChatTemplate) {
+    /// Loads the reward model and its chat template from a model folder written by this run.
+    public static func load(_ dir: URL) throws -> (RewardModel, ChatTemplate) {
         (try RewardModel.load(directory: dir), try ChatTemplate(tokenizer: try BPETokenizer.load(directory: dir.path)))
     }
 
-    static func run(_ ctx: RunContext) throws {
-        let s = settings(ctx)
-        // The learner's file is read first: a bad line fails before any training.
+    /// Trains a reward model whose backbone starts as the SFT model in `sft` (a model folder).
+    public static func run(_ spec: RunSpec, settings s: Settings, sft sftDir: URL) throws {
+        let dir = spec.dir
         let own = try s.dataFile.map { try PreferenceData.load(path: $0) }
-        let sftDir = try SFTRun.ensure(upstream(ctx))
-        let dir = try ctx.directory("reward-model")
-        if StageMarker.skip(dir, ctx, settings: s) { return }
-        StageMarker.clear(dir)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (backbone, template) = try SFTRun.loadModel(sftDir)
         let pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
-        let model = RewardModel(backbone: backbone, pad: pad, seed: ctx.seed)
-        let examples = own ?? Dataset.generate(seed: ctx.seed, lang: .en, size: s.data).preferences.map(PreferenceExample.init)
+        let model = RewardModel(backbone: backbone, pad: pad, seed: spec.seed)
+        let examples = own ?? Dataset.generate(seed: spec.seed, lang: .en, size: s.data).preferences.map(PreferenceExample.init)
         let (train, held) = PreferenceData.split(examples)
         let trainer = try RewardTrainer(model: model, template: template, train: train, heldOut: held, settings: s.train)
         print("reward model: \(trainer.train.count) training pairs, \(trainer.heldOut.count) held out"
@@ -77,9 +57,8 @@ enum RewardModelRun {
         try model.save(directory: dir.appendingPathComponent("model"))
         try template.tokenizer.save(directory: dir.appendingPathComponent("model").path)
         try writeEvaluation(after, before: before, to: dir.appendingPathComponent("evaluation.json"))
-        try RewardModelPlots.write(dir: dir, metrics: metrics, evaluation: after)
+        try RewardModelFigures.write(dir: dir, metrics: metrics, evaluation: after)
         try writeExamples(after, held: trainer.heldOutExamples, to: dir.appendingPathComponent("examples.md"))
-        try StageMarker.markDone(dir, ctx, settings: s)
 
         print(String(format: "held-out pair accuracy: %.1f%% (before training %.1f%%), %d pairs",
                      100 * after.accuracy, 100 * before.accuracy, after.count))
@@ -129,7 +108,8 @@ enum RewardModelRun {
     }
 }
 
-enum RewardModelPlots {
+/// Chapter 6's figures: loss, pair accuracy, reward histograms, calibration, length bias, flaws.
+enum RewardModelFigures {
     static func write(dir: URL, metrics: MetricsWriter, evaluation e: PairEvaluation) throws {
         let rows = metrics.rows
         func series(_ name: String, _ c: String, smoothing: Double? = nil) -> LineSeries {

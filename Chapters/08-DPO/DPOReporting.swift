@@ -1,5 +1,4 @@
 import Core
-import DPO
 import Foundation
 import Plot
 import SupportDesk
@@ -72,7 +71,8 @@ enum DPOReporting {
     }
 }
 
-enum DPOPlots {
+/// Chapter 8's figures: one run's training curves and grades, and the comparison charts.
+enum DPOFigures {
     static func column(_ m: MetricsWriter, _ c: String) -> (x: [Double], y: [Double]) {
         let i = m.columns.firstIndex(of: c)!
         let r = m.rows.filter { !$0[i].isNaN }

@@ -2,7 +2,6 @@ import Autograd
 import Core
 import Foundation
 import Plot
-import SFT
 import SupportDesk
 import Transformer
 
@@ -10,31 +9,28 @@ import Transformer
 /// number of steps: (1) how the grader score grows with the number of good examples — the
 /// "start with 100 to 500 good examples" advice made measurable — and (2) what a share of
 /// flawed replies among the targets does to it. Writes runs/sft-study/.
-enum SFTStudyRun {
-    struct Settings: Codable {
+public enum SFTStudyRun {
+    public struct Settings: Codable, Sendable {
         var sizes: [Int]
         var flawedShares: [Double]
         var flawedSize: Int
         var train: SFTTrainer.Settings
     }
 
-    static func settings(_ ctx: RunContext) -> Settings {
-        ctx.preset == .quick
+    public static func settings(_ preset: Preset, seed: UInt64) -> Settings {
+        preset == .quick
             ? Settings(sizes: [20, 60], flawedShares: [0.5], flawedSize: 60,
-                       train: .init(steps: 8, rowsPerBatch: 2, learningRate: 1e-3, warmupSteps: 2, evalEvery: 1000, gradedPrompts: 3, seed: ctx.seed))
+                       train: .init(steps: 8, rowsPerBatch: 2, learningRate: 1e-3, warmupSteps: 2, evalEvery: 1000, gradedPrompts: 3, seed: seed))
             : Settings(sizes: [30, 100, 300, 1000], flawedShares: [0.25, 0.5], flawedSize: 1000,
-                       train: .init(steps: 150, rowsPerBatch: 8, learningRate: 1e-3, warmupSteps: 15, evalEvery: 1000, gradedPrompts: 40, seed: ctx.seed))
+                       train: .init(steps: 150, rowsPerBatch: 8, learningRate: 1e-3, warmupSteps: 15, evalEvery: 1000, gradedPrompts: 40, seed: seed))
     }
 
-    static func run(_ ctx: RunContext) throws {
-        let s = settings(ctx)
-        let dir = try ctx.directory("sft-study")
-        if StageMarker.skip(dir, ctx, settings: s) { return }
-        StageMarker.clear(dir)
+    /// Every SFT run of the study starts from the pretrained model in `base` (a model folder).
+    public static func run(_ spec: RunSpec, settings s: Settings, base: URL) throws {
+        let dir = spec.dir
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
-        let base = try TransformerRun.ensure(ctx)
         // Good examples: replies in house style (no habits; the main SFT run keeps them).
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: ctx.preset == .quick ? .small : .default, habitShare: 0)
+        let data = Dataset.generate(seed: spec.seed, lang: .en, size: spec.quick ? .small : .default, habitShare: 0)
         let graded = Array(data.eval.prefix(s.train.gradedPrompts))
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
                                     columns: ["examples", "flawed_share", "overall", "structure", "facts", "tone", "grounded", "eval_loss"])
@@ -60,12 +56,11 @@ enum SFTStudyRun {
         for share in s.flawedShares {
             let bad = Int(Double(s.flawedSize) * share)
             var mix = data.sft.prefix(s.flawedSize - bad).map(\.messages) + flawed.prefix(bad)
-            var rng = SeededRandom(seed: ctx.seed &+ 7)
+            var rng = SeededRandom(seed: spec.seed &+ 7)
             rng.shuffle(&mix)
             try log(s.flawedSize, share, try trainAndGrade(mix, label: "flawed-\(Int(share * 100))"))
         }
         try plots(metrics, dir: dir, s)
-        try StageMarker.markDone(dir, ctx, settings: s)
         print("wrote \(dir.path)/")
     }
 

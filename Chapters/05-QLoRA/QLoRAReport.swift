@@ -3,7 +3,6 @@ import Core
 import Foundation
 import LoRA
 import Plot
-import QLoRA
 import SFT
 import Transformer
 
@@ -70,13 +69,13 @@ enum QLoRAReport {
     /// GPT-2 (25M parameters) for a few steps on a small batch: the weights, gradients and
     /// AdamW state dominate, so this shows what the methods save where it matters. Returns a
     /// Markdown paragraph for the comparison page.
-    static func memoryAtScale(_ ctx: RunContext, vocab: Int, dir: URL) throws -> String {
-        let quick = ctx.preset == .quick
+    static func memoryAtScale(_ spec: RunSpec, vocab: Int, dir: URL) throws -> String {
+        let quick = spec.quick
         let config = quick ? GPTConfig(vocabSize: vocab, contextLength: 64, embeddingSize: 64, layers: 2, heads: 2)
                            : GPTConfig(vocabSize: vocab, contextLength: 128, embeddingSize: 512, layers: 8, heads: 8)
         let (batch, steps) = quick ? (1, 1) : (2, 3)
         let t = config.contextLength
-        var rng = SeededRandom(seed: ctx.seed)
+        var rng = SeededRandom(seed: spec.seed)
         let ids = (0..<(batch * (t + 1))).map { _ in rng.int(vocab) }
         var inputs: [Int] = [], targets: [Int] = []
         for b in 0..<batch { inputs += ids[(b * (t + 1))..<(b * (t + 1) + t)]; targets += ids[(b * (t + 1) + 1)...(b * (t + 1) + t)] }
@@ -85,17 +84,17 @@ enum QLoRAReport {
         for method in ["full fine-tuning", "LoRA r16", "QLoRA r16"] {
             ProcessMemory.trimHeap()
             let base = ProcessMemory.residentBytes ?? 0
-            let model = GPT(config, seed: ctx.seed)
+            let model = GPT(config, seed: spec.seed)
             let total = model.parameters.reduce(0) { $0 + $1.value.count }
             let linear = model.linearLayers.reduce(0) { $0 + $1.1.weight.value.count }
             var params = model.parameters
             var formula = TrainingMemory.estimate(float32Frozen: 0, trainable: total)
             if method == "LoRA r16" {
-                params = LoRA.attach(to: model, config: lora, seed: ctx.seed)
+                params = LoRA.attach(to: model, config: lora, seed: spec.seed)
                 let n = params.reduce(0) { $0 + $1.value.count }
                 formula = .estimate(float32Frozen: total, trainable: n)
             } else if method == "QLoRA r16" {
-                params = QLoRA.attach(to: model, config: lora, seed: ctx.seed)
+                params = QLoRA.attach(to: model, config: lora, seed: spec.seed)
                 let n = params.reduce(0) { $0 + $1.value.count }
                 let (bits, q) = QLoRA.quantizedStorage(of: model)
                 formula = .estimate(float32Frozen: total - linear, quantized: q, bitsPerQuantized: Double(bits) / Double(q), trainable: n)

@@ -3,7 +3,6 @@ import Core
 import Foundation
 import Plot
 import RewardModel
-import RLHF
 import SFT
 import SupportDesk
 import Transformer
@@ -14,8 +13,8 @@ import Transformer
 /// the reward model the policy optimises (the proxy) and by the grader (the "gold" judge the
 /// proxy was meant to stand for), and the KL to the SFT model is measured.
 /// `course run rlhf --variant overoptimisation` writes runs/rlhf/overoptimisation/.
-enum OveroptimisationStudy {
-    struct Settings: Codable {
+public enum OveroptimisationStudy {
+    public struct Settings: Codable, Sendable {
         var data: SizePreset
         var steps: Int
         var evalEvery: Int
@@ -23,8 +22,8 @@ enum OveroptimisationStudy {
         var ppo: PPOConfig
     }
 
-    static func settings(_ ctx: RunContext) -> Settings {
-        let quick = ctx.preset == .quick
+    public static func settings(_ preset: Preset, seed: UInt64) -> Settings {
+        let quick = preset == .quick
         var c = PPOConfig()
         c.learningRate = 2e-5
         c.valueHeadLearningRate = 1e-3
@@ -38,7 +37,7 @@ enum OveroptimisationStudy {
         c.adaptiveKL = false
         c.maxNewTokens = quick ? 24 : ReplyEvaluator.replyTokenLimit
         c.missingEndPenalty = 0
-        c.seed = ctx.seed
+        c.seed = seed
         return Settings(data: quick ? .small : .default, steps: quick ? 2 : 80, evalEvery: quick ? 1 : 8,
                         evalPrompts: quick ? 2 : 32, ppo: c)
     }
@@ -59,19 +58,15 @@ enum OveroptimisationStudy {
         return (evaluator.sequenceKL(policy: policy, reference: reference, rollouts: rollouts), rm.reduce(0, +) / n, grades.reduce(0, +) / n)
     }
 
-    static func run(_ ctx: RunContext) throws {
-        let s = settings(ctx)
-        let up = RewardModelRun.upstream(ctx)
-        let sftDir = try SFTRun.ensure(up)
-        let rmDir = try RewardModelRun.ensure(up)
-        let dir = try ctx.directory("rlhf/overoptimisation")
-        StageMarker.clear(dir)
+    /// `sft` and `rewardModel`: the model folders of Chapters 3 and 6.
+    public static func run(_ spec: RunSpec, settings s: Settings, sft sftDir: URL, rewardModel rmDir: URL) throws {
+        let dir = spec.dir
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (model, template) = try SFTRun.loadModel(sftDir)
         let (rewardModel, rmTemplate) = try RewardModelRun.load(rmDir)
         let reward = RewardModelReward(model: rewardModel, template: rmTemplate)
         let reference = frozenCopy(of: model)
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: s.data)
+        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
         let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
         let items = Array(data.eval.prefix(s.evalPrompts))
         let evaluator = RLEvaluation(template: template, maxNewTokens: s.ppo.maxNewTokens, temperature: s.ppo.temperature)
@@ -83,23 +78,20 @@ enum OveroptimisationStudy {
               + "held-out replies scored by the reward model and by the grader every \(s.evalEvery) steps")
         var points: [Point] = []
         func checkpoint(_ step: Int) throws -> [String: Double] {
-            let m = try measure(model, reference: reference, reward: reward, evaluator: evaluator, items: items, seed: ctx.seed &+ 17)
+            let m = try measure(model, reference: reference, reward: reward, evaluator: evaluator, items: items, seed: spec.seed &+ 17)
             points.append(Point(step: step, kl: m.kl, rewardModel: m.rm, grader: m.grader))
             return ["step": Double(step), "eval_kl": m.kl, "eval_reward_model": m.rm, "eval_grader": m.grader]
         }
         metrics.log(try checkpoint(0))
-        let progress = ProgressBar("over-optimisation", total: s.steps)
-        for step in 1...s.steps {
-            var row = try trainer.train().row
-            if step % s.evalEvery == 0 || step == s.steps { row.merge(try checkpoint(step)) { $1 } }
-            metrics.log(row)
-            try metrics.flush()
+        var loop = TrainingLoop(label: "over-optimisation", steps: s.steps, evalEvery: s.evalEvery)
+        loop.flushEvery = 1
+        try loop.run(metrics: metrics, step: { _ in .init(try trainer.train().row) }, evaluate: { step in
+            let row = try checkpoint(step)
             let p = points.last!
-            progress.update(step, String(format: "KL %.1f  reward model %.2f  grader %.3f", p.kl, p.rewardModel, p.grader))
-        }
+            return .init(row, status: String(format: "KL %.1f  reward model %.2f  grader %.3f", p.kl, p.rewardModel, p.grader))
+        })
         try writeJSON(points, to: dir.appendingPathComponent("points.json"))
         try plot(points, dir: dir)
-        try StageMarker.markDone(dir, ctx, settings: s)
         for p in points { print(String(format: "step %3d  KL %6.2f nats  reward model %7.3f  grader %.3f", p.step, p.kl, p.rewardModel, p.grader)) }
         print("wrote \(dir.path)/")
     }

@@ -1,11 +1,10 @@
 import Core
 import Foundation
-import LoRA
 import Plot
 
 /// The comparison table (Markdown + CSV) and plots of the fine-tuning study.
-enum StudyReport {
-    static func label(_ r: FineTuneStudy.Result) -> String {
+public enum StudyReport {
+    public static func label(_ r: FineTuneStudy.Result) -> String {
         switch r.method {
         case .full: "full FT"
         case .lora: "LoRA r\(r.rank ?? 0)" + (r.modulesToSave.map { " + " + $0.joined(separator: ", ") } ?? "")
@@ -17,7 +16,7 @@ enum StudyReport {
                              "grader_structure", "grader_facts", "grader_tone", "finished", "eval_loss_before", "eval_loss",
                              "peak_rss_mb", "peak_above_base_mb", "rss_at_start_mb", "step_seconds", "step_cpu_seconds", "base_bits_per_param"]
 
-    static func write(_ results: [FineTuneStudy.Result], settings s: FineTuneStudy.Settings, dir: URL, notes: [String]) throws {
+    public static func write(_ results: [FineTuneStudy.Result], settings s: FineTuneStudy.Settings, dir: URL, notes: [String]) throws {
         // CSV: one row per configuration.
         var csv = csvColumns.joined(separator: ",") + "\n"
         for r in results {

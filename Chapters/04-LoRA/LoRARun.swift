@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import LoRA
+import Plot
 import SFT
 import Transformer
 
@@ -9,22 +9,18 @@ import Transformer
 /// comparison.md / .csv, grader.png, memory.png, parameters.png, step_time.png, loss.png,
 /// parameters.md (the rank-16 trainable-parameter report), and one folder per configuration
 /// (metrics.csv, replies.md, adapter/ in PEFT's format).
-enum LoRARun {
-    /// The study's results, running it first unless it is done, in full or as `run all`'s part.
-    static func ensure(_ ctx: RunContext) throws -> [FineTuneStudy.Result] {
-        let dir = ctx.runs.appendingPathComponent("lora")
-        if !FineTuneStudy.isDone(dir, ctx) { try run(ctx) }
-        return try readJSON([FineTuneStudy.Result].self, from: dir.appendingPathComponent("results.json").path)
+public enum LoRARun {
+    /// The results of a finished study folder.
+    public static func results(in dir: URL) throws -> [FineTuneStudy.Result] {
+        try readJSON([FineTuneStudy.Result].self, from: dir.appendingPathComponent("results.json").path)
     }
 
-    static func run(_ ctx: RunContext) throws {
-        let s = FineTuneStudy.settings(ctx)
-        let modelDir = try TransformerRun.ensure(ctx)
-        let dir = try ctx.directory("lora")
-        if FineTuneStudy.skip(dir, ctx) { return }
-        StageMarker.clear(dir)
+    /// Every configuration starts from the pretrained model in `base` (a model folder).
+    public static func run(_ spec: RunSpec, settings s: FineTuneStudy.Settings, base modelDir: URL) throws {
+        let dir = spec.dir
+        let seed = spec.seed
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
-        let task = FineTuneStudy.task(s, seed: ctx.seed)
+        let task = FineTuneStudy.task(s, seed: seed)
         try writeParameterReport(modelDir: modelDir, settings: s, to: dir.appendingPathComponent("parameters.md"))
 
         var results: [FineTuneStudy.Result] = []
@@ -36,20 +32,19 @@ enum LoRARun {
                          r.peakMB, r.peakAboveBaseMB, r.stepSeconds))
         }
         if s.includeFull {
-            try add(FineTuneStudy.run("full", method: .full, rank: nil, settings: s, task: task, modelDir: modelDir, dir: dir, seed: ctx.seed))
+            try add(FineTuneStudy.run("full", nil, rank: nil, settings: s, task: task, modelDir: modelDir, dir: dir, seed: seed))
         }
         for r in s.ranks {
-            try add(FineTuneStudy.run("lora-r\(r)", method: .lora, rank: r, settings: s, task: task,
-                                      modelDir: modelDir, dir: dir, seed: ctx.seed))
+            try add(FineTuneStudy.run("lora-r\(r)", .lora, rank: r, settings: s, task: task,
+                                      modelDir: modelDir, dir: dir, seed: seed))
         }
         for r in s.embeddingRanks {
-            try add(FineTuneStudy.run("lora-r\(r)-wte", method: .lora, rank: r, modulesToSave: ["wte"], settings: s, task: task,
-                                      modelDir: modelDir, dir: dir, seed: ctx.seed))
+            try add(FineTuneStudy.run("lora-r\(r)-wte", .lora, rank: r, modulesToSave: ["wte"], settings: s, task: task,
+                                      modelDir: modelDir, dir: dir, seed: seed))
         }
         try StudyReport.write(results, settings: s, dir: dir, notes: [
             "QLoRA is added to this table by `course run qlora` (runs/qlora/comparison.md).",
         ])
-        try StageMarker.markDone(dir, ctx, settings: s)
         print("wrote \(dir.path)/ (comparison.md, comparison.csv, plots)")
     }
 

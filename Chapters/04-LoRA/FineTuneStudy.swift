@@ -1,8 +1,6 @@
 import Autograd
 import Core
 import Foundation
-import LoRA
-import QLoRA
 import SFT
 import SupportDesk
 import Transformer
@@ -11,54 +9,48 @@ import Transformer
 /// full fine-tuning, LoRA at several ranks and QLoRA. Each configuration is trained and then
 /// measured the same way: eval loss on held-out conversations, the grader on held-out prompts,
 /// trainable parameters, peak resident memory of this process while training, time per step.
-enum FineTuneStudy {
-    struct Settings: Codable, Equatable {
-        var data: SizePreset
-        var steps: Int
-        var rowsPerBatch: Int
-        var warmupSteps: Int
-        var fullLearningRate: Float
-        var adapterLearningRate: Float
+/// Chapter 5 adds QLoRA to the same table through `Adaptation`.
+public enum FineTuneStudy {
+    public struct Settings: Codable, Equatable, Sendable {
+        public var data: SizePreset
+        public var steps: Int
+        public var rowsPerBatch: Int
+        public var warmupSteps: Int
+        public var fullLearningRate: Float
+        public var adapterLearningRate: Float
         /// alpha = alphaPerRank · r, so the scaling s = alpha / r is the same at every rank.
-        var alphaPerRank: Float
-        var targets: [String]
+        public var alphaPerRank: Float
+        public var targets: [String]
         /// Train full fine-tuning as the yardstick (the study) or not (the chain, where the SFT
         /// stage is the full fine-tuning point).
-        var includeFull = true
-        var ranks: [Int]
+        public var includeFull = true
+        public var ranks: [Int]
         /// Ranks trained a second time with the token embeddings as a module to save (PEFT's
         /// modules_to_save = ["wte"]): the base never saw the chat template or a reply.
-        var embeddingRanks: [Int] = []
-        var qloraRank: Int
-        var gradedPrompts: Int
-        var maxNewTokens: Int
+        public var embeddingRanks: [Int] = []
+        public var qloraRank: Int
+        public var gradedPrompts: Int
+        public var maxNewTokens: Int
     }
 
-    static func settings(_ ctx: RunContext) -> Settings {
-        var s = studySettings(ctx.preset)
-        if ctx.inChain { (s.includeFull, s.ranks, s.embeddingRanks) = (false, [s.qloraRank], []) }
+    /// The whole study (`course run lora`), or the part `course run all` trains: the rank-16
+    /// adapter its report compares (the SFT stage is the chain's full fine-tuning point).
+    public enum Scope: Sendable { case study, chain }
+
+    public static func settings(_ preset: Preset, scope: Scope) -> Settings {
+        var s = studySettings(preset)
+        if scope == .chain { (s.includeFull, s.ranks, s.embeddingRanks) = (false, [s.qloraRank], []) }
         return s
     }
 
     /// The settings a finished study folder (runs/lora, runs/qlora) may carry: the full study,
-    /// or the part `course run all` trains. Either holds the rank-16 adapter later stages load.
-    static func accepted(_ ctx: RunContext) -> [Settings] {
-        var chain = ctx
-        chain.inChain = true
-        return [studySettings(ctx.preset), settings(chain)]
-    }
-
-    static func isDone(_ dir: URL, _ ctx: RunContext) -> Bool {
-        accepted(ctx).contains { StageMarker.isDone(dir, ctx, settings: $0) }
-    }
-
-    /// `course run all` reuses a study folder done in full as well as one done as its part.
-    static func skip(_ dir: URL, _ ctx: RunContext) -> Bool {
-        StageMarker.skip(dir, ctx, anyOf: accepted(ctx))
+    /// or the chain's part. Either holds the rank-16 adapter later stages load.
+    public static func accepted(_ preset: Preset) -> [Settings] {
+        [settings(preset, scope: .study), settings(preset, scope: .chain)]
     }
 
     /// Every configuration: full fine-tuning and LoRA at ranks 1, 4, 16, 64 (`course run lora`).
-    static func studySettings(_ preset: Preset) -> Settings {
+    public static func studySettings(_ preset: Preset) -> Settings {
         switch preset {
         case .quick:
             return Settings(data: .small, steps: 6, rowsPerBatch: 2, warmupSteps: 2, fullLearningRate: 1e-3,
@@ -72,60 +64,80 @@ enum FineTuneStudy {
         }
     }
 
-    /// How a configuration turns the loaded model into a trainable one.
-    enum Method: String, Codable {
+    /// How a configuration trains: every weight, or adapters on a Float32 or a 4-bit base.
+    public enum Method: String, Codable, Sendable {
         case full = "full fine-tuning", lora = "LoRA", qlora = "QLoRA"
     }
 
-    struct Result: Codable {
-        var name: String
-        var method: Method
-        var rank: Int?
+    /// How a configuration turns the loaded model into a trainable one: `attach` adds adapters
+    /// and returns their parameters and the base linear weights' storage in bits per parameter;
+    /// `finish` writes what the method adds to the configuration's folder after training.
+    public struct Adaptation {
+        public var method: Method
+        public var attach: (GPT, LoRAConfig, UInt64) -> (parameters: [Variable], bitsPerParameter: Double)
+        public var finish: (GPT, URL) throws -> Void
+        public init(method: Method, attach: @escaping (GPT, LoRAConfig, UInt64) -> ([Variable], Double),
+                    finish: @escaping (GPT, URL) throws -> Void) {
+            (self.method, self.attach, self.finish) = (method, { let r = attach($0, $1, $2); return (r.0, r.1) }, finish)
+        }
+
+        /// LoRA on the Float32 base; the adapter folder gets logits PEFT can be checked against.
+        public static var lora: Adaptation {
+            Adaptation(method: .lora, attach: { (LoRA.attach(to: $0, config: $1, seed: $2), 32) },
+                       finish: { try writeLogitsCheck($0, to: $1.appendingPathComponent("adapter/logits_check.json")) })
+        }
+    }
+
+    public struct Result: Codable, Sendable {
+        public var name: String
+        public var method: Method
+        public var rank: Int?
         /// Base modules trained in full beside the adapters (PEFT's modules_to_save).
-        var modulesToSave: [String]? = nil
-        var trainable: Int
-        var total: Int
-        var evalLossBefore: Double
-        var evalLoss: Double
-        var grader: ReplyEvaluator.Scores
+        public var modulesToSave: [String]? = nil
+        public var trainable: Int
+        public var total: Int
+        public var evalLossBefore: Double
+        public var evalLoss: Double
+        public var grader: ReplyEvaluator.Scores
         /// Resident memory before the model was loaded, after preparing it, and the high-water
         /// mark during training (MB = 2^20 bytes).
-        var baseMB: Double
-        var startMB: Double
-        var peakMB: Double
-        var peakSource: String
-        var stepSeconds: Double
+        public var baseMB: Double
+        public var startMB: Double
+        public var peakMB: Double
+        public var peakSource: String
+        public var stepSeconds: Double
         /// CPU seconds (all threads) per step: less sensitive than wall time to other load.
-        var stepCPUSeconds: Double
-        var trainSeconds: Double
+        public var stepCPUSeconds: Double
+        public var trainSeconds: Double
         /// Storage of the base linear weights, bits per parameter (32 for Float32).
-        var baseBitsPerParameter: Double
+        public var baseBitsPerParameter: Double
 
-        var peakAboveBaseMB: Double { peakMB - baseMB }
-        var trainablePercent: Double { 100 * Double(trainable) / Double(max(total, 1)) }
+        public var peakAboveBaseMB: Double { peakMB - baseMB }
+        public var trainablePercent: Double { 100 * Double(trainable) / Double(max(total, 1)) }
     }
 
     /// The data every configuration shares.
-    struct Task {
-        var examples: [[Message]]
-        var heldOut: [[Message]]
-        var graded: [EvalItem]
+    public struct Task {
+        public var examples: [[Message]]
+        public var heldOut: [[Message]]
+        public var graded: [EvalItem]
     }
 
-    static func task(_ s: Settings, seed: UInt64) -> Task {
+    public static func task(_ s: Settings, seed: UInt64) -> Task {
         let data = Dataset.generate(seed: seed, lang: .en, size: s.data)
         return Task(examples: data.sft.map(\.messages), heldOut: data.eval.map { $0.prompt + $0.reference },
                     graded: Array(data.eval.prefix(s.gradedPrompts)))
     }
 
-    static func mb(_ bytes: Int?) -> Double { Double(bytes ?? 0) / 1_048_576 }
+    public static func mb(_ bytes: Int?) -> Double { Double(bytes ?? 0) / 1_048_576 }
 
     // MARK: one configuration
-    /// Loads the pretrained model from `modelDir`, prepares it (`method`, `rank`), trains it on
-    /// the SFT task and measures it. Writes `dir/<name>/metrics.csv`, `replies.md` and, for
-    /// adapters, `adapter/` (PEFT files).
-    static func run(_ name: String, method: Method, rank: Int?, modulesToSave: [String] = [], settings s: Settings, task: Task,
-                    modelDir: URL, dir: URL, seed: UInt64) throws -> Result {
+    /// Loads the pretrained model from `modelDir`, prepares it (`adaptation` at `rank`, or
+    /// every weight when nil), trains it on the SFT task and measures it. Writes
+    /// `dir/<name>/metrics.csv`, `replies.md` and, for adapters, `adapter/` (PEFT files).
+    public static func run(_ name: String, _ adaptation: Adaptation?, rank: Int?, modulesToSave: [String] = [], settings s: Settings,
+                           task: Task, modelDir: URL, dir: URL, seed: UInt64) throws -> Result {
+        let method = adaptation?.method ?? .full
         let out = dir.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         ProcessMemory.trimHeap()
@@ -135,19 +147,11 @@ enum FineTuneStudy {
         var params: [Variable]? = nil
         var config: LoRAConfig? = nil
         var bits = 32.0
-        switch method {
-        case .full: break
-        case .lora, .qlora:
+        if let adaptation {
             let r = rank ?? 8
             let c = LoRAConfig(rank: r, alpha: s.alphaPerRank * Float(r), targets: s.targets, modulesToSave: modulesToSave)
             config = c
-            if method == .lora {
-                params = LoRA.attach(to: model, config: c, seed: seed)
-            } else {
-                params = QLoRA.attach(to: model, config: c, doubleQuantization: true, seed: seed)
-                let st = QLoRA.quantizedStorage(of: model)
-                bits = Double(st.bits) / Double(st.parameters)
-            }
+            (params, bits) = adaptation.attach(model, c, seed)
         }
         let trainable = params.map { $0.reduce(0) { $0 + $1.value.count } } ?? total
         let settings = SFTTrainer.Settings(steps: s.steps, rowsPerBatch: s.rowsPerBatch,
@@ -178,8 +182,7 @@ enum FineTuneStudy {
         let (scores, replies) = ReplyEvaluator(template: template, maxNewTokens: s.maxNewTokens).evaluate(model, items: task.graded)
         try writeReplies(task.graded, replies, to: out.appendingPathComponent("replies.md"), title: name)
         if let config { try LoRA.save(model, config: config, to: out.appendingPathComponent("adapter"), baseModel: modelDir.path) }
-        if method == .lora { try writeLogitsCheck(model, to: out.appendingPathComponent("adapter/logits_check.json")) }
-        if method == .qlora { try QLoRAReport.writeLayerStats(model, to: out) }
+        try adaptation?.finish(model, out)
         return Result(name: name, method: method, rank: rank, modulesToSave: modulesToSave.isEmpty ? nil : modulesToSave, trainable: trainable, total: total,
                       evalLossBefore: before, evalLoss: after, grader: scores,
                       baseMB: mb(baseBytes), startMB: mb(startBytes), peakMB: mb(peak),
@@ -191,7 +194,7 @@ enum FineTuneStudy {
 
     /// Our logits for a few token ids, so `scripts/check_adapter_with_peft.py` can load the
     /// adapter into PEFT on the same base checkpoint and compare.
-    static func writeLogitsCheck(_ model: GPT, to url: URL) throws {
+    public static func writeLogitsCheck(_ model: GPT, to url: URL) throws {
         let ids = Array((0..<16).map { ($0 * 37 + 11) % model.config.vocabSize })
         let logits = noGrad { model.logits(ids, batch: 1).value }
         struct Check: Codable { var input_ids: [Int]; var logits: [[Float]] }

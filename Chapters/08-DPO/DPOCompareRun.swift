@@ -1,5 +1,4 @@
 import Core
-import DPO
 import Foundation
 import Plot
 import SupportDesk
@@ -8,32 +7,36 @@ import SupportDesk
 /// pairs (KTO on the unpaired replies), with the same steps and learning rate, then graded on
 /// the same held-out prompts. Writes runs/dpo/compare/: comparison.json, comparison.md,
 /// scores.png, flaws.png, flaw-counts.png, flaws-sampled.png, kl.png, accuracies.png, and one folder per variant.
-enum DPOCompareRun {
-    static func run(_ ctx: RunContext) throws {
-        let base = DPORun.settings(ctx, loss: "sigmoid")
-        let data = try Inputs.load(ctx, preset: base.data, unpaired: false)
-        let dir = try ctx.directory("dpo/compare" + (ctx.lora ? "-lora" : ""))
-        StageMarker.clear(dir)
-        let all = DPORun.variants.map { DPORun.settings(ctx, loss: $0) }
+public enum DPOCompareRun {
+    /// Every variant's settings (the same options for all).
+    public static func settings(_ preset: Preset, seed: UInt64, _ o: DPORun.Options) -> [DPORun.Settings] {
+        DPOVariant.allCases.map { DPORun.settings(preset, seed: seed, variant: $0, o) }
+    }
+
+    /// The folder under runs/: dpo/compare, or dpo/compare-lora.
+    public static func folder(_ o: DPORun.Options) -> String { "dpo/compare" + (o.lora ? "-lora" : "") }
+
+    public static func run(_ spec: RunSpec, settings all: [DPORun.Settings], sft: URL) throws {
+        let dir = spec.dir
+        let base = all[0]
+        let data = try Inputs.load(dataFile: base.dataFile, seed: spec.seed, preset: base.data, unpaired: false)
         try writeJSON(all, to: dir.appendingPathComponent("config.json"))
-        let world = try DPOSetup(ctx, data, base, pairs: true, reference: true, unpaired: true, selfPairs: true,
-                                 correctionPairs: true)
-        let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
-        var reports = [sft.report]
+        let world = try DPOSetup(spec, sft: sft, data, base, variants: DPOVariant.allCases)
+        let sftGrades = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
+        var reports = [sftGrades.report]
         var accuracies: [(String, MetricsWriter)] = []
         for s in all {
-            let sub = try ctx.directory("dpo/compare\(ctx.lora ? "-lora" : "")/\(s.loss)")
+            let sub = try spec.sub(s.loss.rawValue).dir
             try writeJSON(s, to: sub.appendingPathComponent("config.json"))
-            let (r, _, m) = try world.train(s, label: s.loss, dir: sub, sft: sft)
+            let (r, _, m) = try world.train(s, label: s.loss.rawValue, dir: sub, sft: sftGrades)
             reports.append(r)
             print(DPOReporting.line(r))
-            accuracies.append((s.loss, m))
+            accuracies.append((s.loss.rawValue, m))
         }
         try writeJSON(reports, to: dir.appendingPathComponent("comparison.json"))
         try AtomicFile.write("# DPO and relatives on \(world.items.count) held-out prompts\n\n" + DPOReporting.table(reports),
                              to: dir.appendingPathComponent("comparison.md"))
         try plots(dir: dir, reports: reports, metrics: accuracies)
-        try StageMarker.markDone(dir, ctx, settings: all)
         print(DPOReporting.table(reports))
         print("wrote \(dir.path)/")
     }
@@ -46,9 +49,9 @@ enum DPOCompareRun {
         scores.add(BarSeries(name: "grader overall", values: reports.map(\.overall)))
         scores.add(BarSeries(name: "win rate vs SFT (ties half)", values: reports.map { $0.winRate ?? 0 }))
         try scores.write(to: path("scores.png"))
-        try DPOPlots.flawChart(reports).write(to: path("flaws.png"), width: 1000)
-        try DPOPlots.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
-        try DPOPlots.flawChart(reports, sampled: true).write(to: path("flaws-sampled.png"), width: 1000)
+        try DPOFigures.flawChart(reports).write(to: path("flaws.png"), width: 1000)
+        try DPOFigures.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
+        try DPOFigures.flawChart(reports, sampled: true).write(to: path("flaws-sampled.png"), width: 1000)
 
         var kl = ScatterChart(title: "Reward vs drift: grader score against KL to the SFT model", xLabel: "KL(policy || SFT model), nats per reply token",
                               yLabel: "grader overall")
@@ -57,7 +60,7 @@ enum DPOCompareRun {
 
         var acc = LineChart(title: "Held-out pairs: rewards/accuracies while training", xLabel: "step", yLabel: "accuracy", yRange: 0...1)
         for (name, m) in metrics {
-            let s = DPOPlots.column(m, "eval_rewards_accuracies")
+            let s = DPOFigures.column(m, "eval_rewards_accuracies")
             acc.add(LineSeries(name: name, x: s.x, y: s.y, marker: .circle))
         }
         try acc.write(to: path("accuracies.png"))

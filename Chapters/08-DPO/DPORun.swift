@@ -1,6 +1,5 @@
 import Autograd
 import Core
-import DPO
 import Foundation
 import LoRA
 import Plot
@@ -9,29 +8,77 @@ import SFT
 import SupportDesk
 import Transformer
 
-/// Chapter 8: DPO and its relatives, trained from the SFT model on SupportDesk preferences.
-/// `course run dpo [--loss sigmoid|ipo|hinge|robust|simpo|orpo|rpo|kto|self|mended] [--lora]
-/// [--flaws cold_tone,...]` writes runs/dpo/<loss>/, with `-<flaws>` and `-lora` appended
-/// (config.json, metrics.csv, report.json, loss.png, rewards.png, grader.png, flaws.png,
-/// samples.md, model/); `--loss all` trains every variant from the same
-/// SFT model and writes the comparison to runs/dpo/compare/ (see DPOCompareRun).
-enum DPORun {
-    /// Every loss, "rpo": DPO (sigmoid) plus an SFT term on the chosen replies (TRL's
-    /// `rpo_alpha`), KTO, "self": DPO (sigmoid) on pairs of the SFT model's own sampled
-    /// replies ranked by the grader (see `SelfGeneratedPairs`), and "mended": DPO (sigmoid) on the
-    /// offline pairs plus the SFT model's greedy replies against their mended copies (see
-    /// `CorrectionPairs`).
-    static let variants = PreferenceLoss.allCases.map(\.rawValue) + ["rpo", "kto", "self", "mended"]
+/// What a Chapter 8 run trains with: a loss, and the pairs it needs.
+public enum DPOVariant: String, Codable, CaseIterable, Sendable {
+    case sigmoid, ipo, hinge, robust, simpo, orpo
+    /// DPO (sigmoid) plus an SFT term on the chosen replies (TRL's `rpo_alpha`).
+    case rpo
+    /// KTO, on unpaired replies labelled good or bad.
+    case kto
+    /// DPO (sigmoid) on pairs of the SFT model's own sampled replies, ranked by the grader
+    /// (see `SelfGeneratedPairs`).
+    case `self`
+    /// DPO (sigmoid) on the offline pairs plus the SFT model's greedy replies against their
+    /// mended copies (see `CorrectionPairs`).
+    case mended
 
-    /// The pairwise loss a variant trains with ("rpo", "self" and "mended" are DPO with a term
-    /// added or on other pairs).
-    static func pairLoss(_ variant: String) -> PreferenceLoss? {
-        variant == "self" || variant == "rpo" || variant == "mended" ? .sigmoid : PreferenceLoss(rawValue: variant)
+    /// The pairwise loss (nil for KTO, which has no pairs).
+    public var pairLoss: PreferenceLoss? {
+        switch self {
+        case .rpo, .self, .mended: .sigmoid
+        case .kto: nil
+        default: PreferenceLoss(rawValue: rawValue)
+        }
     }
 
-    struct Settings: Codable {
+    /// The data it trains on.
+    public enum Pairs: Sendable { case offline, unpaired, selfGenerated, offlineAndMended }
+    public var pairs: Pairs {
+        switch self {
+        case .kto: .unpaired
+        case .self: .selfGenerated
+        case .mended: .offlineAndMended
+        default: .offline
+        }
+    }
+
+    /// Whether the learner's own data file can stand in for the built-in pairs (self and mended
+    /// make theirs from the SFT model's replies to the built-in prompts).
+    public var takesDataFile: Bool { self != .self && self != .mended }
+
+    /// TRL's defaults (β 0.1), except where a loss needs its own: robust DPO needs ε > 0 to
+    /// differ from sigmoid; SimPO's β multiplies per-token averages, and with TRL's 0.1 the
+    /// loss barely moves, so it gets the SimPO paper's scale (β 2, γ = β/2).
+    public var lossSettings: LossSettings {
+        var ls = LossSettings()
+        if self == .robust { ls.labelSmoothing = 0.1 }
+        if self == .simpo { ls.beta = 2; ls.simpoGamma = 1 }
+        if self == .rpo { ls.rpoAlpha = 1 }   // the RPO paper's α, which TRL's documentation suggests
+        return ls
+    }
+}
+
+/// Chapter 8's run (`course run dpo [--loss V] [--lora] [--flaws cold_tone,...]`): DPO or one
+/// of its relatives, trained from the SFT model on SupportDesk preferences. Writes
+/// config.json, metrics.csv, report.json, loss.png, rewards.png, grader.png, flaws.png,
+/// samples.md, model/; `DPOCompareRun` trains every variant from the same SFT model.
+public enum DPORun {
+    /// How a run differs from the default: LoRA adapters instead of every weight, only the
+    /// pairs of some flaws, the learner's own data file, and whether the chain runs it (the
+    /// evaluation chapter grades the chain's model again, so the stage grades fewer prompts).
+    public struct Options: Sendable {
+        public var lora = false
+        public var flaws: [Flaw]? = nil
+        public var dataFile: String? = nil
+        public var inChain = false
+        public init(lora: Bool = false, flaws: [Flaw]? = nil, dataFile: String? = nil, inChain: Bool = false) {
+            (self.lora, self.flaws, self.dataFile, self.inChain) = (lora, flaws, dataFile, inChain)
+        }
+    }
+
+    public struct Settings: Codable, Sendable {
         var data: SizePreset
-        var loss: String
+        public var loss: DPOVariant
         var lossSettings: LossSettings
         var kto: KTOSettings
         var train: PreferenceTraining
@@ -47,88 +94,73 @@ enum DPORun {
         var dataFile: String?
         /// `--flaws`: the flaws whose pairs are trained on (nil: every pair). Held-out pairs and
         /// prompts stay the same, so runs on different flaws are compared on the same test.
-        var flaws: [String]? = nil
+        var flaws: [Flaw]? = nil
     }
 
-    static func settings(_ ctx: RunContext, loss: String) -> Settings {
-        // TRL's defaults (β 0.1), except where a loss needs its own: robust DPO needs ε > 0 to
-        // differ from sigmoid; SimPO's β multiplies per-token averages, and with TRL's 0.1 the
-        // loss barely moves, so it gets the SimPO paper's scale (β 2, γ = β/2).
-        var ls = LossSettings()
-        if loss == "robust" { ls.labelSmoothing = 0.1 }
-        if loss == "simpo" { ls.beta = 2; ls.simpoGamma = 1 }
-        if loss == "rpo" { ls.rpoAlpha = 1 }   // the RPO paper's α, which TRL's documentation suggests
-        switch ctx.preset {
+    public static func settings(_ preset: Preset, seed: UInt64, variant: DPOVariant, _ o: Options) -> Settings {
+        let ls = variant.lossSettings
+        switch preset {
         case .quick:
-            return Settings(data: .small, loss: loss, lossSettings: ls, kto: .init(),
-                            train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
-                            selfPrompts: 6, selfSamples: 2, mendPrompts: 6, dataFile: ctx.dataFile, flaws: ctx.flaws)
+            return Settings(data: .small, loss: variant, lossSettings: ls, kto: .init(),
+                            train: .init(steps: 6, pairsPerBatch: 2, learningRate: 1e-4, warmupSteps: 1, evalEvery: 3, seed: seed),
+                            lora: o.lora ? DPOAdapters.config : nil, evalPrompts: 4, maxNewTokens: 40,
+                            selfPrompts: 6, selfSamples: 2, mendPrompts: 6, dataFile: o.dataFile, flaws: o.flaws)
         case .default:
-            // In `course run all` the evaluation stage grades the DPO model again on its own
-            // prompts, so the stage grades a quarter as many.
-            return Settings(data: .default, loss: loss, lossSettings: ls, kto: .init(),
-                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: ctx.lora ? 1e-4 : 1e-5, warmupSteps: 10,
-                                         evalEvery: 50, seed: ctx.seed),
-                            lora: ctx.lora ? DPOAdapters.config : nil, evalPrompts: ctx.inChain ? 60 : 240,
+            return Settings(data: .default, loss: variant, lossSettings: ls, kto: .init(),
+                            train: .init(steps: 150, pairsPerBatch: 8, learningRate: o.lora ? 1e-4 : 1e-5, warmupSteps: 10,
+                                         evalEvery: 50, seed: seed),
+                            lora: o.lora ? DPOAdapters.config : nil, evalPrompts: o.inChain ? 60 : 240,
                             maxNewTokens: ReplyEvaluator.replyTokenLimit,
-                            selfPrompts: 600, selfSamples: 4, mendPrompts: 1080, dataFile: ctx.dataFile, flaws: ctx.flaws)
+                            selfPrompts: 600, selfSamples: 4, mendPrompts: 1080, dataFile: o.dataFile, flaws: o.flaws)
         }
     }
 
-    static func run(_ ctx: RunContext) throws {
-        let loss = ctx.variant ?? "sigmoid"
-        if let flaws = ctx.flaws { try checkFlaws(flaws, loss: loss, dataFile: ctx.dataFile) }
-        if loss == "all" { return try DPOCompareRun.run(ctx) }
-        guard variants.contains(loss) else {
-            throw CourseError("unknown loss \"\(loss)\" (available: \(variants.joined(separator: ", ")), all)")
+    /// The run's folder under runs/: dpo/<loss>, with `-<flaws>` and `-lora` appended.
+    public static func folder(_ variant: DPOVariant, _ o: Options) -> String {
+        "dpo/" + variant.rawValue + (o.flaws.map { "-" + $0.map(\.rawValue).joined(separator: "+") } ?? "") + (o.lora ? "-lora" : "")
+    }
+
+    /// Checks what can be checked before any work: the learner's data file and the options.
+    public static func check(_ variant: DPOVariant, _ o: Options) throws {
+        if o.flaws != nil { try checkFlaws(variant, dataFile: o.dataFile) }
+        if !variant.takesDataFile, o.dataFile != nil {
+            throw CourseError("--loss \(variant.rawValue) makes pairs from the SFT model's replies to the built-in prompts; it takes no --data file")
         }
-        let s = settings(ctx, loss: loss)
-        if loss == "self" || loss == "mended", ctx.dataFile != nil {
-            throw CourseError("--loss \(loss) makes pairs from the SFT model's replies to the built-in prompts; it takes no --data file")
-        }
-        let data = try Inputs.load(ctx, preset: s.data, unpaired: loss == "kto")
-        let name = loss + (s.flaws.map { "-" + $0.joined(separator: "+") } ?? "") + (ctx.lora ? "-lora" : "")
-        let dir = try ctx.directory("dpo/" + name)
-        var alone = ctx
-        alone.inChain = false   // the chain also reuses a run of `course run dpo`
-        if StageMarker.skip(dir, ctx, anyOf: [s, settings(alone, loss: loss)]) { return }
-        StageMarker.clear(dir)
+        if let f = o.dataFile { _ = variant == .kto ? try UnpairedPreference.load(path: f).count : try PreferenceData.load(path: f).count }
+    }
+
+    /// Trains `settings.loss` from the SFT model in `sft` (a model folder).
+    public static func run(_ spec: RunSpec, settings s: Settings, sft: URL) throws {
+        let dir = spec.dir
+        let variant = s.loss
+        let data = try Inputs.load(dataFile: s.dataFile, seed: spec.seed, preset: s.data, unpaired: variant == .kto)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
-        let world = try DPOSetup(ctx, data, s, pairs: loss != "kto",
-                                 reference: DPORun.pairLoss(loss)?.needsReference ?? false, unpaired: loss == "kto",
-                                 selfPairs: loss == "self", correctionPairs: loss == "mended")
-        let sft = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
-        let (report, policy, _) = try world.train(s, label: name, dir: dir, sft: sft)
+        let world = try DPOSetup(spec, sft: sft, data, s, variants: [variant])
+        let sftGrades = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
+        let (report, policy, _) = try world.train(s, label: dir.lastPathComponent, dir: dir, sft: sftGrades)
         try SFTRun.saveModel(policy, world.template, to: dir.appendingPathComponent("model"))
-        try StageMarker.markDone(dir, ctx, settings: s)
-        print(DPOReporting.line(sft.report))
+        print(DPOReporting.line(sftGrades.report))
         print(DPOReporting.line(report))
         print("wrote \(dir.path)/")
     }
 }
 
 extension DPORun {
-    /// `--flaws` names flaws of the built-in pairs and applies to the losses trained on them
-    /// (not to kto, self, mended or all).
-    static func checkFlaws(_ flaws: [String], loss: String, dataFile: String?) throws {
-        let known = Flaw.allCases.map(\.rawValue)
-        if let bad = flaws.first(where: { !known.contains($0) }) {
-            throw CourseError("unknown flaw \"\(bad)\" in --flaws (available: \(known.joined(separator: ", ")))")
-        }
-        if flaws.isEmpty { throw CourseError("--flaws needs at least one flaw (available: \(known.joined(separator: ", ")))") }
+    /// `--flaws` picks built-in pairs, for the losses trained on them (not kto, self or mended).
+    static func checkFlaws(_ variant: DPOVariant, dataFile: String?) throws {
         if dataFile != nil { throw CourseError("--flaws picks built-in pairs by their flaw; it takes no --data file") }
-        guard pairLoss(loss) != nil, loss != "self", loss != "mended" else {
-            throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss \(loss)")
+        guard variant.pairs == .offline else {
+            throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss \(variant.rawValue)")
         }
     }
 
     // MARK: book pairs-by-flaw
     /// The training pairs whose rejected reply shows one of `flaws` (all of them when nil): to
     /// see what each kind of pair does to the policy on its own.
-    static func pairs(_ pairs: [PreferenceExample], flaws: [String]?) -> [PreferenceExample] {
+    public static func pairs(_ pairs: [PreferenceExample], flaws: [Flaw]?) -> [PreferenceExample] {
         guard let flaws else { return pairs }
-        return pairs.filter { $0.flaw.map(flaws.contains) ?? false }
+        let names = flaws.map(\.rawValue)
+        return pairs.filter { $0.flaw.map(names.contains) ?? false }
     }
     // MARK: end
 }
@@ -142,11 +174,11 @@ struct Inputs {
     /// preference prompts).
     var prompts: [(prompt: [Message], truth: Truth)]
 
-    static func load(_ ctx: RunContext, preset: SizePreset, unpaired: Bool) throws -> Inputs {
-        let own = try ctx.dataFile.map { path -> Either in
+    static func load(dataFile: String?, seed: UInt64, preset: SizePreset, unpaired: Bool) throws -> Inputs {
+        let own = try dataFile.map { path -> Either in
             unpaired ? .unpaired(try UnpairedPreference.load(path: path)) : .pairs(try PreferenceData.load(path: path))
         }
-        let data = Dataset.generate(seed: ctx.seed, lang: .en, size: preset)
+        let data = Dataset.generate(seed: seed, lang: .en, size: preset)
         var inputs = Inputs(pairs: data.preferences.map(PreferenceExample.init), unpaired: data.unpaired.map(UnpairedPreference.init),
                             items: data.eval, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
@@ -162,7 +194,7 @@ struct Inputs {
 /// Everything the variants share: the SFT model (the reference), the prepared data with
 /// reference log-probs computed once, and the held-out prompts.
 final class DPOSetup {
-    let ctx: RunContext
+    let spec: RunSpec
     let settings: DPORun.Settings
     let sftDir: URL
     let reference: GPT
@@ -173,24 +205,25 @@ final class DPOSetup {
     let unpaired: [PreparedUnpaired]
     let items: [EvalItem]
 
-    /// `pairs`: prepare the training pairs (with reference log-probs when `reference`);
-    /// `unpaired`: prepare KTO's replies; `correctionPairs`: prepare the mended pairs (the
-    /// "mended" variant trains on them and the offline pairs). Held-out pairs always get
-    /// reference log-probs.
     let selfPairs: [PreparedPair]
     let mendedPairs: [PreparedPair]
 
-    init(_ ctx: RunContext, _ data: Inputs, _ s: DPORun.Settings, pairs: Bool, reference needsReference: Bool, unpaired: Bool,
-         selfPairs: Bool, correctionPairs: Bool = false) throws {
-        self.ctx = ctx
+    /// Prepares what `variants` train on: the offline pairs (with reference log-probs when a
+    /// loss needs them), KTO's replies, self-generated pairs, mended pairs. Held-out pairs
+    /// always get reference log-probs.
+    init(_ spec: RunSpec, sft: URL, _ data: Inputs, _ s: DPORun.Settings, variants: [DPOVariant]) throws {
+        let pairs = variants.contains { $0 != .kto }
+        let needsReference = variants.contains { $0.pairLoss?.needsReference ?? false }
+        let (unpaired, selfPairs, correctionPairs) = (variants.contains(.kto), variants.contains(.self), variants.contains(.mended))
+        self.spec = spec
         settings = s
-        sftDir = try SFTRun.ensure(RewardModelRun.upstream(ctx))
+        sftDir = sft
         (reference, template) = try SFTRun.loadModel(sftDir)
         pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
         let context = reference.config.contextLength
         let (allTrain, heldPairs) = PreferenceData.split(data.pairs)
         let trainPairs = DPORun.pairs(allTrain, flaws: s.flaws)
-        if let flaws = s.flaws { print("--flaws \(flaws.joined(separator: ",")): \(trainPairs.count) of \(allTrain.count) training pairs") }
+        if let flaws = s.flaws { print("--flaws \(flaws.map(\.rawValue).joined(separator: ",")): \(trainPairs.count) of \(allTrain.count) training pairs") }
         print("computing the reference (SFT) model's log-probs once...")
         let (tr, d1) = ReferenceLogProbs.prepare(pairs ? trainPairs : [], template: template,
                                                  reference: needsReference ? reference : nil, context: context, pad: pad)
@@ -207,8 +240,8 @@ final class DPOSetup {
         if selfPairs {
             let prompts = Array(data.prompts.prefix(s.selfPrompts))
             let generated = SelfGeneratedPairs.build(reference, template: template, prompts: prompts, samples: s.selfSamples,
-                                                     minGap: ctx.preset == .quick ? 0 : 0.05, maxNewTokens: s.maxNewTokens, seed: ctx.seed,
-                                                     requireFinished: ctx.preset != .quick,
+                                                     minGap: spec.quick ? 0 : 0.05, maxNewTokens: s.maxNewTokens, seed: spec.seed,
+                                                     requireFinished: !spec.quick,
                                                      progress: ProgressBar("sampling SFT replies", total: prompts.count))
             self.selfPairs = ReferenceLogProbs.prepare(generated, template: template, reference: reference, context: context, pad: pad).pairs
             print("self-generated pairs: \(self.selfPairs.count) from \(prompts.count) prompts × \(s.selfSamples) samples (best vs worst by the grader)")
@@ -245,29 +278,30 @@ final class DPOSetup {
         g.report.kl = 0
         g.report.winRate = 0.5
         g.report.sampled = PolicyEvaluation.sample(policy: reference, reference: nil, template: template, items: items,
-                                                   maxNewTokens: settings.maxNewTokens, seed: ctx.seed).summary
+                                                   maxNewTokens: settings.maxNewTokens, seed: spec.seed).summary
         return g
     }
 
     /// A fresh policy (a copy of the SFT model), trained with `loss`, then graded against SFT.
     func train(_ s: DPORun.Settings, label: String, dir: URL, sft: Graded, quiet: Bool = false) throws
         -> (report: PolicyReport, policy: GPT, metrics: MetricsWriter) {
-        let loss = s.loss
+        let variant = s.loss
         let (policy, _) = try SFTRun.loadModel(sftDir)
-        let trainable = try DPOAdapters.trainableParameters(policy, lora: s.lora, seed: ctx.seed)
+        let trainable = try DPOAdapters.trainableParameters(policy, lora: s.lora, seed: spec.seed)
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: PreferenceTraining.metricColumns)
-        if loss == "kto" {
+        switch variant.pairs {
+        case .unpaired:
             let t = try KTOTrainer(model: policy, kto: s.kto, train: unpaired, heldOut: heldOut, settings: s.train,
                                    pad: pad, parameters: trainable)
             metrics.log(["step": 0].merging(t.evaluate().row(prefix: "eval_")) { $1 })
             try t.run(metrics: metrics, label: label, quiet: quiet)
-        } else {
-            let t = try DPOTrainer(model: policy, loss: DPORun.pairLoss(loss)!, lossSettings: s.lossSettings,
-                                   train: loss == "self" ? selfPairs : loss == "mended" ? train + mendedPairs : train,
-                                   heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
+        case .offline, .selfGenerated, .offlineAndMended:
+            let pairs = variant.pairs == .selfGenerated ? selfPairs : variant.pairs == .offlineAndMended ? train + mendedPairs : train
+            let t = try DPOTrainer(model: policy, loss: variant.pairLoss ?? .sigmoid, lossSettings: s.lossSettings,
+                                   train: pairs, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
             // Full fine-tuning is checkpointed and resumable; LoRA runs are short and restart.
             let checkpoints = s.lora == nil ? dir.appendingPathComponent("checkpoints") : nil
-            if ctx.resume, let checkpoints, try t.resume(from: checkpoints) {
+            if spec.resume, let checkpoints, try t.resume(from: checkpoints) {
                 print("resumed from step \(t.trainer.step)")
                 metrics.restore(upToStep: t.trainer.step)
             } else {
@@ -278,13 +312,13 @@ final class DPOSetup {
             try t.run(metrics: metrics, label: label, quiet: quiet, checkpoints: checkpoints)
         }
         try DPOAdapters.finish(policy, lora: s.lora, dir: dir)
-        var g = grade(policy, name: loss, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))
+        var g = grade(policy, name: variant.rawValue, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))
         let sampled = PolicyEvaluation.sample(policy: policy, reference: reference, template: template, items: items,
-                                              maxNewTokens: settings.maxNewTokens, seed: ctx.seed)
+                                              maxNewTokens: settings.maxNewTokens, seed: spec.seed)
         (g.report.kl, g.report.sampled) = (sampled.kl, sampled.summary)
         g.report.winRate = PolicyEvaluation.winRate(g.grades, against: sft.grades)
-        try writeJSON(["sft": sft.report, loss: g.report], to: dir.appendingPathComponent("report.json"))
-        try DPOPlots.single(dir: dir, metrics: metrics, sft: sft.report, policy: g.report)
+        try writeJSON(["sft": sft.report, variant.rawValue: g.report], to: dir.appendingPathComponent("report.json"))
+        try DPOFigures.single(dir: dir, metrics: metrics, sft: sft.report, policy: g.report)
         try DPOReporting.samples(items, sft: sft, policy: g, name: label, to: dir.appendingPathComponent("samples.md"))
         return (g.report, policy, metrics)
     }

@@ -1,0 +1,175 @@
+import Autograd
+import Core
+import DPO
+import Evaluation
+import Foundation
+import LoRA
+import QLoRA
+import RewardModel
+import RLHF
+import SFT
+import Transformer
+
+// The chain's stages: each names its chapter's run, its folder and the stages it reads. The
+// work, the settings and their reasons are in the chapter modules.
+
+struct AutogradStage: Stage {
+    var folder: String { "autograd" }
+    func settings(_ s: Schedule) -> MLPDemo.Config { AutogradRun.settings(s.preset, seed: s.seed) }
+    func run(_ spec: RunSpec, settings: MLPDemo.Config, schedule s: Schedule) throws { try AutogradRun.run(spec, settings: settings) }
+}
+
+struct PretrainingStage: Stage {
+    var folder: String { "transformer" }
+    func settings(_ s: Schedule) -> PretrainingRun.Settings { PretrainingRun.settings(s.preset, seed: s.seed) }
+    func run(_ spec: RunSpec, settings: PretrainingRun.Settings, schedule s: Schedule) throws {
+        try PretrainingRun.run(spec, settings: settings)
+    }
+    func model(_ s: Schedule) -> URL { PretrainingRun.modelFolder(in: s.folder(of: self)) }
+}
+
+struct SFTStage: Stage {
+    /// The learner's own data file (`--data`); later stages build on the built-in SFT model.
+    var dataFile: String? = nil
+    var folder: String { "sft" }
+    var dependencies: [any Stage] { [PretrainingStage()] }
+    func settings(_ s: Schedule) -> SFTRun.Settings { SFTRun.settings(s.preset, seed: s.seed, dataFile: dataFile) }
+    func check() throws { if let dataFile { _ = try SFTData.load(path: dataFile) } }
+    func run(_ spec: RunSpec, settings: SFTRun.Settings, schedule s: Schedule) throws {
+        try SFTRun.run(spec, settings: settings, base: PretrainingStage().model(s))
+    }
+    func model(_ s: Schedule) -> URL { s.folder(of: self).appendingPathComponent("model") }
+}
+
+struct SFTStudyStage: Stage {
+    var folder: String { "sft-study" }
+    var dependencies: [any Stage] { [PretrainingStage()] }
+    func settings(_ s: Schedule) -> SFTStudyRun.Settings { SFTStudyRun.settings(s.preset, seed: s.seed) }
+    func run(_ spec: RunSpec, settings: SFTStudyRun.Settings, schedule s: Schedule) throws {
+        try SFTStudyRun.run(spec, settings: settings, base: PretrainingStage().model(s))
+    }
+}
+
+struct LoRAStage: Stage {
+    var scope = FineTuneStudy.Scope.study
+    var folder: String { "lora" }
+    var dependencies: [any Stage] { [PretrainingStage()] }
+    func settings(_ s: Schedule) -> FineTuneStudy.Settings { FineTuneStudy.settings(s.preset, scope: scope) }
+    func accepted(_ s: Schedule) -> [FineTuneStudy.Settings] { FineTuneStudy.accepted(s.preset) }
+    func run(_ spec: RunSpec, settings: FineTuneStudy.Settings, schedule s: Schedule) throws {
+        try LoRARun.run(spec, settings: settings, base: PretrainingStage().model(s))
+    }
+}
+
+struct QLoRAStage: Stage {
+    var scope = FineTuneStudy.Scope.study
+    var folder: String { "qlora" }
+    var dependencies: [any Stage] { [PretrainingStage(), LoRAStage(scope: scope)] }
+    func settings(_ s: Schedule) -> FineTuneStudy.Settings { FineTuneStudy.settings(s.preset, scope: scope) }
+    func accepted(_ s: Schedule) -> [FineTuneStudy.Settings] { FineTuneStudy.accepted(s.preset) }
+    func run(_ spec: RunSpec, settings: FineTuneStudy.Settings, schedule s: Schedule) throws {
+        try QLoRARun.run(spec, settings: settings, base: PretrainingStage().model(s), lora: s.folder(of: LoRAStage()))
+    }
+}
+
+struct RewardModelStage: Stage {
+    var dataFile: String? = nil
+    var folder: String { "reward-model" }
+    var dependencies: [any Stage] { [SFTStage()] }
+    func settings(_ s: Schedule) -> RewardModelRun.Settings { RewardModelRun.settings(s.preset, seed: s.seed, dataFile: dataFile) }
+    func check() throws { if let dataFile { _ = try PreferenceData.load(path: dataFile) } }
+    func run(_ spec: RunSpec, settings: RewardModelRun.Settings, schedule s: Schedule) throws {
+        try RewardModelRun.run(spec, settings: settings, sft: SFTStage().model(s))
+    }
+    func model(_ s: Schedule) -> URL { s.folder(of: self).appendingPathComponent("model") }
+}
+
+struct RLStage: Stage {
+    var algo: RLHFRun.Algo
+    var folder: String { "rlhf/\(algo.rawValue)" }
+    var dependencies: [any Stage] { [SFTStage()] + (algo.usesRewardModel ? [RewardModelStage()] : []) }
+    func settings(_ s: Schedule) -> RLHFRun.Settings { RLHFRun.settings(s.preset, seed: s.seed, algo: algo) }
+    func run(_ spec: RunSpec, settings: RLHFRun.Settings, schedule s: Schedule) throws {
+        try RLHFRun.run(spec, settings: settings, sft: SFTStage().model(s),
+                        rewardModel: algo.usesRewardModel ? RewardModelStage().model(s) : nil)
+    }
+}
+
+struct OveroptimisationStage: Stage {
+    var folder: String { "rlhf/overoptimisation" }
+    var dependencies: [any Stage] { [SFTStage(), RewardModelStage()] }
+    func settings(_ s: Schedule) -> OveroptimisationStudy.Settings { OveroptimisationStudy.settings(s.preset, seed: s.seed) }
+    func run(_ spec: RunSpec, settings: OveroptimisationStudy.Settings, schedule s: Schedule) throws {
+        try OveroptimisationStudy.run(spec, settings: settings, sft: SFTStage().model(s), rewardModel: RewardModelStage().model(s))
+    }
+}
+
+struct DPOStage: Stage {
+    var variant = DPOVariant.sigmoid
+    var options = DPORun.Options()
+    var folder: String { DPORun.folder(variant, options) }
+    var dependencies: [any Stage] { [SFTStage()] }
+    func settings(_ s: Schedule) -> DPORun.Settings { DPORun.settings(s.preset, seed: s.seed, variant: variant, options) }
+    /// The chain's run (fewer graded prompts) and a run of `course run dpo` serve each other.
+    func accepted(_ s: Schedule) -> [DPORun.Settings] {
+        [true, false].map { chain in var o = options; o.inChain = chain; return DPORun.settings(s.preset, seed: s.seed, variant: variant, o) }
+    }
+    func check() throws { try DPORun.check(variant, options) }
+    func run(_ spec: RunSpec, settings: DPORun.Settings, schedule s: Schedule) throws {
+        try DPORun.run(spec, settings: settings, sft: SFTStage().model(s))
+    }
+}
+
+struct DPOCompareStage: Stage {
+    var options = DPORun.Options()
+    var folder: String { DPOCompareRun.folder(options) }
+    var dependencies: [any Stage] { [SFTStage()] }
+    func settings(_ s: Schedule) -> [DPORun.Settings] { DPOCompareRun.settings(s.preset, seed: s.seed, options) }
+    func check() throws { if options.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") } }
+    func run(_ spec: RunSpec, settings: [DPORun.Settings], schedule s: Schedule) throws {
+        try DPOCompareRun.run(spec, settings: settings, sft: SFTStage().model(s))
+    }
+}
+
+/// Every model the course produced, measured on the same held-out prompts, and the run report
+/// (runs/report.md and .html, with the history of earlier runs).
+struct EvaluationStage: Stage {
+    /// How the chain builds a missing study: only the parts the report compares.
+    var scope = FineTuneStudy.Scope.study
+    var folder: String { "evaluation" }
+    var dependencies: [any Stage] {
+        [PretrainingStage(), SFTStage(), LoRAStage(scope: scope), QLoRAStage(scope: scope), RLStage(algo: .ppo), RLStage(algo: .grpo),
+         DPOStage(options: .init(inChain: scope == .chain)), RewardModelStage()]
+    }
+    func settings(_ s: Schedule) -> EvaluationRun.Settings { EvaluationRun.settings(s.preset) }
+
+    func candidates(_ s: Schedule) -> [EvaluationRun.Candidate] {
+        let base = PretrainingStage().model(s)
+        func model(_ stage: any Stage) -> URL { s.folder(of: stage).appendingPathComponent("model") }
+        let rank = FineTuneStudy.studySettings(s.preset).qloraRank
+        return [
+            .init(name: "base", about: "the pretrained model, no fine-tuning (Chapter 2)", folder: base),
+            .init(name: "sft", about: "supervised fine-tuning, all weights (Chapter 3)", folder: SFTStage().model(s)),
+            .init(name: "lora-r16", about: "LoRA rank 16 on the pretrained model, merged (Chapter 4)", base: base,
+                  adapter: s.folder(of: LoRAStage()).appendingPathComponent("lora-r16/adapter")),
+            .init(name: "qlora-r16", about: "QLoRA rank 16 on the 4-bit (NF4) pretrained model, dequantised and merged (Chapter 5)",
+                  base: base, adapter: s.folder(of: QLoRAStage()).appendingPathComponent("qlora-r\(rank)/adapter"), fourBitBase: true),
+            .init(name: "ppo", about: "PPO with the grader as reward and a KL penalty, from SFT (Chapter 7)", folder: model(RLStage(algo: .ppo))),
+            .init(name: "grpo", about: "GRPO with the grader as a verifiable reward, from SFT (Chapter 7)", folder: model(RLStage(algo: .grpo))),
+            .init(name: "dpo", about: "DPO (sigmoid loss, β 0.1) on preference pairs, from SFT (Chapter 8)", folder: model(DPOStage())),
+        ]
+    }
+
+    func run(_ spec: RunSpec, settings: EvaluationRun.Settings, schedule s: Schedule) throws {
+        let candidates = candidates(s)
+        let outcome = try EvaluationRun.run(spec, settings: settings, candidates: candidates)
+        // The reward model of Chapter 6 as a second judge: (prompt, reply) -> score.
+        let (rm, template) = try RewardModelRun.load(RewardModelStage().model(s))
+        let report = Report(results: outcome.results, items: outcome.items, candidates: candidates, contaminated: outcome.contaminated,
+                            evalSize: outcome.evalSize, judge: { Double(rm.score(prompt: $0, reply: $1, template: template)) },
+                            preset: s.preset, seed: s.seed, minutes: outcome.minutes)
+        try report.write(runs: s.runs, dir: spec.dir)
+        print(report.summary)
+        print("wrote \(s.runs.appendingPathComponent("report.md").path) and report.html")
+    }
+}
