@@ -15,7 +15,7 @@ let chapters: [(String, String, [Target.Dependency])] = [
     ("QLoRA", "05-QLoRA", ["LoRA"]),
     ("RewardModel", "06-RewardModel", ["SFT", "LoRA"]),
     ("RLHF", "07-RLHF", ["RewardModel"]),
-    ("DPO", "08-DPO", ["RewardModel"]),
+    ("DPO", "08-DPO", ["SFT", "LoRA"]),
     ("Evaluation", "09-Evaluation", ["RLHF", "DPO", "QLoRA"]),
 ]
 let chapterNames = chapters.map { Target.Dependency(stringLiteral: $0.0) }
@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
         .target(name: "Core", dependencies: ["COpenBLAS"], swiftSettings: fast),
-        .target(name: "Plot", dependencies: ["CPNG"], swiftSettings: fast),
+        .target(name: "Plot", dependencies: ["CPNG", "Core"], swiftSettings: fast),
         .target(name: "SupportDesk", dependencies: ["Core"], swiftSettings: fast),
         // The book: Markdown chapters with code pulled from named regions of the sources.
         .target(name: "BookKit", dependencies: ["Core", .product(name: "Ink", package: "Ink")]),
@@ -51,10 +51,13 @@ let package = Package(
             "Checks", "BookKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
-        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        // The loaders' fuzzing contract and mutator, shared by the test targets and the libFuzzer
+        // harnesses (scripts/fuzz.sh); the kit itself does not link it.
+        .target(name: "FuzzSupport", dependencies: ["Core"], path: "Tests/FuzzSupport", swiftSettings: fast),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "FuzzSupport"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Core"], resources: [.copy("Golden")]),
         .testTarget(name: "SupportDeskTests", dependencies: ["SupportDesk"]),
-        .testTarget(name: "ChapterTests", dependencies: everything, resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChapterTests", dependencies: everything + ["FuzzSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckTests", dependencies: ["Checks"]),
         .testTarget(name: "CLITests", dependencies: ["course"], exclude: ["Fixtures"]),
         .testTarget(name: "BookTests", dependencies: ["BookKit", "Checks"]),

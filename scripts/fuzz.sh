@@ -50,8 +50,9 @@ build_module() {
 build_target() {
     local t=$1 extra
     build_module Core Sources/Core
+    build_module FuzzSupport Tests/FuzzSupport Core
     if [[ " $CORE_TARGETS " == *" $t "* ]]; then
-        extra=(Tests/CoreTests/Fuzz/CoreFuzzTargets.swift "$B/modules/Core.o")
+        extra=(Tests/CoreTests/Fuzz/CoreFuzzTargets.swift "$B/modules/Core.o" "$B/modules/FuzzSupport.o")
     else
         build_module Plot Sources/Plot
         build_module SupportDesk Sources/SupportDesk Core
@@ -60,8 +61,8 @@ build_target() {
         build_module SFT Chapters/03-SFT Core Plot SupportDesk Autograd Transformer
         build_module LoRA Chapters/04-LoRA Core Plot SupportDesk Autograd Transformer SFT
         build_module RewardModel Chapters/06-RewardModel Core Plot SupportDesk Autograd Transformer SFT LoRA
-        build_module DPO Chapters/08-DPO Core Plot SupportDesk Autograd Transformer SFT LoRA RewardModel
-        extra=(Tests/ChapterTests/Fuzz/ChapterFuzzTargets.swift
+        build_module DPO Chapters/08-DPO Core Plot SupportDesk Autograd Transformer SFT LoRA
+        extra=(Tests/ChapterTests/Fuzz/ChapterFuzzTargets.swift "$B/modules/FuzzSupport.o"
                "$B/modules/Core.o" "$B/modules/Plot.o" "$B/modules/SupportDesk.o" "$B/modules/Autograd.o"
                "$B/modules/Transformer.o" "$B/modules/SFT.o" "$B/modules/LoRA.o" "$B/modules/RewardModel.o" "$B/modules/DPO.o")
     fi

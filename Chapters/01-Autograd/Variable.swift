@@ -121,7 +121,5 @@ extension Variable {
 extension Variable: CustomStringConvertible {
     public var description: String { "Variable\(name.isEmpty ? "" : "(\(name))")\(value.description.dropFirst(6))" }
 
-    /// A constant (no gradient) wrapping a tensor.
-    public static func constant(_ t: Tensor) -> Variable { Variable(t) }
     public var scalar: Float { value.scalar }
 }

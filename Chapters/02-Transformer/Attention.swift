@@ -22,9 +22,21 @@ public final class CausalSelfAttention {
     /// x [B, T, C] -> [B, T, C]. With a cache, x holds only the new positions; their keys and
     /// values are appended to the cache and the queries attend over everything cached.
     /// `segments` [B*T] (packed examples) also masks attention between different examples.
-    /// `probe`, when set, receives the attention weights [B, H, T, T_total].
-    func callAsFunction(_ x: Variable, cache: LayerCache? = nil, segments: [Int]? = nil,
-                        probe: ((Tensor) -> Void)? = nil) -> Variable {
+    func callAsFunction(_ x: Variable, cache: LayerCache? = nil, segments: [Int]? = nil) -> Variable {
+        let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
+        let (weights, v) = attend(x, cache: cache, segments: segments)   // [B, H, T, T_k], [B, H, T_k, D]
+        // MARK: book attention-mix
+        // Weighted sum of the values, then heads side by side again.
+        let y = Variable.matmul(weights, v)                       // [B, H, T, D]
+            .permuted([0, 2, 1, 3])                               // [B, T, H, D]
+            .reshaped([b, t, c])                                  // [B, T, C]
+        return cProj(y)
+        // MARK: end
+    }
+
+    /// The attention weights [B, H, T, T_k] of x's positions (T_k = cached + new), and the
+    /// values [B, H, T_k, D] they mix.
+    func attend(_ x: Variable, cache: LayerCache?, segments: [Int]?) -> (weights: Variable, values: Variable) {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         // MARK: book attention-heads
         let qkv = cAttn(x)                                        // [B, T, 3C]
@@ -45,12 +57,12 @@ public final class CausalSelfAttention {
         let scores = Variable.matmul(q, k, transposeB: true, alpha: 1 / Float(headSize).squareRoot())  // [B, H, T, T_k]
         // Causal mask: a position may not look at later positions.
         let weights = scores.causalMask(segments: segments).softmax()   // rows sum to 1
-        probe?(weights.value)
-        // Weighted sum of the values, then heads side by side again.
-        let y = Variable.matmul(weights, v)                       // [B, H, T, D]
-            .permuted([0, 2, 1, 3])                               // [B, T, H, D]
-            .reshaped([b, t, c])                                  // [B, T, C]
-        return cProj(y)
         // MARK: end
+        return (weights, v)
+    }
+
+    /// What this layer attends to for input x [B, T, C]: the weights [B, H, T, T], for figures.
+    public func weights(_ x: Variable) -> Tensor {
+        noGrad { attend(x, cache: nil, segments: nil).weights.value }
     }
 }

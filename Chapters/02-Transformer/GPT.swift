@@ -17,8 +17,8 @@ public final class Block {
     }
 
     // MARK: book block
-    func callAsFunction(_ x: Variable, cache: LayerCache?, segments: [Int]?, probe: ((Tensor) -> Void)?) -> Variable {
-        let h = x + attn(ln1(x), cache: cache, segments: segments, probe: probe)   // tokens exchange information
+    func callAsFunction(_ x: Variable, cache: LayerCache?, segments: [Int]?) -> Variable {
+        let h = x + attn(ln1(x), cache: cache, segments: segments)   // tokens exchange information
         return h + mlpProj(mlpFC(ln2(h)).gelu())               // each token is processed alone
     }
     // MARK: end
@@ -82,7 +82,7 @@ public final class GPT {
     /// Packed batches pass each token's `positions` (restarting at 0 for every example) and
     /// `segments` (example numbers) so examples sharing a row cannot attend to each other.
     public func hidden(_ ids: [Int], batch: Int, cache: KVCache? = nil, positions: [Int]? = nil,
-                       segments: [Int]? = nil, probe: ((Int, Tensor) -> Void)? = nil) -> Variable {
+                       segments: [Int]? = nil) -> Variable {
         let t = ids.count / batch
         let start = cache?.length ?? 0
         precondition(start + t <= config.contextLength,
@@ -91,7 +91,7 @@ public final class GPT {
         var x = Variable.embedding(wte, ids: ids, shape: [batch, t])        // [B, T, C]
             + Variable.embedding(wpe, ids: positions, shape: [batch, t])
         for (i, block) in blocks.enumerated() {
-            x = block(x, cache: cache?.layers[i], segments: segments, probe: probe.map { p in { p(i, $0) } })
+            x = block(x, cache: cache?.layers[i], segments: segments)
         }
         cache?.length += t
         return lnF(x)
@@ -110,4 +110,16 @@ public final class GPT {
         return l.reshaped([ids.count, config.vocabSize]).crossEntropy(targets: targets)
     }
     // MARK: end
+
+    /// The attention weights [H, T, T] of block `layer` for one sequence of token ids: the
+    /// blocks before it run as usual, then that block's attention is read, not applied.
+    public func attentionWeights(_ ids: [Int], layer: Int) -> Tensor {
+        noGrad {
+            var x = Variable.embedding(wte, ids: ids, shape: [1, ids.count])
+                + Variable.embedding(wpe, ids: Array(0..<ids.count), shape: [1, ids.count])
+            for block in blocks.prefix(layer) { x = block(x, cache: nil, segments: nil) }
+            let w = blocks[layer].attn.weights(blocks[layer].ln1(x))       // [1, H, T, T]
+            return w.reshaped([config.heads, ids.count, ids.count])
+        }
+    }
 }

@@ -11,19 +11,17 @@ public struct GPTConfig: Codable, Equatable, Sendable {
     public var heads: Int            // n_head
     public var innerSize: Int?       // n_inner (nil: 4 * n_embd)
     public var layerNormEpsilon: Float = 1e-5
-    public var dropout: Float = 0    // resid/embd/attn dropout (0: off; the data are small and clean)
     public var bosTokenID: Int = 0
     public var eosTokenID: Int = 0
 
     public init(vocabSize: Int, contextLength: Int, embeddingSize: Int, layers: Int, heads: Int,
-                innerSize: Int? = nil, dropout: Float = 0, eosTokenID: Int? = nil) {
+                innerSize: Int? = nil, eosTokenID: Int? = nil) {
         self.vocabSize = vocabSize
         self.contextLength = contextLength
         self.embeddingSize = embeddingSize
         self.layers = layers
         self.heads = heads
         self.innerSize = innerSize
-        self.dropout = dropout
         self.eosTokenID = eosTokenID ?? vocabSize - 1
         self.bosTokenID = self.eosTokenID
     }
@@ -41,7 +39,8 @@ public struct GPTConfig: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", contextLength = "n_positions", embeddingSize = "n_embd"
         case layers = "n_layer", heads = "n_head", innerSize = "n_inner"
-        case layerNormEpsilon = "layer_norm_epsilon", dropout = "resid_pdrop"
+        case layerNormEpsilon = "layer_norm_epsilon"
+        case residDropout = "resid_pdrop", embdDropout = "embd_pdrop", attnDropout = "attn_pdrop"
         case bosTokenID = "bos_token_id", eosTokenID = "eos_token_id"
         case modelType = "model_type", activation = "activation_function", tie = "tie_word_embeddings"
         case architectures, nCtx = "n_ctx"
@@ -56,7 +55,6 @@ public struct GPTConfig: Codable, Equatable, Sendable {
         heads = try c.decode(Int.self, forKey: .heads)
         innerSize = try c.decodeIfPresent(Int.self, forKey: .innerSize)
         layerNormEpsilon = try c.decodeIfPresent(Float.self, forKey: .layerNormEpsilon) ?? 1e-5
-        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? 0
         bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID) ?? vocabSize - 1
         eosTokenID = try c.decodeIfPresent(Int.self, forKey: .eosTokenID) ?? vocabSize - 1
         if let t = try c.decodeIfPresent(String.self, forKey: .modelType), t != "gpt2" {
@@ -81,7 +79,9 @@ public struct GPTConfig: Codable, Equatable, Sendable {
         try c.encode(heads, forKey: .heads)
         try c.encode(innerSize, forKey: .innerSize)   // null means 4 * n_embd
         try c.encode(layerNormEpsilon, forKey: .layerNormEpsilon)
-        try c.encode(dropout, forKey: .dropout)
+        // The kit trains without dropout (the data are small and clean, the runs short); the
+        // three keys say so, since transformers would otherwise assume 0.1 when training on.
+        for key in [CodingKeys.residDropout, .embdDropout, .attnDropout] { try c.encode(Float(0), forKey: key) }
         try c.encode(bosTokenID, forKey: .bosTokenID)
         try c.encode(eosTokenID, forKey: .eosTokenID)
         try c.encode("gpt2", forKey: .modelType)
@@ -113,7 +113,6 @@ public struct GPTConfig: Codable, Equatable, Sendable {
         if !(layerNormEpsilon.isFinite && layerNormEpsilon > 0) {
             throw CourseError("config.json: layer_norm_epsilon = \(layerNormEpsilon) must be a positive number")
         }
-        if !(dropout >= 0 && dropout < 1) { throw CourseError("config.json: resid_pdrop = \(dropout) must be in [0, 1)") }
     }
 
     public static func load(path: String) throws -> GPTConfig {

@@ -14,7 +14,6 @@ public struct TrainConfig: Codable, Sendable {
     public var gradClip: Float = 1.0
     public var evalEvery: Int
     public var evalBatches: Int = 4
-    public var checkpointEvery: Int = 0   // 0: only at the end
     public var seed: UInt64 = 1
 
     public init(batchSize: Int, contextLength: Int, steps: Int, learningRate: Float, minLearningRate: Float? = nil,

@@ -131,10 +131,8 @@ enum PretrainingFigures {
 
         // Attention weights of the last layer's first head on the start of one document.
         let ids = Array(tokenizer.encode(text, allowSpecial: false).prefix(24))
-        var weights: Tensor?
         let last = model.config.layers - 1
-        noGrad { _ = model.hidden(ids, batch: 1, probe: { layer, w in if layer == last { weights = w } }) }
-        guard let w = weights else { return }
+        let w = model.attentionWeights(ids, layer: last)           // [H, T, T]; head 1 is the first T×T
         let t = ids.count
         let labels = ids.map { tokenizer.decode([$0]).replacingOccurrences(of: "\n", with: "\\n") }
         let grid = (0..<t).map { i in (0..<t).map { j in Double(w.data[i * t + j]) } }

@@ -131,7 +131,6 @@ public enum FineTuneStudy {
 
     public static func mb(_ bytes: Int?) -> Double { Double(bytes ?? 0) / 1_048_576 }
 
-    // MARK: one configuration
     /// Loads the pretrained model from `modelDir`, prepares it (`adaptation` at `rank`, or
     /// every weight when nil), trains it on the SFT task and measures it. Writes
     /// `dir/<name>/metrics.csv`, `replies.md` and, for adapters, `adapter/` (PEFT files).
@@ -190,7 +189,6 @@ public enum FineTuneStudy {
                       stepSeconds: stepSeconds, stepCPUSeconds: max(trainCPU - evalCPU, 0) / Double(s.steps),
                       trainSeconds: trainTime, baseBitsPerParameter: bits)
     }
-    // MARK: end
 
     /// Our logits for a few token ids, so `scripts/check_adapter_with_peft.py` can load the
     /// adapter into PEFT on the same base checkpoint and compare.

@@ -64,7 +64,6 @@ enum QLoRAReport {
         var stepSeconds: Double
     }
 
-    // MARK: memory at scale
     /// Full fine-tuning, LoRA r16 and QLoRA r16 on a randomly initialised 8-layer, 512-wide
     /// GPT-2 (25M parameters) for a few steps on a small batch: the weights, gradients and
     /// AdamW state dominate, so this shows what the methods save where it matters. Returns a
@@ -137,5 +136,4 @@ enum QLoRAReport {
         try AtomicFile.write(md, to: dir.appendingPathComponent("memory_at_scale.md"))
         return md
     }
-    // MARK: end
 }

@@ -1,5 +1,4 @@
 import Core
-import RewardModel
 import SFT
 import SupportDesk
 import Transformer

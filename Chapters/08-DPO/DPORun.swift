@@ -3,7 +3,6 @@ import Core
 import Foundation
 import LoRA
 import Plot
-import RewardModel
 import SFT
 import SupportDesk
 import Transformer

@@ -1,7 +1,6 @@
 import Autograd
 import Core
 import Foundation
-import RewardModel
 import SFT
 import SupportDesk
 import Transformer

@@ -1,7 +1,7 @@
 import Autograd
 import Core
 import Foundation
-import RewardModel
+import SFT
 import Transformer
 
 extension Variable {

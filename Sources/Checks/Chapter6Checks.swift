@@ -3,6 +3,7 @@ import Core
 import Foundation
 import RewardModel
 import Transformer
+import SFT
 
 extension Catalogue {
     static let chapter6: [Exercise] = [

@@ -4,6 +4,7 @@ import DPO
 import Foundation
 import RewardModel
 import Transformer
+import SFT
 
 extension Catalogue {
     static let chapter8: [Exercise] = [

@@ -36,6 +36,16 @@ public func measure(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
 }
 
+/// Repeats `body` until `seconds` have passed (after one warm-up call); returns seconds per call.
+public func timePerCall(seconds: Double, _ body: () -> Void) -> Double {
+    body()
+    var n = 0
+    let t = measure { repeat { body(); n += 1 } while false }
+    var total = t
+    while total < seconds { total += measure(body); n += 1 }
+    return total / Double(n)
+}
+
 /// Writes a Codable value as pretty, key-sorted JSON (atomically): run configs, reports.
 public func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
     let enc = JSONEncoder()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import RLHF
 import SFT
 import SupportDesk
 

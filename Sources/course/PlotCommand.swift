@@ -64,7 +64,7 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         do {
             if let dir = demo {
-                for path in try PlotDemo.write(to: dir) { print("wrote \(path)") }
+                for path in try Gallery.write(to: dir) { print("wrote \(path)") }
                 return
             }
             guard let file else { return }

@@ -5,6 +5,7 @@ import SupportDesk
 import Transformer
 import SFT
 import RewardModel
+@testable import RLHF
 @testable import course
 
 /// `course label`: choices are saved one fsynced line at a time, sessions resume where they

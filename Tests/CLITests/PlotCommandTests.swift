@@ -73,7 +73,7 @@ struct PlotCommandTests {
     @Test("the demo gallery writes one PNG per chart kind")
     func demo() throws {
         let dir = try folder()
-        let written = try PlotDemo.write(to: dir)
+        let written = try Gallery.write(to: dir)
         #expect(written.count == 6)
         for path in written {
             let image = try PNGImage.read(path: path)

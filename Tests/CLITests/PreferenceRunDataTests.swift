@@ -5,6 +5,7 @@ import RewardModel
 import SupportDesk
 import Testing
 @testable import course
+import SFT
 
 /// `course run reward-model|dpo --data FILE` reads the learner's file before doing any work, and
 /// a malformed line stops the run with the file and line.

@@ -2,6 +2,7 @@ import Autograd
 import Core
 import DPO
 import Foundation
+import FuzzSupport
 import LoRA
 import RewardModel
 import SFT

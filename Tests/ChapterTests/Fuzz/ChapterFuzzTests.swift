@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import FuzzSupport
 import Testing
 
 @Suite("Fuzzing the chapters' and SupportDesk's loaders") struct ChapterFuzzTests {

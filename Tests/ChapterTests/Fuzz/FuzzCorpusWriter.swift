@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import Foundation
+import FuzzSupport
 import LoRA
 import SupportDesk
 import Testing

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import FuzzSupport
 
 // Core's loaders of outside input as fuzz targets. This file imports only Core and Foundation:
 // scripts/fuzz.sh compiles it into the libFuzzer harnesses too (Tests/Fuzz/harness/).

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import FuzzSupport
 import Testing
 
 /// Tests/Fuzz: seed corpus, regression inputs, harnesses, README.

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import FuzzSupport
 
 // Shared by every libFuzzer harness: runs one input through a target and crashes (so that
 // libFuzzer records the input) when the loader breaks the contract: another error type than

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 // A loader under test (a "fuzz target"), the container that packs a folder of files into one

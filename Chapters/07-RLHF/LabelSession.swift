@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import RLHF
 import SFT
 import SupportDesk
 import Transformer
@@ -11,7 +10,7 @@ import Transformer
 /// per confirmed choice (so a session killed at any moment keeps every label it confirmed).
 /// Ties go to a side file (`<name>.ties.jsonl`): they carry no preference but are not asked
 /// again. Skipped prompts are asked again next session.
-struct LabelSession {
+public struct LabelSession {
     let model: GPT
     let template: ChatTemplate
     let prompts: [EvalItem]
@@ -19,6 +18,12 @@ struct LabelSession {
     var maxNewTokens = ReplyEvaluator.replyTokenLimit
     var temperature: Float = 1
     var seed: UInt64 = 1
+
+    public init(model: GPT, template: ChatTemplate, prompts: [EvalItem], outPath: String,
+                maxNewTokens: Int = ReplyEvaluator.replyTokenLimit, temperature: Float = 1, seed: UInt64 = 1) {
+        (self.model, self.template, self.prompts, self.outPath) = (model, template, prompts, outPath)
+        (self.maxNewTokens, self.temperature, self.seed) = (maxNewTokens, temperature, seed)
+    }
 
     var tiesPath: String {
         let base = outPath.hasSuffix(".jsonl") ? String(outPath.dropLast(6)) : outPath
@@ -83,7 +88,7 @@ struct LabelSession {
     /// Runs until `pairs` prompts are decided (1, 2 or tie), the prompts run out, or the learner
     /// quits (q or end of input). Returns the number of labels appended this session.
     @discardableResult
-    func run(pairs: Int, input: LineReader, say: (String) -> Void) throws -> Int {
+    public func run(pairs: Int, input: LineReader, say: (String) -> Void) throws -> Int {
         let done = Self.decided([outPath, tiesPath], warn: say)
         let todo = prompts.filter { !done.contains($0.prompt) }
         say("\(done.count) prompts already labelled in \(outPath); \(todo.count) held-out prompts left.")

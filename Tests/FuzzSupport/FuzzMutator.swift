@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 // Tools to test loaders of outside input against malformed files: seeded byte mutations of a

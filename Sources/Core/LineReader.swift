@@ -3,15 +3,15 @@ import Foundation
 /// Reads lines from a file descriptor (standard input, or a pipe in tests) with plain `read`
 /// calls: no terminal library, so `course label` works in any terminal, over ssh, in tmux, or
 /// fed from a script.
-final class LineReader {
+public final class LineReader {
     let fd: Int32
     var buffer: [UInt8] = []
     var atEnd = false
 
-    init(fd: Int32 = 0) { self.fd = fd }
+    public init(fd: Int32 = 0) { self.fd = fd }
 
     /// The next line without its newline; nil at end of input.
-    func readLine() -> String? {
+    public func readLine() -> String? {
         while true {
             if let i = buffer.firstIndex(of: 10) {
                 let line = Array(buffer[..<i])

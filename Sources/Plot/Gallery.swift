@@ -1,12 +1,11 @@
 import Core
 import Foundation
-import Plot
 
 /// The chart gallery behind `course plot --demo DIR`: one chart of every kind, on synthetic
 /// but realistic data (seeded, so the gallery is the same on every machine).
-enum PlotDemo {
+public enum Gallery {
     /// Writes the gallery and returns the paths written.
-    static func write(to dir: String) throws -> [String] {
+    public static func write(to dir: String) throws -> [String] {
         var rng = SeededRandom(seed: 2024)
         let charts: [(String, any Chart)] = [
             ("loss.png", lossCurve(&rng, logY: false)),

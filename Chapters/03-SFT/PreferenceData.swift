@@ -1,6 +1,5 @@
 import Core
 import Foundation
-import SFT
 import SupportDesk
 
 /// One preference: a prompt (the conversation so far) and two replies to it, `chosen` better
@@ -21,6 +20,7 @@ public struct PreferenceExample: Sendable, Equatable {
     }
 }
 
+/// Preference pairs in TRL's formats, shared by the reward model (Chapter 6) and DPO (Chapter 8).
 public enum PreferenceData {
     // MARK: book held-out-rule
     /// The held-out rule used by Chapters 6 and 8: every 10th pair (index 0, 10, 20, ...) is

@@ -1,18 +1,16 @@
 import Autograd
 import Core
 import Foundation
-import Transformer
 
-/// `course bench train --preset tiny|small|gpt2`: one full training step (forward, backward,
-/// AdamW) on random tokens; tokens/s and achieved GFLOP/s. The same shapes as
+/// Speed of the GPT: `course bench train` and `course bench generate`. The shapes are those of
 /// benchmarks/pytorch_train.py, so the two can be compared side by side.
-enum TrainBench {
-    struct Shape {
+public enum TransformerBenchmarks {
+    public struct Shape {
         let config: GPTConfig
         let batch: Int, context: Int
     }
 
-    static func shape(_ preset: String) throws -> Shape {
+    public static func shape(_ preset: String) throws -> Shape {
         switch preset {
         case "tiny": return Shape(config: GPTConfig(vocabSize: 512, contextLength: 128, embeddingSize: 128, layers: 4, heads: 4), batch: 16, context: 128)
         case "small": return Shape(config: GPTConfig(vocabSize: 2048, contextLength: 256, embeddingSize: 256, layers: 6, heads: 8), batch: 8, context: 256)
@@ -28,7 +26,9 @@ enum TrainBench {
         return 6 * (nonEmbedding + head) + 12 * Double(c.layers * c.embeddingSize * t)
     }
 
-    static func run(preset: String, steps: Int, json: Bool) throws {
+    /// One full training step (forward, backward, AdamW) on random tokens, median of `steps`:
+    /// tokens/s and achieved GFLOP/s.
+    public static func train(preset: String, steps: Int) throws -> [String: Any] {
         let s = try shape(preset)
         let model = GPT(s.config, seed: 1)
         let trainer = Trainer(model: model, config: TrainConfig(batchSize: s.batch, contextLength: s.context, steps: 1000,
@@ -43,17 +43,15 @@ enum TrainBench {
         }
         let t = times.sorted()[times.count / 2]   // median step
         let tokensPerSecond = Double(n) / t
-        emit(["bench": "train", "preset": preset, "params": s.config.parameterCount, "batch": s.batch, "context": s.context,
+        return ["bench": "train", "preset": preset, "params": s.config.parameterCount, "batch": s.batch, "context": s.context,
               "step_ms": round(t * 10000) / 10, "tokens_per_s": round(tokensPerSecond),
               "gflops": round(flopsPerToken(s.config, context: s.context) * tokensPerSecond / 1e7) / 100,
-              "threads": BLAS.threads], json: json)
+              "threads": BLAS.threads]
     }
-}
 
-/// `course bench generate --preset small`: 256 new tokens with and without the KV cache.
-enum GenerateBench {
-    static func run(preset: String, json: Bool) throws {
-        let s = try TrainBench.shape(preset)
+    /// 256 new tokens with and without the KV cache.
+    public static func generate(preset: String) throws -> [String: Any] {
+        let s = try shape(preset)
         var c = s.config
         c.contextLength = max(c.contextLength, 320)
         let model = GPT(c, seed: 1)
@@ -67,8 +65,8 @@ enum GenerateBench {
             }
         }
         let cached = Double(newTokens) / times[true]!, uncached = Double(newTokens) / times[false]!
-        emit(["bench": "generate", "preset": preset, "new_tokens": newTokens, "prompt_tokens": prompt.count,
+        return ["bench": "generate", "preset": preset, "new_tokens": newTokens, "prompt_tokens": prompt.count,
               "tokens_per_s_cached": round(cached), "tokens_per_s_uncached": round(uncached),
-              "speedup": round(cached / uncached * 10) / 10, "threads": BLAS.threads], json: json)
+              "speedup": round(cached / uncached * 10) / 10, "threads": BLAS.threads]
     }
 }
