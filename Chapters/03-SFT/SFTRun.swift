@@ -78,7 +78,9 @@ public enum SFTRun {
 
         let (after, sftReplies) = evaluator.evaluate(model, items: graded)
         try saveModel(model, template, to: dir.appendingPathComponent("model"))
-        try writeSamples(graded, zeroReplies, oneReplies, sftReplies, to: spec.file("samples.md"))
+        try SampleReplies.write(title: "Replies to held-out prompts: before and after SFT", items: graded,
+                                columns: [("Base model", zeroReplies), ("Base model with an example in the prompt", oneReplies),
+                                          ("After SFT", sftReplies)], to: spec.file("samples.md"))
         try SFTFigures.write(dir: dir, metrics: metrics, zeroShot: zeroShot, oneShot: oneShot)
         func line(_ name: String, _ x: ReplyEvaluator.Scores) -> String {
             String(format: "%@ structure %.0f%%  facts %.0f%%  tone %.0f%%  grounded %.0f%%  overall %.3f  finished %.0f%%",
@@ -93,22 +95,6 @@ public enum SFTRun {
     /// A prompt that shows the base model one complete, good exchange before the real one.
     static func fewShotPrefix(_ e: ChatExample) -> [Message] {
         [Message(role: "system", content: "Reply like this support agent. Example reply:\n" + e.reply)]
-    }
-
-    static func writeSamples(_ items: [EvalItem], _ zero: [String], _ one: [String], _ sft: [String], to url: URL) throws {
-        let grader = Grader()
-        var md = "# Replies to held-out prompts: before and after SFT\n\n"
-        for i in 0..<min(4, items.count) {
-            let it = items[i]
-            md += "## Prompt \(i + 1) (\(it.truth.scenario.rawValue))\n\n"
-            for m in it.prompt { md += "**\(m.role):** \(m.content.replacingOccurrences(of: "\n", with: " · "))\n\n" }
-            for (name, r) in [("Base model", zero[i]), ("Base model with an example in the prompt", one[i]), ("After SFT", sft[i])] {
-                let g = grader.grade(reply: r, truth: it.truth)
-                md += String(format: "**%@** (grader %.2f):\n\n> %@\n\n", name, g.overall,
-                             r.isEmpty ? "(empty)" : r.replacingOccurrences(of: "\n", with: "\n> "))
-            }
-        }
-        try AtomicFile.write(md, to: url)
     }
 }
 

@@ -151,7 +151,10 @@ public enum RLHFRun {
         try save(modelDir)
         try template.tokenizer.save(directory: modelDir.path)
         try RLHFFigures.write(dir: dir, metrics: metrics, title: algo.rawValue.uppercased())
-        try writeSamples(heldOut, before.replies, after.replies, to: dir.appendingPathComponent("samples.md"), title: algo.rawValue.uppercased())
+        let title = algo.rawValue.uppercased()
+        try SampleReplies.write(title: "Replies to held-out prompts: SFT model and after \(title)", items: heldOut,
+                                columns: [("SFT model", before.replies), ("After \(title)", after.replies)], findings: true,
+                                to: dir.appendingPathComponent("samples.md"))
         let summary = Summary(algo: algo.rawValue, reward: reward.name, steps: s.steps, sftGrader: before.scores.overall,
                               finalGrader: after.scores.overall, sftFinished: before.scores.finished, finalFinished: after.scores.finished,
                               sftSampledGrader: before.sampledGrader, finalSampledGrader: after.sampledGrader, sftKL: before.kl, finalKL: after.kl, heldOutPrompts: heldOut.count, trainingSeconds: seconds,
@@ -182,22 +185,5 @@ public enum RLHFRun {
         /// The whole run's CPU time, and rollout tokens per CPU-second (independent of other load).
         var cpuSeconds: Double, rolloutTokensPerCPUSecond: Double
         var loadAverage: Double
-    }
-
-    static func writeSamples(_ items: [EvalItem], _ before: [String], _ after: [String], to url: URL, title: String) throws {
-        let grader = Grader()
-        var md = "# Replies to held-out prompts: SFT model and after \(title)\n\n"
-        for i in 0..<min(4, items.count) {
-            let it = items[i]
-            md += "## Prompt \(i + 1) (\(it.truth.scenario.rawValue))\n\n"
-            for m in it.prompt { md += "**\(m.role):** \(m.content.replacingOccurrences(of: "\n", with: " · "))\n\n" }
-            for (name, r) in [("SFT model", before[i]), ("After \(title)", after[i])] {
-                let g = grader.grade(reply: r, truth: it.truth)
-                md += String(format: "**%@** (grader %.2f):\n\n> %@\n\n", name, g.overall,
-                             r.isEmpty ? "(empty)" : r.replacingOccurrences(of: "\n", with: "\n> "))
-                if !g.findings.isEmpty { md += "Grader findings: " + g.findings.joined(separator: "; ") + "\n\n" }
-            }
-        }
-        try AtomicFile.write(md, to: url)
     }
 }

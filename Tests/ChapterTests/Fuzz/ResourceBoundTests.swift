@@ -37,7 +37,6 @@ import Testing
         (#""n_embd": 6, "n_head": 4"#, "n_embd 6 is not divisible by n_head 4"),
         (#""bos_token_id": -1"#, "bos_token_id = -1 is negative"),
         (#""layer_norm_epsilon": -1e-5"#, "layer_norm_epsilon = -1e-05 must be a positive number"),
-        (#""resid_pdrop": 1.0"#, "resid_pdrop = 1.0 must be in [0, 1)"),
         // Foundation's decoder reports a number too big for Int as malformed JSON, without a place.
         (#""n_head": 1e300"#, "malformed JSON"),
     ])
