@@ -1,11 +1,24 @@
 import Foundation
 
-/// A one-line progress bar on standard error ("sft  [######----]  60/100  loss 1.234  12s").
-/// Redraws at most 10 times a second; prints plain lines when stderr is not a terminal, so CI
-/// logs stay readable.
+/// A one-line progress bar on standard error:
+///
+///     sft [##############----------] 60/100  loss 1.234 eval 2.101  12s, 8s left
+///
+/// with the elapsed time and an estimate of the time left (the mean time per unit so far times
+/// the units to go). Inside a chain of stages (`ProgressBar.chain`, set by the scheduler) the
+/// line starts with the chain's position and overall estimate:
+///
+///     stage 3/9 sft 31%, 7m40s left | sft [######------...] 60/100  loss 1.234  12s, 8s left
+///
+/// Redraws at most 10 times a second; prints plain lines (every 10 s) when stderr is not a
+/// terminal, so CI logs stay readable. The text of a line comes from pure functions
+/// (`line`, `status`, `duration`, `ChainProgress.describe`) that tests call directly.
 public final class ProgressBar {
     let label: String
     let total: Int
+    /// Units already done when the bar started (a resumed run): the time-left estimate divides
+    /// the elapsed time by the units done since, not by all of them.
+    let startDone: Int
     let start = Date()
     var lastDraw = Date.distantPast
     let isTTY = isatty(2) != 0
@@ -14,18 +27,90 @@ public final class ProgressBar {
     public init(_ label: String, total: Int) {
         self.label = label
         self.total = max(total, 1)
+        startDone = 0
     }
 
+    /// A bar for a run resumed at `startDone` of `total` units.
+    public init(_ label: String, total: Int, from startDone: Int) {
+        self.label = label
+        self.total = max(total, 1)
+        self.startDone = max(0, startDone)
+    }
+
+    /// Shows `done` of `total` with a free-form `status` ("loss 1.234").
     public func update(_ done: Int, _ status: String = "") {
         guard !quiet else { return }
         let now = Date()
         let finished = done >= total
         if !finished && now.timeIntervalSince(lastDraw) < (isTTY ? 0.1 : 10) { return }
         lastDraw = now
-        let width = 24, filled = width * min(done, total) / total
+        let elapsed = now.timeIntervalSince(start)
+        var text = ProgressBar.line(label: label, done: done, total: total, elapsed: elapsed,
+                                    eta: ProgressBar.eta(elapsed: elapsed, done: done - startDone, left: total - done), status: status)
+        if let (chain, fraction) = ChainContext.shared.reach(stageFraction: Double(min(done, total)) / Double(total)) {
+            text = chain.describe(fraction: fraction, now: now) + " | " + text
+        }
+        FileHandle.standardError.write(Data(((isTTY ? "\r\u{1B}[K" : "") + text + (finished || !isTTY ? "\n" : "")).utf8))
+    }
+
+    /// Shows `done` of `total` with named numbers, leaving out the ones not known yet (see `status`).
+    public func update(_ done: Int, fields: [(String, Double?)], format: String = "%.3f") {
+        update(done, ProgressBar.status(fields, format: format))
+    }
+
+    /// The chain of stages the bars drawn now belong to, or nil outside a chain. A scheduler
+    /// sets it before each stage and clears it after the last; every bar drawn meanwhile (the
+    /// stage's training loop, its evaluations) shows the chain's position and overall estimate.
+    /// Setting it also resets the overall fraction reached, which otherwise never goes down
+    /// within a stage (a stage's second bar starts again from 0).
+    public static var chain: ChainProgress? {
+        get { ChainContext.shared.get() }
+        set { ChainContext.shared.set(newValue) }
+    }
+}
+
+// MARK: Formatting (pure functions)
+
+extension ProgressBar {
+    /// "name value" pairs separated by spaces, leaving out fields whose value is nil, NaN or
+    /// infinite, so a metric not measured yet shows nothing rather than "nan":
+    /// `status([("loss", 1.2345), ("eval", nil)])` is "loss 1.234". An empty name prints the
+    /// value alone. `format` is a printf format for one Double.
+    public static func status(_ fields: [(String, Double?)], format: String = "%.3f") -> String {
+        fields.compactMap { name, value -> String? in
+            guard let v = value, v.isFinite else { return nil }
+            let number = String(format: format, v)
+            return name.isEmpty ? number : name + " " + number
+        }.joined(separator: " ")
+    }
+
+    /// A duration for people: "12s", "3m05s", "1h02m" (rounded to the unit shown last).
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds > 0 else { return "0s" }
+        let s = Int(seconds.rounded())
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" + pad2(s % 60) + "s" }
+        let m = Int((seconds / 60).rounded())
+        return "\(m / 60)h" + pad2(m % 60) + "m"
+    }
+
+    static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// Seconds left at the mean time per unit so far: nil before the first unit is timed and
+    /// once nothing is left.
+    public static func eta(elapsed: Double, done: Int, left: Int) -> Double? {
+        guard done > 0, left > 0, elapsed.isFinite, elapsed >= 0 else { return nil }
+        return elapsed / Double(done) * Double(left)
+    }
+
+    /// One bar's line: label, bar, count, status, elapsed time and (when known) time left.
+    public static func line(label: String, done: Int, total: Int, elapsed: Double, eta: Double?,
+                            status: String, width: Int = 24) -> String {
+        let total = max(total, 1), filled = width * max(0, min(done, total)) / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let line = String(format: "%@ [%@] %d/%d %@ %.0fs", label, bar, done, total, status, now.timeIntervalSince(start))
-        FileHandle.standardError.write(Data(((isTTY ? "\r\u{1B}[K" : "") + line + (finished || !isTTY ? "\n" : "")).utf8))
+        var time = duration(elapsed)
+        if let eta { time += ", " + duration(eta) + " left" }
+        return [label + " [" + bar + "] \(done)/\(total)", status, time].filter { !$0.isEmpty }.joined(separator: "  ")
     }
 }
 

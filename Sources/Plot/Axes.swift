@@ -49,26 +49,34 @@ struct Frame {
     var xTicks: [Tick] = [], yTicks: [Tick] = []
     var xMinor: [Double] = [], yMinor: [Double] = []
     var xLabelsVertical = false
+    /// Whether the x tick labels are drawn (an upper panel of `Panels` shows only tick marks:
+    /// the bottom panel labels the shared axis).
+    var xTickLabels = true
 
     @inline(__always) func px(_ v: Double) -> Double { plot.x0 + x.scale.unit(v) * plot.width }
     @inline(__always) func py(_ v: Double) -> Double { plot.y1 - y.scale.unit(v) * plot.height }
 
     /// Lays out the frame on `p`, keeping `legendRows` pixels free above the plot for a legend.
-    init(_ p: Painter, title: String, x: Axis, y: Axis, legendRows: Double = 0) {
-        self.title = title; self.x = x; self.y = y
+    /// `minLeft` and `minRight` (pixels) widen the margins, so that stacked panels whose y
+    /// labels differ in width still line their plots up; without `xTickLabels` the bottom
+    /// margin holds only the tick marks.
+    init(_ p: Painter, title: String, x: Axis, y: Axis, legendRows: Double = 0,
+         minLeft: Double = 0, minRight: Double = 0, xTickLabels: Bool = true) {
+        self.title = title; self.x = x; self.y = y; self.xTickLabels = xTickLabels
         let s = p.scale, body = p.fonts.body, lh = Double(body.lineHeight)
         let W = Double(p.width), H = Double(p.height)
         let pad = Theme.padding * s, aw = (Theme.axisWidth * s).rounded()
         let tickBlock = aw + Theme.tickLength * s + Theme.tickGap * s
         let top = pad + (title.isEmpty ? lh / 2 : Double(p.fonts.title.lineHeight) + Theme.titleGap * s) + legendRows
-        var right = pad
+        var right = max(pad, minRight)
         var xLabelDepth = lh
         for _ in 0..<3 {
-            let bottom = pad + (x.title.isEmpty ? 0 : lh + Theme.axisLabelGap * s) + xLabelDepth + tickBlock
+            let bottom = xTickLabels ? pad + (x.title.isEmpty ? 0 : lh + Theme.axisLabelGap * s) + xLabelDepth + tickBlock
+                                     : pad / 2 + tickBlock
             let plotH = max(10, H - top - bottom)
             (yTicks, yMinor) = Frame.ticks(y, length: plotH, p: p, horizontal: false)
             let yLabelW = yTicks.map { Double(body.width($0.label)) }.max() ?? 0
-            let left = pad + (y.title.isEmpty ? 0 : lh + Theme.axisLabelGap * s) + yLabelW + tickBlock
+            let left = max(minLeft, pad + (y.title.isEmpty ? 0 : lh + Theme.axisLabelGap * s) + yLabelW + tickBlock)
             plot = Rect(x0: left.rounded(), y0: top.rounded(), x1: max(left + 10, W - right).rounded(), y1: (top + plotH).rounded())
             if let cats = x.categories {
                 let slot = plot.width / Double(max(1, cats.count))
@@ -81,7 +89,7 @@ struct Frame {
             } else {
                 (xTicks, xMinor) = Frame.ticks(x, length: plot.width, p: p, horizontal: true, frame: self)
                 // The last label is centred on its tick: make room for its right half.
-                if let last = xTicks.last {
+                if xTickLabels, let last = xTicks.last {
                     let overflow = px(last.value) + Double(body.width(last.label)) / 2 - (W - pad / 2)
                     if overflow > 0 { right += overflow }
                 }
@@ -179,6 +187,7 @@ struct Frame {
         for t in xTicks {
             let x = px(t.value), xx = (x - aw / 2).rounded()
             p.fill(Rect(x0: xx, y0: plot.y1 + aw, x1: xx + aw, y1: plot.y1 + aw + tl), Theme.axis)
+            guard xTickLabels else { continue }
             let ly = plot.y1 + aw + tl + gap
             if xLabelsVertical {
                 p.text(t.label, x: x, y: ly, font: body, color: Theme.tickText, h: .right, v: .middle, vertical: true)
@@ -186,7 +195,7 @@ struct Frame {
                 p.text(t.label, x: x, y: ly, font: body, color: Theme.tickText, h: .center, v: .top)
             }
         }
-        if !x.title.isEmpty {
+        if !x.title.isEmpty && xTickLabels {
             p.text(x.title, x: (plot.x0 + plot.x1) / 2, y: Double(p.height) - pad, font: body, color: Theme.text, h: .center, v: .bottom)
         }
         if !y.title.isEmpty {

@@ -44,6 +44,8 @@ public struct BarChart: Chart, Sendable {
     public var yRange: ClosedRange<Double>?
     /// Prints each bar's value above it (when there is room).
     public var showValues: Bool
+    /// Dashed lines at fixed values, drawn over the bars: a chance level, a target pass rate.
+    public var referenceLines: [ReferenceLine] = []
 
     public init(title: String = "", xLabel: String = "", yLabel: String = "", categories: [String],
                 yRange: ClosedRange<Double>? = nil, showValues: Bool = false) {
@@ -52,6 +54,7 @@ public struct BarChart: Chart, Sendable {
     }
 
     public mutating func add(_ s: BarSeries) { series.append(s) }
+    public mutating func add(_ line: ReferenceLine) { referenceLines.append(line) }
 
     public func render(width: Int = 800, height: Int = 500, scale: Int = 2) -> Canvas {
         Painter.render(width: width, height: height, scale: scale) { draw(on: $0) }
@@ -61,7 +64,7 @@ public struct BarChart: Chart, Sendable {
     @discardableResult
     func draw(on p: Painter) -> ChartLayout {
         let n = categories.count
-        var extent: [Double] = [0]
+        var extent: [Double] = [0] + ReferenceLine.values(referenceLines, crossing: .horizontal)
         for s in series {
             extent += s.values.prefix(n)
             extent += (s.lower ?? []).prefix(n) + (s.upper ?? []).prefix(n)
@@ -80,6 +83,7 @@ public struct BarChart: Chart, Sendable {
             Frame(p, title: title, x: Axis(title: xLabel, scale: xs, categories: categories), y: Axis(title: yLabel, scale: ys), legendRows: rows)
         }, obstacles: { f in
             var o = Obstacles()
+            o.rects += referenceLines.compactMap { $0.labelBox(in: f, p) }
             for b in bars(f) {
                 o.rects.append(b.rect)
                 if let e = b.error { o.rects.append(Rect(x0: b.rect.x0, y0: min(e.0, e.1), x1: b.rect.x1, y1: max(e.0, e.1))) }
@@ -94,6 +98,7 @@ public struct BarChart: Chart, Sendable {
         p.clip(to: frame.plot)
         let all = bars(frame)
         for b in all { p.fill(b.rect, b.color) }
+        for r in referenceLines { r.drawLine(p, in: frame) }
         for b in all {
             guard let (ylo, yhi) = b.error else { continue }
             let cx = (b.rect.x0 + b.rect.x1) / 2, cap = min(b.rect.width * 0.35, 8 * sc), lw = 1.25 * sc
@@ -116,10 +121,12 @@ public struct BarChart: Chart, Sendable {
                 }
             }
         }
+        for r in referenceLines { r.drawLabel(p, in: frame) }
         if categories.isEmpty || series.isEmpty { frame.drawNoData(p) }
         frame.drawAxes(p)
         let legendBox = Legend.draw(p, legend, placement, frame: frame)
-        return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox)
+        return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox,
+                           annotations: referenceLines.compactMap { $0.labelBox(in: frame, p) })
     }
 }
 

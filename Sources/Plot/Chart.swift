@@ -34,6 +34,8 @@ struct ChartLayout {
     var frame: Frame?
     var legend: Rect?
     var colorBar: Rect? = nil
+    /// Labels set on the plot: reference-line labels, then point labels.
+    var annotations: [Rect] = []
 }
 
 /// Sizes (in points) and colours shared by all charts: one look across the whole course.
@@ -59,6 +61,10 @@ enum Theme {
     static let denseLineWidth = 1.25 // an unsmoothed series with more points than pixels
     static let rawOpacity = 0.25
     static let markerRadius = 3.5
+    static let referenceWidth = 1.25 // a reference line
+    static let dash = 6.0           // dash and gap of a dashed reference line
+    static let dashGap = 4.0
+    static let labelGap = 3.0       // between a point's marker and its label
 }
 
 /// Exponential moving average as TensorBoard computes it: `s = w*s + (1-w)*y`, divided by

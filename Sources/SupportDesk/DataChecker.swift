@@ -32,7 +32,10 @@ public struct DataFinding: Sendable, Equatable, CustomStringConvertible {
 /// - train/eval overlap: an evaluation prompt equal to, contained in or nearly equal to a training
 ///   row, or an evaluation entity combination that a training row uses: errors;
 /// - personal data (emails, phone numbers, card numbers): errors.
-/// Rows are told apart by their keys (`RowSchema.kind`), so files can be named anything.
+/// Rows are told apart by their keys (`RowSchema.kind`), so files can be named anything. Every
+/// row is read in the TRL dialect (`RowDialect.trl`): the formats the training runs accept, each
+/// spelt with plain strings or with lists of messages, and both spellings of a row give the same
+/// findings (the texts compared are the same).
 public struct DataChecker: Sendable {
     public var nearDuplicateThreshold = 0.9
     public var leakageThreshold = 0.9
@@ -76,20 +79,23 @@ public struct DataChecker: Sendable {
                 lineNo += 1
                 let line = String(raw).trimmingCharacters(in: .whitespacesAndNewlines)
                 if line.isEmpty { continue }
-                for hit in PersonalData.find(in: line) {
-                    findings.append(DataFinding(file: name, line: lineNo, severity: .error, kind: .personalData,
-                                                message: "\(hit.kind.rawValue) \"\(hit.masked)\""))
+                let any = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
+                // Decoded texts, not the raw line: a JSON escape ("\\n" before a phone number)
+                // would hide a match or leak into it, and plain and chat spellings must agree.
+                for text in any.map(DataChecker.texts(in:)) ?? [line] {
+                    for hit in PersonalData.find(in: text) {
+                        findings.append(DataFinding(file: name, line: lineNo, severity: .error, kind: .personalData,
+                                                    message: "\(hit.kind.rawValue) \"\(hit.masked)\""))
+                    }
                 }
                 func bad(_ m: String) { findings.append(DataFinding(file: name, line: lineNo, severity: .error, kind: .malformed, message: m)) }
-                guard let any = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed]) else {
-                    bad("malformed JSON"); continue
-                }
+                guard let any else { bad("malformed JSON"); continue }
                 guard let obj = any as? [String: Any] else { bad("expected a JSON object"); continue }
-                guard let kind = RowSchema.kind(of: obj) else {
-                    bad("unrecognised row: expected messages | prompt+chosen+rejected | prompt+completion+label | prompt+truth | text")
+                guard let kind = RowSchema.kind(of: obj, dialect: .trl) else {
+                    bad("unrecognised row: expected \(RowSchema.shapes)")
                     continue
                 }
-                let problems = RowSchema.problems(obj, as: kind)
+                let problems = RowSchema.problems(obj, as: kind, dialect: .trl)
                 if !problems.isEmpty {
                     bad(problems[0] + (problems.count > 1 ? " (and \(problems.count - 1) more)" : ""))
                     continue
@@ -107,16 +113,23 @@ public struct DataChecker: Sendable {
     }
 
     static func row(_ obj: [String: Any], kind: RowKind, file: String, line: Int) -> Row {
-        func texts(_ key: String) -> [String] { (obj[key] as? [[String: Any]] ?? []).compactMap { $0["content"] as? String } }
+        func turns(_ key: String, _ plainRole: String) -> [(role: String, content: String)] { RowSchema.turns(obj[key], plainRole: plainRole) }
+        func texts(_ key: String, _ plainRole: String) -> [String] { turns(key, plainRole).map(\.content) }
+        // A plain prompt string and the same prompt as messages give the same joined text, so
+        // both spellings of a row compare alike (duplicates, leakage).
         let full: [String], prompt: [String]
         switch kind {
         case .sft:
-            let m = obj["messages"] as? [[String: Any]] ?? []
-            full = texts("messages")
-            prompt = m.filter { ($0["role"] as? String) != "assistant" }.compactMap { $0["content"] as? String }
-        case .preference: full = texts("prompt") + texts("chosen") + texts("rejected"); prompt = texts("prompt")
-        case .unpaired: full = texts("prompt") + texts("completion"); prompt = texts("prompt")
-        case .eval, .adversarial: full = texts("prompt"); prompt = full
+            let conversation = obj["messages"] != nil ? turns("messages", "user") : turns("prompt", "user") + turns("completion", "assistant")
+            full = conversation.map(\.content)
+            prompt = conversation.filter { $0.role != "assistant" }.map(\.content)
+        case .preference:
+            prompt = texts("prompt", "user")
+            full = prompt + texts("chosen", "assistant") + texts("rejected", "assistant")
+        case .unpaired:
+            prompt = texts("prompt", "user")
+            full = prompt + texts("completion", "assistant")
+        case .eval, .adversarial: full = texts("prompt", "user"); prompt = full
         case .corpus: full = [obj["text"] as? String ?? ""]; prompt = full
         }
         let combo = (obj["combo"] as? String) ?? ((obj["truth"] as? [String: Any])?["combo"] as? String)
@@ -124,6 +137,21 @@ public struct DataChecker: Sendable {
         let nf = Extractor.normalize(f)
         return Row(file: file, line: line, kind: kind, full: f, prompt: p, combo: combo,
                    normFull: nf, normPrompt: p == f ? nf : Extractor.normalize(p))
+    }
+
+    /// Every string (and number) in a parsed row, the conversation first in reading order, then
+    /// the other fields by key: where the personal-data search looks.
+    static func texts(in value: Any) -> [String] {
+        let reading = ["messages", "prompt", "completion", "chosen", "rejected", "text"]
+        switch value {
+        case let s as String: return [s]
+        case let n as NSNumber: return RowSchema.isJSONBool(n) ? [] : ["\(n)"]
+        case let list as [Any]: return list.flatMap(texts(in:))
+        case let obj as [String: Any]:
+            let keys = reading.filter { obj[$0] != nil } + obj.keys.filter { !reading.contains($0) }.sorted()
+            return keys.flatMap { texts(in: obj[$0]!) }
+        default: return []
+        }
     }
 
     /// Exact duplicates (errors) and near duplicates (warnings) among rows of the same kind.

@@ -90,4 +90,16 @@ struct GoldenTests {
         b.add(BarSeries(name: "DPO", values: [0.8, 0.7], intervals: [0.7...0.88, 0.6...0.78]))
         try check("bars.png", b.render(width: 240, height: 180, scale: 1))
     }
+
+    @Test("stacked panels with reference lines and point labels")
+    func panelsAndAnnotations() throws {
+        var loss = LineChart(title: "Loss", yLabel: "loss (nats)")
+        loss.add(LineSeries(name: "", y: (0..<80).map { 2 * exp(-Double($0) / 25) + 0.3 + 0.05 * wiggle($0) }))
+        loss.add(.vertical(40, label: "decay"))
+        var score = LineChart(title: "Score", yLabel: "score")
+        score.add(LineSeries(name: "", x: [0, 20, 40, 60, 79], y: [0.3, 0.45, 0.6, 0.66, 0.7], marker: .circle,
+                             labels: ["", "step 20", "", "step 60", ""]))
+        score.add(.horizontal(0.5, label: "chance"))
+        try check("panels.png", Panels(title: "Run", xLabel: "step", panels: [loss, score]).render(width: 240, height: 320, scale: 1))
+    }
 }
