@@ -40,7 +40,7 @@ public struct TrainingLoop {
     /// - checkpoint: saves what a resumed run needs, after metrics.csv is written.
     public func run(from start: Int = 0, metrics: MetricsWriter, step: (Int) throws -> Report,
                     evaluate: ((Int) throws -> Report)? = nil, checkpoint: ((Int) throws -> Void)? = nil) throws {
-        let progress = ProgressBar(label, total: steps)
+        let progress = ProgressBar(label, total: steps, from: start)   // time left counts from here
         progress.quiet = quiet
         var held = ""
         for s in (start + 1)...max(steps, start + 1) where s <= steps {

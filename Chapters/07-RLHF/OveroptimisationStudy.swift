@@ -96,25 +96,28 @@ public enum OveroptimisationStudy {
         print("wrote \(dir.path)/")
     }
 
-    /// Both scores against KL, each as its change from the SFT model in units of its own spread
-    /// over the checkpoints, so the two fit one chart; and the raw values in two charts.
+    /// The study against the steps, one panel per quantity in its own unit (KL, the proxy's
+    /// score, the gold judge's score); and each score against KL, every point labelled with its
+    /// step, since KL does not grow evenly from one measurement to the next.
     static func plot(_ points: [Point], dir: URL) throws {
-        let x = points.map(\.kl)
-        func standardised(_ v: [Double]) -> [Double] {
-            let mean = v.reduce(0, +) / Double(v.count)
-            let sd = max((v.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(v.count - 1, 1))).squareRoot(), 1e-9)
-            return v.map { ($0 - v[0]) / sd }
+        let steps = points.map { Double($0.step) }, labels = points.map { "step \($0.step)" }
+        func panel(_ title: String, _ unit: String, _ y: [Double], range: ClosedRange<Double>? = nil) -> LineChart {
+            var p = LineChart(title: title, yLabel: unit, yRange: range)
+            p.add(LineSeries(name: "", x: steps, y: y, marker: .circle))   // the panel's title names it
+            return p
         }
-        var chart = LineChart(title: "Over-optimisation: the proxy rises, the gold judge does not", xLabel: "KL to the SFT model (nats per reply)",
-                              yLabel: "change since SFT (in standard deviations)")
-        chart.add(LineSeries(name: "reward model (optimised, proxy)", x: x, y: standardised(points.map(\.rewardModel)), marker: .circle))
-        chart.add(LineSeries(name: "grader (gold)", x: x, y: standardised(points.map(\.grader)), marker: .circle))
-        try chart.write(to: dir.appendingPathComponent("overoptimisation.png").path)
+        let study = Panels(title: "Over-optimisation: the proxy rises, the gold judge does not", xLabel: "PPO step", panels: [
+            panel("KL to the SFT model", "nats per reply", points.map(\.kl)),
+            panel("reward model (the proxy PPO optimises)", "reward", points.map(\.rewardModel)),
+            panel("grader (the gold judge)", "score (0-1)", points.map(\.grader), range: 0...1),
+        ])
+        try study.write(to: dir.appendingPathComponent("overoptimisation.png").path, height: 640)
+        let x = points.map(\.kl)
         var rm = LineChart(title: "Reward model score of held-out replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "reward")
-        rm.add(LineSeries(name: "reward model", x: x, y: points.map(\.rewardModel), marker: .circle))
+        rm.add(LineSeries(name: "reward model", x: x, y: points.map(\.rewardModel), marker: .circle, labels: labels))
         try rm.write(to: dir.appendingPathComponent("reward-model-vs-kl.png").path)
-        var g = LineChart(title: "Grader score of the same replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "grader overall", yRange: 0...1)
-        g.add(LineSeries(name: "grader", x: x, y: points.map(\.grader), marker: .circle))
+        var g = LineChart(title: "Grader score of the same replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "grader overall (0-1)", yRange: 0...1)
+        g.add(LineSeries(name: "grader", x: x, y: points.map(\.grader), marker: .circle, labels: labels))
         try g.write(to: dir.appendingPathComponent("grader-vs-kl.png").path)
     }
 }

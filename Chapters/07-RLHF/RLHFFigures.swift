@@ -7,9 +7,9 @@ enum RLHFFigures {
     static func write(dir: URL, metrics: MetricsWriter, title: String) throws {
         let rows = metrics.rows
         func col(_ n: String) -> Int { metrics.columns.firstIndex(of: n)! }
-        func series(_ name: String, _ c: String, smoothing: Double? = nil, scale: Double = 1) -> LineSeries {
+        func series(_ name: String, _ c: String, smoothing: Double? = nil) -> LineSeries {
             let r = rows.filter { !$0[col(c)].isNaN }
-            return LineSeries(name: name, x: r.map { $0[col("step")] }, y: r.map { $0[col(c)] * scale }, smoothing: smoothing,
+            return LineSeries(name: name, x: r.map { $0[col("step")] }, y: r.map { $0[col(c)] }, smoothing: smoothing,
                               marker: smoothing == nil ? .circle : nil)
         }
         var rewards = LineChart(title: "\(title): reward and grader score", xLabel: "step", yLabel: "score")
@@ -24,13 +24,21 @@ enum RLHFFigures {
         kl.add(series("KL on held-out prompts", "eval_kl"))
         try kl.write(to: dir.appendingPathComponent("kl.png").path)
 
-        var d = LineChart(title: "\(title): update diagnostics", xLabel: "step", yLabel: "value")
-        d.add(series("entropy (nats/token)", "entropy", smoothing: 0.6))
-        d.add(series("clip fraction", "clip_fraction", smoothing: 0.6))
-        d.add(series("approx. KL per update ×100", "approx_kl", smoothing: 0.6, scale: 100))
-        if rows.contains(where: { !$0[col("value_loss")].isNaN }) { d.add(series("value loss ×10", "value_loss", smoothing: 0.6, scale: 10)) }
-        d.add(series("reply length / 100 tokens", "reply_length", smoothing: 0.6, scale: 0.01))
-        d.add(series("finished (share with <|im_end|>)", "finished", smoothing: 0.6))
-        try d.write(to: dir.appendingPathComponent("diagnostics.png").path)
+        // One panel per quantity, each in its own unit, read against the same steps.
+        func panel(_ name: String, _ c: String, unit: String) -> LineChart {
+            var p = LineChart(title: name, yLabel: unit)
+            p.add(series("", c, smoothing: 0.6))   // the panel's title names it: no legend
+            return p
+        }
+        var d = Panels(title: "\(title): update diagnostics", xLabel: "step")
+        d.add(panel("entropy of the sampling distribution", "entropy", unit: "nats/token"))
+        d.add(panel("share of tokens whose ratio was clipped", "clip_fraction", unit: "share"))
+        d.add(panel("approximate KL of one update", "approx_kl", unit: "nats/token"))
+        if rows.contains(where: { !$0[col("value_loss")].isNaN }) { d.add(panel("value loss", "value_loss", unit: "squared error")) }
+        d.add(panel("reply length", "reply_length", unit: "tokens"))
+        var finished = panel("replies that ended their turn", "finished", unit: "share")
+        finished.yRange = 0...1
+        d.add(finished)
+        try d.write(to: dir.appendingPathComponent("diagnostics.png").path, height: 180 * d.panels.count + 80)
     }
 }

@@ -44,11 +44,17 @@ public enum DPOCompareRun {
     static func plots(dir: URL, reports: [PolicyReport], metrics: [(String, MetricsWriter)]) throws {
         func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
         let names = reports.map(\.name)
-        var scores = BarChart(title: "Grader score and win rate against SFT on held-out prompts", yLabel: "score / rate",
-                              categories: names, yRange: 0...1.2, showValues: false)
-        scores.add(BarSeries(name: "grader overall", values: reports.map(\.overall)))
-        scores.add(BarSeries(name: "win rate vs SFT (ties half)", values: reports.map { $0.winRate ?? 0 }))
-        try scores.write(to: path("scores.png"))
+        // Two quantities, two charts: the grader's score (0-1), and how often a variant's reply
+        // beats the SFT model's on the same prompt (0.5: no better, no worse).
+        var scores = BarChart(title: "Grader score on held-out prompts", yLabel: "grader overall (0-1)",
+                              categories: names, yRange: 0...1, showValues: true)
+        scores.add(BarSeries(name: "", values: reports.map(\.overall)))
+        try scores.write(to: path("scores.png"), width: 1000)
+        var wins = BarChart(title: "Win rate against the SFT model on the same prompts (ties count half)", yLabel: "win rate",
+                            categories: names, yRange: 0...1, showValues: true)
+        wins.add(BarSeries(name: "", values: reports.map { $0.winRate ?? 0 }))
+        wins.add(.horizontal(0.5, label: "0.5: as good as SFT"))
+        try wins.write(to: path("win-rate.png"), width: 1000)
         try DPOFigures.flawChart(reports).write(to: path("flaws.png"), width: 1000)
         try DPOFigures.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
         try DPOFigures.flawChart(reports, sampled: true).write(to: path("flaws-sampled.png"), width: 1000)

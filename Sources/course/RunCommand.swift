@@ -36,12 +36,18 @@ struct RunCommand: ParsableCommand {
         RLStage(algo: .ppo), DPOStage(options: .init(inChain: true)), EvaluationStage(scope: .chain),
     ] }
 
+    /// Each stage's share of the default chain's time, from a measured run (minutes on 2
+    /// cores), so the chain's "time left" is an estimate from the start, not after a stage.
+    static let chainMinutes: [Double] = [0.1, 4.5, 3.5, 2.5, 2.5, 2, 4, 3, 3.5]
+
     /// Every chapter in order, reusing stages already built; a failing stage stops the chain
     /// with its name, and everything built before it stays on disk.
     static func runAll(_ schedule: Schedule) throws {
         let (start, cpu) = (Date(), ProcessCPU.seconds)
+        defer { ProgressBar.chain = nil }
         for (i, stage) in chain.enumerated() {
             print("== stage \(i + 1)/\(chain.count): \(stage.folder) ==")
+            ProgressBar.chain = ChainProgress(index: i, of: chain.map(\.folder), weights: chainMinutes, started: start)
             let (stageStart, stageCPU) = (Date(), ProcessCPU.seconds)
             do { try schedule.reuseOrBuild(stage) } catch {
                 throw CourseError("stage \(stage.folder) failed: \(error) (earlier stages are kept in \(schedule.runs.path); run `course run all` again to continue)")

@@ -138,6 +138,7 @@ struct Report {
             let judges = Array(Set(wr.map(\.judge))).sorted()
             let models = results.map(\.name).filter { $0 != "sft" }
             var chart = BarChart(title: "Win rate against SFT (0.5 = a tie)", yLabel: "win rate", categories: models, yRange: 0...1)
+            chart.add(.horizontal(0.5, label: "0.5: as good as SFT"))
             for j in judges {
                 let ws = models.map { m in wr.first { $0.model == m && $0.judge == j }?.interval ?? .init(estimate: .nan, low: .nan, high: .nan) }
                 chart.add(BarSeries(name: j, values: ws.map(\.estimate), intervals: ws.map { $0.low.isNaN ? 0...0 : $0.low...$0.high }))
