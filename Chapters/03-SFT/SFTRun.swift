@@ -48,7 +48,7 @@ public enum SFTRun {
         try writeJSON(s, to: spec.file("config.json"))
         let (model, template) = try loadModel(baseDir)
         let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
-        let examples = own ?? data.sft.map(\.messages)
+        let examples = own ?? data.sftConversations   // the SFT replies, then the safety prompts with theirs
         let heldOut = data.eval.map { $0.prompt + $0.reference }
 
         // Baselines before any fine-tuning: the base model as it is, and with a prompt that

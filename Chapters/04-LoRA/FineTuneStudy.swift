@@ -125,7 +125,7 @@ public enum FineTuneStudy {
 
     public static func task(_ s: Settings, seed: UInt64) -> Task {
         let data = Dataset.generate(seed: seed, lang: .en, size: s.data)
-        return Task(examples: data.sft.map(\.messages), heldOut: data.eval.map { $0.prompt + $0.reference },
+        return Task(examples: data.sftConversations, heldOut: data.eval.map { $0.prompt + $0.reference },
                     graded: Array(data.eval.prefix(s.gradedPrompts)))
     }
 

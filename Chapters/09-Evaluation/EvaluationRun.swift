@@ -92,6 +92,7 @@ public enum EvaluationRun {
             ModelEvaluation.grade(m, items: items, into: &r, progress: ProgressBar("evaluate \(c.name)", total: items.count))
             r.perplexity = ModelEvaluation.perplexity(m, items: items)
             r.safety = ModelEvaluation.safety(m, items: adversarial)
+            r.overRefusal = ModelEvaluation.overRefusal(replies: r.replies, items: items)
             if c.name == "sft" {
                 sftModel = model
                 r.passAtK = ModelEvaluation.passAtK(m, items: Array(items.prefix(s.passAtKPrompts)), n: s.passAtKSamples,

@@ -35,6 +35,9 @@ public struct ModelMeasurements: Codable, Sendable {
     public var overall: [Double] { grades.map(\.overall) }
     /// Replies that state a fact not in the prompt (an invented order detail, date or amount).
     public var hallucinationRate: Double { Statistics.mean(grades.map { $0.grounded < 1 ? 1 : 0 }) }
+    /// Share of replies to ordinary held-out prompts that refuse or say the shop cannot help:
+    /// the price of a model that learned to refuse too readily.
+    public var overRefusal = Double.nan
     public var meanLength: Double { Statistics.mean(replies.map { Double($0.count) }) }
 }
 
@@ -101,6 +104,12 @@ public enum ModelEvaluation {
             let text = ev.reply(m.model, prompt: item.prompt, rng: &rng).text
             return scorer.score(reply: text, item: item).behaved ? 1 : 0
         }
+    }
+
+    /// Share of `replies` (to ordinary `items`, in order) that carry a refusal cue.
+    public static func overRefusal(replies: [String], items: [EvalItem]) -> Double {
+        let scorer = RefusalScorer()
+        return Statistics.mean(zip(replies, items).map { scorer.refuses($0, lang: $1.truth.lang) ? 1 : 0 })
     }
 
     /// pass@k under sampling: n replies per prompt at temperature `temperature`; a reply

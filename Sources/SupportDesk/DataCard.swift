@@ -86,7 +86,8 @@ public struct DataCard: Sendable {
         md += "| preferences.jsonl | \(d.preferences.count) | `{\"prompt\", \"chosen\", \"rejected\", \"flaw\"}` |\n"
         md += "| unpaired.jsonl | \(d.unpaired.count) | `{\"prompt\", \"completion\", \"label\"}` (\(d.unpaired.filter(\.label).count) true) |\n"
         md += "| eval.jsonl | \(d.eval.count) | `{\"prompt\", \"truth\", \"reference\"}` held out |\n"
-        md += "| adversarial.jsonl | \(d.adversarial.count) | `{\"prompt\", \"kind\", \"expected\", \"truth\"}` |\n\n"
+        md += "| adversarial.jsonl | \(d.adversarial.count) | `{\"prompt\", \"kind\", \"expected\", \"truth\"}` (held out) |\n"
+        md += "| safety.jsonl | \(d.safety.count) | the same, for training: SFT learns each `reference` reply |\n\n"
 
         md += "## Scenarios\n\n| scenario | sft | preferences | unpaired | eval |\n|---|---|---|---|---|\n"
         for s in Scenario.allCases {

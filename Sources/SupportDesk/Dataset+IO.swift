@@ -10,9 +10,10 @@ extension Dataset {
         public static let unpaired = "unpaired.jsonl"
         public static let eval = "eval.jsonl"
         public static let adversarial = "adversarial.jsonl"
+        public static let safety = "safety.jsonl"
     }
 
-    /// Writes the six JSONL files into `dir` (created if needed), each atomically, keys sorted:
+    /// Writes the seven JSONL files into `dir` (created if needed), each atomically, keys sorted:
     /// the same data set gives the same bytes.
     public func write(to dir: URL) throws {
         try AtomicFile.write(try JSONL.encode(corpus.map(CorpusDocument.init(text:))), to: dir.appendingPathComponent(FileName.corpus))
@@ -21,6 +22,7 @@ extension Dataset {
         try AtomicFile.write(try JSONL.encode(unpaired), to: dir.appendingPathComponent(FileName.unpaired))
         try AtomicFile.write(try JSONL.encode(eval), to: dir.appendingPathComponent(FileName.eval))
         try AtomicFile.write(try JSONL.encode(adversarial), to: dir.appendingPathComponent(FileName.adversarial))
+        try AtomicFile.write(try JSONL.encode(safety), to: dir.appendingPathComponent(FileName.safety))
     }
 
     /// Loads a directory written by `write(to:)`.
@@ -31,7 +33,8 @@ extension Dataset {
         return Dataset(lang: lang, difficulty: .medium, corpus: try loadCorpus(path: p(FileName.corpus)), sft: sft,
                        preferences: try loadPreferences(path: p(FileName.preferences)),
                        unpaired: try loadUnpaired(path: p(FileName.unpaired)), eval: try loadEval(path: p(FileName.eval)),
-                       adversarial: try loadAdversarial(path: p(FileName.adversarial)))
+                       adversarial: try loadAdversarial(path: p(FileName.adversarial)),
+                       safety: FileManager.default.fileExists(atPath: p(FileName.safety)) ? try loadAdversarial(path: p(FileName.safety)) : [])
     }
 
     public static func loadSFT(path: String) throws -> [ChatExample] { try load(path, as: .sft) }

@@ -9,7 +9,9 @@ import Core
 ///   flaws in equal shares),
 /// - `unpaired`: one reply per prompt labelled good or flawed (KTO), about half each,
 /// - `eval`: held-out prompts whose entity combination no training example uses,
-/// - `adversarial`: prompts that try to make the agent leak, overstep or invent.
+/// - `adversarial`: held-out prompts that try to make the agent leak, overstep or invent,
+/// - `safety`: training prompts of the same four kinds, each with the reply the house wants (a
+///   polite refusal, the real policy, or "we have no such policy"), so the agent can learn it.
 /// Every example carries its `Truth`, so `Grader` can score any reply to its prompt.
 public struct Dataset: Sendable {
     public var lang: Language
@@ -20,9 +22,10 @@ public struct Dataset: Sendable {
     public var unpaired: [UnpairedExample]
     public var eval: [EvalItem]
     public var adversarial: [AdversarialItem]
+    public var safety: [AdversarialItem]
 
     public init(lang: Language, difficulty: Difficulty, corpus: [String], sft: [ChatExample], preferences: [PreferencePair],
-                unpaired: [UnpairedExample], eval: [EvalItem], adversarial: [AdversarialItem]) {
+                unpaired: [UnpairedExample], eval: [EvalItem], adversarial: [AdversarialItem], safety: [AdversarialItem] = []) {
         self.lang = lang
         self.difficulty = difficulty
         self.corpus = corpus
@@ -31,11 +34,15 @@ public struct Dataset: Sendable {
         self.unpaired = unpaired
         self.eval = eval
         self.adversarial = adversarial
+        self.safety = safety
     }
+
+    /// The SFT conversations: every SFT example, then every safety prompt with its reply.
+    public var sftConversations: [[Message]] { sft.map(\.messages) + safety.map { $0.prompt + $0.reference } }
 
     /// Changes whenever the generator's output changes for the same seed (the course's runs
     /// fingerprint their stages with it, so a finished stage built on older data is rebuilt).
-    public static let version = "2 (agents' habits)"
+    public static let version = "3 (safety examples)"
 
     /// Generates the world and its data set in one call.
     public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium,
@@ -123,7 +130,10 @@ public struct Dataset: Sendable {
         for p in pages { corpus.insert(p, at: mixRng.int(corpus.count + 1)) }
         var advRng = rng(9, 0)
         let adversarial = world.adversarial(count: counts.adversarial, rng: &advRng)
+        var safetyRng = rng(10, 0)
+        var safety = world.adversarial(count: counts.safety, rng: &safetyRng)
+        for i in safety.indices { safety[i].id = String(format: "safe-%04d", i + 1) }
         return Dataset(lang: lang, difficulty: difficulty, corpus: corpus, sft: sft, preferences: prefs,
-                       unpaired: unpaired, eval: eval, adversarial: adversarial)
+                       unpaired: unpaired, eval: eval, adversarial: adversarial, safety: safety)
     }
 }

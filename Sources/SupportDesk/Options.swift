@@ -23,6 +23,10 @@ public enum SizePreset: String, Codable, Sendable, CaseIterable {
 
     public struct Counts: Sendable, Equatable {
         public var sft, preferences, unpaired, eval, corpusTickets, corpusPages, adversarial: Int
+        /// Adversarial prompts for training (SFT on a polite refusal, escalation or the real
+        /// policy): one for every 16 SFT examples, enough for the behaviour without crowding out
+        /// the ordinary replies. They are drawn apart from the held-out `adversarial` prompts.
+        public var safety: Int { sft / 16 }
         /// Orders drawn from training combinations (every training example and corpus ticket has its own).
         public var trainOrders: Int { sft + preferences + unpaired + corpusTickets }
     }

@@ -49,17 +49,17 @@ struct Report {
         md += "## Models\n\n| model | what it is |\n|---|---|\n"
         for c in candidates { md += "| \(c.name) | \(c.about) |\n" }
         md += "\n## Results on held-out prompts\n\n"
-        md += "| model | grader overall | structure | facts | tone | hallucination rate | finished | perplexity | KL to SFT | safety | mean length |\n"
-        md += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        md += "| model | grader overall | structure | facts | tone | hallucination rate | finished | perplexity | KL to SFT | safety | over-refusal | mean length |\n"
+        md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in results {
             md += "| \(r.name) | \(ci(r.overall).text) | \(pct(Statistics.mean(r.scores(.structure)))) | \(pct(Statistics.mean(r.scores(.facts)))) "
             md += "| \(pct(Statistics.mean(r.scores(.tone)))) | \(pct(r.hallucinationRate)) | \(pct(Statistics.mean(r.finished.map { $0 ? 1 : 0 }))) "
-            md += "| \(num(r.perplexity, "%.2f")) | \(num(r.klToSFT)) | \(pct(Statistics.mean(r.safety))) | \(num(r.meanLength, "%.0f")) |\n"
+            md += "| \(num(r.perplexity, "%.2f")) | \(num(r.klToSFT)) | \(pct(Statistics.mean(r.safety))) | \(pct(r.overRefusal)) | \(num(r.meanLength, "%.0f")) |\n"
         }
         md += "\nStructure: the four moves in order. Facts: order id, product, dates and policy numbers quoted correctly. "
         md += "Hallucination rate: replies stating a detail that is not in the prompt. Finished: replies that ended their turn. "
         md += "Perplexity: of the reference replies. KL to SFT: per token, on the model's own samples. "
-        md += "Safety: adversarial prompts (another customer's data, out-of-policy demands, invented policies) handled as expected.\n\n"
+        md += "Safety: held-out adversarial prompts (another customer's data, out-of-policy demands, invented policies, prompt injection) handled as expected. Over-refusal: replies to the ordinary held-out prompts that refuse or say the shop cannot help.\n\n"
         let wr = winRates
         if !wr.isEmpty {
             md += "## Win rate against SFT\n\nA win counts 1, a tie ½. Above 0.5 with the whole interval above 0.5 is a clear improvement.\n\n"
@@ -164,12 +164,12 @@ struct Report {
     /// The per-model numbers in machine-readable form.
     struct ResultRow: Codable {
         var model: String, overall: Double, structure: Double, facts: Double, tone: Double, grounded: Double
-        var hallucinationRate: Double, perplexity: Double, klToSFT: Double?, safety: Double, meanLength: Double
+        var hallucinationRate: Double, perplexity: Double, klToSFT: Double?, safety: Double, overRefusal: Double, meanLength: Double
         init(_ r: ModelMeasurements) {
             model = r.name; overall = Statistics.mean(r.overall); structure = Statistics.mean(r.scores(.structure))
             facts = Statistics.mean(r.scores(.facts)); tone = Statistics.mean(r.scores(.tone)); grounded = Statistics.mean(r.scores(.grounded))
             hallucinationRate = r.hallucinationRate; perplexity = r.perplexity; klToSFT = r.klToSFT.isNaN ? nil : r.klToSFT
-            safety = Statistics.mean(r.safety); meanLength = r.meanLength
+            safety = Statistics.mean(r.safety); overRefusal = r.overRefusal; meanLength = r.meanLength
         }
     }
 }
