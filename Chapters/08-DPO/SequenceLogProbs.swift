@@ -32,7 +32,7 @@ public enum SequenceLogProbs {
     // MARK: book completion-targets
     /// Next-token targets for right-padded sequences [N, T] whose first `promptLengths[n]` tokens
     /// are the prompt: position t predicts token t + 1 when that token belongs to the completion,
-    /// else −100 (ignored). Prompt tokens and padding never count.
+    /// else `CrossEntropy.ignoreIndex` (ignored). Prompt tokens and padding never count.
     public static func completionTargets(_ sequences: [PromptCompletion], length t: Int) -> [Int] {
         var targets: [Int] = []
         targets.reserveCapacity(sequences.count * t)
@@ -40,7 +40,7 @@ public enum SequenceLogProbs {
             let ids = s.ids
             for p in 0..<t {
                 let next = p + 1
-                targets.append(next < ids.count && next >= s.prompt.count ? ids[next] : -100)
+                targets.append(next < ids.count && next >= s.prompt.count ? ids[next] : CrossEntropy.ignoreIndex)
             }
         }
         return targets
