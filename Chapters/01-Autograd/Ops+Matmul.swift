@@ -83,7 +83,7 @@ extension Variable {
         let out = Tensor(uninitialized: Array(X.shape.dropLast()) + [n])
         if let b {
             requireShape(b.shape == [n], "linear bias", b.shape, [n])
-            for r in 0..<rows { (out.data + r * n).update(from: b.value.data, count: n) }
+            Rows.broadcast(b.value.data, into: out.data, rows: rows, cols: n)   // every row starts as b
         }
         BLAS.gemm(transA: false, transB: false, m: rows, n: n, k: k, a: X.data, b: W.data,
                   beta: b == nil ? 0 : 1, c: out.data)
@@ -98,10 +98,9 @@ extension Variable {
                 BLAS.gemm(transA: true, transB: false, m: k, n: n, k: rows, a: X.data, b: g.data,
                           beta: fresh ? 0 : 1, c: gw.data)
             }
-            if let b, b.requiresGrad {
+            if let b, b.requiresGrad {  // db[N] = Σ over rows of dC
                 let (gb, _) = b.gradBuffer()
-                let pb = gb.data
-                for r in 0..<rows { let gr = g.data + r * n; for j in 0..<n { pb[j] += gr[j] } }
+                Rows.sum(g.data, into: gb.data, rows: rows, cols: n)
             }
         }
     }

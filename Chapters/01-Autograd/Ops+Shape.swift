@@ -51,16 +51,11 @@ extension Variable {
         let v = table.shape[0], c = table.shape[1]
         let out = Tensor(zeros: (shape ?? [ids.count]) + [c])
         precondition(out.count == ids.count * c, "embedding: \(ids.count) ids do not fill shape \(shape ?? [])")
-        for (r, id) in ids.enumerated() {
-            precondition(id >= 0 && id < v, "embedding: token id \(id) out of range 0..<\(v)")
-            (out.data + r * c).update(from: table.value.data + id * c, count: c)
-        }
+        for id in ids { precondition(id >= 0 && id < v, "embedding: token id \(id) out of range 0..<\(v)") }
+        Rows.gather(table.value.data, ids: ids, into: out.data, cols: c)
         return Variable(out, parents: [table], name: "embedding") { g in
             let (gt, _) = table.gradBuffer()
-            for (r, id) in ids.enumerated() {
-                let dst = gt.data + id * c, src = g.data + r * c
-                for j in 0..<c { dst[j] += src[j] }
-            }
+            Rows.scatterAdd(g.data, ids: ids, into: gt.data, cols: c)
         }
     }
 
@@ -70,13 +65,11 @@ extension Variable {
         let v = value.lastDim, rows = value.rows
         precondition(index.count == rows, "gather: \(index.count) indices for \(rows) rows of shape \(shape)")
         let out = Tensor(zeros: Array(shape.dropLast()))
-        for r in 0..<rows {
-            precondition(index[r] >= 0 && index[r] < v, "gather: index \(index[r]) out of range 0..<\(v)")
-            out.data[r] = value.data[r * v + index[r]]
-        }
+        for i in index { precondition(i >= 0 && i < v, "gather: index \(i) out of range 0..<\(v)") }
+        Rows.pick(value.data, index: index, into: out.data, cols: v)
         return Variable(out, parents: [self]) { [self] g in
             let (buffer, _) = self.gradBuffer()
-            for r in 0..<rows { buffer.data[r * v + index[r]] += g.data[r] }
+            Rows.addPicked(g.data, index: index, into: buffer.data, cols: v)   // dx[r, index[r]] += dy[r]
         }
     }
 }

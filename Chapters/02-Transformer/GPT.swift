@@ -104,7 +104,8 @@ public final class GPT {
                         wte, transposeB: true)
     }
 
-    /// Mean next-token cross-entropy: position t predicts targets[t]; -100 positions are skipped.
+    /// Mean next-token cross-entropy: position t predicts targets[t]; positions whose target is
+    /// `CrossEntropy.ignoreIndex` (−100) are skipped.
     public func loss(_ ids: [Int], targets: [Int], batch: Int, positions: [Int]? = nil, segments: [Int]? = nil) -> Variable {
         let l = logits(ids, batch: batch, positions: positions, segments: segments)
         return l.reshaped([ids.count, config.vocabSize]).crossEntropy(targets: targets)

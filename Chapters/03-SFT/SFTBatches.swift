@@ -11,8 +11,8 @@ public struct TokenizedExample: Sendable {
     public var count: Int { ids.count }
 }
 
-/// A batch ready for the model: [B, T] inputs and next-token targets (-100 = no loss), plus
-/// positions and segment ids when several examples share a row (packing).
+/// A batch ready for the model: [B, T] inputs and next-token targets (`CrossEntropy.ignoreIndex`
+/// = no loss), plus positions and segment ids when several examples share a row (packing).
 public struct SFTBatch: Sendable {
     public var inputs: [Int]
     public var targets: [Int]
@@ -21,20 +21,21 @@ public struct SFTBatch: Sendable {
     public var rows: Int
     public var length: Int
     /// Number of target tokens that carry loss.
-    public var lossTokens: Int { targets.filter { $0 != -100 }.count }
+    public var lossTokens: Int { targets.filter { $0 != CrossEntropy.ignoreIndex }.count }
 }
 
 public enum SFTBatching {
     // MARK: book loss-mask
     /// Targets for next-token prediction with a loss mask: position t predicts token t+1, and
-    /// only where token t+1 is trainable (the reply); elsewhere the target is -100, which the
-    /// cross-entropy skips. The last position has nothing to predict.
+    /// only where token t+1 is trainable (the reply); elsewhere the target is
+    /// `CrossEntropy.ignoreIndex` (−100), which the cross-entropy skips. The last position has
+    /// nothing to predict.
     public static func targets(_ e: TokenizedExample) -> [Int] {
-        (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : -100 }
+        (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : CrossEntropy.ignoreIndex }
     }
     // MARK: end
 
-    /// Padding: one example per row, filled to `length` with `pad` (targets -100 there).
+    /// Padding: one example per row, filled to `length` with `pad` (targets ignored there).
     /// Examples longer than `length` must be filtered out beforehand (see `fits`).
     public static func padded(_ examples: [TokenizedExample], length: Int, pad: Int) -> SFTBatch {
         var inputs: [Int] = [], targets: [Int] = []
@@ -42,7 +43,7 @@ public enum SFTBatching {
             precondition(e.count <= length, "example of \(e.count) tokens exceeds the context \(length)")
             let t = Self.targets(e)
             inputs += e.ids + Array(repeating: pad, count: length - e.count)
-            targets += t + Array(repeating: -100, count: length - e.count)
+            targets += t + Array(repeating: CrossEntropy.ignoreIndex, count: length - e.count)
         }
         return SFTBatch(inputs: inputs, targets: targets, positions: nil, segments: nil, rows: examples.count, length: length)
     }
@@ -66,13 +67,13 @@ public enum SFTBatching {
             var n = 0
             for (e, k) in row {
                 inputs += e.ids
-                targets += Self.targets(e)      // its last target is -100: the boundary
+                targets += Self.targets(e)      // its last target is ignored: the boundary
                 positions += Array(0..<e.count)
                 segments += Array(repeating: k, count: e.count)
                 n += e.count
             }
             inputs += Array(repeating: pad, count: length - n)
-            targets += Array(repeating: -100, count: length - n)
+            targets += Array(repeating: CrossEntropy.ignoreIndex, count: length - n)
             positions += Array(repeating: 0, count: length - n)
             segments += Array(repeating: -1, count: length - n)
         }

@@ -47,13 +47,17 @@ public enum TokenScoring {
                             entropy: entropy(logSoftmax.value))
     }
 
+    /// Log-probabilities at or below this are left out of the entropy: e⁻⁸⁰ ≈ 2·10⁻³⁵, so such a
+    /// term (|p·log p| < 10⁻³²) changes nothing, and a −∞ entry would give 0 · (−∞) = NaN.
+    static let negligibleLogProb: Float = -80
+
     /// −Σ p·log p of each row of log-probabilities [N, V].
     static func entropy(_ lsm: Tensor) -> [Float] {
         let v = lsm.lastDim
         return (0..<lsm.rows).map { r in
             var h: Float = 0
             let row = lsm.data + r * v
-            for j in 0..<v where row[j] > -80 { h -= expf(row[j]) * row[j] }
+            for j in 0..<v where row[j] > negligibleLogProb { h -= expf(row[j]) * row[j] }
             return h
         }
     }

@@ -138,11 +138,18 @@ extension PreferenceLoss {
 }
 
 extension Variable {
+    /// Where `log1mexp` switches form: x ≈ ln ½ = −ln 2 (Mächler, "Accurately computing
+    /// log(1 − exp(−|a|))", 2012). Above it eˣ > ½ and 1 − eˣ cancels, so log(−expm1(x)) is the
+    /// accurate form; below it log1p(−eˣ) is. (The rounded −0.693 the kit has always used.)
+    static let log1mexpSwitch: Float = -0.693
+
     /// log(1 − eˣ) for x < 0 (the log-probability of "not this"), computed without cancellation:
     /// log(−expm1(x)) near 0, log1p(−eˣ) further out. d/dx = −eˣ / (1 − eˣ).
     public func log1mexp() -> Variable {
         let x = value
-        let y = x.map { v in v > -0.693 ? Foundation.log(-Foundation.expm1(v)) : Foundation.log1p(-Foundation.exp(v)) }
+        let y = x.map { v in
+            v > Self.log1mexpSwitch ? Foundation.log(-Foundation.expm1(v)) : Foundation.log1p(-Foundation.exp(v))
+        }
         return Variable(y, parents: [self], name: "log1mexp") { [self] g in
             let d = Tensor(zeros: x.shape)
             for i in 0..<x.count { d[i] = g[i] * (-1 / Foundation.expm1(-x[i])) }

@@ -5,41 +5,23 @@ import SFT
 import Transformer
 
 extension Variable {
-    /// log p(target_r | row r) for logits [R, V] and one target per row → [R]. Rows whose target
-    /// is `ignoreIndex` give 0 and receive no gradient. Fused like `crossEntropy` (one pass for
-    /// the log-sum-exp, the softmax recomputed in backward), so no [R, V] log-softmax is kept.
-    /// Backward: d logit_j = g_r · (1[j = target] − softmax_j).
-    public func tokenLogProbs(_ targets: [Int], ignoreIndex: Int = -100) -> Variable {
+    /// log p(target_r | row r) for logits [R, V] and one target per row → [R]:
+    ///   y_r = x_r,t_r − lse_r,   lse_r = log Σⱼ e^(x_rj)     ∂y_r/∂x_rj = [j = t_r] − softmax(x_r)ⱼ
+    /// Rows whose target is `ignoreIndex` give 0 and receive no gradient. Fused like
+    /// `crossEntropy`, on the same Core kernels (one log-sum-exp pass per row; the softmax
+    /// recomputed in backward), so no [R, V] log-softmax is kept.
+    public func tokenLogProbs(_ targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) -> Variable {
         let v = value.lastDim, rows = value.rows
         precondition(targets.count == rows, "tokenLogProbs: \(targets.count) targets for \(rows) rows of logits \(shape)")
         for t in targets where t != ignoreIndex { precondition(t >= 0 && t < v, "tokenLogProbs: target \(t) out of range 0..<\(v)") }
         let x = value.data
         let lse = Tensor(zeros: [rows]), out = Tensor(zeros: [rows])
-        let grain = max(1, 16384 / max(v, 1))
-        targets.withUnsafeBufferPointer { tg in
-            Parallel.forRanges(rows, grain: grain) { range in
-                for r in range where tg[r] != ignoreIndex {
-                    let row = x + r * v
-                    var m = -Float.infinity
-                    for j in 0..<v { m = max(m, row[j]) }
-                    var s: Float = 0
-                    for j in 0..<v { s += expf(row[j] - m) }
-                    lse.data[r] = m + logf(s)
-                    out.data[r] = row[tg[r]] - lse.data[r]
-                }
-            }
-        }
+        CrossEntropy.logSumExpRows(x, targets: targets, ignoreIndex: ignoreIndex, lse: lse.data, rows: rows, cols: v)
+        for r in 0..<rows where targets[r] != ignoreIndex { out.data[r] = x[r * v + targets[r]] - lse.data[r] }
         return Variable(out, parents: [self], name: "token_log_probs") { [self] g in
             let dx = Tensor(zeros: self.shape)   // ignored rows stay 0
-            targets.withUnsafeBufferPointer { tg in
-                Parallel.forRanges(rows, grain: grain) { range in
-                    for r in range where tg[r] != ignoreIndex && g.data[r] != 0 {
-                        let row = x + r * v, d = dx.data + r * v, l = lse.data[r], k = g.data[r]
-                        for j in 0..<v { d[j] -= k * expf(row[j] - l) }
-                        d[tg[r]] += k
-                    }
-                }
-            }
+            CrossEntropy.logProbBackwardRows(x, lse: lse.data, targets: targets, ignoreIndex: ignoreIndex,
+                                             dy: g.data, dx: dx.data, rows: rows, cols: v)
             self.accumulate(dx)
         }
     }
@@ -50,7 +32,7 @@ public enum SequenceLogProbs {
     // MARK: book completion-targets
     /// Next-token targets for right-padded sequences [N, T] whose first `promptLengths[n]` tokens
     /// are the prompt: position t predicts token t + 1 when that token belongs to the completion,
-    /// else −100 (ignored). Prompt tokens and padding never count.
+    /// else `CrossEntropy.ignoreIndex` (ignored). Prompt tokens and padding never count.
     public static func completionTargets(_ sequences: [PromptCompletion], length t: Int) -> [Int] {
         var targets: [Int] = []
         targets.reserveCapacity(sequences.count * t)
@@ -58,7 +40,7 @@ public enum SequenceLogProbs {
             let ids = s.ids
             for p in 0..<t {
                 let next = p + 1
-                targets.append(next < ids.count && next >= s.prompt.count ? ids[next] : -100)
+                targets.append(next < ids.count && next >= s.prompt.count ? ids[next] : CrossEntropy.ignoreIndex)
             }
         }
         return targets

@@ -64,7 +64,7 @@ public enum ModelEvaluation {
                 let e = m.template.encode(item.prompt + item.reference)
                 guard e.ids.count <= m.model.config.contextLength else { continue }
                 let targets = SFTBatching.targets(TokenizedExample(ids: e.ids, trainable: e.trainable))
-                let n = targets.filter { $0 != -100 }.count
+                let n = targets.filter { $0 != CrossEntropy.ignoreIndex }.count
                 nll += Double(m.model.loss(e.ids, targets: targets, batch: 1).scalar) * Double(n)
                 tokens += n
             }

@@ -33,13 +33,13 @@ struct Chapter3Functions {
         var f = reference
         switch id {
         case "3.1": f.sftTargets = { ids, tr in  // masks by the CURRENT token instead of the next one
-            ids.indices.map { t in t + 1 < ids.count && tr[t] ? ids[t + 1] : -100 }
+            ids.indices.map { t in t + 1 < ids.count && tr[t] ? ids[t + 1] : CrossEntropy.ignoreIndex }
         }
         case "3.2": f.renderChatML = { m, g in  // forgets the newline after <|im_end|>
             try reference.renderChatML(m, g).replacingOccurrences(of: "<|im_end|>\n", with: "<|im_end|>")
         }
         case "3.3": f.maskedCrossEntropy = { l, t in  // averages over all positions, masked ones included
-            let n = Float(t.filter { $0 != -100 }.count)
+            let n = Float(t.filter { $0 != CrossEntropy.ignoreIndex }.count)
             return try reference.maskedCrossEntropy(l, t) * n / Float(max(t.count, 1))
         }
         case "3.4": f.packExamples = { ex, len, pad in  // one target stream over the whole row: loss across boundaries
@@ -72,12 +72,13 @@ extension Catalogue {
         Exercise("3.1", "Next-token targets with a loss mask", file: "exercises/03-sft/LossMaskTargets.swift",
                  symbol: "sftTargets", hints: [
                     "Position t predicts token t+1: look at trainable[t + 1], not trainable[t].",
-                    "Start from an array of -100 and fill in only the positions whose NEXT token is a reply token.",
+                    "Start from an array of CrossEntropy.ignoreIndex (-100) and fill in only the positions whose NEXT token is a reply token.",
                     "for t in 0..<ids.count - 1 where trainable[t + 1] { targets[t] = ids[t + 1] }",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.1")
             let simple = try f.sftTargets([5, 6, 7, 8], [false, false, true, true])
-            try Expect.that(simple == [-100, 7, 8, -100],
+            let ignored = CrossEntropy.ignoreIndex
+            try Expect.that(simple == [ignored, 7, 8, ignored],
                             "targets of [5, 6, 7, 8] with trainable [F, F, T, T]: expected [-100, 7, 8, -100], got \(simple)")
             try Expect.that(try f.sftTargets([], []) == [], "an empty example must give no targets")
             // Against the kit on a real conversation.
@@ -109,23 +110,24 @@ extension Catalogue {
         },
         Exercise("3.3", "Cross-entropy that skips masked positions", file: "exercises/03-sft/MaskedCrossEntropy.swift",
                  symbol: "maskedCrossEntropy", hints: [
-                    "Loop over rows whose target is not -100; count them.",
+                    "Loop over rows whose target is not CrossEntropy.ignoreIndex; count them.",
                     "−log softmax(z)[t] = logsumexp(z) − z[t], and logsumexp(z) = m + log Σ exp(z − m) with m = max z.",
                     "total += m + log(Σ exp(z_j − m)) − z[target]; return total / count (0 if count is 0).",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.3")
             var rng = SeededRandom(seed: 31)
             let logits = Tensor([5, 7], (0..<35).map { _ in rng.normal() * 3 + 50 })   // large values: needs the max trick
-            let targets = [2, -100, 6, -100, 0]
+            let ignored = CrossEntropy.ignoreIndex
+            let targets = [2, ignored, 6, ignored, 0]
             let expected = Variable(logits).crossEntropy(targets: targets).scalar
             try Expect.close(Double(try f.maskedCrossEntropy(logits, targets)), Double(expected), tolerance: 1e-5, "masked cross-entropy")
-            try Expect.close(Double(try f.maskedCrossEntropy(logits, [-100, -100, -100, -100, -100])), 0, "all positions masked")
+            try Expect.close(Double(try f.maskedCrossEntropy(logits, [Int](repeating: ignored, count: 5))), 0, "all positions masked")
         },
         Exercise("3.4", "Packing with boundaries", file: "exercises/03-sft/PackExamples.swift",
                  symbol: "packExamples", hints: [
                     "Treat each example on its own (targets, positions), then append; pad at the very end.",
-                    "An example's last target is -100: the next example's first token is not its continuation.",
-                    "For example k: targets from exercise 3.1's rule, positions 0..<n, segments all k; then pad, -100, 0, -1.",
+                    "An example's last target is ignored (CrossEntropy.ignoreIndex): the next example's first token is not its continuation.",
+                    "For example k: targets from exercise 3.1's rule, positions 0..<n, segments all k; then pad, CrossEntropy.ignoreIndex, 0, -1.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.4")
             // The second example starts with a trainable token (as in raw-text packing), so a target that
@@ -133,7 +135,8 @@ extension Catalogue {
             let ex: [(ids: [Int], trainable: [Bool])] = [([1, 2, 3], [false, true, true]), ([4, 5, 6, 7], [true, false, true, true])]
             let r = try f.packExamples(ex, 10, 0)
             try Expect.that(r.inputs == [1, 2, 3, 4, 5, 6, 7, 0, 0, 0], "inputs: got \(r.inputs)")
-            try Expect.that(r.targets == [2, 3, -100, -100, 6, 7, -100, -100, -100, -100],
+            let ignored = CrossEntropy.ignoreIndex
+            try Expect.that(r.targets == [2, 3, ignored, ignored, 6, 7, ignored, ignored, ignored, ignored],
                             "targets: expected [2, 3, -100, -100, 6, 7, -100, -100, -100, -100], got \(r.targets)")
             try Expect.that(r.positions == [0, 1, 2, 0, 1, 2, 3, 0, 0, 0], "positions: got \(r.positions)")
             try Expect.that(r.segments == [0, 0, 0, 1, 1, 1, 1, -1, -1, -1], "segments: got \(r.segments)")

@@ -26,7 +26,7 @@ extension Catalogue {
             let targets = SequenceLogProbs.completionTargets(seqs, length: t)
             try noGrad {
                 let logits = gpt.logits(ids, batch: 3).value
-                let got = try f.sequenceLogProbs(logits, targets.map { max($0, 0) }, targets.map { $0 != -100 })
+                let got = try f.sequenceLogProbs(logits, targets.map { max($0, 0) }, targets.map { $0 != CrossEntropy.ignoreIndex })
                 try Expect.close(got, SequenceLogProbs.values(gpt, seqs, pad: 0), tolerance: 1e-4,
                                  "completion log-probs of three prompt + completion sequences (padding and prompts masked)")
             }

@@ -1,11 +1,35 @@
 import Foundation
 
 /// Row-wise softmax family over the last axis, numerically stable (subtract the row max).
+/// Every row is computed on its own by one thread, so results are bit-identical whatever the
+/// number of cores.
 public enum Softmax {
+    /// A loop is split over the cores only when each part gets at least this many elements
+    /// (32 KB of Float32). A softmax row costs an `expf` per element, about 6 ns on the course's
+    /// 2-core machines, so such a part is some 50 µs of work, far more than the microsecond or so
+    /// it takes to hand it to another thread; smaller loops (one generated token's scores) stay on
+    /// the calling thread. Rows never straddle parts, so the split never changes the bits.
+    public static let rowsGrainElements = 8192
+
+    // MARK: book log-sum-exp
+    /// log Σⱼ exp(row[j]) over `count` entries, as m + log Σⱼ exp(row[j] − m) with m the row's
+    /// maximum, so no exponent overflows. Shared by log-softmax here and by cross-entropy and
+    /// sequence log-probabilities (through `CrossEntropy.logSumExpRows`), so all three compute
+    /// it with the same arithmetic.
+    @inline(__always)
+    public static func logSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
+        var m = -Float.infinity
+        for j in 0..<count { m = max(m, row[j]) }
+        var s: Float = 0
+        for j in 0..<count { s += expf(row[j] - m) }
+        return m + logf(s)
+    }
+    // MARK: end
+
     /// out[r, :] = softmax(x[r, :]); rows x cols. `out` may alias `x`.
     /// Masked entries (−inf, from the causal mask) are skipped: their weight is exactly 0.
     public static func rows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.forRanges(rows, grain: max(1, 8192 / max(cols, 1))) { range in
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in
             for r in range {
                 let xi = x + r * cols, oi = out + r * cols
                 var m = -Float.infinity
@@ -23,13 +47,9 @@ public enum Softmax {
 
     /// out[r, :] = log_softmax(x[r, :]).
     public static func logRows(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.forRanges(rows, grain: max(1, 8192 / max(cols, 1))) { range in for r in range {
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in for r in range {
             let xi = x + r * cols, oi = out + r * cols
-            var m = -Float.infinity
-            for j in 0..<cols { m = max(m, xi[j]) }
-            var s: Float = 0
-            for j in 0..<cols { s += expf(xi[j] - m) }
-            let lse = m + logf(s)
+            let lse = logSumExp(xi, count: cols)
             for j in 0..<cols { oi[j] = xi[j] - lse }
         } }
     }
@@ -37,7 +57,7 @@ public enum Softmax {
     /// Backward of softmax: dx = y * (dy - sum(dy * y)), row-wise. Accumulates into dx.
     public static func backwardRows(y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                     dx: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.forRanges(rows, grain: max(1, 8192 / max(cols, 1))) { range in
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in
             for r in range {
                 let yi = y + r * cols, gi = dy + r * cols, di = dx + r * cols
                 var dot: Float = 0
@@ -50,7 +70,7 @@ public enum Softmax {
     /// Backward of log-softmax: dx = dy - softmax(x) * sum(dy), with y = log_softmax(x).
     public static func logBackwardRows(y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                                        dx: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
-        Parallel.forRanges(rows, grain: max(1, 8192 / max(cols, 1))) { range in
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in
             for r in range {
                 let yi = y + r * cols, gi = dy + r * cols, di = dx + r * cols
                 var s: Float = 0

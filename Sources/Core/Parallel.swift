@@ -20,6 +20,12 @@ public enum Parallel {
             }
         }
     }
+
+    /// The grain, in rows, of a row-wise kernel whose parts should each hold at least
+    /// `elements` elements of rows `cols` wide: max(1, elements / cols). Kernels name their
+    /// `elements` (`Softmax.rowsGrainElements`, ...) with the reason for the size.
+    @inlinable
+    public static func rowGrain(cols: Int, elements: Int) -> Int { max(1, elements / max(cols, 1)) }
 }
 
 /// Carries a value into a concurrent closure; the caller guarantees the parts touch disjoint

@@ -41,7 +41,7 @@ struct SFTTests {
         let b = SFTBatching.packed(ex, length: 1024, pad: 0)
         var offset = 0
         for e in ex where offset + e.count <= b.length {
-            #expect(b.targets[offset + e.count - 1] == -100, "last token of an example predicts across the boundary")
+            #expect(b.targets[offset + e.count - 1] == CrossEntropy.ignoreIndex, "last token of an example predicts across the boundary")
             #expect(b.positions![offset] == 0 && b.segments![offset] != b.segments![max(offset - 1, 0)] || offset == 0)
             offset += e.count
         }

@@ -6,7 +6,7 @@ import Foundation
 /// The loss is the MEAN over rows r whose target is not `ignoreIndex` of
 /// −log softmax(logits[r])[targets[r]]. Return d(loss)/d(logits), shape [rows, V]:
 /// for a counted row, (softmax(logits[r]) − onehot(targets[r])) / count; zero for ignored rows.
-public func crossEntropyGradient(logits: Tensor, targets: [Int], ignoreIndex: Int = -100) throws -> Tensor {
+public func crossEntropyGradient(logits: Tensor, targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) throws -> Tensor {
     let v = logits.lastDim, rows = logits.rows
     let grad = Tensor(zeros: logits.shape)
     let count = targets.filter { $0 != ignoreIndex }.count

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Layer normalisation over the last axis of x [rows, cols] (cols = model width C): the
+/// loops behind `Variable.layerNorm` (Chapter 1), which states the formulas. Every row is
+/// normalised by one thread and the gain/shift gradients are summed serially in row order, so
+/// results are bit-identical whatever the number of cores.
+public enum Normalization {
+    /// A loop is split over the cores only when each part gets at least this many elements
+    /// (32 KB of Float32; 32 rows at C = 256). Each row takes three passes whose sums run in
+    /// order, so such a part is tens of microseconds of work, well above the microsecond or so it
+    /// takes to hand it to another thread; the [B·T, C] activations of a training step always
+    /// split. Rows never straddle parts, so the split never changes the bits.
+    public static let rowsGrainElements = 8192
+
+    /// out[r] = x̂[r] · gamma + beta with x̂[r] = (x[r] − mean) · rstd[r], rstd[r] = 1/√(var + eps),
+    /// mean and (biased) variance taken over the row in Float. Saves x̂ [rows, cols] and
+    /// rstd [rows] for backward. gamma, beta [cols].
+    public static func layerNorm(_ x: UnsafePointer<Float>, gamma gm: UnsafePointer<Float>, beta bt: UnsafePointer<Float>,
+                                 eps: Float, out: UnsafeMutablePointer<Float>, xhat: UnsafeMutablePointer<Float>,
+                                 rstd: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) {
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: c, elements: rowsGrainElements)) { range in
+            for r in range {
+                let xi = x + r * c, oi = out + r * c, hi = xhat + r * c
+                var mean: Float = 0
+                for j in 0..<c { mean += xi[j] }
+                mean /= Float(c)
+                var variance: Float = 0
+                for j in 0..<c { let d = xi[j] - mean; variance += d * d }
+                variance /= Float(c)
+                let rs = 1 / (variance + eps).squareRoot()
+                rstd[r] = rs
+                for j in 0..<c { let h = (xi[j] - mean) * rs; hi[j] = h; oi[j] = h * gm[j] + bt[j] }
+            }
+        }
+    }
+
+    /// Input gradient, accumulated into dx [rows, cols]: with dx̂ = dy · gamma,
+    /// dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), the means taken over the row.
+    public static func layerNormBackward(dy: UnsafePointer<Float>, xhat: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                                         gamma gm: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) {
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: c, elements: rowsGrainElements)) { range in
+            for r in range {
+                let gi = dy + r * c, hi = xhat + r * c, di = dx + r * c
+                var m1: Float = 0, m2: Float = 0
+                for j in 0..<c { let dh = gi[j] * gm[j]; m1 += dh; m2 += dh * hi[j] }
+                m1 /= Float(c); m2 /= Float(c)
+                let rs = rstd[r]
+                for j in 0..<c { di[j] += rs * (gi[j] * gm[j] - m1 - hi[j] * m2) }
+            }
+        }
+    }
+
+    /// Gain and shift gradients, accumulated: dgamma[j] += Σ_r dy[r, j] · x̂[r, j] and
+    /// dbeta[j] += Σ_r dy[r, j]. Serial over rows, so the order of the sums is fixed; pass nil
+    /// for a parameter that is frozen.
+    public static func layerNormParameterGradients(dy: UnsafePointer<Float>, xhat: UnsafePointer<Float>,
+                                                   dgamma gg: UnsafeMutablePointer<Float>?, dbeta gb: UnsafeMutablePointer<Float>?,
+                                                   rows: Int, cols c: Int) {
+        guard gg != nil || gb != nil else { return }
+        for r in 0..<rows {
+            let gi = dy + r * c, hi = xhat + r * c
+            if let gg { for j in 0..<c { gg[j] += gi[j] * hi[j] } }
+            if let gb { for j in 0..<c { gb[j] += gi[j] } }
+        }
+    }
+}
