@@ -58,7 +58,7 @@ public enum RLHFRun {
             c.epochs = quick ? 1 : 4
             c.klCoefficient = 0.05
             // λ = 1: every token's advantage is the reply's score minus the value estimate. With
-            // λ = 0.95 (FACTS.md, TRL) the final score reaches a token 100 places before the end
+            // λ = 0.95 (TRL's default) the final score reaches a token 100 places before the end
             // weighted by 0.95¹⁰⁰ ≈ 0.006, so a reply's opening (where a curt tone shows) learns
             // only from the value head; ours is one linear layer trained for 40 steps, too weak
             // to carry that. Detached and with its own larger rate, the value head learns the
