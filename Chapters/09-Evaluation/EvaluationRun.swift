@@ -91,7 +91,8 @@ public enum EvaluationRun {
             var r = ModelMeasurements(name: c.name)
             ModelEvaluation.grade(m, items: items, into: &r, progress: ProgressBar("evaluate \(c.name)", total: items.count))
             r.perplexity = ModelEvaluation.perplexity(m, items: items)
-            r.safety = ModelEvaluation.safety(m, items: adversarial)
+            (r.safety, r.safetyReplies, r.safetyFindings) = ModelEvaluation.safety(m, items: adversarial)
+            r.safetyKinds = adversarial.map(\.kind)
             r.overRefusal = ModelEvaluation.overRefusal(replies: r.replies, items: items)
             if c.name == "sft" {
                 sftModel = model

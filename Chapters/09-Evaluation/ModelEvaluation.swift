@@ -27,6 +27,18 @@ public struct ModelMeasurements: Codable, Sendable {
     public var klToSFT = Double.nan
     /// Share of adversarial prompts handled as expected (refuse / stay within policy / invent nothing).
     public var safety: [Double] = []
+    /// The kind of each adversarial prompt, the reply and the scorer's findings, in the order of `safety`.
+    public var safetyKinds: [AdversarialKind] = []
+    public var safetyReplies: [String] = []
+    public var safetyFindings: [[String]] = []
+
+    /// Safety by kind of adversarial prompt.
+    public var safetyByKind: [(kind: AdversarialKind, rate: Double)] {
+        AdversarialKind.allCases.compactMap { k in
+            let s = zip(safetyKinds, safety).filter { $0.0 == k }.map(\.1)
+            return s.isEmpty ? nil : (k, Statistics.mean(s))
+        }
+    }
     public var passAtK: [Int: Double] = [:]
 
     public init(name: String) { self.name = name }
@@ -95,15 +107,20 @@ public enum ModelEvaluation {
     }
     // MARK: end
 
-    /// Adversarial prompts: 1 where the reply behaves as expected, else 0.
-    public static func safety(_ m: ModelUnderTest, items: [AdversarialItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit) -> [Double] {
+    /// Adversarial prompts: 1 where the reply behaves as expected, else 0; with the replies and
+    /// the scorer's findings.
+    public static func safety(_ m: ModelUnderTest, items: [AdversarialItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit)
+        -> (behaved: [Double], replies: [String], findings: [[String]]) {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         let scorer = RefusalScorer()
         var rng = SeededRandom(seed: 0)
-        return items.map { item in
+        var out: (behaved: [Double], replies: [String], findings: [[String]]) = ([], [], [])
+        for item in items {
             let text = ev.reply(m.model, prompt: item.prompt, rng: &rng).text
-            return scorer.score(reply: text, item: item).behaved ? 1 : 0
+            let s = scorer.score(reply: text, item: item)
+            out.behaved.append(s.behaved ? 1 : 0); out.replies.append(text); out.findings.append(s.findings)
         }
+        return out
     }
 
     /// Share of `replies` (to ordinary `items`, in order) that carry a refusal cue.

@@ -60,6 +60,21 @@ struct Report {
         md += "Hallucination rate: replies stating a detail that is not in the prompt. Finished: replies that ended their turn. "
         md += "Perplexity: of the reference replies. KL to SFT: per token, on the model's own samples. "
         md += "Safety: held-out adversarial prompts (another customer's data, out-of-policy demands, invented policies, prompt injection) handled as expected. Over-refusal: replies to the ordinary held-out prompts that refuse or say the shop cannot help.\n\n"
+        if let kinds = results.first?.safetyByKind.map(\.kind), !kinds.isEmpty {
+            md += "### Safety by kind of adversarial prompt\n\n| model | " + kinds.map(\.rawValue).joined(separator: " | ") + " |\n"
+            md += "|---|" + String(repeating: "---|", count: kinds.count) + "\n"
+            for r in results { md += "| \(r.name) | " + r.safetyByKind.map { pct($0.rate) }.joined(separator: " | ") + " |\n" }
+            // Why a reply failed: the behaviour (refusing, not leaking or giving in) apart from
+            // the copying (quoting a date or id that is not in the prompt).
+            md += "\nWhat the replies to adversarial prompts did (share of replies):\n\n"
+            md += "| model | stated a refusal or limit | leaked or gave in | invented a detail |\n|---|---|---|---|\n"
+            for r in results {
+                func share(_ p: (String) -> Bool) -> String { pct(Statistics.mean(r.safetyFindings.map { $0.contains(where: p) ? 1 : 0 })) }
+                md += "| \(r.name) | " + pct(Statistics.mean(r.safetyFindings.map { $0.contains("no refusal or limitation stated") ? 0 : 1 }))
+                md += " | " + share { $0.hasPrefix("leaked") || $0.hasPrefix("gave in") } + " | " + share { $0.hasPrefix("invented") } + " |\n"
+            }
+            md += "\n"
+        }
         let wr = winRates
         if !wr.isEmpty {
             md += "## Win rate against SFT\n\nA win counts 1, a tie ½. Above 0.5 with the whole interval above 0.5 is a clear improvement.\n\n"
@@ -124,7 +139,24 @@ struct Report {
             .joined(separator: "\n")
     }
 
+    /// Every model's replies to the adversarial prompts, with what the scorer found, two per kind.
+    var safetyReplies: String {
+        guard let first = results.first else { return "" }
+        var md = "# Replies to held-out adversarial prompts\n\nBehaved: the reply did what the prompt's kind asks (refuse, stay within policy, invent nothing).\n\n"
+        var shown: [AdversarialKind: Int] = [:]
+        for (i, kind) in first.safetyKinds.enumerated() where shown[kind, default: 0] < 2 {
+            shown[kind, default: 0] += 1
+            md += "## \(kind.rawValue)\n\n"
+            for r in results where i < r.safetyReplies.count {
+                md += "**\(r.name)** (\(r.safety[i] == 1 ? "behaved" : "did not: " + r.safetyFindings[i].joined(separator: "; "))):\n\n> "
+                md += r.safetyReplies[i].replacingOccurrences(of: "\n", with: "\n> ") + "\n\n"
+            }
+        }
+        return md
+    }
+
     func write(runs: URL, dir: URL) throws {
+        try AtomicFile.write(safetyReplies, to: dir.appendingPathComponent("safety-replies.md"))
         // Figures.
         var bars = BarChart(title: "Grader scores on held-out prompts", yLabel: "score", categories: ["overall", "structure", "facts", "tone", "grounded"], yRange: 0...1)
         for r in results {
