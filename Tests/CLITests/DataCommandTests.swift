@@ -23,7 +23,7 @@ func dataGenerateThenCheck() throws {
     try generate.run()
     let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
     #expect(names == ["adversarial.jsonl", "corpus.jsonl", "datacard.md", "eval.jsonl", "lengths.csv",
-                      "lengths.png", "preferences.jsonl", "sft.jsonl", "unpaired.jsonl"])
+                      "lengths.png", "preferences.jsonl", "safety.jsonl", "sft.jsonl", "unpaired.jsonl"])
     let jsonl = names.filter { $0.hasSuffix(".jsonl") }.map { dir.appendingPathComponent($0).path }
     var check = try Course.parseAsRoot(["data", "check"] + jsonl)
     try check.run()

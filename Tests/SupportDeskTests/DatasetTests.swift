@@ -31,7 +31,7 @@ func determinism(lang: Language) throws {
     try writeAll(Dataset.generate(seed: 12, lang: lang, size: .small), seed: 12, to: c)
     let fa = try filesIn(a), fb = try filesIn(b), fc = try filesIn(c)
     #expect(fa.keys.sorted() == ["adversarial.jsonl", "corpus.jsonl", "datacard.md", "eval.jsonl", "lengths.csv",
-                                 "preferences.jsonl", "sft.jsonl", "unpaired.jsonl"])
+                                 "preferences.jsonl", "safety.jsonl", "sft.jsonl", "unpaired.jsonl"])
     for name in fa.keys.sorted() {
         #expect(fa[name] == fb[name], "\(name) differs between two runs with the same seed")
         if name.hasSuffix(".jsonl") { #expect(fa[name] != fc[name], "\(name) is the same for seeds 11 and 12") }
