@@ -1,0 +1,208 @@
+import Foundation
+
+/// Fused causal attention, flash-attention style: the loops behind `Variable.causalAttention`
+/// (Chapter 1), which states the formulas. For every (batch row, head) and block of queries, the
+/// scores against one block of keys at a time are computed, masked, turned into weights with an
+/// *online* softmax and mixed into the output, so the [T, T] score matrix of a head is never
+/// stored: only one [queryBlock, keyBlock] tile per thread is. The backward pass recomputes the
+/// weights tile by tile from the log-sum-exp L saved per query row.
+///
+/// Every product inside a tile is one `cblas_sgemm` call (on the calling thread: the
+/// (batch, head) pairs themselves are spread over the cores). Each pair is computed by one
+/// thread in a fixed order, so results are bit-identical whatever the number of cores.
+///
+/// Operands are read in place with strides (see `Heads`), so queries, keys and values are used
+/// straight from the [B, T, 3C] output of the `c_attn` product, and the output is written
+/// straight into [B, T, C] with the heads side by side: no permuted copies in either direction.
+public enum FusedAttention {
+    /// Queries per tile. 64 rows keep a tile's scores (64 × 256 floats, 64 KB) and output rows
+    /// in the core's L2 cache, and waste little of the diagonal tile that the causal mask
+    /// half-empties.
+    public static let queryBlock = 64
+    /// Keys per tile: the whole context of the course's presets (T ≤ 256) is one tile, so the
+    /// online softmax rescales only for longer contexts.
+    public static let keyBlock = 256
+
+    /// Where one operand's heads live in memory: element (b, t, h, d) of a head-interleaved
+    /// [B, T, H·D] buffer (or a window of a wider row, like the keys inside [B, T, 3C]) is at
+    /// `base + b·batchStride + t·rowStride + h·D + d`.
+    public struct Heads: @unchecked Sendable {
+        public let base: UnsafeMutablePointer<Float>
+        public let batchStride: Int, rowStride: Int
+        public init(_ base: UnsafeMutablePointer<Float>, batchStride: Int, rowStride: Int) {
+            (self.base, self.batchStride, self.rowStride) = (base, batchStride, rowStride)
+        }
+        /// Row 0 of head h of batch row b, for head size d.
+        @inline(__always) func head(_ b: Int, _ h: Int, size d: Int) -> UnsafeMutablePointer<Float> {
+            base + b * batchStride + h * d
+        }
+    }
+
+    /// Sizes of one attention call. Query i (0..<queries) sits at absolute position
+    /// i + (keys − queries): keys before it may come from a KV cache.
+    public struct Shape: Sendable {
+        public let batch: Int, heads: Int, headSize: Int, queries: Int, keys: Int
+        public init(batch: Int, heads: Int, headSize: Int, queries: Int, keys: Int) {
+            precondition(queries <= keys, "FusedAttention: \(queries) queries but only \(keys) keys")
+            (self.batch, self.heads, self.headSize, self.queries, self.keys) = (batch, heads, headSize, queries, keys)
+        }
+        /// 1/√D, so the spread of the scores does not grow with the head size.
+        public var scale: Float { 1 / Float(headSize).squareRoot() }
+        var offset: Int { keys - queries }
+    }
+
+    /// out = softmax(scale · Q Kᵀ + mask) V per (batch row, head), and lse [B, H, Tq] =
+    /// log Σⱼ exp(scale · q·kⱼ) over each query's visible keys (nil: not needed, at inference).
+    /// `segments` [B·Tk] (packed examples) also hides keys of other examples from a query.
+    public static func forward(q: Heads, k: Heads, v: Heads, out: Heads, lse: UnsafeMutablePointer<Float>?,
+                               shape s: Shape, segments: UnsafePointer<Int>?) {
+        let d = s.headSize, scale = s.scale
+        Parallel.forRanges(s.batch * s.heads, grain: 1) { range in
+            let bq = min(queryBlock, s.queries), bk = min(keyBlock, s.keys)
+            let tile = Scratch(bq * bk), acc = Scratch(bq * d), rowMax = Scratch(bq), rowSum = Scratch(bq)
+            defer { [tile, acc, rowMax, rowSum].forEach { $0.free() } }
+            let p = tile.p, o = acc.p, m = rowMax.p, l = rowSum.p
+            for bh in range {
+                let (b, h) = (bh / s.heads, bh % s.heads)
+                let qh = q.head(b, h, size: d), kh = k.head(b, h, size: d), vh = v.head(b, h, size: d)
+                let oh = out.head(b, h, size: d), seg = segments.map { $0 + b * s.keys }
+                for i0 in stride(from: 0, to: s.queries, by: bq) {
+                    let rows = min(bq, s.queries - i0)
+                    let keyEnd = min(s.keys, i0 + rows + s.offset)    // the last query's position + 1
+                    m.update(repeating: -.infinity, count: rows)
+                    l.update(repeating: 0, count: rows)
+                    o.update(repeating: 0, count: rows * d)
+                    for j0 in stride(from: 0, to: keyEnd, by: bk) {
+                        let cols = min(bk, keyEnd - j0)
+                        // S [rows, cols] = scale · Q_i K_jᵀ
+                        BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
+                                        a: qh + i0 * q.rowStride, lda: q.rowStride, b: kh + j0 * k.rowStride, ldb: k.rowStride,
+                                        beta: 0, c: p, ldc: cols)
+                        mask(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg)
+                        // Online softmax: m' = max(m, rowmax S), P = e^(S − m'), l = e^(m − m')·l + ΣP,
+                        // O = e^(m − m')·O (+ P V below).
+                        for r in 0..<rows {
+                            let sr = p + r * cols
+                            var mx = m[r]
+                            for j in 0..<cols { mx = max(mx, sr[j]) }
+                            if mx == -.infinity { continue }          // nothing visible yet: P row is all 0
+                            let correction = m[r] == -.infinity ? 0 : fastExp(m[r] - mx)
+                            l[r] = correction * l[r] + expAndSum(sr, count: cols, minus: mx)
+                            if correction != 1 { let orow = o + r * d; for c in 0..<d { orow[c] *= correction } }
+                            m[r] = mx
+                        }
+                        // O [rows, D] += P V_j
+                        BLAS.serialGemm(transA: false, transB: false, m: rows, n: d, k: cols, alpha: 1,
+                                        a: p, lda: cols, b: vh + j0 * v.rowStride, ldb: v.rowStride,
+                                        beta: 1, c: o, ldc: d)
+                    }
+                    for r in 0..<rows {
+                        let inv = 1 / l[r], orow = o + r * d, dst = oh + (i0 + r) * out.rowStride
+                        for c in 0..<d { dst[c] = orow[c] * inv }
+                        lse?[bh * s.queries + i0 + r] = m[r] + logf(l[r])
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gradients of `forward`, accumulated into dq, dk, dv (same layouts as q, k, v): with
+    /// P = e^(S − L) recomputed per tile and Dᵢ = rowsum(dOᵢ ∘ Oᵢ),
+    ///   dV += Pᵀ dO,  dP = dO Vᵀ,  dS = P ∘ (dP − D),  dQ += scale · dS K,  dK += scale · dSᵀ Q.
+    /// dk and dv of a (batch row, head) collect contributions from all its query blocks; the
+    /// pair is one thread's work, so the sums always run in the same order.
+    public static func backward(q: Heads, k: Heads, v: Heads, out: Heads, dOut: Heads, lse: UnsafePointer<Float>,
+                                dq: Heads, dk: Heads, dv: Heads, shape s: Shape, segments: UnsafePointer<Int>?) {
+        let d = s.headSize, scale = s.scale
+        Parallel.forRanges(s.batch * s.heads, grain: 1) { range in
+            let bq = min(queryBlock, s.queries), bk = min(keyBlock, s.keys)
+            let pTile = Scratch(bq * bk), dTile = Scratch(bq * bk), rowDot = Scratch(bq)
+            defer { [pTile, dTile, rowDot].forEach { $0.free() } }
+            let p = pTile.p, ds = dTile.p, delta = rowDot.p
+            for bh in range {
+                let (b, h) = (bh / s.heads, bh % s.heads)
+                let qh = q.head(b, h, size: d), kh = k.head(b, h, size: d), vh = v.head(b, h, size: d)
+                let oh = out.head(b, h, size: d), gh = dOut.head(b, h, size: d)
+                let dqh = dq.head(b, h, size: d), dkh = dk.head(b, h, size: d), dvh = dv.head(b, h, size: d)
+                let seg = segments.map { $0 + b * s.keys }, L = lse + bh * s.queries
+                for i0 in stride(from: 0, to: s.queries, by: bq) {
+                    let rows = min(bq, s.queries - i0)
+                    let keyEnd = min(s.keys, i0 + rows + s.offset)
+                    let qi = qh + i0 * q.rowStride, gi = gh + i0 * dOut.rowStride
+                    for r in 0..<rows {                                 // Dᵢ = Σ_c dO[i, c] · O[i, c]
+                        let orow = oh + (i0 + r) * out.rowStride, grow = gi + r * dOut.rowStride
+                        var dot: Float = 0
+                        for c in 0..<d { dot += grow[c] * orow[c] }
+                        delta[r] = dot
+                    }
+                    for j0 in stride(from: 0, to: keyEnd, by: bk) {
+                        let cols = min(bk, keyEnd - j0)
+                        let kj = kh + j0 * k.rowStride, vj = vh + j0 * v.rowStride
+                        BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
+                                        a: qi, lda: q.rowStride, b: kj, ldb: k.rowStride, beta: 0, c: p, ldc: cols)
+                        mask(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg)
+                        for r in 0..<rows {                             // P = e^(S − L), masked entries 0
+                            let sr = p + r * cols, lr = L[i0 + r]
+                            for j in 0..<cols { sr[j] = sr[j] == -.infinity ? 0 : fastExp(sr[j] - lr) }
+                        }
+                        // dV_j [cols, D] += Pᵀ dO_i
+                        BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: 1,
+                                        a: p, lda: cols, b: gi, ldb: dOut.rowStride, beta: 1, c: dvh + j0 * dv.rowStride, ldc: dv.rowStride)
+                        // dP [rows, cols] = dO_i V_jᵀ, then dS = P ∘ (dP − D) in place
+                        BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: 1,
+                                        a: gi, lda: dOut.rowStride, b: vj, ldb: v.rowStride, beta: 0, c: ds, ldc: cols)
+                        for r in 0..<rows {
+                            let pr = p + r * cols, dr = ds + r * cols, dl = delta[r]
+                            for j in 0..<cols { dr[j] = pr[j] * (dr[j] - dl) }
+                        }
+                        // dQ_i [rows, D] += scale · dS K_j;  dK_j [cols, D] += scale · dSᵀ Q_i
+                        BLAS.serialGemm(transA: false, transB: false, m: rows, n: d, k: cols, alpha: scale,
+                                        a: ds, lda: cols, b: kj, ldb: k.rowStride, beta: 1, c: dqh + i0 * dq.rowStride, ldc: dq.rowStride)
+                        BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: scale,
+                                        a: ds, lda: cols, b: qi, ldb: q.rowStride, beta: 1, c: dkh + j0 * dk.rowStride, ldc: dk.rowStride)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets the scores [rows, cols] of query rows i0..., key columns j0... to −∞ where the key is
+    /// hidden: after the query's position (i + offset), or of another example (`segments`).
+    @inline(__always)
+    static func mask(_ sc: UnsafeMutablePointer<Float>, rows: Int, cols: Int, i0: Int, j0: Int, offset: Int,
+                     segments seg: UnsafePointer<Int>?) {
+        for r in 0..<rows {
+            let pos = i0 + r + offset, row = sc + r * cols
+            let firstHidden = max(pos + 1 - j0, 0)                   // causal: keys j > pos
+            if firstHidden < cols { for j in firstHidden..<cols { row[j] = -.infinity } }
+            if let seg {
+                let own = seg[pos]
+                for j in 0..<min(firstHidden, cols) where seg[j0 + j] != own { row[j] = -.infinity }
+            }
+        }
+    }
+
+    /// row[j] = e^(row[j] − m) (0 where row[j] is −∞), returning Σⱼ row[j]. The exponentials
+    /// are one vectorised pass; the sum uses eight running totals in a fixed order (faster
+    /// than one serial chain, and the same bits every time).
+    @inline(__always)
+    static func expAndSum(_ row: UnsafeMutablePointer<Float>, count n: Int, minus m: Float) -> Float {
+        for j in 0..<n { row[j] = row[j] == -.infinity ? 0 : fastExp(row[j] - m) }
+        var s = SIMD8<Float>()
+        var j = 0
+        while j + 8 <= n {
+            s += UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            j += 8
+        }
+        var total = s.sum()
+        while j < n { total += row[j]; j += 1 }
+        return total
+    }
+
+    /// A thread's tile memory.
+    struct Scratch {
+        let p: UnsafeMutablePointer<Float>
+        init(_ n: Int) { p = .allocate(capacity: max(n, 1)) }
+        func free() { p.deallocate() }
+    }
+}
