@@ -85,7 +85,9 @@ public enum FusedAttention {
                             let sr = p + r * cols
                             var mx = m[r]
                             for j in 0..<cols { mx = max(mx, sr[j]) }
-                            if mx == -.infinity { continue }          // nothing visible yet: P row is all 0
+                            if mx == -.infinity {                     // nothing visible in this tile yet
+                                sr.update(repeating: 0, count: cols); continue
+                            }
                             let correction = m[r] == -.infinity ? 0 : fastExp(m[r] - mx)
                             l[r] = correction * l[r] + expAndSum(sr, count: cols, minus: mx)
                             if correction != 1 { let orow = o + r * d; for c in 0..<d { orow[c] *= correction } }

@@ -74,6 +74,10 @@ struct FusedAttentionTests {
         let t = 20
         let row0 = (0..<t).map { $0 < 7 ? 0 : ($0 < 15 ? 1 : 2) }, row1 = (0..<t).map { $0 < 12 ? 0 : 1 }
         compare(batch: 2, length: t, width: 16, heads: 2, segments: row0 + row1)
+        // Later examples of a long row see nothing in the first key tiles: those tiles add
+        // nothing (not NaN) to their queries.
+        let long = 2 * FusedAttention.keyBlock + 30
+        compare(batch: 1, length: long, width: 8, heads: 2, segments: (0..<long).map { $0 / 100 })
     }
 
     @Test("Queries after cached positions attend over cache and new keys as the unfused path does")
