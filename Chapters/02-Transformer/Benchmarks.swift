@@ -49,6 +49,38 @@ public enum TransformerBenchmarks {
               "threads": BLAS.threads]
     }
 
+    /// Where a training step's time goes: the `train` step of `preset`, run `steps` times with
+    /// `Profiler` on, as rows of (category, milliseconds per step, share of the step). Forward
+    /// and backward are split by operation category; "other" is what no category claims
+    /// (building the graph, zeroing gradients, the loss check).
+    public static func profile(preset: String, steps: Int) throws -> [[String: Any]] {
+        let s = try shape(preset)
+        let model = GPT(s.config, seed: 1)
+        let trainer = Trainer(model: model, config: TrainConfig(batchSize: s.batch, contextLength: s.context, steps: 1000,
+                                                                learningRate: 1e-4, warmupSteps: 1, evalEvery: 1000))
+        var rng = SeededRandom(seed: 2)
+        let n = s.batch * s.context
+        let ids = (0..<n).map { _ in rng.int(s.config.vocabSize) }, targets = (0..<n).map { _ in rng.int(s.config.vocabSize) }
+        try trainer.step { model.loss(ids, targets: targets, batch: s.batch) }   // warm-up
+        var total = 0.0
+        Profiler.start()
+        for _ in 0..<steps {
+            total += try measure {
+                try trainer.step { Profiler.mark(); return model.loss(ids, targets: targets, batch: s.batch) }
+            }
+        }
+        var parts = Profiler.stop()
+        parts["other"] = max(0, total - parts.values.reduce(0, +))
+        let perStep = total / Double(steps)
+        var rows: [[String: Any]] = parts.sorted { $0.value > $1.value }.map { key, seconds in
+            ["bench": "profile", "preset": preset, "part": key, "ms": round(seconds / Double(steps) * 1e4) / 10,
+             "share": round(seconds / total * 1000) / 10]
+        }
+        rows.append(["bench": "profile", "preset": preset, "part": "step", "ms": round(perStep * 1e4) / 10, "share": 100.0,
+                     "tokens_per_s": round(Double(n) / perStep), "threads": BLAS.threads, "threading": BLAS.threading.rawValue])
+        return rows
+    }
+
     /// 256 new tokens with and without the KV cache.
     public static func generate(preset: String) throws -> [String: Any] {
         let s = try shape(preset)
