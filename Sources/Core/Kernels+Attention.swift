@@ -83,13 +83,12 @@ public enum FusedAttention {
                         // O = e^(m − m')·O (+ P V below).
                         for r in 0..<rows {
                             let sr = p + r * cols
-                            var mx = m[r]
-                            for j in 0..<cols { mx = max(mx, sr[j]) }
+                            let mx = max(m[r], VectorMath.max(sr, count: cols))
                             if mx == -.infinity {                     // nothing visible in this tile yet
                                 sr.update(repeating: 0, count: cols); continue
                             }
                             let correction = m[r] == -.infinity ? 0 : fastExp(m[r] - mx)
-                            l[r] = correction * l[r] + expAndSum(sr, count: cols, minus: mx)
+                            l[r] = correction * l[r] + VectorMath.expSum(sr, count: cols, minus: mx, into: sr)
                             if correction != 1 { let orow = o + r * d; for c in 0..<d { orow[c] *= correction } }
                             m[r] = mx
                         }
@@ -144,8 +143,7 @@ public enum FusedAttention {
                                         a: qi, lda: q.rowStride, b: kj, ldb: k.rowStride, beta: 0, c: p, ldc: cols)
                         mask(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg)
                         for r in 0..<rows {                             // P = e^(S − L), masked entries 0
-                            let sr = p + r * cols, lr = L[i0 + r]
-                            for j in 0..<cols { sr[j] = sr[j] == -.infinity ? 0 : fastExp(sr[j] - lr) }
+                            VectorMath.scaledExp(p + r * cols, count: cols, minus: L[i0 + r], times: 1, into: p + r * cols, accumulate: false)
                         }
                         // dV_j [cols, D] += Pᵀ dO_i
                         BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: 1,
@@ -182,23 +180,6 @@ public enum FusedAttention {
                 for j in 0..<min(firstHidden, cols) where seg[j0 + j] != own { row[j] = -.infinity }
             }
         }
-    }
-
-    /// row[j] = e^(row[j] − m) (0 where row[j] is −∞), returning Σⱼ row[j]. The exponentials
-    /// are one vectorised pass; the sum uses eight running totals in a fixed order (faster
-    /// than one serial chain, and the same bits every time).
-    @inline(__always)
-    static func expAndSum(_ row: UnsafeMutablePointer<Float>, count n: Int, minus m: Float) -> Float {
-        for j in 0..<n { row[j] = row[j] == -.infinity ? 0 : fastExp(row[j] - m) }
-        var s = SIMD8<Float>()
-        var j = 0
-        while j + 8 <= n {
-            s += UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
-            j += 8
-        }
-        var total = s.sum()
-        while j < n { total += row[j]; j += 1 }
-        return total
     }
 
     /// A thread's tile memory.

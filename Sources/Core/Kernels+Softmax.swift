@@ -18,11 +18,8 @@ public enum Softmax {
     /// it with the same arithmetic.
     @inline(__always)
     public static func logSumExp(_ row: UnsafePointer<Float>, count: Int) -> Float {
-        var m = -Float.infinity
-        for j in 0..<count { m = max(m, row[j]) }
-        var s: Float = 0
-        for j in 0..<count { s += expf(row[j] - m) }
-        return m + logf(s)
+        let m = VectorMath.max(row, count: count)
+        return m + logf(VectorMath.expSum(row, count: count, minus: m))
     }
     // MARK: end
 
