@@ -41,6 +41,46 @@ public enum GELU {
     }
 }
 
+extension GELU {
+    /// The bias and GELU that follow the MLP's first product, in one pass over its output:
+    /// pre[r, j] += bias[j] (pre becomes x·W + b, kept for backward), out[r, j] = gelu(pre[r, j]).
+    /// pre, out [rows, cols]; bias [cols]. Elementwise per row, so any split gives the same bits.
+    public static func biasForward(_ pre: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>,
+                                   out: UnsafeMutablePointer<Float>, rows: Int, cols n: Int) {
+        let k: Float = (2 / Float.pi).squareRoot()
+        Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: n, elements: elementsGrain)) { range in
+            for r in range {
+                let p = pre + r * n, o = out + r * n
+                for j in 0..<n {
+                    let xi = p[j] + bias[j]
+                    p[j] = xi
+                    o[j] = 0.5 * xi * (1 + fastTanh(k * (xi + 0.044715 * xi * xi * xi)))
+                }
+            }
+        }
+    }
+
+    /// Backward of `biasForward`, in one pass: dpre = dy · gelu'(pre) (tanh recomputed from pre,
+    /// cheaper than storing and reading it back), written into `dpre` (not added), and
+    /// dbias[j] += Σ_r dpre[r, j] when dbias is given. Split by columns, each column summed over
+    /// the rows in order by one thread, so the bias gradient has the same bits on any number of
+    /// cores. pre, dy, dpre [rows, cols]; dbias [cols].
+    public static func biasBackward(pre: UnsafePointer<Float>, dy: UnsafePointer<Float>, dpre: UnsafeMutablePointer<Float>,
+                                    dbias: UnsafeMutablePointer<Float>?, rows: Int, cols n: Int) {
+        let k: Float = (2 / Float.pi).squareRoot()
+        Parallel.forRanges(n, grain: Swift.max(16, elementsGrain / Swift.max(rows, 1))) { cols in
+            for r in 0..<rows {
+                let p = pre + r * n, g = dy + r * n, d = dpre + r * n
+                for j in cols {
+                    let xi = p[j], th = fastTanh(k * (xi + 0.044715 * xi * xi * xi))
+                    d[j] = g[j] * (0.5 * (1 + th) + 0.5 * xi * (1 - th * th) * (k * (1 + 3 * 0.044715 * xi * xi)))
+                }
+                if let dbias { for j in cols { dbias[j] += d[j] } }
+            }
+        }
+    }
+}
+
 /// Inverted dropout's mask, behind `Variable.dropout` (Chapter 1).
 public enum Dropout {
     /// A tensor of `shape` whose entries are 0 with probability p and 1/(1 − p) otherwise, so

@@ -69,7 +69,8 @@ public enum Profiler {
         case "softmax", "log_softmax", "causal_mask": return "attention (unfused softmax, mask)"
         case "cross_entropy", "token_logprobs": return "cross-entropy"
         case "layer_norm", "residual_layer_norm": return "layer norm"
-        case "gelu", "bias_gelu": return "gelu"
+        case "gelu": return "gelu"
+        case "linear_gelu": return "matmul + bias + gelu"
         case "add", "sub", "mul", "div", "scale", "shift", "unary", "select", "sum", "dropout": return "element-wise"
         case "reshape", "permute", "slice", "concat", "embedding", "gather": return "copies and embeddings"
         default: return name.isEmpty ? "other" : name
