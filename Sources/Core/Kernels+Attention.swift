@@ -22,6 +22,11 @@ public enum FusedAttention {
     /// Keys per tile: the whole context of the course's presets (T ≤ 256) is one tile, so the
     /// online softmax rescales only for longer contexts.
     public static let keyBlock = 256
+    /// Multiply-adds a thread should get before the (batch, head) pairs are split over the
+    /// cores (some 50 µs of work): a training step's heads always split, one generated token's
+    /// heads (one query each) stay on the calling thread instead of waking another for
+    /// microseconds of work.
+    public static let splitWork = 1 << 17
 
     /// Where one operand's heads live in memory: element (b, t, h, d) of a head-interleaved
     /// [B, T, H·D] buffer (or a window of a wider row, like the keys inside [B, T, 3C]) is at
@@ -49,6 +54,8 @@ public enum FusedAttention {
         /// 1/√D, so the spread of the scores does not grow with the head size.
         public var scale: Float { 1 / Float(headSize).squareRoot() }
         var offset: Int { keys - queries }
+        /// (batch, head) pairs per thread, at least: see `splitWork`.
+        var grain: Int { max(1, FusedAttention.splitWork / max(1, queries * keys * headSize)) }
     }
 
     /// out = softmax(scale · Q Kᵀ + mask) V per (batch row, head), and lse [B, H, Tq] =
@@ -57,7 +64,7 @@ public enum FusedAttention {
     public static func forward(q: Heads, k: Heads, v: Heads, out: Heads, lse: UnsafeMutablePointer<Float>?,
                                shape s: Shape, segments: UnsafePointer<Int>?) {
         let d = s.headSize, scale = s.scale
-        Parallel.forRanges(s.batch * s.heads, grain: 1) { range in
+        Parallel.forRanges(s.batch * s.heads, grain: s.grain) { range in
             let bq = min(queryBlock, s.queries), bk = min(keyBlock, s.keys)
             let tile = Scratch(bq * bk), acc = Scratch(bq * d), rowMax = Scratch(bq), rowSum = Scratch(bq)
             defer { [tile, acc, rowMax, rowSum].forEach { $0.free() } }
@@ -115,7 +122,7 @@ public enum FusedAttention {
     public static func backward(q: Heads, k: Heads, v: Heads, out: Heads, dOut: Heads, lse: UnsafePointer<Float>,
                                 dq: Heads, dk: Heads, dv: Heads, shape s: Shape, segments: UnsafePointer<Int>?) {
         let d = s.headSize, scale = s.scale
-        Parallel.forRanges(s.batch * s.heads, grain: 1) { range in
+        Parallel.forRanges(s.batch * s.heads, grain: s.grain) { range in
             let bq = min(queryBlock, s.queries), bk = min(keyBlock, s.keys)
             let pTile = Scratch(bq * bk), dTile = Scratch(bq * bk), rowDot = Scratch(bq)
             defer { [pTile, dTile, rowDot].forEach { $0.free() } }
