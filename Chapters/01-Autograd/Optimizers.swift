@@ -76,14 +76,17 @@ public final class AdamW: Optimizer {
             guard let g = p.grad else { continue }
             let w = p.value.data, gd = g.data, md = m[i].data, vd = v[i].data
             let decay = decays[i] ? 1 - learningRate * weightDecay : 1
-            let (lr, b1, b2, e) = (learningRate, beta1, beta2, eps)
+            let (b1, b2, e) = (beta1, beta2, eps)
+            // PyTorch's arrangement of the same update: lr/c1 and 1/√c2 once per tensor, so each
+            // element costs one square root and one division.
+            let stepSize = learningRate / c1, invRootC2 = 1 / c2.squareRoot()
             Parallel.forRanges(p.value.count, grain: 32768) { range in
                 for j in range {
                     let gj = gd[j] * gs
                     w[j] *= decay
                     md[j] = b1 * md[j] + (1 - b1) * gj
                     vd[j] = b2 * vd[j] + (1 - b2) * gj * gj
-                    w[j] -= lr * (md[j] / c1) / ((vd[j] / c2).squareRoot() + e)
+                    w[j] -= stepSize * md[j] / (vd[j].squareRoot() * invRootC2 + e)
                 }
             }
         }

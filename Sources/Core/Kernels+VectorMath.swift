@@ -6,10 +6,10 @@
 public enum VectorMath {
     public typealias Vector = SIMD8<Float>
 
-    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> Vector {
+    @inline(__always) public static func load(_ p: UnsafePointer<Float>) -> Vector {
         UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
     }
-    @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
+    @inline(__always) public static func store(_ v: Vector, _ p: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
@@ -22,6 +22,40 @@ public enum VectorMath {
         var r = m.max()
         while j < n { r = Swift.max(r, x[j]); j += 1 }
         return r
+    }
+
+    /// Σⱼ x[j].
+    @inline(__always)
+    public static func sum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+        var acc = Vector()
+        var j = 0
+        while j + 8 <= n { acc += load(x + j); j += 8 }
+        var s = acc.sum()
+        while j < n { s += x[j]; j += 1 }
+        return s
+    }
+
+    /// Σⱼ (x[j] − m)².
+    @inline(__always)
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count n: Int, minus m: Float) -> Float {
+        var acc = Vector()
+        var j = 0
+        while j + 8 <= n { let d = load(x + j) - m; acc += d * d; j += 8 }
+        var s = acc.sum()
+        while j < n { let d = x[j] - m; s += d * d; j += 1 }
+        return s
+    }
+
+    /// (Σⱼ g[j]·w[j], Σⱼ g[j]·w[j]·h[j]): the two row sums of layer norm's backward.
+    @inline(__always)
+    public static func gainDots(_ g: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ h: UnsafePointer<Float>,
+                                count n: Int) -> (Float, Float) {
+        var a = Vector(), b = Vector()
+        var j = 0
+        while j + 8 <= n { let d = load(g + j) * load(w + j); a += d; b += d * load(h + j); j += 8 }
+        var s1 = a.sum(), s2 = b.sum()
+        while j < n { let d = g[j] * w[j]; s1 += d; s2 += d * h[j]; j += 1 }
+        return (s1, s2)
     }
 
     /// Σⱼ e^(x[j] − m), with e^(−∞) = 0 exactly (masked entries); when `out` is given, also
@@ -122,4 +156,25 @@ public enum Reduce {
         while i < hi { s += Double(x[i]) * Double(x[i]); i += 1 }
         return s
     }
+}
+
+/// `fastTanh` on eight lanes at once, the same arithmetic lane by lane.
+@inlinable @inline(__always)
+public func fastTanh(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    var x = v.replacing(with: -7.90531110763549805, where: v .< -7.90531110763549805)
+    x.replace(with: 7.90531110763549805, where: x .> 7.90531110763549805)
+    let x2 = x * x
+    var p = SIMD8<Float>(repeating: -2.76076847742355e-16)
+    p = p * x2 + 2.00018790482477e-13
+    p = p * x2 - 8.60467152213735e-11
+    p = p * x2 + 5.12229709037114e-08
+    p = p * x2 + 1.48572235717979e-05
+    p = p * x2 + 6.37261928875436e-04
+    p = p * x2 + 4.89352455891786e-03
+    p = p * x
+    var q = SIMD8<Float>(repeating: 1.19825839466702e-06)
+    q = q * x2 + 1.18534705686654e-04
+    q = q * x2 + 2.26843463243900e-03
+    q = q * x2 + 4.89352518554385e-03
+    return p / q
 }
