@@ -35,6 +35,17 @@ public enum VectorMath {
         return s
     }
 
+    /// Σⱼ a[j] · b[j].
+    @inline(__always)
+    public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count n: Int) -> Float {
+        var acc = Vector()
+        var j = 0
+        while j + 8 <= n { acc += load(a + j) * load(b + j); j += 8 }
+        var s = acc.sum()
+        while j < n { s += a[j] * b[j]; j += 1 }
+        return s
+    }
+
     /// Σⱼ (x[j] − m)².
     @inline(__always)
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count n: Int, minus m: Float) -> Float {
@@ -59,16 +70,17 @@ public enum VectorMath {
     }
 
     /// Σⱼ e^(x[j] − m), with e^(−∞) = 0 exactly (masked entries); when `out` is given, also
-    /// stores each term there (`out` may be `x`).
+    /// stores each term there (`out` may be `x`). `masked: false` promises no −∞ in x and skips
+    /// the test.
     @inline(__always)
     public static func expSum(_ x: UnsafePointer<Float>, count n: Int, minus m: Float,
-                              into out: UnsafeMutablePointer<Float>? = nil) -> Float {
+                              into out: UnsafeMutablePointer<Float>? = nil, masked: Bool = true) -> Float {
         var acc = Vector()
         var j = 0
         while j + 8 <= n {
             let v = load(x + j)
             var e = fastExp(v - m)
-            e.replace(with: 0, where: v .== -.infinity)
+            if masked { e.replace(with: 0, where: v .== -.infinity) }
             if let out { store(e, out + j) }
             acc += e
             j += 8
@@ -83,15 +95,24 @@ public enum VectorMath {
         return s
     }
 
-    /// y[j] = k · e^(x[j] − m), or y[j] += that when `accumulate` (0 where x[j] is −∞).
+    /// d[j] = p[j] · (d[j] − c): attention's dS = P ∘ (dP − D) for one row, in place in d.
+    @inline(__always)
+    public static func productOfDifference(_ p: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, minus c: Float, count n: Int) {
+        var j = 0
+        while j + 8 <= n { store(load(p + j) * (load(d + j) - c), d + j); j += 8 }
+        while j < n { d[j] = p[j] * (d[j] - c); j += 1 }
+    }
+
+    /// y[j] = k · e^(x[j] − m), or y[j] += that when `accumulate` (0 where x[j] is −∞; `masked:
+    /// false` promises there is none).
     @inline(__always)
     public static func scaledExp(_ x: UnsafePointer<Float>, count n: Int, minus m: Float, times k: Float,
-                                 into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+                                 into y: UnsafeMutablePointer<Float>, accumulate: Bool, masked: Bool = true) {
         var j = 0
         while j + 8 <= n {
             let v = load(x + j)
             var e = k * fastExp(v - m)
-            e.replace(with: 0, where: v .== -.infinity)
+            if masked { e.replace(with: 0, where: v .== -.infinity) }
             store(accumulate ? load(y + j) + e : e, y + j)
             j += 8
         }
