@@ -22,10 +22,11 @@ struct TensorKernelTests {
         #expect(saved.next() == r.next())
     }
 
-    @Test("sgemm with every transpose combination matches a naive product")
-    func gemm() {
+    @Test("sgemm with every transpose combination matches a naive product, one row (sgemv) included",
+          arguments: [(5, 7, 3), (1, 9, 4)])
+    func gemm(_ shape: (Int, Int, Int)) {
         var rng = SeededRandom(seed: 2)
-        let (m, n, k) = (5, 7, 3)
+        let (m, n, k) = shape
         let a = (0..<(m * k)).map { _ in rng.normal() }, b = (0..<(k * n)).map { _ in rng.normal() }
         func naive(_ ta: Bool, _ tb: Bool) -> [Float] {
             (0..<(m * n)).map { idx in
