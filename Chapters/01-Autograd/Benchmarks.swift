@@ -35,6 +35,40 @@ public enum AutogradBenchmarks {
         return rows
     }
 
+    /// Causal attention forward + backward on the training presets' shapes, fused
+    /// (`Variable.causalAttention`) against the separate operations (scores, mask, softmax,
+    /// weighted sum, with the head permutes): milliseconds per call and their ratio.
+    public static func attention(seconds: Double) -> [[String: Any]] {
+        var rows: [[String: Any]] = []
+        var rng = SeededRandom(seed: 4)
+        for (name, b, t, h, d) in [("tiny", 16, 128, 4, 32), ("small", 8, 256, 8, 32), ("gpt2", 4, 64, 12, 64)] {
+            let c = h * d
+            let x = Tensor(zeros: [b, t, 3 * c]), g = Tensor(zeros: [b, t, c])
+            for v in [x, g] { for i in 0..<v.count { v.data[i] = rng.normal() } }
+            let qkv = Variable(x, requiresGrad: true)
+            let fused = timePerCall(seconds: seconds) {
+                qkv.grad = nil
+                Variable.causalAttention(qkv, heads: h).backward(seed: g.copy())
+            }
+            let unfused = timePerCall(seconds: seconds) {
+                qkv.grad = nil
+                func split(_ i: Int) -> Variable {
+                    qkv.slice(axis: 2, start: i * c, length: c).reshaped([b, t, h, d]).permuted([0, 2, 1, 3])
+                }
+                let w = Variable.matmul(split(0), split(1), transposeB: true, alpha: 1 / Float(d).squareRoot())
+                    .causalMask().softmax()
+                Variable.matmul(w, split(2)).permuted([0, 2, 1, 3]).reshaped([b, t, c]).backward(seed: g.copy())
+            }
+            // Useful flops, causal half only: QKᵀ and PV forward, five products backward.
+            let flops = 7 * 2 * Double(b * h * d) * Double(t * (t + 1) / 2)
+            rows.append(["bench": "attention", "shape": "\(name) B\(b) T\(t) H\(h) D\(d)",
+                         "fused_ms": round(fused * 1e5) / 100, "unfused_ms": round(unfused * 1e5) / 100,
+                         "fused_gflops": round(flops / fused / 1e7) / 100, "speedup": round(unfused / fused * 100) / 100,
+                         "threads": BLAS.threads])
+        }
+        return rows
+    }
+
     /// One training step of Chapter 1's MLP (200 points, hidden 16), in microseconds.
     public static func mlpStep(seconds: Double) -> [String: Any] {
         var c = MLPDemo.Config(); c.steps = 1

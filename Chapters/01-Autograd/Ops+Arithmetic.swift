@@ -8,7 +8,7 @@ import Foundation
 // MARK: book broadcast-add
 extension Variable {
     public static func + (a: Variable, b: Variable) -> Variable {
-        Variable(Tensor.binary(.add, a.value, b.value), parents: [a, b]) { g in
+        Variable(Tensor.binary(.add, a.value, b.value), parents: [a, b], name: "add") { g in
             // d(a+b)/da = 1: the gradient passes through, reduced over broadcast axes.
             // Each parent must own its gradient tensor: a takes g itself, b a copy.
             if b.requiresGrad { b.accumulate(g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)) }
@@ -20,7 +20,7 @@ extension Variable {
 
 extension Variable {
     public static func - (a: Variable, b: Variable) -> Variable {
-        Variable(Tensor.binary(.sub, a.value, b.value), parents: [a, b]) { g in
+        Variable(Tensor.binary(.sub, a.value, b.value), parents: [a, b], name: "sub") { g in
             if b.requiresGrad {
                 let gb = g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)
                 gb.scale(by: -1)
@@ -31,7 +31,7 @@ extension Variable {
     }
 
     public static func * (a: Variable, b: Variable) -> Variable {
-        Variable(Tensor.binary(.mul, a.value, b.value), parents: [a, b]) { g in
+        Variable(Tensor.binary(.mul, a.value, b.value), parents: [a, b], name: "mul") { g in
             if a.requiresGrad { a.accumulate(Tensor.binary(.mul, g, b.value).reduced(to: a.shape)) }
             if b.requiresGrad { b.accumulate(Tensor.binary(.mul, g, a.value).reduced(to: b.shape)) }
         }
@@ -39,7 +39,7 @@ extension Variable {
 
     public static func / (a: Variable, b: Variable) -> Variable {
         let out = Tensor.binary(.div, a.value, b.value)
-        return Variable(out, parents: [a, b]) { g in
+        return Variable(out, parents: [a, b], name: "div") { g in
             // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -out/b
             if a.requiresGrad { a.accumulate(Tensor.binary(.div, g, b.value).reduced(to: a.shape)) }
             if b.requiresGrad {
@@ -51,11 +51,11 @@ extension Variable {
     }
 
     public static func * (a: Variable, s: Float) -> Variable {
-        Variable(a.value.map { $0 * s }, parents: [a]) { g in a.accumulate(g.map { $0 * s }) }
+        Variable(a.value.map { $0 * s }, parents: [a], name: "scale") { g in a.accumulate(g.map { $0 * s }) }
     }
     public static func * (s: Float, a: Variable) -> Variable { a * s }
     public static func + (a: Variable, s: Float) -> Variable {
-        Variable(a.value.map { $0 + s }, parents: [a]) { g in a.accumulate(g) }
+        Variable(a.value.map { $0 + s }, parents: [a], name: "shift") { g in a.accumulate(g) }
     }
     public static func - (a: Variable, s: Float) -> Variable { a + (-s) }
     public static prefix func - (a: Variable) -> Variable { a * -1 }
@@ -64,7 +64,7 @@ extension Variable {
     func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Variable {
         let x = value
         let y = x.map(f)
-        return Variable(y, parents: [self]) { [self] g in
+        return Variable(y, parents: [self], name: "unary") { [self] g in
             let d = Tensor(zeros: x.shape)
             let pd = d.data, px = x.data, py = y.data, pg = g.data
             for i in 0..<x.count { pd[i] = pg[i] * derivative(px[i], py[i]) }
@@ -101,7 +101,7 @@ extension Variable {
         let out = Tensor(zeros: a.shape)
         let pa = a.value.data, pb = b.value.data
         for i in 0..<out.count { out.data[i] = takeFirst(pa[i], pb[i]) ? pa[i] : pb[i] }
-        return Variable(out, parents: [a, b]) { g in
+        return Variable(out, parents: [a, b], name: "select") { g in
             let ga = Tensor(zeros: a.shape), gb = Tensor(zeros: b.shape)
             for i in 0..<out.count {
                 if takeFirst(pa[i], pb[i]) { ga.data[i] = g.data[i] } else { gb.data[i] = g.data[i] }
@@ -114,7 +114,7 @@ extension Variable {
 
     /// Sum of all elements (a scalar of shape []).
     public func sum() -> Variable {
-        Variable(Tensor(scalar: value.sum()), parents: [self]) { [self] g in
+        Variable(Tensor(scalar: value.sum()), parents: [self], name: "sum") { [self] g in
             self.accumulate(Tensor(repeating: g.scalar, self.shape))
         }
     }
@@ -124,7 +124,7 @@ extension Variable {
     /// Sum over one axis (dropped from the shape unless `keepDim`).
     public func sum(axis: Int, keepDim: Bool = false) -> Variable {
         let ax = axis < 0 ? axis + shape.count : axis
-        return Variable(value.sum(axis: ax, keepDim: keepDim), parents: [self]) { [self] g in
+        return Variable(value.sum(axis: ax, keepDim: keepDim), parents: [self], name: "sum") { [self] g in
             var kept = self.shape
             kept[ax] = 1
             // Broadcasting the reduced gradient back over the summed axis.

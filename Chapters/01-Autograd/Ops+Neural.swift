@@ -50,10 +50,10 @@ extension Variable {
         }
         let scale = counted == 0 ? 0 : 1 / Float(counted)
         return Variable(Tensor(scalar: Float(total) * scale), parents: [self], name: "cross_entropy") { [self] g in
-            let (dx, _) = self.gradBuffer()
-            // dx_r += (g / N) · (softmax(x_r) − onehot(t_r))
+            let (dx, fresh) = self.gradBuffer(overwrite: true)
+            // dx_r += (g / N) · (softmax(x_r) − onehot(t_r)); a fresh buffer is written, not added to
             CrossEntropy.backwardRows(x, lse: lse.data, targets: targets, ignoreIndex: ignoreIndex,
-                                      scale: g.scalar * scale, dx: dx.data, rows: rows, cols: v)
+                                      scale: g.scalar * scale, dx: dx.data, rows: rows, cols: v, accumulate: !fresh)
         }
     }
     // MARK: end

@@ -5,14 +5,14 @@ import Core
 extension Variable {
     /// Same data, new shape (-1 infers one axis). Backward: reshape the gradient back.
     public func reshaped(_ newShape: [Int]) -> Variable {
-        Variable(value.reshaped(newShape), parents: [self]) { [self] g in self.accumulate(g.reshaped(self.shape)) }
+        Variable(value.reshaped(newShape), parents: [self], name: "reshape") { [self] g in self.accumulate(g.reshaped(self.shape)) }
     }
 
     /// Reorders axes: out.shape[i] = shape[perm[i]]. Backward applies the inverse permutation.
     public func permuted(_ perm: [Int]) -> Variable {
         var inverse = [Int](repeating: 0, count: perm.count)
         for (i, p) in perm.enumerated() { inverse[p] = i }
-        return Variable(value.permuted(perm), parents: [self]) { [self] g in self.accumulate(g.permuted(inverse)) }
+        return Variable(value.permuted(perm), parents: [self], name: "permute") { [self] g in self.accumulate(g.permuted(inverse)) }
     }
 
     /// Swaps the last two axes.
@@ -25,7 +25,7 @@ extension Variable {
     /// `length` entries from `start` along `axis`. Backward scatters the gradient into a
     /// zero tensor of the input's shape.
     public func slice(axis: Int, start: Int, length: Int) -> Variable {
-        Variable(value.slice(axis: axis, start: start, length: length), parents: [self]) { [self] g in
+        Variable(value.slice(axis: axis, start: start, length: length), parents: [self], name: "slice") { [self] g in
             let (buffer, _) = self.gradBuffer()
             buffer.addSlice(g, axis: axis, start: start)
         }
@@ -35,7 +35,7 @@ extension Variable {
     public static func concat(_ parts: [Variable], axis: Int) -> Variable {
         let out = Tensor.concat(parts.map(\.value), axis: axis)
         let ax = axis < 0 ? axis + out.rank : axis
-        return Variable(out, parents: parts) { g in
+        return Variable(out, parents: parts, name: "concat") { g in
             var start = 0
             for p in parts {
                 let len = p.shape[ax]
@@ -67,7 +67,7 @@ extension Variable {
         let out = Tensor(zeros: Array(shape.dropLast()))
         for i in index { precondition(i >= 0 && i < v, "gather: index \(i) out of range 0..<\(v)") }
         Rows.pick(value.data, index: index, into: out.data, cols: v)
-        return Variable(out, parents: [self]) { [self] g in
+        return Variable(out, parents: [self], name: "gather") { [self] g in
             let (buffer, _) = self.gradBuffer()
             Rows.addPicked(g.data, index: index, into: buffer.data, cols: v)   // dx[r, index[r]] += dy[r]
         }

@@ -64,20 +64,29 @@ public final class AdamW: Optimizer {
         v = parameters.map { Tensor(zeros: $0.shape) }
     }
 
-    public func step() {
+    public func step() { step(gradientScale: 1) }
+
+    /// One update with every gradient multiplied by `gradientScale` as it is read: gradient
+    /// clipping's scale (see `Trainer.step`) costs no extra pass over the gradients. One pass
+    /// per parameter reads and writes p, m and v together.
+    public func step(gradientScale gs: Float) {
         t += 1
         let c1 = 1 - Foundation.pow(beta1, Float(t)), c2 = 1 - Foundation.pow(beta2, Float(t))
         for (i, p) in parameters.enumerated() where p.requiresGrad {
             guard let g = p.grad else { continue }
             let w = p.value.data, gd = g.data, md = m[i].data, vd = v[i].data
             let decay = decays[i] ? 1 - learningRate * weightDecay : 1
-            let (lr, b1, b2, e) = (learningRate, beta1, beta2, eps)
+            let (b1, b2, e) = (beta1, beta2, eps)
+            // PyTorch's arrangement of the same update: lr/c1 and 1/√c2 once per tensor, so each
+            // element costs one square root and one division.
+            let stepSize = learningRate / c1, invRootC2 = 1 / c2.squareRoot()
             Parallel.forRanges(p.value.count, grain: 32768) { range in
                 for j in range {
+                    let gj = gd[j] * gs
                     w[j] *= decay
-                    md[j] = b1 * md[j] + (1 - b1) * gd[j]
-                    vd[j] = b2 * vd[j] + (1 - b2) * gd[j] * gd[j]
-                    w[j] -= lr * (md[j] / c1) / ((vd[j] / c2).squareRoot() + e)
+                    md[j] = b1 * md[j] + (1 - b1) * gj
+                    vd[j] = b2 * vd[j] + (1 - b2) * gj * gj
+                    w[j] -= stepSize * md[j] / (vd[j].squareRoot() * invRootC2 + e)
                 }
             }
         }
@@ -98,15 +107,21 @@ public final class AdamW: Optimizer {
 /// before clipping (log it: spikes show instability).
 @discardableResult
 public func clipGradNorm(_ parameters: [Variable], maxNorm: Float) -> Float {
-    var total: Double = 0
-    for p in parameters { if let g = p.grad { total += g.sumOfSquares() } }
-    let norm = Float(total.squareRoot())
-    if norm > maxNorm {
-        let s = maxNorm / (norm + 1e-6)
-        for p in parameters { p.grad?.scale(by: s) }
-    }
+    let norm = gradNorm(parameters)
+    let s = clipScale(norm: norm, maxNorm: maxNorm)
+    if s != 1 { for p in parameters { p.grad?.scale(by: s) } }
     return norm
 }
+
+/// The global L2 norm of the gradients, √(Σ g²) over every parameter, summed in Double.
+public func gradNorm(_ parameters: [Variable]) -> Float {
+    var total: Double = 0
+    for p in parameters { if let g = p.grad { total += Reduce.sumOfSquares(g.data, count: g.count) } }
+    return Float(total.squareRoot())
+}
+
+/// The factor that brings a gradient of norm `norm` down to `maxNorm` (1 when it is smaller).
+public func clipScale(norm: Float, maxNorm: Float) -> Float { norm > maxNorm ? maxNorm / (norm + 1e-6) : 1 }
 
 /// Linear warmup from 0 to `maxLR` over `warmup` steps, then cosine decay to `minLR` at
 /// `total` steps (and `minLR` after).

@@ -44,6 +44,7 @@ public final class Variable {
     /// The result of an operation. The graph is recorded only when grad mode is on and some
     /// parent needs a gradient; otherwise the result is a plain constant.
     public init(_ value: Tensor, parents: [Variable], name: String = "", backward: @escaping (Tensor) -> Void) {
+        if Profiler.isEnabled { Profiler.recordForward(name) }   // `course bench profile` only
         self.value = value
         self.name = name
         if GradMode.isEnabled && parents.contains(where: \.requiresGrad) {
@@ -94,7 +95,7 @@ extension Variable {
         accumulate(seed ?? Tensor(repeating: 1, shape))
         for node in order.reversed() {
             guard let g = node.grad, let fn = node.backwardFn else { continue }
-            fn(g)
+            if Profiler.isEnabled { Profiler.backward(node.name) { fn(g) } } else { fn(g) }
             node.grad = nil  // an interior node: its gradient has been passed on
         }
     }

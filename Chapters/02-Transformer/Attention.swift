@@ -19,18 +19,34 @@ public final class CausalSelfAttention {
         cProj = Linear(c, c, std: 0.02 / (2 * Float(config.layers)).squareRoot(), rng: &rng)
     }
 
+    /// Whether attention runs as one fused operation (`Variable.causalAttention`, the default)
+    /// or as the separate steps this file shows (`attend`, then the weighted sum). Both compute
+    /// the same thing, to about 1e-6; the fused one stores no [T, T] weights, so it is faster
+    /// and lighter. Figures of the weights, and tests, use the unfused steps.
+    @TaskLocal public static var fused = true
+
     /// x [B, T, C] -> [B, T, C]. With a cache, x holds only the new positions; their keys and
     /// values are appended to the cache and the queries attend over everything cached.
     /// `segments` [B*T] (packed examples) also masks attention between different examples.
     func callAsFunction(_ x: Variable, cache: LayerCache? = nil, segments: [Int]? = nil) -> Variable {
+        guard Self.fused else { return cProj(unfused(x, cache: cache, segments: segments)) }
+        let qkv = cAttn(x)                                        // [B, T, 3C]
+        if let cache {
+            cache.append(qkv.value)                               // keys and values of the new positions
+            return cProj(Variable.causalAttention(qkv, heads: heads, cache: (cache.keys!, cache.values!, cache.length)))
+        }
+        return cProj(Variable.causalAttention(qkv, heads: heads, segments: segments))   // [B, T, C]
+    }
+
+    /// The attention output before `c_proj`, [B, T, C], step by step as the book explains it.
+    func unfused(_ x: Variable, cache: LayerCache?, segments: [Int]?) -> Variable {
         let (b, t, c) = (x.shape[0], x.shape[1], x.shape[2])
         let (weights, v) = attend(x, cache: cache, segments: segments)   // [B, H, T, T_k], [B, H, T_k, D]
         // MARK: book attention-mix
-        // Weighted sum of the values, then heads side by side again.
-        let y = Variable.matmul(weights, v)                       // [B, H, T, D]
+        // Weighted sum of the values, then heads side by side again (c_proj mixes them next).
+        return Variable.matmul(weights, v)                        // [B, H, T, D]
             .permuted([0, 2, 1, 3])                               // [B, T, H, D]
             .reshaped([b, t, c])                                  // [B, T, C]
-        return cProj(y)
         // MARK: end
     }
 
@@ -48,8 +64,9 @@ public final class CausalSelfAttention {
         let q = heads(0)
         var k = heads(1), v = heads(2)
         // MARK: end
-        if let cache {
-            (k, v) = cache.append(keys: k, values: v)             // [B, H, T_past + T, D]
+        if let cache {                                            // [B, H, T_past + T, D]
+            cache.append(qkv.value)
+            (k, v) = (cache.heads(cache.keys!, heads: self.heads), cache.heads(cache.values!, heads: self.heads))
         }
         // MARK: book attention-scores
         // Scores: how well each query matches each key, scaled by 1/√D so their spread does

@@ -49,7 +49,40 @@ public enum TransformerBenchmarks {
               "threads": BLAS.threads]
     }
 
-    /// 256 new tokens with and without the KV cache.
+    /// Where a training step's time goes: the `train` step of `preset`, run `steps` times with
+    /// `Profiler` on, as rows of (category, milliseconds per step, share of the step). Forward
+    /// and backward are split by operation category; "other" is what no category claims
+    /// (building the graph, zeroing gradients, the loss check).
+    public static func profile(preset: String, steps: Int) throws -> [[String: Any]] {
+        let s = try shape(preset)
+        let model = GPT(s.config, seed: 1)
+        let trainer = Trainer(model: model, config: TrainConfig(batchSize: s.batch, contextLength: s.context, steps: 1000,
+                                                                learningRate: 1e-4, warmupSteps: 1, evalEvery: 1000))
+        var rng = SeededRandom(seed: 2)
+        let n = s.batch * s.context
+        let ids = (0..<n).map { _ in rng.int(s.config.vocabSize) }, targets = (0..<n).map { _ in rng.int(s.config.vocabSize) }
+        try trainer.step { model.loss(ids, targets: targets, batch: s.batch) }   // warm-up
+        var total = 0.0
+        Profiler.start()
+        for _ in 0..<steps {
+            total += try measure {
+                try trainer.step { Profiler.mark(); return model.loss(ids, targets: targets, batch: s.batch) }
+            }
+        }
+        var parts = Profiler.stop()
+        parts["other"] = max(0, total - parts.values.reduce(0, +))
+        let perStep = total / Double(steps)
+        var rows: [[String: Any]] = parts.sorted { $0.value > $1.value }.map { key, seconds in
+            ["bench": "profile", "preset": preset, "part": key, "ms": round(seconds / Double(steps) * 1e4) / 10,
+             "share": round(seconds / total * 1000) / 10]
+        }
+        rows.append(["bench": "profile", "preset": preset, "part": "step", "ms": round(perStep * 1e4) / 10, "share": 100.0,
+                     "tokens_per_s": round(Double(n) / perStep), "threads": BLAS.threads, "threading": BLAS.threading.rawValue])
+        return rows
+    }
+
+    /// 256 new tokens after a 32-token prompt, greedy, with and without the KV cache (the
+    /// lengths and decoding of benchmarks/pytorch_generate.py).
     public static func generate(preset: String) throws -> [String: Any] {
         let s = try shape(preset)
         var c = s.config
@@ -58,11 +91,17 @@ public enum TransformerBenchmarks {
         let prompt = Array(0..<32)
         let newTokens = 256
         var times: [Bool: Double] = [:]
+        var warm = SeededRandom(seed: 3)                           // first-call allocations, thread start
+        _ = model.generate(prompt: prompt, maxNewTokens: 16, options: .greedy, rng: &warm)
         for useCache in [true, false] {
-            var rng = SeededRandom(seed: 3)
-            times[useCache] = measure {
-                _ = model.generate(prompt: prompt, maxNewTokens: newTokens, options: .init(temperature: 1), useCache: useCache, rng: &rng)
+            var runs: [Double] = []
+            for _ in 0..<(useCache ? 3 : 1) {                      // cached: the median of three
+                var rng = SeededRandom(seed: 3)
+                runs.append(measure {
+                    _ = model.generate(prompt: prompt, maxNewTokens: newTokens, options: .greedy, useCache: useCache, rng: &rng)
+                })
             }
+            times[useCache] = runs.sorted()[runs.count / 2]
         }
         let cached = Double(newTokens) / times[true]!, uncached = Double(newTokens) / times[false]!
         return ["bench": "generate", "preset": preset, "new_tokens": newTokens, "prompt_tokens": prompt.count,

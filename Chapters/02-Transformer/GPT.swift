@@ -19,7 +19,7 @@ public final class Block {
     // MARK: book block
     func callAsFunction(_ x: Variable, cache: LayerCache?, segments: [Int]?) -> Variable {
         let h = x + attn(ln1(x), cache: cache, segments: segments)   // tokens exchange information
-        return h + mlpProj(mlpFC(ln2(h)).gelu())               // each token is processed alone
+        return h + mlpProj(mlpFC.gelu(ln2(h)))                 // each token is processed alone
     }
     // MARK: end
 }

@@ -31,6 +31,13 @@ public final class Linear {
         if let adapter { return adapter.forward(x, base: self) }
         return Variable.linear(x, weight, bias)
     }
+
+    /// gelu(self(x)): fused into one operation (`Variable.linearGELU`) unless an adapter
+    /// changes the product.
+    public func gelu(_ x: Variable) -> Variable {
+        if adapter != nil { return self(x).gelu() }
+        return Variable.linearGELU(x, weight, bias)
+    }
 }
 
 /// Layer normalisation with a learned scale (`weight`, 1 at init) and shift (`bias`, 0).

@@ -108,14 +108,15 @@ public final class Trainer {
             throw CourseError("step \(step + 1): the loss is \(loss.scalar) (not finite); stopping with the last checkpoint kept")
         }
         loss.backward()
-        let norm = clipGradNorm(optimizer.parameters, maxNorm: config.gradClip)
+        // Clipping: the norm now, the scale applied by AdamW as it reads each gradient.
+        let norm = Profiler.time("optimizer: gradient norm") { gradNorm(optimizer.parameters) }
         guard norm.isFinite else {
             let bad = optimizer.parameters.first { !($0.grad?.isFinite ?? true) }?.name ?? "?"
             throw CourseError("step \(step + 1): gradient of \"\(bad)\" is not finite; stopping with the last checkpoint kept")
         }
         let lr = schedule.learningRate(at: step)
         optimizer.learningRate = lr
-        optimizer.step()
+        Profiler.time("optimizer: AdamW step") { optimizer.step(gradientScale: clipScale(norm: norm, maxNorm: config.gradClip)) }
         step += 1
         return (loss.scalar, norm, lr)
     }

@@ -39,15 +39,22 @@ public enum CrossEntropy {
     /// Gradient of a scaled sum of cross-entropies: dx[r, :] += k · (softmax(x[r, :]) − onehot(t_r))
     /// for every counted row, with softmax(x[r])ⱼ = exp(x[r, j] − lse[r]) recomputed from the
     /// saved log-sum-exp (so no [rows, V] probability tensor is kept). Accumulates into
-    /// dx [rows, cols]; ignored rows are untouched.
+    /// dx [rows, cols], ignored rows untouched; or, with `accumulate: false`, writes every row
+    /// (ignored rows 0), so a fresh gradient buffer need not be zeroed first: one pass over the
+    /// [rows, V] logits' gradient instead of two.
     public static func backwardRows(_ x: UnsafePointer<Float>, lse: UnsafePointer<Float>, targets: [Int], ignoreIndex: Int,
-                                    scale k: Float, dx: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+                                    scale k: Float, dx: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                                    accumulate: Bool = true) {
         precondition(targets.count == rows, "CrossEntropy.backwardRows: \(targets.count) targets for \(rows) rows")
         targets.withUnsafeBufferPointer { tg in
             Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in
-                for r in range where tg[r] != ignoreIndex {
-                    let row = x + r * cols, d = dx + r * cols, l = lse[r]
-                    for j in 0..<cols { d[j] += k * expf(row[j] - l) }
+                for r in range {
+                    let d = dx + r * cols
+                    guard tg[r] != ignoreIndex else {
+                        if !accumulate { d.update(repeating: 0, count: cols) }
+                        continue
+                    }
+                    VectorMath.scaledExp(x + r * cols, count: cols, minus: lse[r], times: k, into: d, accumulate: accumulate)
                     d[tg[r]] -= k
                 }
             }
@@ -63,9 +70,8 @@ public enum CrossEntropy {
         targets.withUnsafeBufferPointer { tg in
             Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in
                 for r in range where tg[r] != ignoreIndex && dy[r] != 0 {
-                    let row = x + r * cols, d = dx + r * cols, l = lse[r], k = dy[r]
-                    for j in 0..<cols { d[j] -= k * expf(row[j] - l) }
-                    d[tg[r]] += k
+                    VectorMath.scaledExp(x + r * cols, count: cols, minus: lse[r], times: -dy[r], into: dx + r * cols, accumulate: true)
+                    dx[r * cols + tg[r]] += dy[r]
                 }
             }
         }

@@ -1,6 +1,6 @@
 /// Row copies and row sums on row-major matrices: the loops behind embedding lookup, `gather`
-/// and the bias of `linear` (Chapter 1). Serial and in row order, so sums that land on the same
-/// element (a token that appears twice, a bias summed over rows) always add up the same way.
+/// and the bias of `linear` (Chapter 1). Sums that land on the same element (a token that
+/// appears twice, a bias summed over rows) always add up in row order, the same way.
 public enum Rows {
     /// out[r, :] = row for every r < rows: a bias [cols] copied into every row of out [rows, cols].
     public static func broadcast(_ row: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Int, cols n: Int) {
@@ -8,8 +8,12 @@ public enum Rows {
     }
 
     /// acc[j] += Σ_r x[r, j], rows in order: the gradient of a bias broadcast over x [rows, cols].
+    /// Split by columns over the cores when large: each column is still summed over the rows
+    /// in order by one thread, so the bits do not depend on the split.
     public static func sum(_ x: UnsafePointer<Float>, into acc: UnsafeMutablePointer<Float>, rows: Int, cols n: Int) {
-        for r in 0..<rows { let gr = x + r * n; for j in 0..<n { acc[j] += gr[j] } }
+        Parallel.forRanges(n, grain: Swift.max(16, 32768 / Swift.max(rows, 1))) { cols in
+            for r in 0..<rows { let gr = x + r * n; for j in cols { acc[j] += gr[j] } }
+        }
     }
 
     /// out[r, :] = table[ids[r], :]: rows of a table [V, cols] picked by ids (an embedding lookup).

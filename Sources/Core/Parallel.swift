@@ -5,7 +5,13 @@ import Foundation
 /// element is computed from its own inputs (rows of a softmax, elements of a GELU): the result
 /// is bit-identical whatever the thread count, so determinism holds.
 public enum Parallel {
-    public static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Threads the kit's loops (and, under `BLAS.threading` = `kit`, its matrix products) use:
+    /// the machine's cores, or `COURSE_THREADS` when set (to compare thread counts, or to leave
+    /// cores to other work).
+    public static let cores: Int = {
+        if let s = ProcessInfo.processInfo.environment["COURSE_THREADS"], let n = Int(s), n > 0 { return n }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
 
     /// Calls `body` on contiguous sub-ranges of 0..<n, in parallel when each part would get at
     /// least `grain` items (small loops are not worth waking a thread for).

@@ -108,7 +108,7 @@ public final class Tensor: CustomStringConvertible {
     }
 
     public func copy() -> Tensor {
-        let t = Tensor(zeros: shape)
+        let t = Tensor(uninitialized: shape)   // every element is overwritten: no zero-fill pass
         t.data.update(from: data, count: count)
         return t
     }

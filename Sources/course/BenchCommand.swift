@@ -8,10 +8,11 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed (matmul, train, generate) and print figures, one JSON line each.")
+        abstract: "Measure speed (matmul, attention, train, generate, profile) and print figures, one JSON line each.",
+        discussion: "profile: where a training step's time goes (matmul, attention, element-wise, optimiser, ...), per step and as a share.")
 
-    @Argument(help: "matmul, train or generate") var what: String
-    @Option(help: "Model preset for train/generate: tiny, small or gpt2.") var preset: String = "tiny"
+    @Argument(help: "matmul, attention, train, generate or profile") var what: String
+    @Option(help: "Model preset for train/generate/profile: tiny, small or gpt2.") var preset: String = "tiny"
     @Option(help: "Timed steps (the median is reported).") var steps: Int = 5
     @Flag(help: "Print JSON lines (the default prints a table).") var json = false
     @Option(help: "Seconds to spend per measurement.") var seconds: Double = 0.5
@@ -21,9 +22,12 @@ struct BenchCommand: ParsableCommand {
         case "matmul":
             for row in AutogradBenchmarks.matmul(seconds: seconds) { emit(row, json: json) }
             emit(AutogradBenchmarks.mlpStep(seconds: seconds), json: json)
+        case "attention":
+            for row in AutogradBenchmarks.attention(seconds: seconds) { emit(row, json: json) }
         case "train": emit(try TransformerBenchmarks.train(preset: preset, steps: steps), json: json)
         case "generate": emit(try TransformerBenchmarks.generate(preset: preset), json: json)
-        default: throw CourseError("unknown benchmark \"\(what)\" (available: matmul, train, generate)")
+        case "profile": for row in try TransformerBenchmarks.profile(preset: preset, steps: steps) { emit(row, json: json) }
+        default: throw CourseError("unknown benchmark \"\(what)\" (available: matmul, attention, train, generate, profile)")
         }
     }
 }

@@ -22,10 +22,11 @@ struct TensorKernelTests {
         #expect(saved.next() == r.next())
     }
 
-    @Test("sgemm with every transpose combination matches a naive product")
-    func gemm() {
+    @Test("sgemm with every transpose combination matches a naive product, one row (sgemv) included",
+          arguments: [(5, 7, 3), (1, 9, 4)])
+    func gemm(_ shape: (Int, Int, Int)) {
         var rng = SeededRandom(seed: 2)
-        let (m, n, k) = (5, 7, 3)
+        let (m, n, k) = shape
         let a = (0..<(m * k)).map { _ in rng.normal() }, b = (0..<(k * n)).map { _ in rng.normal() }
         func naive(_ ta: Bool, _ tb: Bool) -> [Float] {
             (0..<(m * n)).map { idx in
@@ -130,5 +131,44 @@ struct FastMathTests {
         }
         #expect(worst < 5e-7, "max error \(worst)")
         #expect(fastTanh(100) == 1 && fastTanh(-100) == -1 && fastTanh(0) == 0)
+    }
+
+    @Test("fastExp stays within 1.5 ulp of exp where e^x is a normal Float, lane by lane the same bits")
+    func expAccuracy() {
+        var worst: Double = 0
+        var lanes = SIMD8<Float>()
+        for i in -870_000...880_000 {
+            let x = Float(i) * 1e-4
+            worst = max(worst, abs(Double(fastExp(x)) - Foundation.exp(Double(x))) / Foundation.exp(Double(x)))
+            lanes[i & 7] = x
+            if i & 7 == 7 { let v = fastExp(lanes); for l in 0..<8 { #expect(v[l] == fastExp(lanes[l])) } }
+        }
+        #expect(worst < 1.5 * 5.96e-8, "max relative error \(worst)")
+        #expect(fastExp(0) == 1)
+        // Masked entries (−∞) contribute exactly 0 to the row sums attention and softmax use.
+        let row: [Float] = [0, -.infinity, 1, -.infinity, 2, 3, -.infinity, 4, 5, -.infinity, 0.5]
+        let s = row.withUnsafeBufferPointer { VectorMath.expSum($0.baseAddress!, count: row.count, minus: 5) }
+        let expected = row.filter { $0 != -.infinity }.map { Foundation.exp(Double($0) - 5) }.reduce(0, +)
+        #expect(abs(Double(s) - expected) < 1e-6)
+        #expect(row.withUnsafeBufferPointer { VectorMath.max($0.baseAddress!, count: row.count) } == 5)
+    }
+
+    @Test("A product split over threads gives the same bits as one sgemm call")
+    func splitProductIsExact() {
+        var rng = SeededRandom(seed: 9)
+        for (m, n, k, ta, tb) in [(300, 70, 200, false, false), (70, 300, 200, true, false), (257, 190, 130, false, true), (64, 520, 96, true, true)] {
+            let a = Tensor(zeros: [m * k]), b = Tensor(zeros: [k * n])
+            for t in [a, b] { for i in 0..<t.count { t.data[i] = rng.normal() } }
+            let whole = Tensor(zeros: [m, n]), split = Tensor(zeros: [m, n])
+            BLAS.serialGemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a.data, lda: ta ? m : k,
+                            b: b.data, ldb: tb ? k : n, beta: 0, c: whole.data, ldc: n)
+            BLAS.gemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a.data, b: b.data, c: split.data)
+            #expect(whole.bitwiseEqual(split), "\(m)x\(k) @ \(k)x\(n), transA \(ta), transB \(tb)")
+        }
+        // The chunked sum of squares does not depend on how its chunks are spread.
+        let big = Tensor(zeros: [100_003])
+        for i in 0..<big.count { big.data[i] = rng.normal() }
+        let reference = (0..<big.count).reduce(0.0) { $0 + Double(big.data[$1]) * Double(big.data[$1]) }
+        #expect(abs(Reduce.sumOfSquares(big.data, count: big.count) - reference) < 1e-9 * reference)
     }
 }
