@@ -26,9 +26,9 @@ public enum TransformerBenchmarks {
         return 6 * (nonEmbedding + head) + 12 * Double(c.layers * c.embeddingSize * t)
     }
 
-    /// One full training step (forward, backward, AdamW) on random tokens, median of `steps`:
-    /// tokens/s and achieved GFLOP/s.
-    public static func train(preset: String, steps: Int) throws -> [String: Any] {
+    /// A model of `preset`'s shape, its trainer, and one step on random tokens (done once as a
+    /// warm-up): what `train` and `profile` time.
+    static func warmedUp(_ preset: String) throws -> (shape: Shape, tokens: Int, step: () throws -> Void) {
         let s = try shape(preset)
         let model = GPT(s.config, seed: 1)
         let trainer = Trainer(model: model, config: TrainConfig(batchSize: s.batch, contextLength: s.context, steps: 1000,
@@ -36,10 +36,19 @@ public enum TransformerBenchmarks {
         var rng = SeededRandom(seed: 2)
         let n = s.batch * s.context
         let ids = (0..<n).map { _ in rng.int(s.config.vocabSize) }, targets = (0..<n).map { _ in rng.int(s.config.vocabSize) }
-        try trainer.step { model.loss(ids, targets: targets, batch: s.batch) }   // warm-up
+        // Profiler.mark() starts the profiler's clock at the forward pass (a no-op when it is off).
+        let step = { _ = try trainer.step { Profiler.mark(); return model.loss(ids, targets: targets, batch: s.batch) } }
+        try step()   // warm-up
+        return (s, n, step)
+    }
+
+    /// One full training step (forward, backward, AdamW) on random tokens, median of `steps`:
+    /// tokens/s and achieved GFLOP/s.
+    public static func train(preset: String, steps: Int) throws -> [String: Any] {
+        let (s, n, step) = try warmedUp(preset)
         var times: [Double] = []
         for _ in 0..<steps {
-            times.append(try measure { try trainer.step { model.loss(ids, targets: targets, batch: s.batch) } })
+            times.append(try measure(step))
         }
         let t = times.sorted()[times.count / 2]   // median step
         let tokensPerSecond = Double(n) / t
@@ -54,20 +63,11 @@ public enum TransformerBenchmarks {
     /// and backward are split by operation category; "other" is what no category claims
     /// (building the graph, zeroing gradients, the loss check).
     public static func profile(preset: String, steps: Int) throws -> [[String: Any]] {
-        let s = try shape(preset)
-        let model = GPT(s.config, seed: 1)
-        let trainer = Trainer(model: model, config: TrainConfig(batchSize: s.batch, contextLength: s.context, steps: 1000,
-                                                                learningRate: 1e-4, warmupSteps: 1, evalEvery: 1000))
-        var rng = SeededRandom(seed: 2)
-        let n = s.batch * s.context
-        let ids = (0..<n).map { _ in rng.int(s.config.vocabSize) }, targets = (0..<n).map { _ in rng.int(s.config.vocabSize) }
-        try trainer.step { model.loss(ids, targets: targets, batch: s.batch) }   // warm-up
+        let (_, n, step) = try warmedUp(preset)
         var total = 0.0
         Profiler.start()
         for _ in 0..<steps {
-            total += try measure {
-                try trainer.step { Profiler.mark(); return model.loss(ids, targets: targets, batch: s.batch) }
-            }
+            total += try measure(step)
         }
         var parts = Profiler.stop()
         parts["other"] = max(0, total - parts.values.reduce(0, +))
