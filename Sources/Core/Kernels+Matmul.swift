@@ -31,6 +31,9 @@ public enum BLAS {
     /// multiply-adds (m·n·k): about 0.1 ms of sgemm, against the few microseconds of waking a
     /// thread and packing the shared operand twice. Below it one thread is faster.
     public static let splitWork = 96 * 96 * 96
+    /// Matrix elements (n·k) from which a one-row product is handed to OpenBLAS's threads: a
+    /// 128 × 128 weight (64 KB), below which one core streams it faster than two.
+    public static let vectorSplit = 128 * 128
 
     /// C[M,N] = alpha * op(A) op(B) + beta * C, row-major.
     /// op(A) is [M,K] (A stored [M,K], or [K,M] when `transA`); op(B) is [K,N] likewise.
@@ -41,9 +44,22 @@ public enum BLAS {
                             beta: Float = 0, c: UnsafeMutablePointer<Float>,
                             lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil) {
         let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
-        // One row (a generated token) is a matrix-vector product that streams B from memory in
-        // tens of microseconds: waking a second thread costs about as much as it saves
-        // (measured: generation 15-40% slower with the split), so it stays on this thread.
+        if m == 1 && threading == .kit && n * k >= vectorSplit && Parallel.cores > 1 {
+            // One row (a generated token): a matrix-vector product that streams B from memory in
+            // tens of microseconds. Waking one of the kit's threads costs about as much as the
+            // split saves (measured: generation 15-40% slower); OpenBLAS's own threads, kept
+            // spinning between the products of a token, do split it profitably (measured: 1.5x
+            // faster generation). So for these products only, OpenBLAS gets the cores. Called
+            // from one thread, never from inside a parallel loop (those use `serialGemm`).
+            // OpenBLAS's threaded sgemv may split the inner sum, so these products' last bits
+            // depend on the number of threads (as every product's did when OpenBLAS threaded
+            // them all); for a given thread count they are the same on every run.
+            openblas_set_num_threads(Int32(Parallel.cores))
+            serialGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            openblas_set_num_threads(1)
+            return
+        }
         let parts = threading == .kit && m > 1 ? min(Parallel.cores, m * n * k / splitWork) : 1
         if parts <= 1 || (m < 32 && n < 32) {
             serialGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
