@@ -15,10 +15,15 @@ public enum BLAS {
     /// `sched_yield`) for a while after every product, waiting for the next one, while the kit's
     /// threads need those cores for the element-wise work in between; and a product called from
     /// inside a parallel loop (attention's per-head tiles) would ask OpenBLAS for threads that
-    /// are busy. Measured on 2 cores (release, `course bench train`): see the performance notes in
-    /// book/02-transformer.md. Each output element is still computed by one `cblas_sgemm` over
-    /// the whole inner dimension, in the same order, so the split does not change the bits.
-    /// Set `COURSE_THREADING=openblas` to compare.
+    /// are busy. Measured on 2 cores (release, `course bench train`, tokens/s over three rounds):
+    /// small preset, kit 4123-4425; OpenBLAS's threads 3288-4170 (the slow rounds are the two
+    /// pools fighting); OpenBLAS with OPENBLAS_THREAD_TIMEOUT=4 (its threads sleep sooner)
+    /// 3542-4449. Tiny: kit 20.8k-22.2k, OpenBLAS 13.5k-22.4k, with the timeout 14.4k-22.5k.
+    /// GPT-2 124M (large products): all three within a few percent (186-204). So the kit's
+    /// split: never the slowest, and steady. Each output element is still computed by one
+    /// `cblas_sgemm` over the whole inner dimension, in the same order, so the split does not
+    /// change the bits. One-row products are the exception (see `gemm`). Set
+    /// `COURSE_THREADING=openblas` to compare.
     public enum Threading: String, Sendable { case kit, openblas }
 
     public static let threading: Threading = {
