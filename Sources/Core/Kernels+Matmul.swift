@@ -33,9 +33,10 @@ public enum BLAS {
     }()
 
     /// A product is split over the cores only when each part keeps at least this many
-    /// multiply-adds (m·n·k): about 0.1 ms of sgemm, against the few microseconds of waking a
-    /// thread and packing the shared operand twice. Below it one thread is faster.
-    public static let splitWork = 96 * 96 * 96
+    /// multiply-adds (m·n·k): some 0.02 ms of sgemm, against the microseconds of waking a thread
+    /// and packing the shared operand twice. Measured (`course bench matmul`, 2 cores): a
+    /// 128 × 128 × 128 product split in two ran at 60 GFLOP/s, on one thread at ~100.
+    public static let splitWork = 128 * 128 * 128
     /// Matrix elements (n·k) from which a one-row product is handed to OpenBLAS's threads: a
     /// 128 × 128 weight (64 KB), below which one core streams it faster than two.
     public static let vectorSplit = 128 * 128
