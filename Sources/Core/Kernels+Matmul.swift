@@ -21,9 +21,11 @@ public enum BLAS {
     /// 3542-4449. Tiny: kit 20.8k-22.2k, OpenBLAS 13.5k-22.4k, with the timeout 14.4k-22.5k.
     /// GPT-2 124M (large products): all three within a few percent (186-204). So the kit's
     /// split: never the slowest, and steady. Each output element is still computed by one
-    /// `cblas_sgemm` over the whole inner dimension, in the same order, so the split does not
-    /// change the bits. One-row products are the exception (see `gemm`). Set
-    /// `COURSE_THREADING=openblas` to compare.
+    /// `cblas_sgemm` over the whole inner dimension, and where the split falls depends only on
+    /// the thread count, so a run repeats bit for bit for a given number of threads. Across
+    /// thread counts the last bits may differ: OpenBLAS can choose another kernel for a smaller
+    /// part (seen: 512 × 96 × 40 split by rows; the large products of a training step come out
+    /// identical). Set `COURSE_THREADING=openblas` to compare.
     public enum Threading: String, Sendable { case kit, openblas }
 
     public static let threading: Threading = {
@@ -123,8 +125,8 @@ public enum BLAS {
 
     /// `batch` independent products with fixed element strides between consecutive matrices
     /// (stride 0 broadcasts an operand over the batch). Small products (attention heads) each
-    /// run on one thread and the batch itself is spread over the cores; every product is
-    /// computed the same way whatever the split, so results are bit-identical.
+    /// run on one thread and the batch itself is spread over the cores; every product is one
+    /// call whatever the split, so results are bit-identical.
     public static func batchedGemm(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                    alpha: Float = 1, a: UnsafePointer<Float>, strideA: Int,
                                    b: UnsafePointer<Float>, strideB: Int,
