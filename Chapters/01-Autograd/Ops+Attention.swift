@@ -55,13 +55,14 @@ extension Variable {
         }
         return Variable(out, parents: [qkv], name: "causal_attention") { g in
             guard let lse else { return }
-            let dx = qkv.gradBuffer().buffer                      // [B, T, 3C]: dQ | dK | dV
+            let (dx, fresh) = qkv.gradBuffer(overwrite: true)      // [B, T, 3C]: dQ | dK | dV
             func window(_ col: Int) -> FusedAttention.Heads {
                 FusedAttention.Heads(dx.data + col, batchStride: t * 3 * c, rowStride: 3 * c)
             }
             withOptionalPointer(segments) { seg in
                 FusedAttention.backward(q: q, k: k, v: v, out: o, dOut: FusedAttention.Heads(g.data, batchStride: t * c, rowStride: c),
-                                        lse: lse.data, dq: window(0), dk: window(c), dv: window(2 * c), shape: shape, segments: seg)
+                                        lse: lse.data, dq: window(0), dk: window(c), dv: window(2 * c), shape: shape,
+                                        segments: seg, accumulate: !fresh)   // a fresh buffer is written, not zeroed first
             }
         }
     }

@@ -30,12 +30,14 @@ public final class CausalSelfAttention {
     /// `segments` [B*T] (packed examples) also masks attention between different examples.
     func callAsFunction(_ x: Variable, cache: LayerCache? = nil, segments: [Int]? = nil) -> Variable {
         guard Self.fused else { return cProj(unfused(x, cache: cache, segments: segments)) }
-        let qkv = cAttn(x)                                        // [B, T, 3C]
+        // MARK: book attention-fused
+        let qkv = cAttn(x)                                        // [B, T, 3C]: queries, keys, values
         if let cache {
             cache.append(qkv.value)                               // keys and values of the new positions
             return cProj(Variable.causalAttention(qkv, heads: heads, cache: (cache.keys!, cache.values!, cache.length)))
         }
         return cProj(Variable.causalAttention(qkv, heads: heads, segments: segments))   // [B, T, C]
+        // MARK: end
     }
 
     /// The attention output before `c_proj`, [B, T, C], step by step as the book explains it.

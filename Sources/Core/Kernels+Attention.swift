@@ -22,6 +22,9 @@ public enum FusedAttention {
     /// Keys per tile: the whole context of the course's presets (T ≤ 256) is one tile, so the
     /// online softmax rescales only for longer contexts.
     public static let keyBlock = 256
+    /// Keys per tile in backward, where a tile holds every query that sees its keys (up to
+    /// T × 64 floats: 64 KB at T = 256).
+    public static let backwardKeyBlock = 64
     /// Multiply-adds a thread should get before the (batch, head) pairs are split over the
     /// cores (some 50 µs of work): a training step's heads always split, one generated token's
     /// heads (one query each) stay on the calling thread instead of waking another for
@@ -115,17 +118,21 @@ public enum FusedAttention {
         }
     }
 
-    /// Gradients of `forward`, accumulated into dq, dk, dv (same layouts as q, k, v): with
-    /// P = e^(S − L) recomputed per tile and Dᵢ = rowsum(dOᵢ ∘ Oᵢ),
-    ///   dV += Pᵀ dO,  dP = dO Vᵀ,  dS = P ∘ (dP − D),  dQ += scale · dS K,  dK += scale · dSᵀ Q.
-    /// dk and dv of a (batch row, head) collect contributions from all its query blocks; the
-    /// pair is one thread's work, so the sums always run in the same order.
+    /// Gradients of `forward` into dq, dk, dv (same layouts as q, k, v): with P = e^(S − L)
+    /// recomputed tile by tile and Dᵢ = rowsum(dOᵢ ∘ Oᵢ),
+    ///   dV = Pᵀ dO,  dP = dO Vᵀ,  dS = P ∘ (dP − D),  dQ = scale · dS K,  dK = scale · dSᵀ Q.
+    /// Key-major: for each block of `backwardKeyBlock` keys, one tile holds every query that can
+    /// see them, so dK and dV of those keys come out of one product each, written once; dQ
+    /// collects one product per key block. With `accumulate: false` the buffers are written, not
+    /// added to (a fresh gradient needs no zero-fill first). A (batch row, head) pair is one
+    /// thread's work, so the sums always run in the same order.
     public static func backward(q: Heads, k: Heads, v: Heads, out: Heads, dOut: Heads, lse: UnsafePointer<Float>,
-                                dq: Heads, dk: Heads, dv: Heads, shape s: Shape, segments: UnsafePointer<Int>?) {
+                                dq: Heads, dk: Heads, dv: Heads, shape s: Shape, segments: UnsafePointer<Int>?,
+                                accumulate: Bool = true) {
         let d = s.headSize, scale = s.scale
         Parallel.forRanges(s.batch * s.heads, grain: s.grain) { range in
-            let bq = min(queryBlock, s.queries), bk = min(keyBlock, s.keys)
-            let pTile = Scratch(bq * bk), dTile = Scratch(bq * bk), rowDot = Scratch(bq)
+            let bk = min(backwardKeyBlock, s.keys)
+            let pTile = Scratch(s.queries * bk), dTile = Scratch(s.queries * bk), rowDot = Scratch(s.queries)
             defer { [pTile, dTile, rowDot].forEach { $0.free() } }
             let p = pTile.p, ds = dTile.p, delta = rowDot.p
             for bh in range {
@@ -134,39 +141,42 @@ public enum FusedAttention {
                 let oh = out.head(b, h, size: d), gh = dOut.head(b, h, size: d)
                 let dqh = dq.head(b, h, size: d), dkh = dk.head(b, h, size: d), dvh = dv.head(b, h, size: d)
                 let seg = segments.map { $0 + b * s.keys }, L = lse + bh * s.queries
-                for i0 in stride(from: 0, to: s.queries, by: bq) {
-                    let rows = min(bq, s.queries - i0)
-                    let keyEnd = min(s.keys, i0 + rows + s.offset)
+                for i in 0..<s.queries {                                // Dᵢ = Σ_c dO[i, c] · O[i, c]
+                    delta[i] = VectorMath.dot(gh + i * dOut.rowStride, oh + i * out.rowStride, count: d)
+                }
+                for j0 in stride(from: 0, to: s.keys, by: bk) {
+                    let cols = min(bk, s.keys - j0)
+                    let i0 = max(0, j0 - s.offset)                      // the first query that sees key j0
+                    let rows = s.queries - i0
+                    let kj = kh + j0 * k.rowStride, vj = vh + j0 * v.rowStride
                     let qi = qh + i0 * q.rowStride, gi = gh + i0 * dOut.rowStride
-                    for r in 0..<rows {                                 // Dᵢ = Σ_c dO[i, c] · O[i, c]
-                        delta[r] = VectorMath.dot(gi + r * dOut.rowStride, oh + (i0 + r) * out.rowStride, count: d)
+                    // S [rows, cols] = scale · Q_i K_jᵀ, then P = e^(S − L), hidden entries 0
+                    BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
+                                    a: qi, lda: q.rowStride, b: kj, ldb: k.rowStride, beta: 0, c: p, ldc: cols)
+                    if let seg { maskSegments(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg) }
+                    for r in 0..<rows {
+                        let sr = p + r * cols, n = visible(r, i0: i0, j0: j0, cols: cols, offset: s.offset)
+                        VectorMath.scaledExp(sr, count: n, minus: L[i0 + r], times: 1, into: sr, accumulate: false, masked: seg != nil)
+                        (sr + n).update(repeating: 0, count: cols - n)
                     }
-                    for j0 in stride(from: 0, to: keyEnd, by: bk) {
-                        let cols = min(bk, keyEnd - j0)
-                        let kj = kh + j0 * k.rowStride, vj = vh + j0 * v.rowStride
-                        BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
-                                        a: qi, lda: q.rowStride, b: kj, ldb: k.rowStride, beta: 0, c: p, ldc: cols)
-                        if let seg { maskSegments(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg) }
-                        for r in 0..<rows {                             // P = e^(S − L), hidden entries 0
-                            let sr = p + r * cols, n = visible(r, i0: i0, j0: j0, cols: cols, offset: s.offset)
-                            VectorMath.scaledExp(sr, count: n, minus: L[i0 + r], times: 1, into: sr, accumulate: false, masked: seg != nil)
-                            (sr + n).update(repeating: 0, count: cols - n)
-                        }
-                        // dV_j [cols, D] += Pᵀ dO_i
-                        BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: 1,
-                                        a: p, lda: cols, b: gi, ldb: dOut.rowStride, beta: 1, c: dvh + j0 * dv.rowStride, ldc: dv.rowStride)
-                        // dP [rows, cols] = dO_i V_jᵀ, then dS = P ∘ (dP − D) in place
-                        BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: 1,
-                                        a: gi, lda: dOut.rowStride, b: vj, ldb: v.rowStride, beta: 0, c: ds, ldc: cols)
-                        for r in 0..<rows {
-                            VectorMath.productOfDifference(p + r * cols, ds + r * cols, minus: delta[r], count: cols)
-                        }
-                        // dQ_i [rows, D] += scale · dS K_j;  dK_j [cols, D] += scale · dSᵀ Q_i
-                        BLAS.serialGemm(transA: false, transB: false, m: rows, n: d, k: cols, alpha: scale,
-                                        a: ds, lda: cols, b: kj, ldb: k.rowStride, beta: 1, c: dqh + i0 * dq.rowStride, ldc: dq.rowStride)
-                        BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: scale,
-                                        a: ds, lda: cols, b: qi, ldb: q.rowStride, beta: 1, c: dkh + j0 * dk.rowStride, ldc: dk.rowStride)
+                    // dV_j [cols, D] = Pᵀ dO_i: every query that sees these keys, in one product
+                    BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: 1,
+                                    a: p, lda: cols, b: gi, ldb: dOut.rowStride,
+                                    beta: accumulate ? 1 : 0, c: dvh + j0 * dv.rowStride, ldc: dv.rowStride)
+                    // dP [rows, cols] = dO_i V_jᵀ, then dS = P ∘ (dP − D) in place
+                    BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: 1,
+                                    a: gi, lda: dOut.rowStride, b: vj, ldb: v.rowStride, beta: 0, c: ds, ldc: cols)
+                    for r in 0..<rows {
+                        VectorMath.productOfDifference(p + r * cols, ds + r * cols, minus: delta[i0 + r], count: cols)
                     }
+                    // dK_j [cols, D] = scale · dSᵀ Q_i;  dQ_i [rows, D] += scale · dS K_j (the first key
+                    // block reaches every query, so it starts dQ when the buffer is fresh)
+                    BLAS.serialGemm(transA: true, transB: false, m: cols, n: d, k: rows, alpha: scale,
+                                    a: ds, lda: cols, b: qi, ldb: q.rowStride,
+                                    beta: accumulate ? 1 : 0, c: dkh + j0 * dk.rowStride, ldc: dk.rowStride)
+                    BLAS.serialGemm(transA: false, transB: false, m: rows, n: d, k: cols, alpha: scale,
+                                    a: ds, lda: cols, b: kj, ldb: k.rowStride,
+                                    beta: accumulate || j0 > 0 ? 1 : 0, c: dqh + i0 * dq.rowStride, ldc: dq.rowStride)
                 }
             }
         }

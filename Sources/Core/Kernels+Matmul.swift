@@ -15,10 +15,17 @@ public enum BLAS {
     /// `sched_yield`) for a while after every product, waiting for the next one, while the kit's
     /// threads need those cores for the element-wise work in between; and a product called from
     /// inside a parallel loop (attention's per-head tiles) would ask OpenBLAS for threads that
-    /// are busy. Measured on 2 cores (release, `course bench train`): see the performance notes in
-    /// book/02-transformer.md. Each output element is still computed by one `cblas_sgemm` over
-    /// the whole inner dimension, in the same order, so the split does not change the bits.
-    /// Set `COURSE_THREADING=openblas` to compare.
+    /// are busy. Measured on 2 cores (release, `course bench train`, tokens/s over three rounds):
+    /// small preset, kit 4123-4425; OpenBLAS's threads 3288-4170 (the slow rounds are the two
+    /// pools fighting); OpenBLAS with OPENBLAS_THREAD_TIMEOUT=4 (its threads sleep sooner)
+    /// 3542-4449. Tiny: kit 20.8k-22.2k, OpenBLAS 13.5k-22.4k, with the timeout 14.4k-22.5k.
+    /// GPT-2 124M (large products): all three within a few percent (186-204). So the kit's
+    /// split: never the slowest, and steady. Each output element is still computed by one
+    /// `cblas_sgemm` over the whole inner dimension, and where the split falls depends only on
+    /// the thread count, so a run repeats bit for bit for a given number of threads. Across
+    /// thread counts the last bits may differ: OpenBLAS can choose another kernel for a smaller
+    /// part (seen: 512 × 96 × 40 split by rows; the large products of a training step come out
+    /// identical). Set `COURSE_THREADING=openblas` to compare.
     public enum Threading: String, Sendable { case kit, openblas }
 
     public static let threading: Threading = {
@@ -28,9 +35,13 @@ public enum BLAS {
     }()
 
     /// A product is split over the cores only when each part keeps at least this many
-    /// multiply-adds (m·n·k): about 0.1 ms of sgemm, against the few microseconds of waking a
-    /// thread and packing the shared operand twice. Below it one thread is faster.
-    public static let splitWork = 96 * 96 * 96
+    /// multiply-adds (m·n·k): some 0.02 ms of sgemm, against the microseconds of waking a thread
+    /// and packing the shared operand twice. Measured (`course bench matmul`, 2 cores): a
+    /// 128 × 128 × 128 product split in two ran at 60 GFLOP/s, on one thread at ~100.
+    public static let splitWork = 128 * 128 * 128
+    /// Matrix elements (n·k) from which a one-row product is handed to OpenBLAS's threads: a
+    /// 128 × 128 weight (64 KB), below which one core streams it faster than two.
+    public static let vectorSplit = 128 * 128
 
     /// C[M,N] = alpha * op(A) op(B) + beta * C, row-major.
     /// op(A) is [M,K] (A stored [M,K], or [K,M] when `transA`); op(B) is [K,N] likewise.
@@ -41,9 +52,22 @@ public enum BLAS {
                             beta: Float = 0, c: UnsafeMutablePointer<Float>,
                             lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil) {
         let lda = lda ?? (transA ? m : k), ldb = ldb ?? (transB ? k : n), ldc = ldc ?? n
-        // One row (a generated token) is a matrix-vector product that streams B from memory in
-        // tens of microseconds: waking a second thread costs about as much as it saves
-        // (measured: generation 15-40% slower with the split), so it stays on this thread.
+        if m == 1 && threading == .kit && n * k >= vectorSplit && Parallel.cores > 1 {
+            // One row (a generated token): a matrix-vector product that streams B from memory in
+            // tens of microseconds. Waking one of the kit's threads costs about as much as the
+            // split saves (measured: generation 15-40% slower); OpenBLAS's own threads, kept
+            // spinning between the products of a token, do split it profitably (measured: 1.5x
+            // faster generation). So for these products only, OpenBLAS gets the cores. Called
+            // from one thread, never from inside a parallel loop (those use `serialGemm`).
+            // OpenBLAS's threaded sgemv may split the inner sum, so these products' last bits
+            // depend on the number of threads (as every product's did when OpenBLAS threaded
+            // them all); for a given thread count they are the same on every run.
+            openblas_set_num_threads(Int32(Parallel.cores))
+            serialGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            openblas_set_num_threads(1)
+            return
+        }
         let parts = threading == .kit && m > 1 ? min(Parallel.cores, m * n * k / splitWork) : 1
         if parts <= 1 || (m < 32 && n < 32) {
             serialGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
@@ -101,8 +125,8 @@ public enum BLAS {
 
     /// `batch` independent products with fixed element strides between consecutive matrices
     /// (stride 0 broadcasts an operand over the batch). Small products (attention heads) each
-    /// run on one thread and the batch itself is spread over the cores; every product is
-    /// computed the same way whatever the split, so results are bit-identical.
+    /// run on one thread and the batch itself is spread over the cores; every product is one
+    /// call whatever the split, so results are bit-identical.
     public static func batchedGemm(batch: Int, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                                    alpha: Float = 1, a: UnsafePointer<Float>, strideA: Int,
                                    b: UnsafePointer<Float>, strideB: Int,

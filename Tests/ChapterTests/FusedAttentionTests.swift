@@ -80,6 +80,16 @@ struct FusedAttentionTests {
         compare(batch: 1, length: long, width: 8, heads: 2, segments: (0..<long).map { $0 / 100 })
     }
 
+    @Test("A gradient buffer that already holds a gradient is added to, not overwritten")
+    func accumulates() {
+        let x = Self.random([2, 40, 48], seed: 12), g = Self.random([2, 40, 16], seed: 13)
+        let once = Variable(x.copy(), requiresGrad: true), twice = Variable(x.copy(), requiresGrad: true)
+        Variable.causalAttention(once, heads: 2).backward(seed: g.copy())
+        (Variable.causalAttention(twice, heads: 2) + Variable.causalAttention(twice, heads: 2)).backward(seed: g.copy())
+        let doubled = once.grad!.map { 2 * $0 }
+        #expect(Self.worst(twice.grad!, doubled) < 1e-6)
+    }
+
     @Test("Queries after cached positions attend over cache and new keys as the unfused path does")
     func cachedQueries() {
         let config = GPTConfig(vocabSize: 40, contextLength: 80, embeddingSize: 16, layers: 2, heads: 2)
