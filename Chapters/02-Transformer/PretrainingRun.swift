@@ -11,6 +11,8 @@ public enum PretrainingRun {
     public struct Settings: Codable, Sendable {
         public var data: SizePreset
         public var vocabSize: Int
+        /// Every digit a token of its own (see `BPETokenizer.train`): models copy numbers better.
+        public var splitDigits = true
         public var model: GPTConfig
         public var train: TrainConfig
     }
@@ -23,9 +25,12 @@ public enum PretrainingRun {
                             train: TrainConfig(batchSize: 4, contextLength: 256, steps: 40, learningRate: 3e-3,
                                                warmupSteps: 5, evalEvery: 20, seed: seed))
         case .default:
+            // 1,200 steps of 8×384 tokens, about ten passes over the corpus. The eval loss keeps
+            // falling after 600, and what it buys is copying: after SFT, the 600-step model
+            // copied a product name right in a small share of replies (`course run copying-study`).
             let m = GPTConfig(vocabSize: 1024, contextLength: 384, embeddingSize: 128, layers: 4, heads: 4)
             return Settings(data: .default, vocabSize: 1024, model: m,
-                            train: TrainConfig(batchSize: 8, contextLength: 384, steps: 600, learningRate: 2e-3,
+                            train: TrainConfig(batchSize: 8, contextLength: 384, steps: 1200, learningRate: 2e-3,
                                                warmupSteps: 40, evalEvery: 50, seed: seed))
         }
     }
@@ -43,7 +48,8 @@ public enum PretrainingRun {
         let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
 
         // Tokenizer: byte-level BPE trained on the pretraining corpus.
-        let tokenizer = BPETokenizer.train(corpus: data.corpus, vocabSize: s.vocabSize, specialTokens: specialTokens)
+        let tokenizer = BPETokenizer.train(corpus: data.corpus, vocabSize: s.vocabSize, specialTokens: specialTokens,
+                                               splitDigits: s.splitDigits)
         s.model.vocabSize = tokenizer.vocabSize
         let eos = tokenizer.id(ofSpecial: "<|endoftext|>")!
         s.model.eosTokenID = eos; s.model.bosTokenID = eos

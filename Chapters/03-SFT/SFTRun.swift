@@ -7,7 +7,7 @@ import Transformer
 
 /// Chapter 3's run (`course run sft`): supervised fine-tuning of the pretrained model on
 /// SupportDesk replies. Writes config.json, metrics.csv, loss.png, grader.png, baseline.json,
-/// samples.md, model/.
+/// samples.md, slots.json, slots.png, slot-attention.png, model/.
 public enum SFTRun {
     public struct Settings: Codable, Sendable {
         public var data: SizePreset
@@ -60,6 +60,8 @@ public enum SFTRun {
         let shot = fewShotPrefix(data.sft[0])
         let (oneShot, oneReplies) = evaluator.evaluate(model, items: graded, prefix: shot)
         try writeJSON(["zero_shot": zeroShot, "one_shot_prompt": oneShot], to: spec.file("baseline.json"))
+        let slotItems = Array(data.eval.prefix(spec.quick ? 8 : data.eval.count))
+        let slotsBefore = SlotDiagnostic.summarise(SlotDiagnostic.measure(model, template, items: slotItems))
 
         let trainer = try SFTTrainer(model: model, template: template, examples: examples, heldOut: heldOut,
                                      graded: data.eval, settings: s.train)
@@ -82,6 +84,13 @@ public enum SFTRun {
                                 columns: [("Base model", zeroReplies), ("Base model with an example in the prompt", oneReplies),
                                           ("After SFT", sftReplies)], to: spec.file("samples.md"))
         try SFTFigures.write(dir: dir, metrics: metrics, zeroShot: zeroShot, oneShot: oneShot)
+        // The copying diagnostic: per kind of fact, how often the value at its slot is copied right.
+        let slotsAfter = SlotDiagnostic.summarise(SlotDiagnostic.measure(model, template, items: slotItems))
+        try writeJSON(["base": slotsBefore, "sft": slotsAfter], to: spec.file("slots.json"))
+        try SlotFigures.copyRates([("base model", slotsBefore), ("after SFT", slotsAfter)], to: spec.file("slots.png"))
+        if let item = slotItems.first(where: { $0.scenario == .refundStatus }) ?? slotItems.first {
+            try SlotFigures.dateAttention(model, template, item: item, to: spec.file("slot-attention.png"))
+        }
         func line(_ name: String, _ x: ReplyEvaluator.Scores) -> String {
             String(format: "%@ structure %.0f%%  facts %.0f%%  tone %.0f%%  grounded %.0f%%  overall %.3f  finished %.0f%%",
                    name, 100 * x.structure, 100 * x.facts, 100 * x.tone, 100 * x.grounded, x.overall, 100 * x.finished)
@@ -89,6 +98,7 @@ public enum SFTRun {
         print(line("base, zero-shot:     ", zeroShot))
         print(line("base, example prompt:", oneShot))
         print(line("after SFT:           ", after))
+        print("copied at the slot: " + slotsAfter.map { String(format: "%@ %.0f%%", $0.kind.rawValue, 100 * $0.copied) }.joined(separator: ", "))
         print("wrote \(dir.path)/")
     }
 

@@ -43,7 +43,7 @@ public struct BookChecker: Sendable {
 
     /// Every problem, page by page.
     public func problems() -> [BookProblem] {
-        missingRegions() + brokenLinks() + unknownExercises() + missingPaths() + handWrittenCode() + rawHTML()
+        missingRegions() + missingResults() + brokenLinks() + unknownExercises() + missingPaths() + handWrittenCode() + rawHTML()
     }
 
     /// Inline HTML in prose: Ink swallows everything after an unclosed tag such as `<br>`, and

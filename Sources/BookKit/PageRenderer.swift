@@ -6,6 +6,7 @@ import Ink
 /// own rules on top:
 /// - `@code(file#region)` lines become the region's highlighted code under a caption, after an
 ///   HTML comment that keeps the directive;
+/// - `@results(results/NAME.md)` lines become the recorded results file they name;
 /// - ```` ```formula ```` blocks become centred formulas (Unicode maths, see the CSS);
 /// - links to `other-page.md` become `other-page.html`; links that leave `book/` are rewritten
 ///   to point at the same file from the output folder;
@@ -31,6 +32,12 @@ struct PageRenderer {
             }
             lines[d.line - 1] = "\n" + Self.placeholder(blocks.count) + "\n"
             blocks.append(Self.codeFigure(region, directive: d))
+        }
+        for (i, line) in lines.enumerated() {
+            guard let path = ResultsInclude.path(in: line) else { continue }
+            do { lines[i] = try ResultsInclude.text(path, book: book) } catch let e as CourseError {
+                throw CourseError(file: "book/\(page.fileName)", line: i + 1, e.message)
+            }
         }
 
         let headingIDs = SlugBox()

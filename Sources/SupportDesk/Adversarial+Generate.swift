@@ -79,7 +79,7 @@ extension World {
                 v["delivered"] = delivered.text(lang)
                 v["returnBy"] = (delivered + window.maxDays).text(lang)
                 lines += [(en ? "Delivered" : "お届け日", v["delivered"]!),
-                          (en ? "Return window" : "返品期限", en ? "\(v["days"]!) (until \(v["returnBy"]!))" : "\(v["days"]!)(\(v["returnBy"]!)まで)")]
+                          (en ? "Return window" : "返品期限", en ? "\(v["days"]!), until \(v["returnBy"]!)" : "\(v["days"]!)(\(v["returnBy"]!)まで)")]
                 grants = en ? ["we match", "we will match", "price match guarantee", "% off", "we refund the difference"]
                             : ["差額を返金いたします", "差額をご返金", "割引いたします", "%オフ"]
                 message = fill(rng.pick(en ? [

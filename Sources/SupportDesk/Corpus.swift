@@ -37,13 +37,20 @@ enum Corpus {
     /// corpus teaches the shop's language and how facts relate to requests, but not the
     /// behaviour SFT teaches: a pretrained model continues tickets, it does not yet answer
     /// customers (that is what chapter 3 shows).
-    static func thread(_ t: Ticket) -> String {
+    ///
+    /// The archive's handover lines repeat text word for word: the facts the agent checked (in
+    /// another order) and the customer's message, quoted for the warehouse. Predicting a repeat
+    /// rewards a model for looking back at where the text appeared before and copying what came
+    /// next — the "induction" heads a reply needs to copy a date from the facts, which a corpus
+    /// of short, templated documents does not otherwise make a model learn.
+    static func thread(_ t: Ticket, rng: inout SeededRandom) -> String {
         let en = t.lang == .en
         let facts = t.truth.required.map { en ? "\($0.name.replacingOccurrences(of: "_", with: " ")) \($0.value)" : "\($0.value)" }
         let steps = t.truth.steps.map(\.name)
         let note = (facts + steps).joined(separator: " · ")
-        let doc = en ? "Ticket \(t.order.id)\n\(t.system)\n\nCustomer: \(t.user)\n\nResolution (\(t.truth.scenario.rawValue.replacingOccurrences(of: "_", with: " "))): \(note)\nStatus: closed"
-                     : "お問い合わせ \(t.order.id)\n\(t.system)\n\nお客様:\(t.user)\n\n対応記録:\(note)\n状態:完了"
+        let checked = rng.shuffled(t.system.split(separator: "\n").map(String.init)).joined(separator: " · ")
+        let doc = en ? "Ticket \(t.order.id)\n\(t.system)\n\nCustomer: \(t.user)\n\nResolution (\(t.truth.scenario.rawValue.replacingOccurrences(of: "_", with: " "))): \(note)\nChecked: \(checked)\nQuoted for the warehouse: \"\(t.user)\"\nStatus: closed"
+                     : "お問い合わせ \(t.order.id)\n\(t.system)\n\nお客様:\(t.user)\n\n対応記録:\(note)\n確認済み:\(checked)\n倉庫への引用:「\(t.user)」\n状態:完了"
         return localized(doc, t.lang)
     }
 

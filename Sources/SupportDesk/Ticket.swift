@@ -70,8 +70,8 @@ extension World {
         case .returnRequest, .exchange:
             let ex = order.issue == .exchange
             lines += [L("Delivered", "お届け日", v["delivered"]!),
-                      ex ? L("Exchange window", "交換期限", en ? "\(v["days"]!) (until \(v["returnBy"]!))" : "\(v["days"]!)(\(v["returnBy"]!)まで)")
-                         : L("Return window", "返品期限", en ? "\(v["days"]!) (until \(v["returnBy"]!))" : "\(v["days"]!)(\(v["returnBy"]!)まで)"),
+                      ex ? L("Exchange window", "交換期限", en ? "\(v["days"]!), until \(v["returnBy"]!)" : "\(v["days"]!)(\(v["returnBy"]!)まで)")
+                         : L("Return window", "返品期限", en ? "\(v["days"]!), until \(v["returnBy"]!)" : "\(v["days"]!)(\(v["returnBy"]!)まで)"),
                       ex ? L("New item", "交換品の発送", en ? "ships \(v["replace"]!) after the return arrives" : "返品到着後\(v["replace"]!)")
                          : L("Refund time", "返金", en ? v["refund"]! : "到着後\(v["refund"]!)")]
             required += [("product", "product", false), ("window", "days", true), ("until", "returnBy", false),
@@ -95,7 +95,7 @@ extension World {
             required += [("product", "product", false), ("received", "received", false), ("replacement_time", "replace", true)]
         case .warrantyClaim:
             lines += [L("Delivered", "お届け日", v["delivered"]!),
-                      L("Warranty", "保証期間", en ? "\(v["warranty"]!) (until \(v["warrantyUntil"]!))" : "\(v["warranty"]!)(\(v["warrantyUntil"]!)まで)"),
+                      L("Warranty", "保証期間", en ? "\(v["warranty"]!), until \(v["warrantyUntil"]!)" : "\(v["warranty"]!)(\(v["warrantyUntil"]!)まで)"),
                       L("Repair time", "修理期間", en ? "\(v["repair"]!) after it reaches us" : "到着後\(v["repair"]!)")]
             required += [("product", "product", false), ("warranty", "warranty", true), ("warranty_until", "warrantyUntil", false),
                          ("repair_time", "repair", true)]

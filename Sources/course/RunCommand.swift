@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Train only on the built-in pairs whose rejected reply shows one of these flaws, comma-separated (dpo): \(Flaw.allCases.map(\.rawValue).joined(separator: ", ")).")
     var flaws: String?
 
-    static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study"]
+    static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study", "copying-study"]
 
     /// The chain `course run all` builds, in order: every chapter, each study at the size the
     /// report compares (Chapter 4: LoRA rank 16 only), so the chain stays within its time budget.
@@ -67,6 +67,7 @@ struct RunCommand: ParsableCommand {
         case "transformer": return PretrainingStage()
         case "sft": return SFTStage(dataFile: data)
         case "sft-study": return SFTStudyStage()
+        case "copying-study": return CopyingStudyStage()
         case "lora": return LoRAStage()
         case "qlora": return QLoRAStage()
         case "reward-model": return RewardModelStage(dataFile: data)

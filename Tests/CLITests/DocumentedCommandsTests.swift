@@ -62,7 +62,7 @@ struct DocumentedCommandsTests {
     @Test("course run --help names every chapter and every variant the book uses")
     func helpListsVariants() {
         let help = RunCommand.helpMessage()
-        for word in ["all", "sft-study", "ppo-rm", "grpo-rm", "dr-grpo", "overoptimisation", "mended", "kto"] {
+        for word in ["all", "sft-study", "copying-study", "ppo-rm", "grpo-rm", "dr-grpo", "overoptimisation", "mended", "kto"] {
             #expect(help.contains(word), "course run --help does not mention \(word)")
         }
     }

@@ -16,7 +16,14 @@ extension BPETokenizer {
     /// GPT-2's order), the learned merges, then `specialTokens` (like GPT-2's `<|endoftext|>`,
     /// which comes after its 50,000 merges). Special token texts in the corpus are not learned
     /// from. Training stops early if no pair is left to merge.
-    public static func train(corpus: [String], vocabSize: Int, specialTokens: [String]) -> BPETokenizer {
+    ///
+    /// `splitDigits`: learn no merge whose result contains a digit, so every digit stays a token
+    /// of its own ("SD-23340" is S D - 2 3 3 4 0, not "2" "33" "40"). A model then copies a
+    /// number digit by digit with the same few tokens, instead of learning each multi-digit
+    /// token's row on its own. The files stay GPT-2's vocab.json and merges.txt, and any GPT-2
+    /// tokenizer (Hugging Face's too) gives the same ids, because a merge that is not in the
+    /// list never happens.
+    public static func train(corpus: [String], vocabSize: Int, specialTokens: [String], splitDigits: Bool = false) -> BPETokenizer {
         var specials: [String] = []
         for s in specialTokens where !s.isEmpty && !specials.contains(s) { specials.append(s) }
 
@@ -66,6 +73,9 @@ extension BPETokenizer {
             if current != top.count {
                 if current > 0 { heap.push(count: current, pair: top.pair) }
                 continue
+            }
+            if splitDigits && (hasDigit(tokenBytes[Int(top.pair >> 32)]) || hasDigit(tokenBytes[Int(UInt32(truncatingIfNeeded: top.pair))])) {
+                continue                    // dropped from the heap: this pair is never merged
             }
             // MARK: book bpe-train-merge
             let left = Int32(truncatingIfNeeded: top.pair >> 32), right = Int32(truncatingIfNeeded: top.pair)
@@ -128,6 +138,8 @@ extension BPETokenizer {
         }
         return BPETokenizer(tokenBytes: tokenBytes, byteIDs: byteIDs, merges: merges, specialTokens: specialIDs)
     }
+
+    static func hasDigit(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 >= 0x30 && $0 <= 0x39 } }
 
     /// Calls `body` with the bytes of each pre-tokenised piece of `text`, skipping special tokens.
     func forEachOrdinaryPiece(_ text: String, _ body: ([UInt8]) -> Void) {

@@ -50,6 +50,14 @@ struct SFTStudyStage: Stage {
     }
 }
 
+struct CopyingStudyStage: Stage {
+    var folder: String { "copying-study" }
+    func settings(_ s: Schedule) -> CopyingStudyRun.Settings { CopyingStudyRun.settings(s.preset) }
+    func run(_ spec: RunSpec, settings: CopyingStudyRun.Settings, schedule s: Schedule) throws {
+        try CopyingStudyRun.run(spec, settings: settings)
+    }
+}
+
 struct LoRAStage: Stage {
     var scope = FineTuneStudy.Scope.study
     var folder: String { "lora" }

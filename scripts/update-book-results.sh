@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Copies recorded results and figures from a runs folder into the book: the tables the book
+# includes with @results(...) and the figures it shows. Run it after the `course run` commands
+# the book names (default preset, seed 1), then look at the pages with `course book --out site`.
+#   scripts/update-book-results.sh [RUNS]        (default: runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-runs}
+copy() {   # copy SOURCE-in-runs DESTINATION-in-book, if the run exists
+    if [ -f "$runs/$1" ]; then mkdir -p "book/$(dirname "$2")"; cp "$runs/$1" "book/$2"; echo "book/$2 <- $runs/$1"; fi
+}
+copy copying-study/results.md       results/copying-study.md
+copy copying-study/copying.png      figures/03-copying-study.png
+copy sft/slots.png                  figures/03-sft-slots.png
+copy sft/slot-attention.png         figures/03-sft-slot-attention.png
