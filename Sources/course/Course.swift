@@ -23,6 +23,7 @@ struct Course: ParsableCommand {
             ReportCommand.self,
             GenerateCommand.self,
             LogprobsCommand.self,
+            ExportCommand.self,
         ]
     )
 }
