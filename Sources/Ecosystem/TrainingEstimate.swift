@@ -39,10 +39,11 @@ public struct TrainingEstimate: Codable, Sendable {
         self.gflops = gflops
         weightsMB = mb(linear * linearBits / 8 + other * 4)
         optimizerMB = mb(Double(trainable) * 12)
-        // Per token and layer the tape keeps about 16·C values (LayerNorm outputs, q k v, the
-        // attention output, the MLP's 4·C input and GELU output, residuals), plus the logits
-        // and their softmax at the end (2·V per token).
-        activationsMB = mb(Double(tokens) * (L * 16 * C + 2 * V) * 4)
+        // Per token and layer the tape keeps about 20·C values (LayerNorm outputs, q k v, the
+        // attention output, the MLP's 4·C input and GELU output, residuals, their gradients
+        // in flight), plus the logits, their softmax and its gradient at the end (3·V per
+        // token: 1.2 GB for 2,048 GPT-2 tokens, often the largest single item).
+        activationsMB = mb(Double(tokens) * (L * 20 * C + 3 * V) * 4)
         // Forward 2 flops per weight per token; backward 2 more for the input gradients and,
         // for trained weights only, 2 more for the weight gradients. Attention: 4·T·C per
         // token and layer each way (causal, so half of the T×T scores).
@@ -50,8 +51,9 @@ public struct TrainingEstimate: Codable, Sendable {
         let trainedShare = min(1, Double(trainable) / max(Double(c.parameterCount), 1))
         let attention = 4 * Double(rowLength) * C * L
         flopsPerStep = Double(tokens) * (weightsPerToken * (4 + 2 * trainedShare) + 3 * attention)
-        // NF4 weights are dequantised on every use: about a third more time (measured, bench).
-        let slowdown = linearBits < 32 ? 1.35 : 1
+        // NF4 weights are dequantised on every use (twice per step): measured about 8% more
+        // CPU time than LoRA for gpt2 (`course bench train --preset gpt2 --method qlora`).
+        let slowdown = linearBits < 32 ? 1.1 : 1
         secondsPerStep = flopsPerStep / (gflops * 1e9) * slowdown
     }
     // MARK: end
