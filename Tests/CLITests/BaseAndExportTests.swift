@@ -154,4 +154,14 @@ struct BaseAndExportTests {
             try Self.course(["run", "sft", "--base", missing.path, "--lora", "--preset", "quick", "--runs", missing.appendingPathComponent("runs").path])
         }
     }
+
+    @Test("--base, --lora and --qlora are refused where they mean nothing, before anything runs")
+    func optionsChecked() throws {
+        for args in [["run", "transformer", "--base", "models/gpt2"], ["run", "dpo", "--qlora"], ["run", "sft", "--lora", "--qlora"]] {
+            let command = try #require(try Course.parseAsRoot(args) as? RunCommand)
+            #expect(throws: CourseError.self) { _ = try command.stage() }
+        }
+        let sft = try #require(try Course.parseAsRoot(["run", "sft", "--base", "models/gpt2", "--qlora"]) as? RunCommand)
+        #expect((try sft.stage() as? SFTStage)?.method == .qlora)
+    }
 }
