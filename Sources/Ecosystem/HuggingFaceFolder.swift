@@ -65,6 +65,9 @@ public enum HuggingFaceFolder {
         guard t.vocabSize == model.config.vocabSize else {
             throw CourseError("the tokenizer has \(t.vocabSize) tokens and the model \(model.config.vocabSize) rows; they must match")
         }
+        guard t.id(ofSpecial: "<|endoftext|>") != nil || t.id(ofSpecial: "<|im_end|>") != nil else {
+            throw CourseError("the tokenizer has neither <|endoftext|> nor <|im_end|>: nothing could end a sequence")
+        }
         try model.save(directory: dir)
         try writeTokenizer(t, contextLength: model.config.contextLength, to: dir)
         let roles = Roles(t)
