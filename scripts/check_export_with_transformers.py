@@ -10,7 +10,7 @@ adapter) exactly as a learner would, and compares with the kit:
      (reported; for QLoRA the merged model holds the dequantised 4-bit weights, so it differs).
 
 Usage:
-  /work/venv-torch/bin/python scripts/check_export_with_transformers.py export
+  python scripts/check_export_with_transformers.py export
 Needs: pip install torch transformers (and peft for the adapter). Exits 1 when 1 or 2 fails.
 """
 import json

@@ -7,7 +7,7 @@ The tokenizer is a byte-level BPE (GPT-2's setup) trained by `tokenizers` on the
 text below, 440 ids with <|endoftext|> last, as in GPT-2. The model is random (seed 0):
 vocab 440, context 1024, width 16, 2 layers, 2 heads. About 130 KB in all.
 
-Usage: /work/venv-torch/bin/python Tests/Fixtures/make_hf_base_fixture.py
+Usage: python3 Tests/Fixtures/make_hf_base_fixture.py
 Needs: torch, transformers, tokenizers.
 """
 import os
