@@ -47,8 +47,11 @@ let package = Package(
         .target(name: "Solutions", dependencies: ["Core", "Autograd", "RewardModel"], path: "solutions", swiftSettings: fast),
         // The exercise checks, runnable against either module (course check / swift test).
         .target(name: "Checks", dependencies: ["Core", "SupportDesk"] + chapterNames + ["Exercises", "Solutions"]),
+        // From the kit to the Hugging Face ecosystem: downloaded GPT-2 checkpoints as a base,
+        // fine-tuning with adapters on them, and exports transformers, PEFT and TRL read.
+        .target(name: "Ecosystem", dependencies: ["Core", "Plot", "SupportDesk", "SFT", "LoRA", "QLoRA"], swiftSettings: fast),
         .executableTarget(name: "course", dependencies: everything + [
-            "Checks", "BookKit",
+            "Checks", "BookKit", "Ecosystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fast),
         // The loaders' fuzzing contract and mutator, shared by the test targets and the libFuzzer
@@ -61,7 +64,7 @@ let package = Package(
                                                          "RewardModel", "RLHF", "DPO", "FuzzSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CheckTests", dependencies: ["Checks"]),
         .testTarget(name: "CLITests", dependencies: ["course", "Core", "Plot", "SupportDesk", "Transformer", "SFT", "LoRA", "QLoRA",
-                                                     "RewardModel", "RLHF", "DPO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                                                     "RewardModel", "RLHF", "DPO", "Ecosystem", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Fixtures"]),
         .testTarget(name: "BookTests", dependencies: ["BookKit", "Checks"]),
     ]

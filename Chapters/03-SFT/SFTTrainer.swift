@@ -17,6 +17,9 @@ public final class SFTTrainer {
         public var gradedPrompts: Int
         public var packing = true
         public var seed: UInt64 = 1
+        /// Tokens per row when shorter than the model's context (nil: the whole context). A
+        /// downloaded GPT-2 has 1,024 positions; SupportDesk conversations need about 300.
+        public var rowLength: Int? = nil
         public init(steps: Int, rowsPerBatch: Int, learningRate: Float, warmupSteps: Int, evalEvery: Int,
                     gradedPrompts: Int, seed: UInt64 = 1) {
             (self.steps, self.rowsPerBatch, self.learningRate, self.warmupSteps) = (steps, rowsPerBatch, learningRate, warmupSteps)
@@ -40,7 +43,7 @@ public final class SFTTrainer {
         self.model = model
         self.template = template
         self.settings = settings
-        let context = model.config.contextLength
+        let context = min(model.config.contextLength, settings.rowLength ?? .max)
         let fits = { (e: TokenizedExample) in e.count <= context }
         let tokenized = examples.map { template.encode($0) }.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }
         // Truncation rule: an example longer than the context is dropped, never cut, so no
@@ -69,7 +72,7 @@ public final class SFTTrainer {
     /// The next batch: examples drawn in a shuffled order (see `EpochOrder`), packed.
     var order: EpochOrder
     func nextBatch() -> SFTBatch {
-        let context = model.config.contextLength
+        let context = min(model.config.contextLength, settings.rowLength ?? .max)
         var picked: [TokenizedExample] = []
         var tokens = 0
         // Fill `rowsPerBatch` rows' worth of tokens.

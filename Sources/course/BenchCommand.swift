@@ -2,6 +2,7 @@ import ArgumentParser
 import Autograd
 import Transformer
 import Core
+import Ecosystem
 import Foundation
 
 /// `course bench WHAT --json`: speed figures as JSON lines, measured side by side in one run.
@@ -16,6 +17,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed steps (the median is reported).") var steps: Int = 5
     @Flag(help: "Print JSON lines (the default prints a table).") var json = false
     @Option(help: "Seconds to spend per measurement.") var seconds: Double = 0.5
+    @Option(help: "train: time a fine-tuning step instead (full, lora or qlora), as `course run sft --base` takes it; presets tiny, small, distilgpt2, gpt2.")
+    var method: FineTuneRun.Method?
+    @Option(help: "With --method: rows per step.") var batch: Int = 4
+    @Option(help: "With --method: tokens per row.") var context: Int = 512
 
     func run() throws {
         switch what {
@@ -24,6 +29,8 @@ struct BenchCommand: ParsableCommand {
             emit(AutogradBenchmarks.mlpStep(seconds: seconds), json: json)
         case "attention":
             for row in AutogradBenchmarks.attention(seconds: seconds) { emit(row, json: json) }
+        case "train" where method != nil:
+            emit(try FineTuneBenchmark.train(preset: preset, method: method!, rows: batch, rowLength: context, steps: steps), json: json)
         case "train": emit(try TransformerBenchmarks.train(preset: preset, steps: steps), json: json)
         case "generate": emit(try TransformerBenchmarks.generate(preset: preset), json: json)
         case "profile": for row in try TransformerBenchmarks.profile(preset: preset, steps: steps) { emit(row, json: json) }
@@ -41,3 +48,5 @@ func emit(_ obj: [String: Any], json: Bool) {
         print(obj.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "  "))
     }
 }
+
+extension FineTuneRun.Method: ExpressibleByArgument {}

@@ -24,6 +24,7 @@ struct Course: ParsableCommand {
             GenerateCommand.self,
             LogprobsCommand.self,
             SlotsCommand.self,
+            ExportCommand.self,
         ]
     )
 }

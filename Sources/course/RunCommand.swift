@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Foundation
 import DPO
+import Ecosystem
 import RLHF
 import SupportDesk
 
@@ -23,7 +24,10 @@ struct RunCommand: ParsableCommand {
     @Option(name: [.customLong("loss"), .customLong("variant"), .customLong("algo")],
             help: "The variant of a chapter that has several (dpo: \(DPOVariant.allCases.map(\.rawValue).joined(separator: ", ")), or all to compare them; rlhf: \(RLHFRun.Algo.allCases.map(\.rawValue).joined(separator: ", ")), or overoptimisation).")
     var variant: String?
-    @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
+    @Flag(help: "Train LoRA adapters instead of every weight (sft, dpo).") var lora = false
+    @Flag(help: "Train LoRA adapters on a 4-bit (NF4) copy of the base (sft).") var qlora = false
+    @Option(help: "Start from a Hugging Face GPT-2 model folder (config.json, model.safetensors, vocab.json, merges.txt) instead of the pretrained model (sft, lora, qlora, reward-model, rlhf, dpo, evaluation, all).")
+    var base: String?
     @Option(help: "Train only on the built-in pairs whose rejected reply shows one of these flaws, comma-separated (dpo): \(Flaw.allCases.map(\.rawValue).joined(separator: ", ")).")
     var flaws: String?
 
@@ -62,10 +66,15 @@ struct RunCommand: ParsableCommand {
     /// The stage `chapter` and the options name, checked before anything is built.
     func stage() throws -> any Stage {
         if flaws != nil && chapter != "dpo" { throw CourseError("--flaws applies to `course run dpo` only") }
+        if qlora && chapter != "sft" { throw CourseError("--qlora applies to `course run sft` only (Chapter 5's study is `course run qlora`)") }
+        if lora && qlora { throw CourseError("choose --lora or --qlora, not both") }
+        if base != nil && ["autograd", "transformer", "sft-study"].contains(chapter) {
+            throw CourseError("--base replaces the pretrained model; it applies to the fine-tuning stages, not to \(chapter)")
+        }
         switch chapter {
         case "autograd": return AutogradStage()
         case "transformer": return PretrainingStage()
-        case "sft": return SFTStage(dataFile: data)
+        case "sft": return SFTStage(dataFile: data, method: lora ? .lora : qlora ? .qlora : .full)
         case "sft-study": return SFTStudyStage()
         case "copying-study": return CopyingStudyStage()
         case "lora": return LoRAStage()
@@ -106,7 +115,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         lineBufferedOutput()
-        let schedule = Schedule(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume)
+        let baseURL = base.map { URL(fileURLWithPath: $0) }
+        if let baseURL { try BaseCheckpoint.checkFiles(baseURL) }
+        let schedule = Schedule(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, base: baseURL)
         if chapter == "all" { return try Self.runAll(schedule) }
         let stage = try stage()
         try stage.check()

@@ -39,6 +39,8 @@ struct Schedule {
     let preset: Preset
     let seed: UInt64
     var resume = false
+    /// A Hugging Face GPT-2 folder (`--base DIR`) that replaces the pretrained model.
+    var base: URL? = nil
 
     func url(_ folder: String) -> URL { runs.appendingPathComponent(folder) }
 
@@ -87,7 +89,10 @@ struct Schedule {
         var settings: String
     }
 
-    func marker<S: Encodable>(_ settings: S) -> Marker { Marker(preset: preset, seed: seed, settings: Self.fingerprint(settings)) }
+    /// With `--base`, every stage's marker names the base: a stage built on another model is built again.
+    func marker<S: Encodable>(_ settings: S) -> Marker {
+        Marker(preset: preset, seed: seed, settings: Self.fingerprint(settings) + (base.map { " base " + $0.standardizedFileURL.path } ?? ""))
+    }
 
     func isDone<S: Encodable>(_ dir: URL, settings: S) -> Bool {
         (try? readJSON(Marker.self, from: dir.appendingPathComponent("done.json").path)) == marker(settings)

@@ -1,6 +1,7 @@
 import Autograd
 import Core
 import DPO
+import Ecosystem
 import Evaluation
 import Foundation
 import LoRA
@@ -21,22 +22,71 @@ struct AutogradStage: Stage {
 
 struct PretrainingStage: Stage {
     var folder: String { "transformer" }
-    func settings(_ s: Schedule) -> PretrainingRun.Settings { PretrainingRun.settings(s.preset, seed: s.seed) }
-    func run(_ spec: RunSpec, settings: PretrainingRun.Settings, schedule s: Schedule) throws {
-        try PretrainingRun.run(spec, settings: settings)
+    /// With `--base DIR`, the chain starts from that Hugging Face checkpoint instead of
+    /// pretraining: it is prepared (chat tokens added) into the same model folder.
+    func settings(_ s: Schedule) -> Either<PretrainingRun.Settings, BaseSource> {
+        if let base = s.base { return .second(BaseSource(base)) }
+        return .first(PretrainingRun.settings(s.preset, seed: s.seed))
+    }
+    func run(_ spec: RunSpec, settings: Either<PretrainingRun.Settings, BaseSource>, schedule s: Schedule) throws {
+        switch settings {
+        case .first(let p): try PretrainingRun.run(spec, settings: p)
+        case .second(let b):
+            let summary = try BaseCheckpoint.prepare(from: URL(fileURLWithPath: b.path), to: model(s))
+            print("base \(b.path): \(grouped(summary.parameters)) parameters, vocabulary \(summary.vocabulary)"
+                  + (summary.addedTokens.isEmpty ? "" : " (added \(summary.addedTokens.joined(separator: " ")); their rows start at the mean row)"))
+        }
     }
     func model(_ s: Schedule) -> URL { PretrainingRun.modelFolder(in: s.folder(of: self)) }
+}
+
+/// A Hugging Face checkpoint given with `--base`: its path and the size and date of its weights,
+/// so that a stage built from another file is built again.
+struct BaseSource: Encodable {
+    var path: String
+    var bytes: Int
+    var modified: Double
+    init(_ url: URL) {
+        let a = try? FileManager.default.attributesOfItem(atPath: url.appendingPathComponent("model.safetensors").path)
+        path = url.standardizedFileURL.path
+        bytes = (a?[.size] as? Int) ?? 0
+        modified = ((a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0).rounded()
+    }
+}
+
+/// One of two settings types, encoded as the one it holds (so the default chain's fingerprints
+/// are the same as without the wrapper).
+enum Either<A: Encodable, B: Encodable>: Encodable {
+    case first(A), second(B)
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .first(let a): try c.encode(a)
+        case .second(let b): try c.encode(b)
+        }
+    }
 }
 
 struct SFTStage: Stage {
     /// The learner's own data file (`--data`); later stages build on the built-in SFT model.
     var dataFile: String? = nil
+    /// Every weight, LoRA or QLoRA (`--lora`, `--qlora`). With adapters, or from a `--base`
+    /// checkpoint, the run is `FineTuneRun` (it writes model/ merged and adapter/); Chapter 3's
+    /// own run otherwise.
+    var method = FineTuneRun.Method.full
     var folder: String { "sft" }
     var dependencies: [any Stage] { [PretrainingStage()] }
-    func settings(_ s: Schedule) -> SFTRun.Settings { SFTRun.settings(s.preset, seed: s.seed, dataFile: dataFile) }
+    func settings(_ s: Schedule) -> Either<SFTRun.Settings, FineTuneRun.Settings> {
+        if method == .full && s.base == nil { return .first(SFTRun.settings(s.preset, seed: s.seed, dataFile: dataFile)) }
+        return .second(FineTuneRun.settings(s.preset, seed: s.seed, method: method, dataFile: dataFile,
+                                            baseSource: s.base.map { BaseSource($0).path }))
+    }
     func check() throws { if let dataFile { _ = try SFTData.load(path: dataFile) } }
-    func run(_ spec: RunSpec, settings: SFTRun.Settings, schedule s: Schedule) throws {
-        try SFTRun.run(spec, settings: settings, base: PretrainingStage().model(s))
+    func run(_ spec: RunSpec, settings: Either<SFTRun.Settings, FineTuneRun.Settings>, schedule s: Schedule) throws {
+        switch settings {
+        case .first(let st): try SFTRun.run(spec, settings: st, base: PretrainingStage().model(s))
+        case .second(let st): try FineTuneRun.run(spec, settings: st, base: PretrainingStage().model(s))
+        }
     }
     func model(_ s: Schedule) -> URL { s.folder(of: self).appendingPathComponent("model") }
 }
