@@ -13,3 +13,9 @@ copy copying-study/results.md       results/copying-study.md
 copy copying-study/copying.png      figures/03-copying-study.png
 copy sft/slots.png                  figures/03-sft-slots.png
 copy sft/slot-attention.png         figures/03-sft-slot-attention.png
+copy transformer/results.md         results/transformer.md
+copy transformer/loss.png           figures/transformer-loss.png
+copy transformer/attention.png      figures/transformer-attention.png
+copy sft/results.md                 results/sft.md
+copy sft/loss.png                   figures/03-sft-loss.png
+copy sft/grader.png                 figures/03-sft-grader.png

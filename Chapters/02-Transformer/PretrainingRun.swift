@@ -5,7 +5,7 @@ import Plot
 import SupportDesk
 
 /// Chapter 2's run (`course run transformer`): train a BPE tokenizer and a small GPT-2 on the
-/// SupportDesk corpus. Writes config.json, metrics.csv, loss.png, attention.png, samples.md,
+/// SupportDesk corpus. Writes config.json, metrics.csv, results.md, loss.png, attention.png, samples.md,
 /// checkpoints/ (resumable), model/ (config.json, model.safetensors, vocab.json, merges.txt).
 public enum PretrainingRun {
     public struct Settings: Codable, Sendable {
@@ -104,6 +104,17 @@ public enum PretrainingRun {
         try writeSamples(model, tokenizer, data: data, to: spec.file("samples.md"), seed: spec.seed)
         try PretrainingFigures.write(dir: dir, metrics: metrics, unigram: unigram, model: model, tokenizer: tokenizer,
                                      text: data.corpus[0])
+        // The run's numbers as a table the book includes (timings stay out: they vary by machine).
+        let (m, t) = (s.model, s.train)
+        try AtomicFile.write("""
+            | run | value |
+            |---|---|
+            | tokenizer | \(tokenizer.vocabSize) tokens\(s.splitDigits ? ", every digit a token of its own" : "") |
+            | model | \(m.layers) layers, width \(m.embeddingSize), \(m.heads) heads, context \(m.contextLength): \(m.parameterCount) parameters |
+            | training | \(t.steps) steps of \(t.batchSize) × \(t.contextLength) tokens; the corpus holds \(trainStream.tokens.count) training tokens |
+            | held-out loss | \(String(format: "%.3f", lastEval)) nats/token (unigram baseline \(String(format: "%.3f", unigram))) |
+
+            """, to: spec.file("results.md"))
         print(String(format: "eval loss %.3f nats/token (unigram baseline %.3f); %.0f training tokens/s; wrote %@/", lastEval, unigram,
                      Double(stepsTimed * s.train.batchSize * s.train.contextLength) / max(trainingSeconds, 1e-9), dir.path))
     }

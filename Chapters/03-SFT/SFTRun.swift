@@ -6,7 +6,7 @@ import SupportDesk
 import Transformer
 
 /// Chapter 3's run (`course run sft`): supervised fine-tuning of the pretrained model on
-/// SupportDesk replies. Writes config.json, metrics.csv, loss.png, grader.png, baseline.json,
+/// SupportDesk replies. Writes config.json, metrics.csv, results.md, loss.png, grader.png, baseline.json,
 /// samples.md, slots.json, slots.png, slot-attention.png, model/.
 public enum SFTRun {
     public struct Settings: Codable, Sendable {
@@ -84,6 +84,14 @@ public enum SFTRun {
                                 columns: [("Base model", zeroReplies), ("Base model with an example in the prompt", oneReplies),
                                           ("After SFT", sftReplies)], to: spec.file("samples.md"))
         try SFTFigures.write(dir: dir, metrics: metrics, zeroShot: zeroShot, oneShot: oneShot)
+        // The grader's scores as a table the book includes.
+        let row = { (name: String, x: ReplyEvaluator.Scores) in
+            "| \(name) | " + [x.structure, x.facts, x.grounded].map { String(format: "%.0f%%", 100 * $0) }.joined(separator: " | ")
+                + String(format: " | %.3f | %.0f%% |\n", x.overall, 100 * x.finished)
+        }
+        try AtomicFile.write("| model (\(graded.count) held-out prompts, seed \(spec.seed)) | structure | facts | grounded | overall | finished |\n"
+            + "|---|---|---|---|---|---|\n" + row("base, zero-shot", zeroShot) + row("base, with an example reply in the prompt", oneShot)
+            + row("after SFT (\(s.train.steps) steps, \(trainer.trainingExamples) examples)", after), to: spec.file("results.md"))
         // The copying diagnostic: per kind of fact, how often the value at its slot is copied right.
         let slotsAfter = SlotDiagnostic.summarise(SlotDiagnostic.measure(model, template, items: slotItems))
         try writeJSON(["base": slotsBefore, "sft": slotsAfter], to: spec.file("slots.json"))

@@ -37,10 +37,17 @@ public enum SlotFigures {
                 labels.append("L\(layer + 1) H\(h + 1)")
             }
         }
-        let tokens = ids.prefix(systemEnd).map { template.tokenizer.decode([$0]).replacingOccurrences(of: "\n", with: "\\n") }
-        let heat = Heatmap(title: "Where each head looks when the reply is about to write \"\(fact.value)\"",
+        // The value's own tokens in the facts block are bracketed: where a copying head would look.
+        let value = template.tokenizer.encode(" " + fact.value, allowSpecial: false)
+        let start = (0...max(systemEnd - value.count, 0)).first { Array(ids[$0..<min($0 + value.count, ids.count)]) == value }
+        let marked = start.map { $0..<($0 + value.count) } ?? 0..<0
+        let tokens = (0..<systemEnd).map { k -> String in
+            let t = template.tokenizer.decode([ids[k]]).replacingOccurrences(of: "\n", with: "\\n")
+            return marked.contains(k) ? "[\(t)]" : t
+        }
+        let heat = Heatmap(title: "Where each head looks just before the reply writes \"\(fact.value)\" (brackets: its tokens in the facts)",
                            xLabel: "facts block (system message) tokens", yLabel: "layer, head", values: rows,
-                           rowLabels: labels, columnLabels: tokens, range: 0...1, colorBarLabel: "attention weight")
-        try heat.write(to: url.path, width: max(900, 14 * tokens.count + 200), height: 120 + 26 * rows.count)
+                           rowLabels: labels, columnLabels: tokens, colorBarLabel: "attention weight")
+        try heat.write(to: url.path, width: max(900, 22 * tokens.count + 200), height: 260 + 22 * rows.count)
     }
 }
