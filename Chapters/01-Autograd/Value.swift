@@ -33,7 +33,11 @@ extension Value {
         out.backwardStep = { [unowned out] in a.grad += b.data * out.grad; b.grad += a.data * out.grad }
         return out
     }
+}
+// MARK: end
 
+// The other operations follow the same pattern: compute the result, then install the local rule.
+extension Value {
     public func pow(_ k: Double) -> Value {
         let out = Value(Foundation.pow(data, k), parents: [self], op: "**\(k)")
         out.backwardStep = { [unowned out, unowned self] in self.grad += k * Foundation.pow(self.data, k - 1) * out.grad }
@@ -52,11 +56,14 @@ extension Value {
         return out
     }
 
+    // MARK: book value-tanh
     public func tanh() -> Value {
         let out = Value(Foundation.tanh(data), parents: [self], op: "tanh")
         out.backwardStep = { [unowned out, unowned self] in self.grad += (1 - out.data * out.data) * out.grad }
         return out
     }
+
+    // MARK: end
 
     public func relu() -> Value {
         let out = Value(max(0, data), parents: [self], op: "relu")
@@ -64,7 +71,6 @@ extension Value {
         return out
     }
 }
-// MARK: end
 
 extension Value {
     public convenience init(_ v: Int) { self.init(Double(v)) }
@@ -78,7 +84,7 @@ extension Value {
     public static func / (a: Value, b: Value) -> Value { a * b.pow(-1) }
     public static func / (a: Value, b: Double) -> Value { a * (1 / b) }
 
-    // MARK: book value-backward
+    // MARK: book value-topological-order
     /// Every node reachable from self, each after all of its parents (depth-first search).
     public func topologicalOrder() -> [Value] {
         var order: [Value] = []
@@ -91,7 +97,9 @@ extension Value {
         visit(self)
         return order
     }
+    // MARK: end
 
+    // MARK: book value-backward
     /// Sets d(self)/d(self) = 1 and applies the chain rule from the output back to the leaves.
     public func backward() {
         let order = topologicalOrder()

@@ -1,0 +1,25 @@
+extension Catalogue {
+    /// The regions of the kit's sources whose code is an exercise's answer ("file#region" →
+    /// exercise id). They stay marked so the book check knows what an answer looks like, and the
+    /// book never quotes them: it gives the idea, the formula, a worked number and the stub's
+    /// signature instead.
+    public static let answerRegions: [String: String] = [
+        "Chapters/01-Autograd/Value.swift#value-topological-order": "1.1",
+        "Chapters/01-Autograd/Value.swift#value-tanh": "1.2",
+        "Chapters/01-Autograd/Optimizers.swift#adamw": "1.5",
+        "Chapters/07-RLHF/GAE.swift#gae": "7.1",
+        "Chapters/07-RLHF/PPOLoss.swift#policy-loss": "7.2",
+        "Chapters/07-RLHF/PPOLoss.swift#value-loss": "7.3",
+        "Chapters/07-RLHF/KLPenalty.swift#kl-reward": "7.4",
+        "Chapters/07-RLHF/KLPenalty.swift#adaptive-kl": "7.5",
+        "Chapters/07-RLHF/GAE.swift#group-advantages": "7.6",
+        "Chapters/08-DPO/PreferenceLoss.swift#dpo-loss": "8.2",
+        "Chapters/08-DPO/PreferenceLoss.swift#ipo-loss": "8.3",
+        "Chapters/08-DPO/PreferenceLoss.swift#simpo-loss": "8.4",
+        "Chapters/08-DPO/KTOLoss.swift#kto-loss": "8.5",
+        "Chapters/09-Evaluation/Statistics.swift#bootstrap": "9.1",
+        "Chapters/09-Evaluation/Statistics.swift#win-rate": "9.2",
+        "Chapters/09-Evaluation/Statistics.swift#pass-at-k": "9.3",
+        "Chapters/09-Evaluation/Contamination.swift#contamination": "9.4",
+    ]
+}
