@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 // MARK: book value
@@ -58,6 +59,7 @@ extension Value {
 
     // MARK: book value-tanh
     public func tanh() -> Value {
+        KitAnswer.used("Value.tanh", answers: "1.2")
         let out = Value(Foundation.tanh(data), parents: [self], op: "tanh")
         out.backwardStep = { [unowned out, unowned self] in self.grad += (1 - out.data * out.data) * out.grad }
         return out
@@ -87,6 +89,7 @@ extension Value {
     // MARK: book value-topological-order
     /// Every node reachable from self, each after all of its parents (depth-first search).
     public func topologicalOrder() -> [Value] {
+        KitAnswer.used("Value.topologicalOrder", answers: "1.1")
         var order: [Value] = []
         var seen = Set<ObjectIdentifier>()
         func visit(_ v: Value) {

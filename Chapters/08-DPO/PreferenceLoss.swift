@@ -78,6 +78,7 @@ extension PreferenceLoss {
     }
 
     func pairwise(_ x: PairLogProbs, _ s: LossSettings) -> LossOutput {
+        KitAnswer.used("PreferenceLoss", answers: "8.2 8.3 8.4")
         let beta = s.beta, eps = s.labelSmoothing
         // Per-token averages (IPO, SimPO, ORPO): divide each sum by its completion length.
         let invC = constant(x.chosenCounts.map { 1 / Float(max($0, 1)) })

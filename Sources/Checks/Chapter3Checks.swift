@@ -59,11 +59,13 @@ struct Chapter3Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter3Functions {
-        switch flavor {
+        let f: Chapter3Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 

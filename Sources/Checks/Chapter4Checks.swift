@@ -62,11 +62,13 @@ struct Chapter4Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter4Functions {
-        switch flavor {
+        let f: Chapter4Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 

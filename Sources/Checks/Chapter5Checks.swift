@@ -55,11 +55,13 @@ struct Chapter5Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter5Functions {
-        switch flavor {
+        let f: Chapter5Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 

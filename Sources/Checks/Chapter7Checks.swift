@@ -71,11 +71,13 @@ struct Chapter7Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter7Functions {
-        switch flavor {
+        let f: Chapter7Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 

@@ -65,10 +65,12 @@ struct Chapter8Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter8Functions {
-        switch flavor {
+        let f: Chapter8Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }

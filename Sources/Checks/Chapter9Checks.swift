@@ -46,11 +46,13 @@ struct Chapter9Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter9Functions {
-        switch flavor {
+        let f: Chapter9Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Core
 @testable import Checks
 
 /// The exercise loop is itself tested: every check passes on the reference solutions, fails on
@@ -47,5 +48,39 @@ struct ExerciseCheckTests {
         for chapter in Set(Catalogue.all.map(\.chapter)) {
             #expect(Catalogue.chapter(chapter).count >= 4, "chapter \(chapter)")
         }
+    }
+}
+
+/// The kit cannot stand in for the learner: a stub that hands its work to the kit's own
+/// implementation (`GAE.compute`, `root.topologicalOrder()`, ...) fails its check.
+@Suite("Delegation to the kit")
+struct DelegationTests {
+    @Test("Every check fails on a stub that calls the kit's implementation, and says so",
+          arguments: Catalogue.all.map(\.id).filter { !Catalogue.withoutKitCounterpart.contains($0) })
+    func delegateFails(id: String) throws {
+        let e = try #require(Catalogue.exercise(id))
+        guard case .failing(let message) = e.run(.delegate) else {
+            Issue.record("\(id) \(e.title): a stub calling the kit passes")
+            return
+        }
+        #expect(message.contains("calls the kit's"), "\(id): \(message)")
+    }
+
+    @Test("Exercises without a kit counterpart are few and named")
+    func counterparts() {
+        #expect(Catalogue.withoutKitCounterpart.count <= Catalogue.all.count / 5)
+        for id in Catalogue.withoutKitCounterpart { #expect(Catalogue.exercise(id) != nil, "\(id) is not an exercise") }
+    }
+
+    @Test("The tripwire stays silent outside a check and when the check asks the kit for expected numbers")
+    func tripwireScope() {
+        KitAnswer.used("GAE.compute", answers: "7.1")   // nobody listening: no effect
+        let r = KitAnswer.Recorder()
+        KitAnswer.$recorder.withValue(r) {
+            KitAnswer.reference { KitAnswer.used("GAE.compute", answers: "7.1") }
+            KitAnswer.used("PreferenceLoss", answers: "8.2 8.3")
+        }
+        #expect(r.functions(answering: "7.1") == [])
+        #expect(r.functions(answering: "8.3") == ["PreferenceLoss"])
     }
 }
