@@ -104,7 +104,7 @@ extension Catalogue {
                  symbol: "topologicalOrder", hints: [
                     "Depth-first search: visit a node's parents before appending the node itself.",
                     "Keep a Set<ObjectIdentifier> of visited nodes so a node used twice appears once.",
-                    "func visit(v) { if seen, return; mark seen; for p in v.parents { visit(p) }; order.append(v) } — then visit(root).",
+                    "Write a nested function that handles one node and calls itself on each parent; the node is appended only after that loop, and the root, visited last of all, ends the list.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.1")
             let a = Value(2), b = Value(3)
@@ -125,9 +125,9 @@ extension Catalogue {
         },
         Exercise("1.2", "A tanh node with its backward", file: "exercises/01-autograd/TanhNode.swift",
                  symbol: "tanhNode", hints: [
-                    "Create `Value(tanh(x.data), parents: [x], op: \"tanh\")`, then set its backwardStep.",
-                    "The local derivative is 1 − tanh(x)², and tanh(x) is already stored in out.data.",
-                    "out.backwardStep = { [unowned out] in x.grad += (1 - out.data * out.data) * out.grad }",
+                    "Create the output Value with tanh(x.data), x as its only parent and an op name, then set its backwardStep.",
+                    "The local derivative is 1 − tanh(x)², and tanh(x) is already stored in the output's data.",
+                    "Inside backwardStep, add (never assign) the local derivative times the output's gradient into x.grad; capture the output unowned, or every graph leaks.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.2")
             for x0 in [-2.0, -0.3, 0.0, 0.7, 1.5] {
@@ -145,7 +145,7 @@ extension Catalogue {
                  symbol: "reduceBroadcastGradient", hints: [
                     "Every element of the output gradient came from one element of the input: find which, and add.",
                     "Align shapes on the right; on an axis where the input has size 1 (or no axis at all), all positions map to index 0.",
-                    "Walk a multi-index over grad's shape; build the input's flat index with 0 on size-1 axes; out[flat] += grad[i].",
+                    "Count through grad's elements with a multi-index (an odometer over its shape); for each, compute the input's flat index from the aligned axes, using 0 where the input's size is 1, and accumulate there.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.3")
             let g = Tensor([2, 3, 2], (0..<12).map(Float.init))
@@ -159,7 +159,7 @@ extension Catalogue {
                  symbol: "crossEntropyGradient", hints: [
                     "For one row the gradient of −log softmax(z)[t] is softmax(z) − onehot(t).",
                     "The loss is a mean over the rows that are not ignored: divide by that count, and leave ignored rows at zero.",
-                    "p = logits.softmax(); for each counted row r: grad[r, j] = p[r, j] / count, then grad[r, t] -= 1 / count.",
+                    "Start from a zero tensor of the logits' shape and the softmax of the logits; only counted rows get values. Test yourself: each counted row of your gradient sums to 0.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.4")
             var rng = SeededRandom(seed: 4)
@@ -174,9 +174,9 @@ extension Catalogue {
         },
         Exercise("1.5", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
                  symbol: "adamwStep", hints: [
-                    "Four lines per element: weight decay, first moment, second moment, update.",
+                    "Four steps per element: weight decay, first moment, second moment, update.",
                     "The bias corrections divide m and v by (1 − β1ᵗ) and (1 − β2ᵗ) with t = step; the first step has t = 1.",
-                    "p -= lr*wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; p -= lr * (m/c1) / (sqrt(v/c2) + eps).",
+                    "Decay uses the parameter BEFORE the Adam update; m and v must be written back into their tensors, since the next step reads them. ε is added after the square root.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.5")
             let p = Tensor([3], [1, -0.5, 2]), m = Tensor(zeros: [3]), v = Tensor(zeros: [3])
@@ -193,8 +193,8 @@ extension Catalogue {
         Exercise("1.6", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
                  symbol: "numericalGradient", hints: [
                     "Change one coordinate at a time, in both directions.",
-                    "Copy x twice: plus[i] += eps and minus[i] -= eps; evaluate f on both.",
-                    "grad[i] = (f(plus) - f(minus)) / (2 * eps) — the central difference.",
+                    "Copy x twice, move coordinate i up by ε in one copy and down by ε in the other, and evaluate f on both.",
+                    "The difference of the two values spans 2ε, not ε. Test yourself on f(x) = x² at x = 3: the answer must be 6 for any small ε.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.6")
             // f(x) = Σ xᵢ³ / 3 + x₀x₁ has gradient xᵢ² (+ x₁, x₀ on the first two).

@@ -91,7 +91,7 @@ extension Catalogue {
         Exercise("4.1", "The LoRA forward pass", file: "exercises/04-lora/LoRAForward.swift", symbol: "loraForward", hints: [
             "Two parts per row: the frozen x W + b, and the adapter s · B (A x). Add them.",
             "h = A x has r values: h[k] = Σ_i a[k*in + i] · x[n*in + i]. Then u[j] = Σ_k b[j*r + k] · h[k].",
-            "y[n, j] = bias[j] + Σ_i x[n,i]·W[i*out + j] + scaling · u[j]  — don't forget the scaling.",
+            "W is stored [in, out] (Conv1D), A [r, in] and B [out, r]: mind which index runs fastest in each. The scaling multiplies the adapter's part only.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.1")
             var rng = SeededRandom(seed: 41)
@@ -112,7 +112,7 @@ extension Catalogue {
         },
         Exercise("4.2", "Gradients of A and B", file: "exercises/04-lora/LoRAGradients.swift", symbol: "loraGradients", hints: [
             "Recompute h = A x per row; the gradient arriving at h is (gB)[k] = Σ_j g[n,j] · B[j,k].",
-            "dB[j,k] += s · g[n,j] · h[k] and dA[k,i] += s · (gB)[k] · x[n,i], summed over rows n.",
+            "dB[j,k] accumulates s · g[n,j] · h[k] and dA[k,i] accumulates s · (gB)[k] · x[n,i], summed over rows n.",
             "Both gradients carry the factor s; with B = 0, dA must come out exactly zero.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.2")
@@ -133,7 +133,7 @@ extension Catalogue {
         Exercise("4.3", "Merge an adapter into the weight", file: "exercises/04-lora/MergeLoRA.swift", symbol: "mergeLoRA", hints: [
             "The update for Conv1D element (i, j) is s · Σ_k B[j, k] · A[k, i]: B's row j, A's column i.",
             "Copy the weight first (`weight.copy()`), then add the update to every element of the copy.",
-            "merged[i*out + j] += scaling * Σ_k b[j*r + k] * a[k*in + i]",
+            "The merged weight keeps W's [in, out] layout, so the product B·A ([out, in]) enters transposed. Test yourself: with B = 0 the merge returns W unchanged.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.3")
             var rng = SeededRandom(seed: 43)
@@ -154,7 +154,7 @@ extension Catalogue {
         Exercise("4.4", "DoRA: magnitude and direction", file: "exercises/04-lora/DoRAForward.swift", symbol: "doraForward", hints: [
             "Build W' = W + s·(BA)ᵀ as in 4.3, then the length of each of its columns j (over the inputs i).",
             "The norm is over W', the adapted weight, not over W: that is what makes the direction move.",
-            "y[n, j] = magnitude[j] / norm[j] · Σ_i x[n, i] · W'[i, j] + bias[j]",
+            "Each output j is x·W' divided by its column's norm and multiplied by magnitude[j]; the bias is added after the rescaling. Test yourself: with magnitude[j] = the norm of W′'s column j, DoRA equals plain LoRA.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.4")
             var rng = SeededRandom(seed: 44)
@@ -169,8 +169,9 @@ extension Catalogue {
             }
         },
         Exercise("4.5", "Which layers get an adapter", file: "exercises/04-lora/TargetModules.swift", symbol: "isLoRATarget", hints: [
-            "Compare whole name components: equality, or a suffix that starts right after a dot.",
-            "name == t || name.hasSuffix(\".\" + t), for any t in targets.",
+            "Compare whole name components: a module name matches a target only at a dot boundary.",
+            "A target matches when it is the whole name, or the end of the name right after a dot.",
+            "A plain substring test is the trap: c_attn must not match a target attn. Test yourself: h.0.attn.c_attn matches c_attn; h.0.attn.c_attn_x does not.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.5")
             let names = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 2, heads: 2), seed: 1).linearLayers.map(\.0)

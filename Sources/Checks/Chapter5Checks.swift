@@ -88,7 +88,7 @@ extension Catalogue {
         Exercise("5.1", "Quantise one block to NF4", file: "exercises/05-qlora/NF4QuantizeBlock.swift", symbol: "nf4QuantizeBlock", hints: [
             "absmax = the largest |value|; scale every value by 1/absmax (0 when absmax is 0) and clamp to [-1, 1].",
             "The nearest code is the number of midpoints (code[k] + code[k+1]) / 2 strictly below the scaled value: a tie stays low.",
-            "Pack pairs: byte = q[2k] << 4 | q[2k+1]; append a 7 first when the count is odd.",
+            "Two codes share a byte, the first in the high four bits; an odd count pads the last low nibble with code 7 (the value 0).",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.1")
             var rng = SeededRandom(seed: 51)
@@ -104,8 +104,9 @@ extension Catalogue {
             }
         },
         Exercise("5.2", "Dequantise one NF4 block", file: "exercises/05-qlora/NF4DequantizeBlock.swift", symbol: "nf4DequantizeBlock", hints: [
-            "Value i lives in byte i / 2: the high nibble (byte >> 4) for even i, the low nibble (byte & 0x0F) for odd i.",
-            "value[i] = code[nibble] · absmax.",
+            "Value i lives in byte i / 2: the high nibble for even i, the low nibble for odd i.",
+            "A nibble is an index into the 16-entry code table; the code value times the block's absmax is the number.",
+            "Shift right by 4 for the high nibble, mask with 0x0F for the low one, and stop at count: the padding nibble of an odd block is not a value.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.2")
             var rng = SeededRandom(seed: 52)
@@ -142,8 +143,9 @@ extension Catalogue {
             }
         },
         Exercise("5.4", "Exact storage of an NF4 tensor", file: "exercises/05-qlora/StorageBits.swift", symbol: "nf4StorageBits", hints: [
-            "Count three things: the code bytes (⌈n/2⌉ · 8 bits), the blocks ⌈n/64⌉, and with double quantisation the groups ⌈blocks/256⌉.",
-            "Without double quantisation: codes + 32 per block. With it: codes + 8 per block + 32 per group + 32 for the mean.",
+            "Count three things: the code bytes, the blocks of 64, and with double quantisation the groups of 256 blocks.",
+            "Code bytes are ⌈n/2⌉, blocks ⌈n/64⌉, groups ⌈blocks/256⌉; round each up with integer arithmetic.",
+            "Without double quantisation every block stores a 32-bit scale; with it a block stores 8 bits, every group a 32-bit scale, and the whole tensor one 32-bit mean.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.4")
             for n in [49152, 1, 15, 64, 65, 64 * 256, 64 * 256 + 1, 1000] {
@@ -158,6 +160,7 @@ extension Catalogue {
         Exercise("5.5", "What fine-tuning keeps in memory", file: "exercises/05-qlora/TrainingMemoryBytes.swift", symbol: "trainingMemoryBytes", hints: [
             "Frozen values cost only their storage: 4 bytes in Float32, bits/8 when quantised.",
             "A trainable value costs 16 bytes: the weight, its gradient, and AdamW's two moments, all Float32.",
+            "Add the three kinds of value separately: Float32 frozen, quantised frozen and trainable. Test yourself: 1,000 trainable values and nothing else need 16,000 bytes.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.5")
             let cases: [(Int, Int, Double, Int, String)] = [

@@ -87,7 +87,7 @@ extension Catalogue {
                  symbol: "gaeAdvantages", hints: [
                     "Loop t from the last token down to 0, carrying the next token's value and advantage (both 0 at the end).",
                     "δ_t uses γ·V_{t+1}; the advantage recursion multiplies the carried advantage by γ·λ.",
-                    "delta = r[t] + gamma * nextV - v[t]; next = delta + gamma * lambda * next; adv[t] = next; nextV = v[t]; returns = adv + v.",
+                    "Update the carried value AFTER using it for δ_t. Test yourself on the book's example: rewards 0, 0, 1, values 0.5, 0.2, 0.1, γ 1, λ 0.95 give advantages 0.417, 0.755, 0.9.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.1")
             // Hand-computed: γ 1, λ 0.95, the score 1 on the last token.
@@ -105,7 +105,7 @@ extension Catalogue {
                  symbol: "clippedPolicyLoss", hints: [
                     "Work token by token: the ratio is exp of the log-prob difference.",
                     "Both terms carry a minus sign; the loss keeps the LARGER (pessimistic) one.",
-                    "total += max(-A * ratio, -A * min(max(ratio, 1 - clip), 1 + clip)); return total / count.",
+                    "Clip the ratio, not the advantage, and average over tokens. Test yourself: ratio 1.5 with advantage +1 and ε = 0.2 costs −1.2.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.2")
             // ratio 1 (unclipped), 1.5 with A > 0 (clipped at 1.2), 0.5 with A < 0 (clipped at 0.8).
@@ -125,7 +125,7 @@ extension Catalogue {
                  symbol: "clippedValueLoss", hints: [
                     "The clipped prediction stays within ±clip of the OLD value, not of 0 or of the return.",
                     "Take the larger of the two squared errors, halve it, average over tokens.",
-                    "vc = old + min(max(v - old, -clip), clip); total += 0.5 * max((v - R)², (vc - R)²).",
+                    "Clip the change V − V_old, then add V_old back. Test yourself: value 1, old 0.5, return 1, ε 0.2 costs ½ · 0.09.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.3")
             // Token 0 moved 0.5 from its old value: the clipped error (0.7 − 1)² = 0.09 wins.
@@ -144,7 +144,7 @@ extension Catalogue {
                  symbol: "klShapedRewards", hints: [
                     "Every token gets −β times its KL estimate; only the last one also gets the score.",
                     "k1 is the plain log-ratio; k3 uses r = ref − logp and is never negative.",
-                    "kl = useK3 ? (exp(r) - 1) - r : logp - ref; rewards.append(-beta * kl); rewards[last] += score.",
+                    "An empty reply has no rewards at all. Test yourself with k1, β 0.1, score 2: log-probs −1, −2, −0.5 against −2, −1, −0.5 give −0.1, 0.1, 2.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.4")
             let k1 = try f.klRewards([-1, -2, -0.5], [-2, -1, -0.5], 2, 0.1, false)
@@ -159,7 +159,7 @@ extension Catalogue {
                  symbol: "adaptiveKLUpdate", hints: [
                     "The proportional error is KL/target − 1, clipped to [−0.2, 0.2].",
                     "β changes by the factor 1 + e·steps/horizon.",
-                    "let e = min(max(kl / target - 1, -0.2), 0.2); return beta * Float(1 + e * Double(steps) / horizon).",
+                    "Compute the factor in Double and convert once at the end. Test yourself: KL 6.6 against a target of 6, 256 steps, horizon 10,000 multiply β by 1.00256.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.5")
             try Expect.close(Double(try f.adaptiveKL(0.2, 12, 6, 10000, 256)), 0.2 * 1.00512, tolerance: 1e-6, "KL 12 (twice the target): error clipped to +0.2")
@@ -173,7 +173,7 @@ extension Catalogue {
                  symbol: "groupRelativeAdvantages", hints: [
                     "Handle each group of groupSize rewards on its own: its mean and its standard deviation.",
                     "The sample standard deviation divides by n − 1; add 1e-4 before dividing.",
-                    "for each group: m = mean, s = sqrt(Σ(r − m)² / (n − 1)); A = scale ? (r − m) / (s + 1e-4) : r − m.",
+                    "Without scaling (Dr. GRPO) the advantage is just the reward minus its group's mean. Test yourself: a group 0.5, 0.5 gives 0, 0 either way.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.6")
             let s = 0.5.squareRoot()   // sample std of [1, 0]

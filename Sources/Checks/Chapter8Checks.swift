@@ -12,7 +12,7 @@ extension Catalogue {
                  symbol: "sequenceLogProbs", hints: [
                     "Row (n, t) of the logits starts at (n·T + t)·V; its target is targets[n·T + t]; skip it unless mask[n·T + t].",
                     "log softmax(z)[k] = z[k] − m − log Σ_j exp(z[j] − m) with m = max_j z[j]; add it to sequence n's total.",
-                    "for row in 0..<N*T where mask[row] { m = max; s = Σ exp(z − m); out[row / T] += z[target] − m − log(s) }",
+                    "One total per sequence (N of them), not per token. Test yourself: all-zero logits give −log V per masked token.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.1")
             let two = Tensor([1, 2, 2], [0, 0, 1000, 0])    // row 0: uniform; row 1: a huge logit (stability)
@@ -35,7 +35,7 @@ extension Catalogue {
                  symbol: "dpoLoss", hints: [
                     "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β.",
                     "The loss is −log σ of the difference of the two rewards; −log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below.",
-                    "c = β(pc − rc); r = β(pr − rr); x = c − r; loss = x >= 0 ? log1p(exp(-x)) : -x + log1p(exp(x)).",
+                    "Return the per-pair losses and both reward lists, not their means. Test yourself: equal log-ratios give ln 2 = 0.693147.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.2")
             let tie = try f.dpoLoss([-40, -12], [-55, -9], [-40, -12], [-55, -9], 0.1)
@@ -50,7 +50,7 @@ extension Catalogue {
                  symbol: "ipoLoss", hints: [
                     "Divide each of the four log-probs by its reply's token count before taking any difference.",
                     "Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr); the loss is the square of Δ − 1/(2β).",
-                    "let d = (pc − rc)/nc − (pr − rr)/nr; let e = d − 1/(2β); loss = e * e.",
+                    "The chosen pair shares the chosen count and the rejected pair the rejected count. Test yourself: Δ = 0 with β = 0.1 gives 25.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.3")
             try Expect.close(try f.ipoLoss([-30], [-20], [-30], [-20], [10], [8], 0.1), [25], tolerance: 1e-5,
@@ -61,7 +61,7 @@ extension Catalogue {
                  symbol: "simpoLoss", hints: [
                     "No reference model here: only the policy's log-probs, each divided by its token count.",
                     "γ is subtracted after multiplying by β: the argument of σ is β·(avg_c − avg_r) − γ.",
-                    "x = beta * (pc/nc − pr/nr) − gamma; loss = x >= 0 ? log1p(exp(-x)) : -x + log1p(exp(x)).",
+                    "Reuse the overflow-safe −log σ from exercise 8.2. Test yourself with the book's example: β 2, γ 1, averages −1.2 and −1.6 give 0.798.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.4")
             try Expect.close(try f.simpoLoss([-10], [-10], [10], [10], 2, 0), [Float(log(2.0))], tolerance: 1e-6,
@@ -74,7 +74,7 @@ extension Catalogue {
                  symbol: "ktoLoss", hints: [
                     "First z: the mean of policyKL − referenceKL over the mismatched pairs, then max(z, 0).",
                     "Each reply: r = policy − reference; desirable replies want r above z, undesirable ones below it.",
-                    "x = label ? β(r − z) : β(z − r); loss = 1 − 1/(1 + exp(−x)).",
+                    "The loss is 1 − σ of the β-scaled distance on the wanted side. Test yourself: β 0.1, z 0, r 2 cost 0.450 if desirable and 0.550 if not.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.5")
             var rng = SeededRandom(seed: 85)

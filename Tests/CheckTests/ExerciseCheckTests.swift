@@ -38,9 +38,21 @@ struct ExerciseCheckTests {
             #expect(e.location(root: Self.root).hasPrefix(e.file + ":"), "\(e.id): \(e.symbol) not found in \(e.file)")
             let solution = e.file.replacingOccurrences(of: "exercises/", with: "solutions/")
             #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(solution).path), "\(e.id): no \(solution)")
-            #expect(e.hints.count >= 2, "\(e.id) needs graded hints")
+            #expect(e.hints.count == 3, "\(e.id) needs three graded hints")
         }
         #expect(Set(Catalogue.all.map(\.id)).count == Catalogue.all.count, "duplicate exercise ids")
+    }
+
+    /// The third hint is the last nudge before the solution, not the solution: no code in it.
+    @Test("The last hint of every exercise is a nudge, not code")
+    func lastHintIsNotCode() {
+        for e in Catalogue.all {
+            let last = e.hints.last ?? ""
+            for marker in ["{", "}", "+=", "-=", "==", "let ", "var ", "func ", "..<"] {
+                #expect(!last.contains(marker), "\(e.id)'s last hint reads like code (\(marker)): \(last)")
+            }
+            #expect(last.firstMatch(of: /\bfor \w+ in\b/) == nil, "\(e.id)'s last hint holds a loop: \(last)")
+        }
     }
 
     @Test("Each chapter with exercises has at least four")
