@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import Autograd
 import Core
+import RLHF
 @testable import Checks
 
 /// The exercise loop is itself tested: every check passes on the reference solutions, fails on
@@ -94,5 +96,41 @@ struct DelegationTests {
         }
         #expect(r.functions(answering: "7.1") == [])
         #expect(r.functions(answering: "8.3") == ["PreferenceLoss"])
+    }
+}
+
+/// `course run CHAPTER --mine` reaches the learner's code through `LearnerCode`: with a table
+/// installed, the kit's function returns what the installed one computes; without, the kit's.
+@Suite("Plugging the learner's code into the chapters")
+struct LearnerCodeTests {
+    @Test("With a table installed, the kit's GAE, KL rewards, β update and group advantages call the installed functions")
+    func hooksReachTheChapter() {
+        let gae: GAEFunction = { r, _, _, _ in ([Float](repeating: 7, count: r.count), [Float](repeating: 8, count: r.count)) }
+        let kl: KLRewardsFunction = { lp, _, _, _, _ in [Float](repeating: 9, count: lp.count) }
+        let beta: AdaptiveKLFunction = { _, _, _, _, _ in 0.5 }
+        let group: GroupAdvantagesFunction = { r, _, _ in r.map { _ in 3 } }
+        let table = LearnerCode.Table(["7.1": gae, "7.4": kl, "7.5": beta, "7.6": group])
+        LearnerCode.$installed.withValue(table) {
+            #expect(GAE.compute(rewards: [1, 2], values: [0, 0]).advantages == [7, 7])
+            #expect(KLPenalty.rewards(logProbs: [-1], refLogProbs: [-1], score: 1, beta: 0.1, estimator: .k1) == [9])
+            var c = AdaptiveKLController(initial: 0.2)
+            c.update(observedKL: 6, steps: 10)
+            #expect(c.value == 0.5)
+            #expect(GroupAdvantages.compute(rewards: [1, 0], groupSize: 2) == [3, 3])
+        }
+        #expect(GAE.compute(rewards: [0, 0, 1], values: [0.5, 0.2, 0.1]).advantages != [7, 7, 7])
+    }
+
+    @Test("The reference tables plug in every pluggable exercise with the kit function's type")
+    func tablesAreComplete() {
+        for (chapter, ids) in Catalogue.pluggable {
+            let table = Catalogue.learnerCode(chapter: chapter, flavor: .reference)
+            #expect(table.ids == ids.sorted(), "chapter \(chapter)")
+        }
+        let one = Catalogue.learnerCode(chapter: 1, flavor: .reference)
+        LearnerCode.$installed.withValue(one) {
+            #expect(LearnerCode.function("1.1", as: TopologicalOrderFunction.self) != nil)
+            #expect(LearnerCode.function("1.2", as: TanhNodeFunction.self) != nil)
+        }
     }
 }
