@@ -29,7 +29,7 @@ public struct TrainingMemory: Codable, Sendable, Equatable {
     /// AdamW moments.
     public static func estimate(float32Frozen: Int, quantized: Int = 0, bitsPerQuantized: Double = 4,
                                 trainable: Int) -> TrainingMemory {
-        KitAnswer.used("TrainingMemory.estimate", answers: "5.5")
+        KitAnswer.used("TrainingMemory.estimate", answers: "5.4")
         return TrainingMemory(weightBytes: 4 * Double(float32Frozen + trainable) + bitsPerQuantized / 8 * Double(quantized),
                        gradientBytes: 4 * Double(trainable),
                        optimizerBytes: 8 * Double(trainable))

@@ -33,7 +33,7 @@ public enum KLPenalty {
     public static func rewards(logProbs: [Float], refLogProbs: [Float], score: Float, beta: Float,
                                estimator: KLEstimator) -> [Float] {
         KitAnswer.used("KLPenalty.rewards", answers: "7.4")
-        if let mine = LearnerCode.function("7.4", as: KLRewardsFunction.self) { return mine(logProbs, refLogProbs, score, beta, estimator == .k3) }
+        if let mine = LearnerCode.function("klRewards", as: KLRewardsFunction.self) { return mine(logProbs, refLogProbs, score, beta, estimator == .k3) }
         var r = perToken(logProbs: logProbs, refLogProbs: refLogProbs, estimator: estimator).map { -beta * $0 }
         if !r.isEmpty { r[r.count - 1] += score }
         return r
@@ -73,8 +73,8 @@ public struct AdaptiveKLController: KLController, Codable {
     }
 
     public mutating func update(observedKL: Double, steps: Int) {
-        KitAnswer.used("AdaptiveKLController.update", answers: "7.5")
-        if let mine = LearnerCode.function("7.5", as: AdaptiveKLFunction.self) { value = mine(value, observedKL, target, horizon, steps); return }
+        KitAnswer.used("AdaptiveKLController.update", answers: "7.4")
+        if let mine = LearnerCode.function("adaptiveKL", as: AdaptiveKLFunction.self) { value = mine(value, observedKL, target, horizon, steps); return }
         let error = min(max(observedKL / target - 1, -0.2), 0.2)
         value *= Float(1 + error * Double(steps) / horizon)
     }

@@ -47,8 +47,9 @@ struct Chapter5Functions {
             r.offset = 0
             return r
         }
-        case "5.4": f.storageBits = { n, dq in try reference.storageBits(n, dq) - (dq ? 32 : 0) }   // forgets the mean
-        case "5.5": f.memory = { fr, q, b, t in try reference.memory(fr, q, b, t) - 8 * Double(t) }  // forgets AdamW's m and v
+        case "5.4":
+            f.storageBits = { n, dq in try reference.storageBits(n, dq) - (dq ? 32 : 0) }   // forgets the mean
+            f.memory = { fr, q, b, t in try reference.memory(fr, q, b, t) - 8 * Double(t) }  // forgets AdamW's m and v
         default: break
         }
         return f
@@ -142,10 +143,10 @@ extension Catalogue {
                 }
             }
         },
-        Exercise("5.4", "Exact storage of an NF4 tensor", file: "exercises/05-qlora/StorageBits.swift", symbol: "nf4StorageBits", hints: [
-            "Count three things: the code bytes, the blocks of 64, and with double quantisation the groups of 256 blocks.",
-            "Code bytes are ⌈n/2⌉, blocks ⌈n/64⌉, groups ⌈blocks/256⌉; round each up with integer arithmetic.",
-            "Without double quantisation every block stores a 32-bit scale; with it a block stores 8 bits, every group a 32-bit scale, and the whole tensor one 32-bit mean.",
+        Exercise("5.4", "What a 4-bit model stores and training keeps", file: "exercises/05-qlora/StorageBits.swift", symbol: "nf4StorageBits", hints: [
+            "Storage: count the code bytes, the blocks of 64, and with double quantisation the groups of 256 blocks. Memory: frozen values cost only their storage.",
+            "Code bytes are ⌈n/2⌉, blocks ⌈n/64⌉, groups ⌈blocks/256⌉, each rounded up with integer arithmetic. A trainable value costs 16 bytes: weight, gradient and AdamW's two moments.",
+            "Without double quantisation every block stores a 32-bit scale; with it a block stores 8 bits, every group a 32-bit scale, and the whole tensor one 32-bit mean. Test yourself: 1,000 trainable values and nothing else need 16,000 bytes.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.4")
             for n in [49152, 1, 15, 64, 65, 64 * 256, 64 * 256 + 1, 1000] {
@@ -156,13 +157,7 @@ extension Catalogue {
                     try Expect.that(got == t.storageBits, "\(n) values\(dq ? " with double quantisation" : ""): expected \(t.storageBits) bits, got \(got)")
                 }
             }
-        },
-        Exercise("5.5", "What fine-tuning keeps in memory", file: "exercises/05-qlora/TrainingMemoryBytes.swift", symbol: "trainingMemoryBytes", hints: [
-            "Frozen values cost only their storage: 4 bytes in Float32, bits/8 when quantised.",
-            "A trainable value costs 16 bytes: the weight, its gradient, and AdamW's two moments, all Float32.",
-            "Add the three kinds of value separately: Float32 frozen, quantised frozen and trainable. Test yourself: 1,000 trainable values and nothing else need 16,000 bytes.",
-        ]) { flavor in
-            let f = Chapter5Functions.table(flavor, "5.5")
+            // Memory for training.
             let cases: [(Int, Int, Double, Int, String)] = [
                 (0, 0, 4, 1_000_000, "full fine-tuning of 1M parameters"),
                 (1_000_000, 0, 4, 20_000, "LoRA: 1M frozen, 20k adapter values"),

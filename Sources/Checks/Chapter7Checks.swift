@@ -52,15 +52,15 @@ struct Chapter7Functions {
             }
             return v.isEmpty ? 0 : total / Float(v.count)
         }
-        case "7.4": f.klRewards = { lp, ref, s, b, k3 in  // the score lands on the first token
+        case "7.4": f.klRewards = { lp, ref, s, b, k3 in  // the score lands on the first token...
             var out = try reference.klRewards(lp, ref, 0, b, k3)
             if !out.isEmpty { out[0] += s }
             return out
         }
-        case "7.5": f.adaptiveKL = { b, kl, target, h, n in  // no clipping of the proportional error
-            b * Float(1 + (kl / target - 1) * Double(n) / h)
-        }
-        case "7.6": f.groupAdvantages = { r, g, scale in  // normalises over the whole batch, not per group
+            f.adaptiveKL = { b, kl, target, h, n in  // ...and β's proportional error is not clipped
+                b * Float(1 + (kl / target - 1) * Double(n) / h)
+            }
+        case "7.5": f.groupAdvantages = { r, g, scale in  // normalises over the whole batch, not per group
             let mean = r.reduce(0, +) / Double(r.count)
             let s = (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(r.count - 1, 1))).squareRoot()
             return r.map { scale ? ($0 - mean) / (s + 1e-4) : $0 - mean }
@@ -140,11 +140,11 @@ extension Catalogue {
                                     weights: [Float](repeating: 1 / Float(n), count: n), clip: 0.2).loss.scalar
             try Expect.close(Double(try f.valueLoss(v, old, r, 0.2)), Double(kit), tolerance: 1e-5, "random tokens vs the chapter's PPOLoss")
         },
-        Exercise("7.4", "The per-token KL reward", file: "exercises/07-rlhf/KLShapedRewards.swift",
+        Exercise("7.4", "The KL penalty and its adaptive β", file: "exercises/07-rlhf/KLShapedRewards.swift",
                  symbol: "klShapedRewards", hints: [
-                    "Every token gets −β times its KL estimate; only the last one also gets the score.",
-                    "k1 is the plain log-ratio; k3 uses r = ref − logp and is never negative.",
-                    "An empty reply has no rewards at all. Test yourself with k1, β 0.1, score 2: log-probs −1, −2, −0.5 against −2, −1, −0.5 give −0.1, 0.1, 2.",
+                    "Rewards: every token gets −β times its KL estimate, and only the last one also gets the score. The controller: compare the batch's KL with the target as a ratio.",
+                    "k1 is the plain log-ratio; k3 uses r = ref − logp and is never negative. The controller's error is KL/target − 1, clipped to ±0.2, and β changes by the factor 1 + error · steps/horizon.",
+                    "An empty reply has no rewards at all, and the controller computes its factor in Double. Test yourself: k1, β 0.1, score 2, log-probs −1, −2, −0.5 against −2, −1, −0.5 give −0.1, 0.1, 2; KL 6.6 against a target of 6 with 256 steps and horizon 10,000 multiplies β by 1.00256.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.4")
             let k1 = try f.klRewards([-1, -2, -0.5], [-2, -1, -0.5], 2, 0.1, false)
@@ -154,28 +154,21 @@ extension Catalogue {
             let kit = KLPenalty.rewards(logProbs: [-1.5, -0.2, -3], refLogProbs: [-1, -0.4, -2], score: 0.7, beta: 0.05, estimator: .k3)
             try Expect.close(try f.klRewards([-1.5, -0.2, -3], [-1, -0.4, -2], 0.7, 0.05, true), kit, tolerance: 1e-5, "vs KLPenalty.rewards (k3)")
             try Expect.that(try f.klRewards([], [], 1, 0.1, false).isEmpty, "an empty response has no rewards")
-        },
-        Exercise("7.5", "The adaptive KL controller", file: "exercises/07-rlhf/AdaptiveKLUpdate.swift",
-                 symbol: "adaptiveKLUpdate", hints: [
-                    "The proportional error is KL/target − 1, clipped to [−0.2, 0.2].",
-                    "β changes by the factor 1 + e·steps/horizon.",
-                    "Compute the factor in Double and convert once at the end. Test yourself: KL 6.6 against a target of 6, 256 steps, horizon 10,000 multiply β by 1.00256.",
-                 ]) { flavor in
-            let f = Chapter7Functions.table(flavor, "7.5")
+            // The controller.
             try Expect.close(Double(try f.adaptiveKL(0.2, 12, 6, 10000, 256)), 0.2 * 1.00512, tolerance: 1e-6, "KL 12 (twice the target): error clipped to +0.2")
             try Expect.close(Double(try f.adaptiveKL(0.2, 3, 6, 10000, 256)), 0.2 * 0.99488, tolerance: 1e-6, "KL 3 (half the target): error clipped to −0.2")
             try Expect.close(Double(try f.adaptiveKL(0.2, 6.6, 6, 10000, 256)), 0.2 * 1.00256, tolerance: 1e-6, "KL 6.6: error +0.1")
-            var kit = AdaptiveKLController(initial: 0.1, target: 6, horizon: 1000)
-            kit.update(observedKL: 5, steps: 64)
-            try Expect.close(Double(try f.adaptiveKL(0.1, 5, 6, 1000, 64)), Double(kit.value), tolerance: 1e-6, "vs AdaptiveKLController")
+            var controller = AdaptiveKLController(initial: 0.1, target: 6, horizon: 1000)
+            controller.update(observedKL: 5, steps: 64)
+            try Expect.close(Double(try f.adaptiveKL(0.1, 5, 6, 1000, 64)), Double(controller.value), tolerance: 1e-6, "vs AdaptiveKLController")
         },
-        Exercise("7.6", "GRPO's group-relative advantages", file: "exercises/07-rlhf/GroupRelativeAdvantages.swift",
+        Exercise("7.5", "GRPO's group-relative advantages", file: "exercises/07-rlhf/GroupRelativeAdvantages.swift",
                  symbol: "groupRelativeAdvantages", hints: [
                     "Handle each group of groupSize rewards on its own: its mean and its standard deviation.",
                     "The sample standard deviation divides by n − 1; add 1e-4 before dividing.",
                     "Without scaling (Dr. GRPO) the advantage is just the reward minus its group's mean. Test yourself: a group 0.5, 0.5 gives 0, 0 either way.",
                  ]) { flavor in
-            let f = Chapter7Functions.table(flavor, "7.6")
+            let f = Chapter7Functions.table(flavor, "7.5")
             let s = 0.5.squareRoot()   // sample std of [1, 0]
             let got = try f.groupAdvantages([1, 0, 0.5, 0.5], 2, true)
             try Expect.close(got.map(Float.init), [0.5 / (s + 1e-4), -0.5 / (s + 1e-4), 0, 0].map(Float.init), tolerance: 1e-5,

@@ -117,8 +117,9 @@ extension Chapter5Functions {
             let q = QuantizedScales(quantizing: absmax)
             return (q.codes, q.blockScales, q.offset)
         }
-        case "5.4": f.storageBits = { n, dq in NF4Tensor(Tensor(zeros: [n]), doubleQuantization: dq).storageBits }
-        case "5.5": f.memory = { frozen, quantized, bits, trainable in
+        case "5.4":
+            f.storageBits = { n, dq in NF4Tensor(Tensor(zeros: [n]), doubleQuantization: dq).storageBits }
+            f.memory = { frozen, quantized, bits, trainable in
             TrainingMemory.estimate(float32Frozen: frozen, quantized: quantized, bitsPerQuantized: bits, trainable: trainable).totalBytes
         }
         default: break
@@ -160,12 +161,12 @@ extension Chapter7Functions {
         case "7.4": f.klRewards = { lp, ref, s, b, k3 in
             KLPenalty.rewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, estimator: k3 ? .k3 : .k1)
         }
-        case "7.5": f.adaptiveKL = { beta, kl, target, horizon, steps in
-            var c = AdaptiveKLController(initial: beta, target: target, horizon: horizon)
-            c.update(observedKL: kl, steps: steps)
-            return c.value
-        }
-        case "7.6": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
+            f.adaptiveKL = { beta, kl, target, horizon, steps in
+                var c = AdaptiveKLController(initial: beta, target: target, horizon: horizon)
+                c.update(observedKL: kl, steps: steps)
+                return c.value
+            }
+        case "7.5": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
         default: break
         }
         return f

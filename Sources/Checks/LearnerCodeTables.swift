@@ -6,13 +6,13 @@ import RLHF
 import Solutions
 
 /// What `course run CHAPTER --mine` plugs into the chapters: the learner's functions (or, for
-/// the tests, the reference solutions), keyed by exercise id, with the kit function's type.
+/// the tests, the reference solutions), keyed by the kit function they replace, with its type.
 /// A chapter listed here runs its training on these; the others have no `--mine` yet.
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
         1: ["1.1", "1.2"],                  // the scalar engine's backward walk and its tanh
-        7: ["7.1", "7.4", "7.5", "7.6"],    // PPO's rewards, advantages and β; GRPO's advantages
+        7: ["7.1", "7.4", "7.5"],           // PPO's rewards, advantages and β; GRPO's advantages
     ]
 
     /// The table for `chapter` from the learner's code (`.learner`) or the solutions
@@ -29,7 +29,7 @@ extension Catalogue {
                 must("1.1") { mine ? try Exercises.topologicalOrder(of: root) : try Solutions.topologicalOrder(of: root) }
             }
             let tanh: TanhNodeFunction = { x in must("1.2") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
-            return LearnerCode.Table(["1.1": order, "1.2": tanh])
+            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh])
         case 7:
             let gae: GAEFunction = { r, v, g, l in
                 must("7.1") { mine ? try Exercises.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l)
@@ -40,14 +40,14 @@ extension Catalogue {
                                    : try Solutions.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3) }
             }
             let beta: AdaptiveKLFunction = { b, kl, t, h, n in
-                must("7.5") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
+                must("7.4") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
                                    : try Solutions.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n) }
             }
             let group: GroupAdvantagesFunction = { r, g, s in
-                must("7.6") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
+                must("7.5") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
                                    : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
             }
-            return LearnerCode.Table(["7.1": gae, "7.4": rewards, "7.5": beta, "7.6": group])
+            return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group])
         default:
             return LearnerCode.Table([:])
         }

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 7.6 — GRPO's group-relative advantages.
+/// Exercise 7.5 — GRPO's group-relative advantages.
 ///
 /// `rewards` holds consecutive groups of `groupSize` replies to the same prompt. Within each
 /// group, with its mean m and its sample standard deviation s (divide by n − 1):
@@ -12,5 +12,5 @@ import Foundation
 /// A group of one reply has s = 0. Return one advantage per reward, in the same order.
 public func groupRelativeAdvantages(rewards: [Double], groupSize: Int, scaleByStd: Bool) throws -> [Double] {
     // Write your code here, then run `swift run course check 7`.
-    throw Todo("7.6")
+    throw Todo("7.5")
 }

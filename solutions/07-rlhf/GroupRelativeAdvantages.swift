@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 7.6 — GRPO's group-relative advantages.
+/// Exercise 7.5 — GRPO's group-relative advantages.
 ///
 /// `rewards` holds consecutive groups of `groupSize` replies to the same prompt. Within each
 /// group, with its mean m and its sample standard deviation s (divide by n − 1):
