@@ -31,11 +31,11 @@ extension Catalogue {
                                  "completion log-probs of three prompt + completion sequences (padding and prompts masked)")
             }
         },
-        Exercise("8.2", "The DPO loss and its implicit rewards", file: "exercises/08-dpo/DPOLossValues.swift",
+        Exercise("8.2", "The DPO loss, its implicit rewards and its gradient", file: "exercises/08-dpo/DPOLossValues.swift",
                  symbol: "dpoLoss", hints: [
-                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β.",
-                    "The loss is −log σ of the difference of the two rewards; −log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below.",
-                    "Return the per-pair losses and both reward lists, not their means. Test yourself: equal log-ratios give ln 2 = 0.693147.",
+                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β. The loss only depends on their difference x.",
+                    "−log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below; its derivative in x is −σ(−x), and x moves by +β per unit of the chosen log-prob, by −β per unit of the rejected one.",
+                    "Return per-pair values, not means, and compute σ(−x) in the same two branches. Test yourself: equal log-ratios give a loss of ln 2 and derivatives −β/2 and +β/2.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.2")
             let tie = try f.dpoLoss([-40, -12], [-55, -9], [-40, -12], [-55, -9], 0.1)
@@ -44,6 +44,20 @@ extension Catalogue {
             try checkPairLoss(.sigmoid) { x in
                 let out = try f.dpoLoss(x.pc, x.pr, x.rc, x.rr, 0.1)
                 return (out.losses, out.chosenRewards, out.rejectedRewards)
+            }
+            // The gradient of each pair's loss, against the chapter's loss through autograd.
+            var rng = SeededRandom(seed: 82)
+            for _ in 0..<6 {
+                let pc = -20 - 10 * rng.uniform(), pr = -20 - 10 * rng.uniform()
+                let rc = pc + rng.normal() * 8, rr = pr + rng.normal() * 8
+                let beta: Float = [0.1, 0.5, 2][rng.int(3)]
+                let got = try f.dpoLoss([pc], [pr], [rc], [rr], beta)
+                let vc = Variable(Tensor([1], [pc]), requiresGrad: true), vr = Variable(Tensor([1], [pr]), requiresGrad: true)
+                PreferenceLoss.sigmoid(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc], referenceRejected: [rr],
+                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta)).loss.backward()
+                let what = "pair (policy c \(pc), r \(pr); reference c \(rc), r \(rr)), β \(beta)"
+                try Expect.close(got.dChosen, vc.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(chosen)) for " + what)
+                try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(rejected)) for " + what)
             }
         },
         Exercise("8.3", "The IPO loss", file: "exercises/08-dpo/IPOLossValues.swift",

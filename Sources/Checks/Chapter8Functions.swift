@@ -8,7 +8,7 @@ import Solutions
 struct Chapter8Functions {
     typealias Four = ([Float], [Float], [Float], [Float])
     var sequenceLogProbs: (Tensor, [Int], [Bool]) throws -> [Float]
-    var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float])
+    var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
     var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> [Float]
     var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> [Float]
     var ktoLoss: ([Float], [Float], [Bool], [Float], [Float], Float) throws -> (losses: [Float], z: Float)

@@ -205,7 +205,14 @@ extension Chapter8Functions {
         case "8.2": f.dpoLoss = { pc, pr, rc, rr, beta in
             let ones = [Int](repeating: 1, count: pc.count)
             let o = perPair(.sigmoid, pc, pr, rc, rr, ones, ones, LossSettings(beta: beta))
-            return (o.losses, o.chosen, o.rejected)
+            var dc: [Float] = [], dr: [Float] = []
+            for i in pc.indices {   // the kit's loss through autograd, one pair at a time
+                let vc = Variable(Tensor([1], [pc[i]]), requiresGrad: true), vr = Variable(Tensor([1], [pr[i]]), requiresGrad: true)
+                PreferenceLoss.sigmoid(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc[i]], referenceRejected: [rr[i]],
+                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta)).loss.backward()
+                dc.append(vc.grad![0]); dr.append(vr.grad![0])
+            }
+            return (o.losses, o.chosen, o.rejected, dc, dr)
         }
         case "8.3": f.ipoLoss = { pc, pr, rc, rr, cc, rcn, beta in perPair(.ipo, pc, pr, rc, rr, cc, rcn, LossSettings(beta: beta)).losses }
         case "8.4": f.simpoLoss = { pc, pr, cc, rcn, beta, gamma in

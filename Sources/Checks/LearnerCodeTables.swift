@@ -1,5 +1,6 @@
 import Autograd
 import Core
+import DPO
 import Exercises
 import Foundation
 import RLHF
@@ -13,6 +14,7 @@ extension Catalogue {
     public static let pluggable: [Int: [String]] = [
         1: ["1.1", "1.2"],                  // the scalar engine's backward walk and its tanh
         7: ["7.1", "7.4", "7.5"],           // PPO's rewards, advantages and β; GRPO's advantages
+        8: ["8.2"],                         // DPO's loss and its gradient
     ]
 
     /// The table for `chapter` from the learner's code (`.learner`) or the solutions
@@ -48,6 +50,12 @@ extension Catalogue {
                                    : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
             }
             return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group])
+        case 8:
+            let dpo: DPOLossFunction = { pc, pr, rc, rr, beta in
+                must("8.2") { mine ? try Exercises.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta)
+                                   : try Solutions.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta) }
+            }
+            return LearnerCode.Table(["dpoLoss": dpo])
         default:
             return LearnerCode.Table([:])
         }

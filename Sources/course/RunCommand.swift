@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Train LoRA adapters instead of every weight (dpo).") var lora = false
     @Option(help: "Train only on the built-in pairs whose rejected reply shows one of these flaws, comma-separated (dpo): \(Flaw.allCases.map(\.rawValue).joined(separator: ", ")).")
     var flaws: String?
-    @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf).") var mine = false
+    @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
     @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
 
     static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study"]

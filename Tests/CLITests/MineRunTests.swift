@@ -32,6 +32,28 @@ struct MineRunTests {
         #expect(!mine.isEmpty && mine == kit, "\(f) differs from the kit's run")
     }
 
+    /// DPO's loss enters training through a node built from the learner's per-pair derivatives,
+    /// not through the kit's chain of autograd operations, so the products happen in another
+    /// order and the last bits differ; a few steps later the metrics agree to about 1e-4.
+    @Test("DPO run on the reference solutions gives the recorded metrics to within rounding")
+    func dpo() throws {
+        let chain = Chain.twoChains[0]
+        try #require(chain.status == 0)
+        let runs = CLI.temp("mine-dpo")
+        try FileManager.default.copyItem(at: chain.runs, to: runs)
+        #expect(try CLI.course(["run", "dpo", "--preset", "quick", "--mine", "--mine-flavor", "reference", "--runs", runs.path]) == 0)
+        let f = "dpo/sigmoid/metrics.csv"
+        let mine = Chain.deterministicPart(runs.appendingPathComponent(f)).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let kit = Chain.deterministicPart(Chain.recorded.appendingPathComponent(f)).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        try #require(mine.count == kit.count && mine.count > 1 && mine[0] == kit[0])
+        for (a, b) in zip(mine.dropFirst(), kit.dropFirst()) {
+            for (column, (x, y)) in zip(kit[0], zip(a, b)) {
+                guard let u = Double(x), let v = Double(y) else { #expect(x == y, "\(column)"); continue }
+                #expect(abs(u - v) <= 1e-4 + 1e-3 * abs(v), "\(column): \(u) with your code, \(v) with the kit's")
+            }
+        }
+    }
+
     @Test("--mine refuses while the plugged-in exercises do not pass, and names a chapter without hooks")
     func refuses() throws {
         let runs = CLI.temp("mine-refuse")
