@@ -8,6 +8,8 @@ extension Catalogue {
         "Chapters/01-Autograd/Value.swift#value-tanh": "1.2",
         "Chapters/01-Autograd/Optimizers.swift#adamw": "1.5",
         "Chapters/02-Transformer/Sampling.swift#top-p": "2.5",
+        "Chapters/03-SFT/SFTBatches.swift#loss-mask": "3.1",
+        "Chapters/03-SFT/SFTBatches.swift#packing": "3.4",
         "Chapters/05-QLoRA/NF4.swift#nf4-quantize": "5.1",
         "Chapters/05-QLoRA/DoubleQuantization.swift#double-quant": "5.3",
         "Chapters/05-QLoRA/NF4Tensor.swift#nf4-bits": "5.4",
