@@ -78,7 +78,7 @@ extension PreferenceLoss {
     }
 
     func pairwise(_ x: PairLogProbs, _ s: LossSettings) -> LossOutput {
-        KitAnswer.used("PreferenceLoss", answers: "8.2 8.3 8.4")
+        KitAnswer.used("PreferenceLoss", answers: "8.2 8.3")
         let beta = s.beta, eps = s.labelSmoothing
         if self == .sigmoid, eps == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
             return Self.learnerSigmoid(x, beta: beta, mine)

@@ -60,37 +60,30 @@ extension Catalogue {
                 try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(rejected)) for " + what)
             }
         },
-        Exercise("8.3", "The IPO loss", file: "exercises/08-dpo/IPOLossValues.swift",
+        Exercise("8.3", "Length-normalised losses: IPO and SimPO", file: "exercises/08-dpo/LengthNormalisedLosses.swift",
                  symbol: "ipoLoss", hints: [
-                    "Divide each of the four log-probs by its reply's token count before taking any difference.",
-                    "Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr); the loss is the square of Δ − 1/(2β).",
-                    "The chosen pair shares the chosen count and the rejected pair the rejected count. Test yourself: Δ = 0 with β = 0.1 gives 25.",
+                    "Both losses start by dividing each log-prob by its reply's token count, before any difference. IPO keeps the reference, SimPO has none.",
+                    "IPO: Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr), and the loss is the square of Δ − 1/(2β). SimPO: the argument of σ is β·(avg_c − avg_r) − γ, γ subtracted after multiplying by β.",
+                    "Reuse the overflow-safe −log σ from exercise 8.2 for SimPO. Test yourself: IPO with Δ = 0 and β = 0.1 gives 25; SimPO with β 2, γ 1 and averages −1.2 and −1.6 gives 0.798.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.3")
             try Expect.close(try f.ipoLoss([-30], [-20], [-30], [-20], [10], [8], 0.1), [25], tolerance: 1e-5,
                              "loss when the policy equals the reference, β = 0.1 (1/(2β))² = 25")
             try checkPairLoss(.ipo) { x in (try f.ipoLoss(x.pc, x.pr, x.rc, x.rr, x.nc, x.nr, 0.1), nil, nil) }
-        },
-        Exercise("8.4", "The SimPO loss", file: "exercises/08-dpo/SimPOLossValues.swift",
-                 symbol: "simpoLoss", hints: [
-                    "No reference model here: only the policy's log-probs, each divided by its token count.",
-                    "γ is subtracted after multiplying by β: the argument of σ is β·(avg_c − avg_r) − γ.",
-                    "Reuse the overflow-safe −log σ from exercise 8.2. Test yourself with the book's example: β 2, γ 1, averages −1.2 and −1.6 give 0.798.",
-                 ]) { flavor in
-            let f = Chapter8Functions.table(flavor, "8.4")
+            // SimPO.
             try Expect.close(try f.simpoLoss([-10], [-10], [10], [10], 2, 0), [Float(log(2.0))], tolerance: 1e-6,
                              "equal averages and γ = 0 give ln 2")
             try checkPairLoss(.simpo, settings: LossSettings(beta: 2, simpoGamma: 1)) { x in
                 (try f.simpoLoss(x.pc, x.pr, x.nc, x.nr, 2, 1), nil, nil)
             }
         },
-        Exercise("8.5", "The KTO loss", file: "exercises/08-dpo/KTOLossValues.swift",
+        Exercise("8.4", "The KTO loss", file: "exercises/08-dpo/KTOLossValues.swift",
                  symbol: "ktoLoss", hints: [
                     "First z: the mean of policyKL − referenceKL over the mismatched pairs, then max(z, 0).",
                     "Each reply: r = policy − reference; desirable replies want r above z, undesirable ones below it.",
                     "The loss is 1 − σ of the β-scaled distance on the wanted side. Test yourself: β 0.1, z 0, r 2 cost 0.450 if desirable and 0.550 if not.",
                  ]) { flavor in
-            let f = Chapter8Functions.table(flavor, "8.5")
+            let f = Chapter8Functions.table(flavor, "8.4")
             var rng = SeededRandom(seed: 85)
             for (drift, what) in [(Float(3), "a policy that drifted up (z > 0)"), (-3, "a policy below the reference on mismatched pairs (z clamped to 0)")] {
                 let p = (0..<6).map { _ in -30 + rng.normal() * 5 }, r = p.map { $0 + rng.normal() * 4 }

@@ -44,10 +44,10 @@ struct Chapter8Functions {
             let ones = [Int](repeating: 1, count: pc.count)
             return try reference.ipoLoss(pc, pr, rc, rr, ones, ones, b)
         }
-        case "8.4": f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
-            try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
-        }
-        case "8.5": f.ktoLoss = { p, r, l, pk, rk, b in  // z not clamped at 0
+            f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
+                try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
+            }
+        case "8.4": f.ktoLoss = { p, r, l, pk, rk, b in  // z not clamped at 0
             var out = try reference.ktoLoss(p, r, l, pk, rk, b)
             let raw = zip(pk, rk).map { $0 - $1 }.reduce(0, +) / Float(pk.count)
             if raw < 0 {

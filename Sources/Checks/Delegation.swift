@@ -215,10 +215,10 @@ extension Chapter8Functions {
             return (o.losses, o.chosen, o.rejected, dc, dr)
         }
         case "8.3": f.ipoLoss = { pc, pr, rc, rr, cc, rcn, beta in perPair(.ipo, pc, pr, rc, rr, cc, rcn, LossSettings(beta: beta)).losses }
-        case "8.4": f.simpoLoss = { pc, pr, cc, rcn, beta, gamma in
-            perPair(.simpo, pc, pr, [], [], cc, rcn, LossSettings(beta: beta, simpoGamma: gamma)).losses
-        }
-        case "8.5": f.ktoLoss = { p, r, labels, pkl, rkl, beta in
+            f.simpoLoss = { pc, pr, cc, rcn, beta, gamma in
+                perPair(.simpo, pc, pr, [], [], cc, rcn, LossSettings(beta: beta, simpoGamma: gamma)).losses
+            }
+        case "8.4": f.ktoLoss = { p, r, labels, pkl, rkl, beta in
             var losses: [Float] = [], z: Float = 0
             for i in p.indices {
                 let o = KTOLoss.loss(KTOBatch(policy: Variable(Tensor([1], [p[i]])), reference: [r[i]], labels: [labels[i]],

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 8.5 — The KTO loss.
+/// Exercise 8.4 — The KTO loss.
 ///
 /// KTO learns from single replies labelled desirable (`labels[i]` true) or not. Each reply's
 /// log-ratio is r[i] = policy[i] − reference[i]. The reference point z estimates how far the
@@ -15,5 +15,5 @@ import Foundation
 public func ktoLoss(policy: [Float], reference: [Float], labels: [Bool], policyKL: [Float], referenceKL: [Float],
                     beta: Float) throws -> (losses: [Float], z: Float) {
     // Write your code here, then run `swift run course check 8`.
-    throw Todo("8.5")
+    throw Todo("8.4")
 }

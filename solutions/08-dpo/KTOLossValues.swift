@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 8.5 — The KTO loss.
+/// Exercise 8.4 — The KTO loss.
 ///
 /// KTO learns from single replies labelled desirable (`labels[i]` true) or not. Each reply's
 /// log-ratio is r[i] = policy[i] − reference[i]. The reference point z estimates how far the
