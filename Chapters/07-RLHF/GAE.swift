@@ -57,7 +57,7 @@ public enum Whitening {
 /// whose replies all score the same gives zero advantages: it teaches nothing.
 public enum GroupAdvantages {
     public static func compute(rewards: [Double], groupSize: Int, scaleByStd: Bool = true, eps: Double = 1e-4) -> [Double] {
-        KitAnswer.used("GroupAdvantages.compute", answers: "7.5")
+        KitAnswer.used("GroupAdvantages.compute", answers: "7.4")
         if let mine = LearnerCode.function("groupAdvantages", as: GroupAdvantagesFunction.self), eps == 1e-4 { return mine(rewards, groupSize, scaleByStd) }
         precondition(groupSize > 0 && rewards.count % groupSize == 0, "GRPO: \(rewards.count) rewards in groups of \(groupSize)")
         var out: [Double] = []

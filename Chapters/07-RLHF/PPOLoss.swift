@@ -49,7 +49,7 @@ public enum PPOLoss {
     ///     loss_t = ½·max((V − R)², (V_clip − R)²)
     public static func value(values: Variable, oldValues: [Float], returns: [Float], weights: [Float],
                              clip: Float = 0.2) -> (loss: Variable, clipFraction: Double) {
-        KitAnswer.used("PPOLoss.value", answers: "7.3")
+        KitAnswer.used("PPOLoss.value", answers: "7.2")
         let n = values.shape[0]
         precondition(oldValues.count == n && returns.count == n && weights.count == n,
                      "value loss: \(n) values, \(oldValues.count) old values, \(returns.count) returns")

@@ -36,7 +36,7 @@ struct Chapter7Functions {
         case "7.1": f.gae = { r, v, g, l in  // returns = advantages (forgets to add the values back)
             let a = try reference.gae(r, v, g, l); return (a.advantages, a.advantages)
         }
-        case "7.2": f.policyLoss = { lp, old, a, c in  // min instead of max: the optimistic term
+        case "7.2": f.policyLoss = { lp, old, a, c in  // min instead of max: the optimistic term...
             var total: Float = 0
             for t in lp.indices {
                 let ratio = expf(lp[t] - old[t])
@@ -44,15 +44,15 @@ struct Chapter7Functions {
             }
             return lp.isEmpty ? 0 : total / Float(lp.count)
         }
-        case "7.3": f.valueLoss = { v, old, r, c in  // clips around 0 instead of around the old value
-            var total: Float = 0
-            for t in v.indices {
-                let vc = min(max(v[t], -c), c)
-                total += 0.5 * max((v[t] - r[t]) * (v[t] - r[t]), (vc - r[t]) * (vc - r[t]))
+            f.valueLoss = { v, old, r, c in  // ...and the value is clipped around 0, not around the old value
+                var total: Float = 0
+                for t in v.indices {
+                    let vc = min(max(v[t], -c), c)
+                    total += 0.5 * max((v[t] - r[t]) * (v[t] - r[t]), (vc - r[t]) * (vc - r[t]))
+                }
+                return v.isEmpty ? 0 : total / Float(v.count)
             }
-            return v.isEmpty ? 0 : total / Float(v.count)
-        }
-        case "7.4": f.klRewards = { lp, ref, s, b, k3 in  // the score lands on the first token...
+        case "7.3": f.klRewards = { lp, ref, s, b, k3 in  // the score lands on the first token...
             var out = try reference.klRewards(lp, ref, 0, b, k3)
             if !out.isEmpty { out[0] += s }
             return out
@@ -60,7 +60,7 @@ struct Chapter7Functions {
             f.adaptiveKL = { b, kl, target, h, n in  // ...and β's proportional error is not clipped
                 b * Float(1 + (kl / target - 1) * Double(n) / h)
             }
-        case "7.5": f.groupAdvantages = { r, g, scale in  // normalises over the whole batch, not per group
+        case "7.4": f.groupAdvantages = { r, g, scale in  // normalises over the whole batch, not per group
             let mean = r.reduce(0, +) / Double(r.count)
             let s = (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(r.count - 1, 1))).squareRoot()
             return r.map { scale ? ($0 - mean) / (s + 1e-4) : $0 - mean }
@@ -101,11 +101,11 @@ extension Catalogue {
             try Expect.close(mine.advantages, kit.advantages, tolerance: 1e-5, "advantages with γ 0.9, λ 0.8")
             try Expect.close(mine.returns, kit.returns, tolerance: 1e-5, "returns with γ 0.9, λ 0.8")
         },
-        Exercise("7.2", "PPO's clipped policy loss", file: "exercises/07-rlhf/ClippedPolicyLoss.swift",
+        Exercise("7.2", "PPO's clipped objective: policy and value losses", file: "exercises/07-rlhf/PPOLosses.swift",
                  symbol: "clippedPolicyLoss", hints: [
-                    "Work token by token: the ratio is exp of the log-prob difference.",
-                    "Both terms carry a minus sign; the loss keeps the LARGER (pessimistic) one.",
-                    "Clip the ratio, not the advantage, and average over tokens. Test yourself: ratio 1.5 with advantage +1 and ε = 0.2 costs −1.2.",
+                    "Work token by token for both losses: the ratio is exp of the log-prob difference; the value's clipped estimate stays within ±clip of the OLD value.",
+                    "Policy: both terms carry a minus sign and the loss keeps the LARGER (pessimistic) one. Value: take the larger of the two squared errors, halve it. Average over tokens.",
+                    "Clip the ratio, not the advantage; clip the change V − V_old, then add V_old back. Test yourself: ratio 1.5 with advantage +1 and ε 0.2 costs −1.2; value 1, old 0.5, return 1 costs ½ · 0.09.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.2")
             // ratio 1 (unclipped), 1.5 with A > 0 (clipped at 1.2), 0.5 with A < 0 (clipped at 0.8).
@@ -120,33 +120,26 @@ extension Catalogue {
             let kit = PPOLoss.policy(logProbs: Variable(Tensor([n], lp)), oldLogProbs: old, advantages: a,
                                      weights: [Float](repeating: 1 / Float(n), count: n), clip: 0.2).loss.scalar
             try Expect.close(Double(try f.policyLoss(lp, old, a, 0.2)), Double(kit), tolerance: 1e-5, "random tokens vs the chapter's PPOLoss")
-        },
-        Exercise("7.3", "PPO's clipped value loss", file: "exercises/07-rlhf/ClippedValueLoss.swift",
-                 symbol: "clippedValueLoss", hints: [
-                    "The clipped prediction stays within ±clip of the OLD value, not of 0 or of the return.",
-                    "Take the larger of the two squared errors, halve it, average over tokens.",
-                    "Clip the change V − V_old, then add V_old back. Test yourself: value 1, old 0.5, return 1, ε 0.2 costs ½ · 0.09.",
-                 ]) { flavor in
-            let f = Chapter7Functions.table(flavor, "7.3")
+            // The value loss.
             // Token 0 moved 0.5 from its old value: the clipped error (0.7 − 1)² = 0.09 wins.
-            let loss = try f.valueLoss([1, 0], [0.5, 0], [1, 1], 0.2)
-            try Expect.close(Double(loss), 0.5 * (0.09 + 1) / 2, tolerance: 1e-5, "values [1, 0], old [0.5, 0], returns [1, 1]")
+            let valueLoss = try f.valueLoss([1, 0], [0.5, 0], [1, 1], 0.2)
+            try Expect.close(Double(valueLoss), 0.5 * (0.09 + 1) / 2, tolerance: 1e-5, "values [1, 0], old [0.5, 0], returns [1, 1]")
             try Expect.close(Double(try f.valueLoss([2.1], [2.0], [3.0], 0.2)), 0.5 * 0.81, tolerance: 1e-5,
                              "value 2.1, old 2.0, return 3.0 (inside the clip range)")
-            var rng = SeededRandom(seed: 73)
-            let n = 8
-            let v = (0..<n).map { _ in rng.normal() }, old = (0..<n).map { _ in rng.normal() }, r = (0..<n).map { _ in rng.normal() }
-            let kit = PPOLoss.value(values: Variable(Tensor([n], v)), oldValues: old, returns: r,
-                                    weights: [Float](repeating: 1 / Float(n), count: n), clip: 0.2).loss.scalar
-            try Expect.close(Double(try f.valueLoss(v, old, r, 0.2)), Double(kit), tolerance: 1e-5, "random tokens vs the chapter's PPOLoss")
+            rng = SeededRandom(seed: 73)
+            let m = 8
+            let v = (0..<m).map { _ in rng.normal() }, oldV = (0..<m).map { _ in rng.normal() }, r = (0..<m).map { _ in rng.normal() }
+            let kitValue = PPOLoss.value(values: Variable(Tensor([m], v)), oldValues: oldV, returns: r,
+                                         weights: [Float](repeating: 1 / Float(m), count: m), clip: 0.2).loss.scalar
+            try Expect.close(Double(try f.valueLoss(v, oldV, r, 0.2)), Double(kitValue), tolerance: 1e-5, "random tokens vs the chapter's PPOLoss (value)")
         },
-        Exercise("7.4", "The KL penalty and its adaptive β", file: "exercises/07-rlhf/KLShapedRewards.swift",
+        Exercise("7.3", "The KL penalty and its adaptive β", file: "exercises/07-rlhf/KLShapedRewards.swift",
                  symbol: "klShapedRewards", hints: [
                     "Rewards: every token gets −β times its KL estimate, and only the last one also gets the score. The controller: compare the batch's KL with the target as a ratio.",
                     "k1 is the plain log-ratio; k3 uses r = ref − logp and is never negative. The controller's error is KL/target − 1, clipped to ±0.2, and β changes by the factor 1 + error · steps/horizon.",
                     "An empty reply has no rewards at all, and the controller computes its factor in Double. Test yourself: k1, β 0.1, score 2, log-probs −1, −2, −0.5 against −2, −1, −0.5 give −0.1, 0.1, 2; KL 6.6 against a target of 6 with 256 steps and horizon 10,000 multiplies β by 1.00256.",
                  ]) { flavor in
-            let f = Chapter7Functions.table(flavor, "7.4")
+            let f = Chapter7Functions.table(flavor, "7.3")
             let k1 = try f.klRewards([-1, -2, -0.5], [-2, -1, -0.5], 2, 0.1, false)
             try Expect.close(k1, [-0.1, 0.1, 2], tolerance: 1e-5, "k1 rewards, β 0.1, score 2")
             let k3 = try f.klRewards([-1, -2], [-2, -1], 0, 1, true)
@@ -162,13 +155,13 @@ extension Catalogue {
             controller.update(observedKL: 5, steps: 64)
             try Expect.close(Double(try f.adaptiveKL(0.1, 5, 6, 1000, 64)), Double(controller.value), tolerance: 1e-6, "vs AdaptiveKLController")
         },
-        Exercise("7.5", "GRPO's group-relative advantages", file: "exercises/07-rlhf/GroupRelativeAdvantages.swift",
+        Exercise("7.4", "GRPO's group-relative advantages", file: "exercises/07-rlhf/GroupRelativeAdvantages.swift",
                  symbol: "groupRelativeAdvantages", hints: [
                     "Handle each group of groupSize rewards on its own: its mean and its standard deviation.",
                     "The sample standard deviation divides by n − 1; add 1e-4 before dividing.",
                     "Without scaling (Dr. GRPO) the advantage is just the reward minus its group's mean. Test yourself: a group 0.5, 0.5 gives 0, 0 either way.",
                  ]) { flavor in
-            let f = Chapter7Functions.table(flavor, "7.5")
+            let f = Chapter7Functions.table(flavor, "7.4")
             let s = 0.5.squareRoot()   // sample std of [1, 0]
             let got = try f.groupAdvantages([1, 0, 0.5, 0.5], 2, true)
             try Expect.close(got.map(Float.init), [0.5 / (s + 1e-4), -0.5 / (s + 1e-4), 0, 0].map(Float.init), tolerance: 1e-5,

@@ -123,8 +123,8 @@ extension Chapter5Functions {
         case "5.4":
             f.storageBits = { n, dq in NF4Tensor(Tensor(zeros: [n]), doubleQuantization: dq).storageBits }
             f.memory = { frozen, quantized, bits, trainable in
-            TrainingMemory.estimate(float32Frozen: frozen, quantized: quantized, bitsPerQuantized: bits, trainable: trainable).totalBytes
-        }
+                TrainingMemory.estimate(float32Frozen: frozen, quantized: quantized, bitsPerQuantized: bits, trainable: trainable).totalBytes
+            }
         default: break
         }
         return f
@@ -158,10 +158,10 @@ extension Chapter7Functions {
         case "7.2": f.policyLoss = { lp, old, a, c in
             PPOLoss.policy(logProbs: Variable(Tensor([lp.count], lp)), oldLogProbs: old, advantages: a, weights: uniform(lp.count), clip: c).loss.scalar
         }
-        case "7.3": f.valueLoss = { v, old, r, c in
-            PPOLoss.value(values: Variable(Tensor([v.count], v)), oldValues: old, returns: r, weights: uniform(v.count), clip: c).loss.scalar
-        }
-        case "7.4": f.klRewards = { lp, ref, s, b, k3 in
+            f.valueLoss = { v, old, r, c in
+                PPOLoss.value(values: Variable(Tensor([v.count], v)), oldValues: old, returns: r, weights: uniform(v.count), clip: c).loss.scalar
+            }
+        case "7.3": f.klRewards = { lp, ref, s, b, k3 in
             KLPenalty.rewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, estimator: k3 ? .k3 : .k1)
         }
             f.adaptiveKL = { beta, kl, target, horizon, steps in
@@ -169,7 +169,7 @@ extension Chapter7Functions {
                 c.update(observedKL: kl, steps: steps)
                 return c.value
             }
-        case "7.5": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
+        case "7.4": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
         default: break
         }
         return f

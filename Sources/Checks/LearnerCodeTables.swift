@@ -13,7 +13,7 @@ extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
         1: ["1.1", "1.2"],                  // the scalar engine's backward walk and its tanh
-        7: ["7.1", "7.4", "7.5"],           // PPO's rewards, advantages and β; GRPO's advantages
+        7: ["7.1", "7.3", "7.4"],           // PPO's rewards, advantages and β; GRPO's advantages
         8: ["8.2"],                         // DPO's loss and its gradient
     ]
 
@@ -38,15 +38,15 @@ extension Catalogue {
                                    : try Solutions.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l) }
             }
             let rewards: KLRewardsFunction = { lp, ref, s, b, k3 in
-                must("7.4") { mine ? try Exercises.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3)
+                must("7.3") { mine ? try Exercises.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3)
                                    : try Solutions.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3) }
             }
             let beta: AdaptiveKLFunction = { b, kl, t, h, n in
-                must("7.4") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
+                must("7.3") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
                                    : try Solutions.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n) }
             }
             let group: GroupAdvantagesFunction = { r, g, s in
-                must("7.5") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
+                must("7.4") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
                                    : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
             }
             return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group])

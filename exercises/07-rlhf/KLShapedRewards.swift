@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 7.4 — The KL penalty: per-token rewards, and the controller that adapts β.
+/// Exercise 7.3 — The KL penalty: per-token rewards, and the controller that adapts β.
 ///
 /// PPO does not maximise the score alone: every response token pays β times an estimate of
 /// how far the policy has moved from the reference on it (the k1 or the k3 estimator), and
@@ -13,11 +13,11 @@ import Foundation
 /// one odd batch cannot throw β around (Ziegler et al.; the book gives the formula).
 public func klShapedRewards(logProbs: [Float], refLogProbs: [Float], score: Float, beta: Float, useK3: Bool) throws -> [Float] {
     // Write your code here, then run `swift run course check 7`.
-    throw Todo("7.4")
+    throw Todo("7.3")
 }
 
 /// The new β after a batch of `steps` responses whose mean KL to the reference was `observedKL`.
 public func adaptiveKLUpdate(beta: Float, observedKL: Double, target: Double, horizon: Double, steps: Int) throws -> Float {
     // Write your code here too.
-    throw Todo("7.4")
+    throw Todo("7.3")
 }

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 7.5 — GRPO's group-relative advantages.
+/// Exercise 7.4 — GRPO's group-relative advantages.
 ///
 /// `rewards` holds consecutive groups of `groupSize` replies to the same prompt. A reply's
 /// advantage is how much better it scored than its own group, in units of the group's

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 7.4 — The KL penalty: per-token rewards, and the controller that adapts β.
+/// Exercise 7.3 — The KL penalty: per-token rewards, and the controller that adapts β.
 ///
 /// PPO does not maximise the score alone: every response token pays β times an estimate of
 /// how far the policy has moved from the reference on it (the k1 or the k3 estimator), and
