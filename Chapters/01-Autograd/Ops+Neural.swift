@@ -34,7 +34,7 @@ extension Variable {
     /// overflow); backward recomputes softmax from the saved logits and lse, so no [N, V]
     /// probability tensor is kept.
     public func crossEntropy(targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) -> Variable {
-        KitAnswer.used("Variable.crossEntropy", answers: "1.4 3.3")
+        KitAnswer.used("Variable.crossEntropy", answers: "1.3 3.3")
         let v = value.lastDim, rows = value.rows
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(shape)")
         for t in targets where t != ignoreIndex {

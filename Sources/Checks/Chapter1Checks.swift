@@ -34,22 +34,23 @@ struct Chapter1Functions {
     static func mutant(_ id: String) -> Chapter1Functions {
         var f = reference
         switch id {
-        case "1.1": f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }
-        case "1.2": f.tanhNode = { x in  // derivative written as 1 − x² instead of 1 − tanh(x)²
-            let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
-            out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
-            return out
-        }
-        case "1.3": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
+        case "1.1":
+            f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }   // the order backwards...
+            f.tanhNode = { x in  // ...and tanh's derivative written as 1 − x² instead of 1 − tanh(x)²
+                let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
+                out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
+                return out
+            }
+        case "1.2": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
             let r = try reference.reduceBroadcastGradient(g, s); r.scale(by: Float(r.count) / Float(g.count)); return r
         }
-        case "1.4": f.crossEntropyGradient = { l, t, i in  // forgets to divide by the count
+        case "1.3": f.crossEntropyGradient = { l, t, i in  // forgets to divide by the count
             let r = try reference.crossEntropyGradient(l, t, i); r.scale(by: Float(t.filter { $0 != i }.count)); return r
         }
-        case "1.5": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
+        case "1.4": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
             try reference.adamwStep(p, g, m, v, 10_000, lr, b1, b2, e, wd)
         }
-        case "1.6": f.numericalGradient = { fn, x, e in  // one-sided difference
+        case "1.5": f.numericalGradient = { fn, x, e in  // one-sided difference
             let f0 = fn(x)
             return x.indices.map { i in var p = x; p[i] += e; return (fn(p) - f0) / e }
         }
@@ -62,15 +63,16 @@ struct Chapter1Functions {
     static func delegate(_ id: String) -> Chapter1Functions {
         var f = reference
         switch id {
-        case "1.1": f.topologicalOrder = { $0.topologicalOrder() }
-        case "1.2": f.tanhNode = { $0.tanh() }
-        case "1.3": f.reduceBroadcastGradient = { g, shape in g.reduced(to: shape) }
-        case "1.4": f.crossEntropyGradient = { logits, targets, ignore in
+        case "1.1":
+            f.topologicalOrder = { $0.topologicalOrder() }
+            f.tanhNode = { $0.tanh() }
+        case "1.2": f.reduceBroadcastGradient = { g, shape in g.reduced(to: shape) }
+        case "1.3": f.crossEntropyGradient = { logits, targets, ignore in
             let x = Variable(logits.copy(), requiresGrad: true)
             x.crossEntropy(targets: targets, ignoreIndex: ignore).backward()
             return x.grad!
         }
-        case "1.5":  // one kit optimiser for the whole check, updating the caller's tensor in place
+        case "1.4":  // one kit optimiser for the whole check, updating the caller's tensor in place
             let box = OptimizerBox()
             f.adamwStep = { p, g, _, _, _, lr, b1, b2, eps, wd in
                 if box.optimizer == nil {
@@ -100,11 +102,11 @@ struct Chapter1Functions {
 
 extension Catalogue {
     static let chapter1: [Exercise] = [
-        Exercise("1.1", "Topological order for backward", file: "exercises/01-autograd/TopologicalOrder.swift",
+        Exercise("1.1", "The scalar engine's backward: its order and a tanh node", file: "exercises/01-autograd/ScalarBackward.swift",
                  symbol: "topologicalOrder", hints: [
-                    "Depth-first search: visit a node's parents before appending the node itself.",
-                    "Keep a Set<ObjectIdentifier> of visited nodes so a node used twice appears once.",
-                    "Write a nested function that handles one node and calls itself on each parent; the node is appended only after that loop, and the root, visited last of all, ends the list.",
+                    "The order: depth-first search, visiting a node's parents before appending the node itself. The tanh node: compute the output Value, then set its backwardStep.",
+                    "Keep a Set<ObjectIdentifier> of visited nodes so a node used twice appears once. tanh's local derivative is 1 − tanh(x)², and tanh(x) is already stored in the output's data.",
+                    "Write a nested function that handles one node and calls itself on each parent, appending the node after that loop. In backwardStep, add (never assign) into x.grad, and capture the output unowned.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.1")
             let a = Value(2), b = Value(3)
@@ -122,14 +124,7 @@ extension Catalogue {
                 }
             }
             try Expect.that(order.last === e, "the root must come last")
-        },
-        Exercise("1.2", "A tanh node with its backward", file: "exercises/01-autograd/TanhNode.swift",
-                 symbol: "tanhNode", hints: [
-                    "Create the output Value with tanh(x.data), x as its only parent and an op name, then set its backwardStep.",
-                    "The local derivative is 1 − tanh(x)², and tanh(x) is already stored in the output's data.",
-                    "Inside backwardStep, add (never assign) the local derivative times the output's gradient into x.grad; capture the output unowned, or every graph leaks.",
-                 ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.2")
+            // The tanh node.
             for x0 in [-2.0, -0.3, 0.0, 0.7, 1.5] {
                 let x = Value(x0)
                 let y = try f.tanhNode(x)
@@ -141,13 +136,13 @@ extension Catalogue {
                 try Expect.close(x.grad, 3 * (1 - t * t), tolerance: 1e-9, "d(3·tanh(x))/dx at x = \(x0)")
             }
         },
-        Exercise("1.3", "Reduce a broadcast gradient", file: "exercises/01-autograd/ReduceGradient.swift",
+        Exercise("1.2", "Reduce a broadcast gradient", file: "exercises/01-autograd/ReduceGradient.swift",
                  symbol: "reduceBroadcastGradient", hints: [
                     "Every element of the output gradient came from one element of the input: find which, and add.",
                     "Align shapes on the right; on an axis where the input has size 1 (or no axis at all), all positions map to index 0.",
                     "Count through grad's elements with a multi-index (an odometer over its shape); for each, compute the input's flat index from the aligned axes, using 0 where the input's size is 1, and accumulate there.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.3")
+            let f = Chapter1Functions.table(flavor, "1.2")
             let g = Tensor([2, 3, 2], (0..<12).map(Float.init))
             for shape in [[2], [3, 1], [2, 3, 2], [1, 3, 2], [1], [2, 1, 2]] {
                 let r = try f.reduceBroadcastGradient(g, shape)
@@ -155,13 +150,13 @@ extension Catalogue {
                 try Expect.close(r.array, KitAnswer.reference { g.reduced(to: shape) }.array, "gradient reduced to \(shape)")
             }
         },
-        Exercise("1.4", "Softmax cross-entropy backward", file: "exercises/01-autograd/CrossEntropyGradient.swift",
+        Exercise("1.3", "Softmax cross-entropy backward", file: "exercises/01-autograd/CrossEntropyGradient.swift",
                  symbol: "crossEntropyGradient", hints: [
                     "For one row the gradient of −log softmax(z)[t] is softmax(z) − onehot(t).",
                     "The loss is a mean over the rows that are not ignored: divide by that count, and leave ignored rows at zero.",
                     "Start from a zero tensor of the logits' shape and the softmax of the logits; only counted rows get values. Test yourself: each counted row of your gradient sums to 0.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.4")
+            let f = Chapter1Functions.table(flavor, "1.3")
             var rng = SeededRandom(seed: 4)
             let logits = Tensor([4, 5], (0..<20).map { _ in rng.normal() * 2 })
             let ignored = CrossEntropy.ignoreIndex
@@ -172,13 +167,13 @@ extension Catalogue {
             KitAnswer.reference { x.crossEntropy(targets: targets).backward() }
             try Expect.close(g.array, x.grad!.array, tolerance: 1e-5, "d(loss)/d(logits)")
         },
-        Exercise("1.5", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
+        Exercise("1.4", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
                  symbol: "adamwStep", hints: [
                     "Four steps per element: weight decay, first moment, second moment, update.",
                     "The bias corrections divide m and v by (1 − β1ᵗ) and (1 − β2ᵗ) with t = step; the first step has t = 1.",
                     "Decay uses the parameter BEFORE the Adam update; m and v must be written back into their tensors, since the next step reads them. ε is added after the square root.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.5")
+            let f = Chapter1Functions.table(flavor, "1.4")
             let p = Tensor([3], [1, -0.5, 2]), m = Tensor(zeros: [3]), v = Tensor(zeros: [3])
             let grads: [[Float]] = [[0.5, -1, 0.1], [-0.2, 0.3, 0.0]]
             let ref = Variable(p.copy(), requiresGrad: true)
@@ -190,13 +185,13 @@ extension Catalogue {
                 try Expect.close(p.array, ref.value.array, tolerance: 1e-6, "parameters after step \(t + 1)")
             }
         },
-        Exercise("1.6", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
+        Exercise("1.5", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
                  symbol: "numericalGradient", hints: [
                     "Change one coordinate at a time, in both directions.",
                     "Copy x twice, move coordinate i up by ε in one copy and down by ε in the other, and evaluate f on both.",
                     "The difference of the two values spans 2ε, not ε. Test yourself on f(x) = x² at x = 3: the answer must be 6 for any small ε.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.6")
+            let f = Chapter1Functions.table(flavor, "1.5")
             // f(x) = Σ xᵢ³ / 3 + x₀x₁ has gradient xᵢ² (+ x₁, x₀ on the first two).
             let fn: ([Float]) -> Float = { x in x.map { $0 * $0 * $0 / 3 }.reduce(0, +) + x[0] * x[1] }
             let x: [Float] = [1.5, -2, 0.5]

@@ -55,7 +55,7 @@ public struct Exercise: Sendable {
         return status
     }
 
-    /// "exercises/01-autograd/TopologicalOrder.swift:12" when the file is found from `root`.
+    /// "exercises/01-autograd/ScalarBackward.swift:17" when the file is found from `root`.
     public func location(root: URL) -> String {
         let url = root.appendingPathComponent(file)
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return file }

@@ -12,7 +12,7 @@ import Solutions
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
-        1: ["1.1", "1.2"],                  // the scalar engine's backward walk and its tanh
+        1: ["1.1"],                         // the scalar engine's backward walk and its tanh
         7: ["7.1", "7.3", "7.4"],           // PPO's rewards, advantages and β; GRPO's advantages
         8: ["8.2"],                         // DPO's loss and its gradient
     ]
@@ -30,7 +30,7 @@ extension Catalogue {
             let order: TopologicalOrderFunction = { root in
                 must("1.1") { mine ? try Exercises.topologicalOrder(of: root) : try Solutions.topologicalOrder(of: root) }
             }
-            let tanh: TanhNodeFunction = { x in must("1.2") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
+            let tanh: TanhNodeFunction = { x in must("1.1") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
             return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh])
         case 7:
             let gae: GAEFunction = { r, v, g, l in

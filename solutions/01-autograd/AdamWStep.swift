@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 1.5 — One AdamW step, in place.
+/// Exercise 1.4 — One AdamW step, in place.
 ///
 /// Decoupled weight decay, then the two running moments of the gradient, their bias
 /// corrections (t = `step`, 1 for the first step), and the update; the book's "Optimisers"

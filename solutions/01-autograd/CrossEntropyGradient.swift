@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-/// Exercise 1.4 — Softmax + cross-entropy backward, fused.
+/// Exercise 1.3 — Softmax + cross-entropy backward, fused.
 ///
 /// The loss is the MEAN over rows r whose target is not `ignoreIndex` of
 /// −log softmax(logits[r])[targets[r]]. Return d(loss)/d(logits), shape [rows, V], with zero
