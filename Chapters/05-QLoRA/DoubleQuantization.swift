@@ -69,6 +69,7 @@ public struct QuantizedScales: Sendable, Equatable {
 
     /// The absmax values back: code[q] · scale + offset, in Float32 as bitsandbytes does.
     public func dequantized() -> [Float] {
+        KitAnswer.used("QuantizedScales.dequantized", answers: "5.2")
         let code = DynamicMap.code
         return codes.indices.map { i in code[Int(codes[i])] * blockScales[i / Self.blockSize] + offset }
     }

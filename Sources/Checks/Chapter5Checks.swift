@@ -7,21 +7,21 @@ import Solutions
 /// The functions of Chapter 5's exercises, as one table (learner / reference / mutant).
 struct Chapter5Functions {
     var quantizeBlock: ([Float], [Float]) throws -> (packed: [UInt8], absmax: Float)
-    var dequantizeBlock: ([UInt8], Float, Int, [Float]) throws -> [Float]
+    var dequantize: ([UInt8], Int, [UInt8], [Float], Float, [Float], [Float]) throws -> [Float]
     var doubleQuantize: ([Float], [Float]) throws -> (codes: [UInt8], scales: [Float], offset: Float)
     var storageBits: (Int, Bool) throws -> Int
     var memory: (Int, Int, Double, Int) throws -> Double
 
     static var learner: Chapter5Functions { Chapter5Functions(
         quantizeBlock: { try Exercises.nf4QuantizeBlock($0, code: $1) },
-        dequantizeBlock: { try Exercises.nf4DequantizeBlock(packed: $0, absmax: $1, count: $2, code: $3) },
+        dequantize: { try Exercises.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Exercises.doubleQuantize($0, code: $1) },
         storageBits: { try Exercises.nf4StorageBits(count: $0, doubleQuantization: $1) },
         memory: { try Exercises.trainingMemoryBytes(float32Frozen: $0, quantized: $1, bitsPerQuantized: $2, trainable: $3) }) }
 
     static var reference: Chapter5Functions { Chapter5Functions(
         quantizeBlock: { try Solutions.nf4QuantizeBlock($0, code: $1) },
-        dequantizeBlock: { try Solutions.nf4DequantizeBlock(packed: $0, absmax: $1, count: $2, code: $3) },
+        dequantize: { try Solutions.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Solutions.doubleQuantize($0, code: $1) },
         storageBits: { try Solutions.nf4StorageBits(count: $0, doubleQuantization: $1) },
         memory: { try Solutions.trainingMemoryBytes(float32Frozen: $0, quantized: $1, bitsPerQuantized: $2, trainable: $3) }) }
@@ -33,8 +33,8 @@ struct Chapter5Functions {
         case "5.1": f.quantizeBlock = { v, c in  // first value in the LOW nibble
             let r = try reference.quantizeBlock(v, c); return (r.packed.map { $0 << 4 | $0 >> 4 }, r.absmax)
         }
-        case "5.2": f.dequantizeBlock = { p, m, n, c in  // reads the low nibble first
-            try reference.dequantizeBlock(p.map { $0 << 4 | $0 >> 4 }, m, n, c)
+        case "5.2": f.dequantize = { p, n, sc, gs, off, c, dc in  // forgets the offset of the scales
+            try reference.dequantize(p, n, sc, gs, 0, c, dc)
         }
         case "5.3": f.doubleQuantize = { a, c in  // no mean subtraction
             var r = try reference.doubleQuantize(a.map { $0 - 0 }, c)
@@ -104,19 +104,22 @@ extension Catalogue {
                 }
             }
         },
-        Exercise("5.2", "Dequantise one NF4 block", file: "exercises/05-qlora/NF4DequantizeBlock.swift", symbol: "nf4DequantizeBlock", hints: [
-            "Value i lives in byte i / 2: the high nibble for even i, the low nibble for odd i.",
-            "A nibble is an index into the 16-entry code table; the code value times the block's absmax is the number.",
-            "Shift right by 4 for the high nibble, mask with 0x0F for the low one, and stop at count: the padding nibble of an odd block is not a value.",
+        Exercise("5.2", "Read a QLoRA weight back", file: "exercises/05-qlora/NF4Dequantize.swift", symbol: "nf4Dequantize", hints: [
+            "Two passes: the block scales from their 8-bit codes, then the values from their 4-bit indices. Block b belongs to group b / 256; value i to block i / 64.",
+            "A block's absmax is the dynamic code's value for its 8-bit code, times its group's scale, plus the offset. A value is the NF4 code's value for its nibble, times its block's absmax.",
+            "Value i lives in byte i / 2: shift right by 4 for even i (high nibble), mask with 0x0F for odd i. Stop at count: an odd tensor's last nibble is padding. Test yourself: an all-zero tensor comes back all zeros.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.2")
             var rng = SeededRandom(seed: 52)
-            for (name, block) in nf4TestBlocks(&rng) {
-                let q = NF4.quantize(block)
-                let got = try f.dequantizeBlock(q.packed, q.absmax[0], block.count, NF4.code)
-                let expected = NF4.dequantize(packed: q.packed, absmax: q.absmax, count: block.count)
-                try Expect.that(got.count == block.count, "\(name): expected \(block.count) values, got \(got.count)")
-                try Expect.close(got, expected, tolerance: 0, "\(name): dequantised values")
+            // Sizes that hit the rules: one value, an odd count, exactly one block, more than one
+            // group of 256 blocks (with a partial last block), and a block of zeros.
+            for n in [1, 63, 64, 65, 1000, 64 * 256 + 65] {
+                let t = Tensor([n], (0..<n).map { _ in rng.normal() * 0.05 })
+                if n == 1000 { for i in 128..<192 { t[i] = 0 } }
+                let q = NF4Tensor(t, doubleQuantization: true), s = q.scales!
+                let got = try f.dequantize(q.packed, n, s.codes, s.blockScales, s.offset, NF4.code, DynamicMap.code)
+                try Expect.that(got.count == n, "\(n) values: got \(got.count)")
+                try Expect.close(got, q.dequantized().array, tolerance: 1e-6, "\(n) values dequantised")
             }
         },
         Exercise("5.3", "Double quantisation of the block scales", file: "exercises/05-qlora/DoubleQuantize.swift", symbol: "doubleQuantize", hints: [

@@ -115,7 +115,9 @@ extension Chapter5Functions {
         var f = reference
         switch id {
         case "5.1": f.quantizeBlock = { v, _ in let q = NF4.quantize(v); return (q.packed, q.absmax[0]) }
-        case "5.2": f.dequantizeBlock = { packed, absmax, count, _ in NF4.dequantize(packed: packed, absmax: [absmax], count: count) }
+        case "5.2": f.dequantize = { packed, count, codes, scales, offset, _, _ in
+            NF4.dequantize(packed: packed, absmax: QuantizedScales(codes: codes, blockScales: scales, offset: offset).dequantized(), count: count)
+        }
         case "5.3": f.doubleQuantize = { absmax, _ in
             let q = QuantizedScales(quantizing: absmax)
             return (q.codes, q.blockScales, q.offset)
