@@ -34,6 +34,7 @@ extension Variable {
     /// overflow); backward recomputes softmax from the saved logits and lse, so no [N, V]
     /// probability tensor is kept.
     public func crossEntropy(targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) -> Variable {
+        KitAnswer.used("Variable.crossEntropy", answers: "1.3 3.3")
         let v = value.lastDim, rows = value.rows
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(shape)")
         for t in targets where t != ignoreIndex {
@@ -120,6 +121,7 @@ extension Variable {
     /// and a query may not look at another example's keys either (block-diagonal causal mask).
     /// Backward: masked positions receive no gradient.
     public func causalMask(segments: [Int]?) -> Variable {
+        KitAnswer.used("Variable.causalMask", answers: "2.2 2.3")
         let tk = shape[shape.count - 1], tq = shape[shape.count - 2]
         requireShape(shape.count >= 2 && tq <= tk, "causalMask (Tq <= Tk)", shape, [tq, tk])
         let blocks = value.count / (tq * tk)

@@ -70,6 +70,7 @@ public final class AdamW: Optimizer {
     /// clipping's scale (see `Trainer.step`) costs no extra pass over the gradients. One pass
     /// per parameter reads and writes p, m and v together.
     public func step(gradientScale gs: Float) {
+        KitAnswer.used("AdamW.step", answers: "1.4")
         t += 1
         let c1 = 1 - Foundation.pow(beta1, Float(t)), c2 = 1 - Foundation.pow(beta2, Float(t))
         for (i, p) in parameters.enumerated() where p.requiresGrad {

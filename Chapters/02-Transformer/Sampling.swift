@@ -21,6 +21,7 @@ public enum Sampler {
     /// Nucleus (top-p) filtering of a probability vector: sort tokens by probability, keep the
     /// shortest prefix whose mass reaches p, zero the rest, renormalise.
     public static func topP(_ probs: [Float], p: Float) -> [Float] {
+        KitAnswer.used("Sampling.topP", answers: "2.5")
         guard p < 1 else { return probs }
         let order = probs.indices.sorted { probs[$0] > probs[$1] || (probs[$0] == probs[$1] && $0 < $1) }
         var kept = [Float](repeating: 0, count: probs.count)

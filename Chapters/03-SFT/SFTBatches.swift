@@ -31,7 +31,8 @@ public enum SFTBatching {
     /// `CrossEntropy.ignoreIndex` (−100), which the cross-entropy skips. The last position has
     /// nothing to predict.
     public static func targets(_ e: TokenizedExample) -> [Int] {
-        (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : CrossEntropy.ignoreIndex }
+        KitAnswer.used("SFTBatching.targets", answers: "3.1")
+        return (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : CrossEntropy.ignoreIndex }
     }
     // MARK: end
 
@@ -54,6 +55,7 @@ public enum SFTBatching {
     /// the attention mask keeps examples apart, and an example's first token is never a target
     /// of the previous example's last token (no loss across the boundary).
     public static func packed(_ examples: [TokenizedExample], length: Int, pad: Int) -> SFTBatch {
+        KitAnswer.used("SFTBatching.packed", answers: "3.4")
         var rows: [[(TokenizedExample, Int)]] = [[]]
         var used = 0
         for e in examples {

@@ -40,6 +40,7 @@ extension LoRALinear {
 
     // MARK: book dora-forward
     func doraForward(_ x: Variable, base: Linear) -> Variable {
+        KitAnswer.used("LoRALinear.doraForward", answers: "4.4")
         let m = magnitude!
         let norm = Variable(directionNorms(base))           // [out], detached
         let scale = m / norm                                 // [out]: the gradient reaches m only

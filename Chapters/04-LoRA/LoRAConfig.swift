@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// What to adapt and how, with PEFT's defaults (`LoraConfig`): rank 8, alpha 8, no dropout,
@@ -53,6 +54,7 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     /// PEFT's rule for a list of target names: exact match or a ".name" suffix. Names may be
     /// given with or without the `transformer.` prefix of the Hugging Face model.
     public func isTarget(_ layerName: String) -> Bool {
+        KitAnswer.used("LoRAConfig.isTarget", answers: "4.5")
         let full = "transformer." + layerName
         return targets.contains { t in
             layerName == t || full == t || layerName.hasSuffix("." + t) || full.hasSuffix("." + t)

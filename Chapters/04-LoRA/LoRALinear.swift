@@ -67,6 +67,7 @@ public final class LoRALinear: LinearAdapter {
     /// The low-rank term s · B(A(dropout(x))): x [..., in] -> [..., r] -> [..., out].
     /// Two thin products instead of one in×out one; s rides along inside the second BLAS call.
     public func update(_ x: Variable) -> Variable {
+        KitAnswer.used("LoRALinear.update", answers: "4.1")
         let h = inputDropout(x)
         let down = Variable.matmul(h, A, transposeB: true)                  // [..., r]
         return Variable.matmul(down, B, transposeB: true, alpha: scaling)   // [..., out]
@@ -91,6 +92,7 @@ public final class LoRALinear: LinearAdapter {
     // MARK: book lora-merge
     /// ΔW in the Conv1D layout: s · Aᵀ Bᵀ, [in, out] (one BLAS call; `into` adds to a buffer).
     public func deltaWeight(into w: Tensor? = nil, sign: Float = 1) -> Tensor {
+        KitAnswer.used("LoRALinear.deltaWeight", answers: "4.3")
         let (r, inF, outF) = (rank, A.shape[1], B.shape[0])
         let out = w ?? Tensor(zeros: [inF, outF])
         requireShape(out.shape == [inF, outF], "LoRA delta", out.shape, [inF, outF])

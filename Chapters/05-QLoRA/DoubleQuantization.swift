@@ -37,6 +37,7 @@ public struct QuantizedScales: Sendable, Equatable {
 
     /// With a given offset (tests feed bitsandbytes' own mean to compare the 8-bit step alone).
     public init(quantizing values: [Float], offset: Float) {
+        KitAnswer.used("QuantizedScales.init", answers: "5.3")
         let n = values.count
         let mids = QuantizedScales.midpoints
         var codes = [UInt8](repeating: 0, count: n)
@@ -68,6 +69,7 @@ public struct QuantizedScales: Sendable, Equatable {
 
     /// The absmax values back: code[q] · scale + offset, in Float32 as bitsandbytes does.
     public func dequantized() -> [Float] {
+        KitAnswer.used("QuantizedScales.dequantized", answers: "5.2")
         let code = DynamicMap.code
         return codes.indices.map { i in code[Int(codes[i])] * blockScales[i / Self.blockSize] + offset }
     }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// What a training setup has to keep in memory besides activations, by the formula: the
@@ -28,7 +29,8 @@ public struct TrainingMemory: Codable, Sendable, Equatable {
     /// AdamW moments.
     public static func estimate(float32Frozen: Int, quantized: Int = 0, bitsPerQuantized: Double = 4,
                                 trainable: Int) -> TrainingMemory {
-        TrainingMemory(weightBytes: 4 * Double(float32Frozen + trainable) + bitsPerQuantized / 8 * Double(quantized),
+        KitAnswer.used("TrainingMemory.estimate", answers: "5.4")
+        return TrainingMemory(weightBytes: 4 * Double(float32Frozen + trainable) + bitsPerQuantized / 8 * Double(quantized),
                        gradientBytes: 4 * Double(trainable),
                        optimizerBytes: 8 * Double(trainable))
     }

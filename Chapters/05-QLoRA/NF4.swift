@@ -44,6 +44,7 @@ public enum NF4 {
     /// (bitsandbytes' CPU path: `A * (1 / absmax)`). An all-zero block keeps absmax 0 and
     /// code 7 (the value 0). An odd count is padded with a 0 in the last low nibble.
     public static func quantize(_ x: UnsafeBufferPointer<Float>) -> (packed: [UInt8], absmax: [Float]) {
+        KitAnswer.used("NF4.quantize", answers: "5.1")
         let n = x.count
         let blocks = (n + blockSize - 1) / blockSize
         var absmax = [Float](repeating: 0, count: blocks)
@@ -76,6 +77,7 @@ public enum NF4 {
     /// x̂[i] = code[index i] · absmax[i / 64], written to `out` (n values).
     public static func dequantize(packed: UnsafeBufferPointer<UInt8>, absmax: UnsafeBufferPointer<Float>,
                                   count n: Int, into out: UnsafeMutablePointer<Float>) {
+        KitAnswer.used("NF4.dequantize", answers: "5.2")
         code.withUnsafeBufferPointer { c in
             for b in 0..<((n + blockSize - 1) / blockSize) {
                 let scale = absmax[b]

@@ -54,7 +54,8 @@ public final class NF4Tensor: @unchecked Sendable {
     /// 64-block, or with double quantisation 8 bits per 64-block + 32 per 256 blocks + 32 for
     /// the mean. The 16- and 256-entry code tables are shared by every tensor and not counted.
     public var storageBits: Int {
-        packed.count * 8 + (scales?.storageBits ?? absmax!.count * 32)
+        KitAnswer.used("NF4Tensor.storageBits", answers: "5.4")
+        return packed.count * 8 + (scales?.storageBits ?? absmax!.count * 32)
     }
 
     public var bitsPerParameter: Double { Double(storageBits) / Double(max(count, 1)) }

@@ -16,6 +16,7 @@ public enum BradleyTerry {
     ///
     /// chosen, rejected: [B] → a scalar.
     public static func loss(chosen: Variable, rejected: Variable, margin: [Float]? = nil, centering: Float = 0) -> Variable {
+        KitAnswer.used("BradleyTerry.loss", answers: "6.1")
         var diff = chosen - rejected                                         // [B]
         if let margin { diff = diff - Variable(Tensor([margin.count], margin)) }
         var loss = -diff.logSigmoid().mean()

@@ -8,6 +8,7 @@ extension Padding {
     /// ids [B, T], as Hugging Face's `GPT2ForSequenceClassification` finds it: the rightmost
     /// position whose id is not `pad`. A row of nothing but padding points at its position 0.
     public static func lastTokenIndices(_ ids: [Int], rows: Int, pad: Int) -> [Int] {
+        KitAnswer.used("lastTokenIndices", answers: "6.2")
         precondition(rows > 0 && ids.count % rows == 0, "lastTokenIndices: \(ids.count) ids do not form \(rows) rows")
         let t = ids.count / rows
         return (0..<rows).map { r in

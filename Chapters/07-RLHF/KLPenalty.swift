@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// How the per-token KL between the policy and the frozen reference is estimated from the one
@@ -31,6 +32,8 @@ public enum KLPenalty {
     /// Per-token rewards of one response: −β·kl_t everywhere, the score added at the last token.
     public static func rewards(logProbs: [Float], refLogProbs: [Float], score: Float, beta: Float,
                                estimator: KLEstimator) -> [Float] {
+        KitAnswer.used("KLPenalty.rewards", answers: "7.3")
+        if let mine = LearnerCode.function("klRewards", as: KLRewardsFunction.self) { return mine(logProbs, refLogProbs, score, beta, estimator == .k3) }
         var r = perToken(logProbs: logProbs, refLogProbs: refLogProbs, estimator: estimator).map { -beta * $0 }
         if !r.isEmpty { r[r.count - 1] += score }
         return r
@@ -70,6 +73,8 @@ public struct AdaptiveKLController: KLController, Codable {
     }
 
     public mutating func update(observedKL: Double, steps: Int) {
+        KitAnswer.used("AdaptiveKLController.update", answers: "7.3")
+        if let mine = LearnerCode.function("adaptiveKL", as: AdaptiveKLFunction.self) { value = mine(value, observedKL, target, horizon, steps); return }
         let error = min(max(observedKL / target - 1, -0.2), 0.2)
         value *= Float(1 + error * Double(steps) / horizon)
     }

@@ -23,6 +23,7 @@ public enum PPOLoss {
     /// one batch of samples cannot push the policy arbitrarily far.
     public static func policy(logProbs: Variable, oldLogProbs: [Float], advantages: [Float], weights: [Float],
                               clip: Float = 0.2) -> (loss: Variable, stats: PolicyStats) {
+        KitAnswer.used("PPOLoss.policy", answers: "7.2")
         let n = logProbs.shape[0]
         precondition(oldLogProbs.count == n && advantages.count == n && weights.count == n,
                      "policy loss: \(n) tokens, \(oldLogProbs.count) old log-probs, \(advantages.count) advantages")
@@ -48,6 +49,7 @@ public enum PPOLoss {
     ///     loss_t = ½·max((V − R)², (V_clip − R)²)
     public static func value(values: Variable, oldValues: [Float], returns: [Float], weights: [Float],
                              clip: Float = 0.2) -> (loss: Variable, clipFraction: Double) {
+        KitAnswer.used("PPOLoss.value", answers: "7.2")
         let n = values.shape[0]
         precondition(oldValues.count == n && returns.count == n && weights.count == n,
                      "value loss: \(n) values, \(oldValues.count) old values, \(returns.count) returns")

@@ -39,6 +39,7 @@ public enum KTOLoss {
     /// replies (TRL's rewards/chosen and rewards/rejected).
     public static func loss(_ x: KTOBatch, _ s: KTOSettings = .init())
         -> (loss: Variable, kl: Float, chosenRewards: [Float], rejectedRewards: [Float]) {
+        KitAnswer.used("KTOLoss.loss", answers: "8.4")
         // z: mean log-ratio on mismatched pairs, clamped at 0, a plain number (detached).
         let gaps = zip(x.policyKL, x.referenceKL).map { $0 - $1 }
         let z = max(gaps.reduce(0, +) / Float(max(gaps.count, 1)), 0)

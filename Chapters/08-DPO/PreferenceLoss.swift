@@ -78,7 +78,11 @@ extension PreferenceLoss {
     }
 
     func pairwise(_ x: PairLogProbs, _ s: LossSettings) -> LossOutput {
+        KitAnswer.used("PreferenceLoss", answers: "8.2 8.3")
         let beta = s.beta, eps = s.labelSmoothing
+        if self == .sigmoid, eps == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
+            return Self.learnerSigmoid(x, beta: beta, mine)
+        }
         // Per-token averages (IPO, SimPO, ORPO): divide each sum by its completion length.
         let invC = constant(x.chosenCounts.map { 1 / Float(max($0, 1)) })
         let invR = constant(x.rejectedCounts.map { 1 / Float(max($0, 1)) })

@@ -11,6 +11,7 @@ extension Variable {
     /// `crossEntropy`, on the same Core kernels (one log-sum-exp pass per row; the softmax
     /// recomputed in backward), so no [R, V] log-softmax is kept.
     public func tokenLogProbs(_ targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) -> Variable {
+        KitAnswer.used("Variable.tokenLogProbs", answers: "8.1")
         let v = value.lastDim, rows = value.rows
         precondition(targets.count == rows, "tokenLogProbs: \(targets.count) targets for \(rows) rows of logits \(shape)")
         for t in targets where t != ignoreIndex { precondition(t >= 0 && t < v, "tokenLogProbs: target \(t) out of range 0..<\(v)") }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 // MARK: book contamination
@@ -24,6 +25,7 @@ public struct ContaminationCheck {
 
     /// Whether `text` (an evaluation prompt) occurs in the training texts.
     public func isContaminated(_ text: String) -> Bool {
+        KitAnswer.used("ContaminationCheck.isContaminated", answers: "9.4")
         let w = ContaminationCheck.words(text)
         if whole.contains(w.joined(separator: " ")) { return true }
         guard w.count >= n else { return false }

@@ -17,6 +17,7 @@ public enum Statistics {
     /// replacement `resamples` times, take each resample's mean, and read the (1−level)/2 and
     /// (1+level)/2 quantiles of those means. Seeded, so the interval is reproducible.
     public static func bootstrapMean(_ x: [Double], level: Double = 0.95, resamples: Int = 2000, seed: UInt64 = 0) -> Interval {
+        KitAnswer.used("Statistics.bootstrapMean", answers: "9.1")
         guard !x.isEmpty else { return Interval(estimate: .nan, low: .nan, high: .nan) }
         var rng = SeededRandom(seed: seed)
         var means: [Double] = []
@@ -37,6 +38,7 @@ public enum Statistics {
     /// (scores within `tie` of each other are a tie). Returns the per-prompt outcomes too, so
     /// their mean can be bootstrapped.
     public static func winRate(_ a: [Double], _ b: [Double], tie: Double = 1e-9) -> (rate: Double, outcomes: [Double]) {
+        KitAnswer.used("Statistics.winRate", answers: "9.2")
         precondition(a.count == b.count, "winRate: \(a.count) scores against \(b.count)")
         let outcomes = zip(a, b).map { x, y in abs(x - y) <= tie ? 0.5 : (x > y ? 1.0 : 0.0) }
         return (mean(outcomes), outcomes)
@@ -48,6 +50,7 @@ public enum Statistics {
     /// the chance that at least one of k samples drawn without replacement is correct is
     /// 1 − C(n−c, k) / C(n, k), computed as a product to stay stable.
     public static func passAtK(n: Int, c: Int, k: Int) -> Double {
+        KitAnswer.used("Statistics.passAtK", answers: "9.3")
         precondition(k >= 1 && k <= n && c >= 0 && c <= n, "passAtK: need 1 <= k <= n and 0 <= c <= n")
         if c == 0 { return 0 }
     if n - c < k { return 1 }

@@ -168,7 +168,7 @@ public struct BookChecker: Sendable {
         return out
     }
 
-    /// Repository paths written in inline code (`exercises/01-autograd/TanhNode.swift`) must exist.
+    /// Repository paths written in inline code (`exercises/01-autograd/ScalarBackward.swift`) must exist.
     public func missingPaths() -> [BookProblem] {
         let fm = FileManager.default
         let code = try! NSRegularExpression(pattern: "`([^`\\s]+)`")

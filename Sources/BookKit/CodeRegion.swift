@@ -12,7 +12,8 @@ import Foundation
 /// Regions may nest (each `// MARK: end` closes the innermost open region). Every `// MARK:`
 /// line inside a region, nested markers and section markers such as `// MARK: - Decoding`
 /// alike, is dropped from the quoted text, and the text is de-indented so a region cut from
-/// the middle of a type reads as if it stood alone.
+/// the middle of a type reads as if it stood alone. `KitAnswer.used(...)` lines (the exercise
+/// checks' tripwire) and `LearnerCode` look-ups (`--mine`) are dropped too.
 public struct CodeRegion: Equatable, Sendable {
     /// The region's name, as written after `// MARK: book`.
     public let name: String
@@ -66,6 +67,8 @@ public enum RegionExtractor {
                 continue
             }
             if trimmed.hasPrefix("// MARK:") { continue }   // section markers inside regions
+            // The exercise checks' tripwire (`KitAnswer`) is bookkeeping, not the idea: not shown.
+            if trimmed.hasPrefix("KitAnswer.used(") || trimmed.hasPrefix("if let mine = LearnerCode.") { continue }
             for k in stack.indices { stack[k].body.append((number, line)) }
         }
         if let open = stack.last {

@@ -34,22 +34,23 @@ struct Chapter1Functions {
     static func mutant(_ id: String) -> Chapter1Functions {
         var f = reference
         switch id {
-        case "1.1": f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }
-        case "1.2": f.tanhNode = { x in  // derivative written as 1 − x² instead of 1 − tanh(x)²
-            let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
-            out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
-            return out
-        }
-        case "1.3": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
+        case "1.1":
+            f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }   // the order backwards...
+            f.tanhNode = { x in  // ...and tanh's derivative written as 1 − x² instead of 1 − tanh(x)²
+                let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
+                out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
+                return out
+            }
+        case "1.2": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
             let r = try reference.reduceBroadcastGradient(g, s); r.scale(by: Float(r.count) / Float(g.count)); return r
         }
-        case "1.4": f.crossEntropyGradient = { l, t, i in  // forgets to divide by the count
+        case "1.3": f.crossEntropyGradient = { l, t, i in  // forgets to divide by the count
             let r = try reference.crossEntropyGradient(l, t, i); r.scale(by: Float(t.filter { $0 != i }.count)); return r
         }
-        case "1.5": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
+        case "1.4": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
             try reference.adamwStep(p, g, m, v, 10_000, lr, b1, b2, e, wd)
         }
-        case "1.6": f.numericalGradient = { fn, x, e in  // one-sided difference
+        case "1.5": f.numericalGradient = { fn, x, e in  // one-sided difference
             let f0 = fn(x)
             return x.indices.map { i in var p = x; p[i] += e; return (fn(p) - f0) / e }
         }
@@ -58,22 +59,54 @@ struct Chapter1Functions {
         return f
     }
 
+    /// The reference with exercise `id` handed to the kit's own implementation.
+    static func delegate(_ id: String) -> Chapter1Functions {
+        var f = reference
+        switch id {
+        case "1.1":
+            f.topologicalOrder = { $0.topologicalOrder() }
+            f.tanhNode = { $0.tanh() }
+        case "1.2": f.reduceBroadcastGradient = { g, shape in g.reduced(to: shape) }
+        case "1.3": f.crossEntropyGradient = { logits, targets, ignore in
+            let x = Variable(logits.copy(), requiresGrad: true)
+            x.crossEntropy(targets: targets, ignoreIndex: ignore).backward()
+            return x.grad!
+        }
+        case "1.4":  // one kit optimiser for the whole check, updating the caller's tensor in place
+            let box = OptimizerBox()
+            f.adamwStep = { p, g, _, _, _, lr, b1, b2, eps, wd in
+                if box.optimizer == nil {
+                    box.variable = Variable(p, requiresGrad: true)
+                    box.optimizer = AdamW([box.variable!], learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
+                }
+                box.variable!.grad = g.copy()
+                box.optimizer!.step()
+            }
+        default: break
+        }
+        return f
+    }
+
+    final class OptimizerBox { var variable: Variable?; var optimizer: AdamW? }
+
     static func table(_ flavor: Flavor, _ id: String) -> Chapter1Functions {
-        switch flavor {
+        let f: Chapter1Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 
 extension Catalogue {
     static let chapter1: [Exercise] = [
-        Exercise("1.1", "Topological order for backward", file: "exercises/01-autograd/TopologicalOrder.swift",
+        Exercise("1.1", "The scalar engine's backward: its order and a tanh node", file: "exercises/01-autograd/ScalarBackward.swift",
                  symbol: "topologicalOrder", hints: [
-                    "Depth-first search: visit a node's parents before appending the node itself.",
-                    "Keep a Set<ObjectIdentifier> of visited nodes so a node used twice appears once.",
-                    "func visit(v) { if seen, return; mark seen; for p in v.parents { visit(p) }; order.append(v) } — then visit(root).",
+                    "The order: depth-first search, visiting a node's parents before appending the node itself. The tanh node: compute the output Value, then set its backwardStep.",
+                    "Keep a Set<ObjectIdentifier> of visited nodes so a node used twice appears once. tanh's local derivative is 1 − tanh(x)², and tanh(x) is already stored in the output's data.",
+                    "Write a nested function that handles one node and calls itself on each parent, appending the node after that loop. In backwardStep, add (never assign) into x.grad, and capture the output unowned.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.1")
             let a = Value(2), b = Value(3)
@@ -91,14 +124,7 @@ extension Catalogue {
                 }
             }
             try Expect.that(order.last === e, "the root must come last")
-        },
-        Exercise("1.2", "A tanh node with its backward", file: "exercises/01-autograd/TanhNode.swift",
-                 symbol: "tanhNode", hints: [
-                    "Create `Value(tanh(x.data), parents: [x], op: \"tanh\")`, then set its backwardStep.",
-                    "The local derivative is 1 − tanh(x)², and tanh(x) is already stored in out.data.",
-                    "out.backwardStep = { [unowned out] in x.grad += (1 - out.data * out.data) * out.grad }",
-                 ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.2")
+            // The tanh node.
             for x0 in [-2.0, -0.3, 0.0, 0.7, 1.5] {
                 let x = Value(x0)
                 let y = try f.tanhNode(x)
@@ -110,27 +136,27 @@ extension Catalogue {
                 try Expect.close(x.grad, 3 * (1 - t * t), tolerance: 1e-9, "d(3·tanh(x))/dx at x = \(x0)")
             }
         },
-        Exercise("1.3", "Reduce a broadcast gradient", file: "exercises/01-autograd/ReduceGradient.swift",
+        Exercise("1.2", "Reduce a broadcast gradient", file: "exercises/01-autograd/ReduceGradient.swift",
                  symbol: "reduceBroadcastGradient", hints: [
                     "Every element of the output gradient came from one element of the input: find which, and add.",
                     "Align shapes on the right; on an axis where the input has size 1 (or no axis at all), all positions map to index 0.",
-                    "Walk a multi-index over grad's shape; build the input's flat index with 0 on size-1 axes; out[flat] += grad[i].",
+                    "Count through grad's elements with a multi-index (an odometer over its shape); for each, compute the input's flat index from the aligned axes, using 0 where the input's size is 1, and accumulate there.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.3")
+            let f = Chapter1Functions.table(flavor, "1.2")
             let g = Tensor([2, 3, 2], (0..<12).map(Float.init))
             for shape in [[2], [3, 1], [2, 3, 2], [1, 3, 2], [1], [2, 1, 2]] {
                 let r = try f.reduceBroadcastGradient(g, shape)
                 try Expect.shape(r.shape, shape, "gradient reduced to \(shape)")
-                try Expect.close(r.array, g.reduced(to: shape).array, "gradient reduced to \(shape)")
+                try Expect.close(r.array, KitAnswer.reference { g.reduced(to: shape) }.array, "gradient reduced to \(shape)")
             }
         },
-        Exercise("1.4", "Softmax cross-entropy backward", file: "exercises/01-autograd/CrossEntropyGradient.swift",
+        Exercise("1.3", "Softmax cross-entropy backward", file: "exercises/01-autograd/CrossEntropyGradient.swift",
                  symbol: "crossEntropyGradient", hints: [
                     "For one row the gradient of −log softmax(z)[t] is softmax(z) − onehot(t).",
                     "The loss is a mean over the rows that are not ignored: divide by that count, and leave ignored rows at zero.",
-                    "p = logits.softmax(); for each counted row r: grad[r, j] = p[r, j] / count, then grad[r, t] -= 1 / count.",
+                    "Start from a zero tensor of the logits' shape and the softmax of the logits; only counted rows get values. Test yourself: each counted row of your gradient sums to 0.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.4")
+            let f = Chapter1Functions.table(flavor, "1.3")
             var rng = SeededRandom(seed: 4)
             let logits = Tensor([4, 5], (0..<20).map { _ in rng.normal() * 2 })
             let ignored = CrossEntropy.ignoreIndex
@@ -138,16 +164,16 @@ extension Catalogue {
             let g = try f.crossEntropyGradient(logits, targets, ignored)
             try Expect.shape(g.shape, [4, 5], "gradient")
             let x = Variable(logits.copy(), requiresGrad: true)
-            x.crossEntropy(targets: targets).backward()
+            KitAnswer.reference { x.crossEntropy(targets: targets).backward() }
             try Expect.close(g.array, x.grad!.array, tolerance: 1e-5, "d(loss)/d(logits)")
         },
-        Exercise("1.5", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
+        Exercise("1.4", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
                  symbol: "adamwStep", hints: [
-                    "Four lines per element: weight decay, first moment, second moment, update.",
+                    "Four steps per element: weight decay, first moment, second moment, update.",
                     "The bias corrections divide m and v by (1 − β1ᵗ) and (1 − β2ᵗ) with t = step; the first step has t = 1.",
-                    "p -= lr*wd*p; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g; p -= lr * (m/c1) / (sqrt(v/c2) + eps).",
+                    "Decay uses the parameter BEFORE the Adam update; m and v must be written back into their tensors, since the next step reads them. ε is added after the square root.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.5")
+            let f = Chapter1Functions.table(flavor, "1.4")
             let p = Tensor([3], [1, -0.5, 2]), m = Tensor(zeros: [3]), v = Tensor(zeros: [3])
             let grads: [[Float]] = [[0.5, -1, 0.1], [-0.2, 0.3, 0.0]]
             let ref = Variable(p.copy(), requiresGrad: true)
@@ -155,17 +181,17 @@ extension Catalogue {
             for (t, g) in grads.enumerated() {
                 try f.adamwStep(p, Tensor([3], g), m, v, t + 1, 0.1, 0.9, 0.999, 1e-8, 0.01)
                 ref.grad = Tensor([3], g)
-                opt.step()
+                KitAnswer.reference { opt.step() }
                 try Expect.close(p.array, ref.value.array, tolerance: 1e-6, "parameters after step \(t + 1)")
             }
         },
-        Exercise("1.6", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
+        Exercise("1.5", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
                  symbol: "numericalGradient", hints: [
                     "Change one coordinate at a time, in both directions.",
-                    "Copy x twice: plus[i] += eps and minus[i] -= eps; evaluate f on both.",
-                    "grad[i] = (f(plus) - f(minus)) / (2 * eps) — the central difference.",
+                    "Copy x twice, move coordinate i up by ε in one copy and down by ε in the other, and evaluate f on both.",
+                    "The difference of the two values spans 2ε, not ε. Test yourself on f(x) = x² at x = 3: the answer must be 6 for any small ε.",
                  ]) { flavor in
-            let f = Chapter1Functions.table(flavor, "1.6")
+            let f = Chapter1Functions.table(flavor, "1.5")
             // f(x) = Σ xᵢ³ / 3 + x₀x₁ has gradient xᵢ² (+ x₁, x₀ on the first two).
             let fn: ([Float]) -> Float = { x in x.map { $0 * $0 * $0 / 3 }.reduce(0, +) + x[0] * x[1] }
             let x: [Float] = [1.5, -2, 0.5]

@@ -8,8 +8,8 @@ extension Catalogue {
         Exercise("2.1", "One BPE merge step", file: "exercises/02-transformer/BPEMergeStep.swift",
                  symbol: "mergePair", hints: [
                     "Walk the list with an index you advance yourself (a while loop), building a new array.",
-                    "When tokens[i] and tokens[i + 1] are the pair, append newID and skip BOTH (i += 2); else append tokens[i] and i += 1.",
-                    "while i < n { if i + 1 < n && t[i] == left && t[i+1] == right { out.append(newID); i += 2 } else { out.append(t[i]); i += 1 } }",
+                    "When tokens[i] and tokens[i + 1] are the pair, the two become one token and the walk moves past both.",
+                    "Guard the look-ahead at the end of the list. Test yourself: merging (a, a) in a, a, a gives the new token then a, not two new tokens.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.1")
             let cases: [([Int], Int, Int, Int, [Int])] = [
@@ -37,7 +37,7 @@ extension Catalogue {
                  symbol: "applyCausalMask", hints: [
                     "Query i may see key j exactly when j ≤ offset + i, with offset = T_k − T_q (0 without a cache).",
                     "Copy the scores (`scores.copy()`), then overwrite the entries above the shifted diagonal.",
-                    "for i in 0..<tq { for j in 0..<tk where j > offset + i { out[i * tk + j] = -.infinity } }",
+                    "The forbidden entries become −∞ so that softmax gives them exactly 0. Row i of a [T_q, T_k] score matrix starts at i · T_k.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.2")
             var rng = SeededRandom(seed: 22)
@@ -55,7 +55,7 @@ extension Catalogue {
                  symbol: "attentionHead", hints: [
                     "Three steps per query row i: scores against keys 0...i, softmax of those, weighted sum of value rows.",
                     "Scale every dot product by 1 / √D; keys after i get weight 0, so just leave them out of the sums.",
-                    "For row i: s[j] = dot(q[i], k[j]) / sqrt(D) for j in 0...i; w = exp(s - max(s)) / Σ; out[i, c] = Σ_j w[j] · v[j, c].",
+                    "Subtract the row's largest score before exponentiating, so large scores cannot overflow. Test yourself: the first row's output is exactly v's first row.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.3")
             // A hand-checkable case: row 0 can only see itself, so it must equal v[0].
@@ -74,7 +74,7 @@ extension Catalogue {
                  symbol: "kvCacheStep", hints: [
                     "Build the grown caches first ([t + 1, D]: old rows, then the new one), assign them to keys and values, then attend.",
                     "The new token attends to all t + 1 cached positions, itself included: no mask, but still the 1/√D scale.",
-                    "s[j] = dot(query, keys[j]) / sqrt(D) for j in 0...t; w = softmax(s); out[c] = Σ_j w[j] · values[j, c].",
+                    "The output is one row of D numbers: a softmax-weighted mix of the value rows. Test yourself: with an empty cache the output is the new token's own value row.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.4")
             var rng = SeededRandom(seed: 24)
@@ -98,7 +98,7 @@ extension Catalogue {
                  symbol: "nucleusFilter", hints: [
                     "Sort the indices, not the probabilities: `probs.indices.sorted { ... }`, highest first, lower id on ties.",
                     "Add the token to the kept set BEFORE testing the running total, so the token that crosses p stays.",
-                    "for i in order { kept[i] = probs[i]; mass += probs[i]; if mass >= p { break } } — then divide kept by mass.",
+                    "Renormalise by the kept mass, not by 1, and handle p ≥ 1 before anything else. Test yourself on 0.5, 0.25, 0.125, 0.125 with p = 0.75.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.5")
             let cases: [([Float], Float, [Float])] = [
@@ -125,8 +125,8 @@ extension Catalogue {
         Exercise("2.6", "Hugging Face names to the kit's", file: "exercises/02-transformer/HuggingFaceNames.swift",
                  symbol: "kitParameterName", hints: [
                     "Three outcomes: a kit name, nil (skip), or a thrown error. Strip the prefix first, then decide.",
-                    "Skip lm_head.weight and the mask buffers; compare the last two dot-separated parts, since hasSuffix(\"attn.bias\") also matches \"c_attn.bias\".",
-                    "let s = name.hasPrefix(\"transformer.\") ? String(name.dropFirst(12)) : name; split s on \".\"; check the buffers; guard known.contains(s) else { throw CourseError(...) }.",
+                    "Skip lm_head.weight and the mask buffers; compare the last two dot-separated parts, since a plain suffix test for attn.bias also matches c_attn.bias.",
+                    "Order matters: strip transformer., then test the names to skip, then look the rest up in known; only a name that survives all three and is unknown is an error.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.6")
             try checkNameMapping(f.kitParameterName)

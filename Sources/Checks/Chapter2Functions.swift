@@ -76,10 +76,12 @@ struct Chapter2Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter2Functions {
-        switch flavor {
+        let f: Chapter2Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }

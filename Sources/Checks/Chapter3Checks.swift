@@ -59,11 +59,13 @@ struct Chapter3Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter3Functions {
-        switch flavor {
+        let f: Chapter3Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 
@@ -73,7 +75,7 @@ extension Catalogue {
                  symbol: "sftTargets", hints: [
                     "Position t predicts token t+1: look at trainable[t + 1], not trainable[t].",
                     "Start from an array of CrossEntropy.ignoreIndex (-100) and fill in only the positions whose NEXT token is a reply token.",
-                    "for t in 0..<ids.count - 1 where trainable[t + 1] { targets[t] = ids[t + 1] }",
+                    "The last position has no next token and always stays ignored. Test yourself: a prompt of 3 tokens and a reply of 2 gives targets at positions 2 and 3 only.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.1")
             let simple = try f.sftTargets([5, 6, 7, 8], [false, false, true, true])
@@ -97,7 +99,7 @@ extension Catalogue {
                  symbol: "renderChatML", hints: [
                     "Each turn is one string interpolation; the generation prompt is only the assistant header.",
                     "Mind the two newlines per turn: one after the role, one after <|im_end|>.",
-                    "text += \"<|im_start|>\\(role)\\n\\(content)<|im_end|>\\n\"; then add \"<|im_start|>assistant\\n\" if asked.",
+                    "The generation prompt has no content and no end marker: it stops where the model starts writing. Compare your string for one user turn with the chapter's ChatML example character by character.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.2")
             let conv: [(role: String, content: String)] = [("system", "Order: SD-1"), ("user", "Hi")]
@@ -112,7 +114,7 @@ extension Catalogue {
                  symbol: "maskedCrossEntropy", hints: [
                     "Loop over rows whose target is not CrossEntropy.ignoreIndex; count them.",
                     "−log softmax(z)[t] = logsumexp(z) − z[t], and logsumexp(z) = m + log Σ exp(z − m) with m = max z.",
-                    "total += m + log(Σ exp(z_j − m)) − z[target]; return total / count (0 if count is 0).",
+                    "Average over the counted rows only, and return 0 when none count. Test yourself: all-zero logits over V classes give log V.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.3")
             var rng = SeededRandom(seed: 31)
@@ -127,7 +129,7 @@ extension Catalogue {
                  symbol: "packExamples", hints: [
                     "Treat each example on its own (targets, positions), then append; pad at the very end.",
                     "An example's last target is ignored (CrossEntropy.ignoreIndex): the next example's first token is not its continuation.",
-                    "For example k: targets from exercise 3.1's rule, positions 0..<n, segments all k; then pad, CrossEntropy.ignoreIndex, 0, -1.",
+                    "Positions restart at 0 for every example and segments count examples from 0; padding gets the pad id, an ignored target, position 0 and segment −1.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.4")
             // The second example starts with a trainable token (as in raw-text packing), so a target that
@@ -148,7 +150,7 @@ extension Catalogue {
                  symbol: "leakedPrompts", hints: [
                     "Normalise both sides the same way, then use a Set of the training prompts.",
                     "Lower-case, split on whitespace (isWhitespace), join with single spaces.",
-                    "let seen = Set(train.map(normalise)); return eval.indices.filter { seen.contains(normalise(eval[$0])) }",
+                    "Return indices into eval, in order, not the prompts themselves. Test yourself: Where IS my order matches where is   my order.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.5")
             let train = ["Where is my order SD-1?", "I want a refund."]

@@ -12,21 +12,21 @@ struct Chapter4Functions {
     var gradients: (Tensor, Tensor, Tensor, Float, Tensor) throws -> (a: Tensor, b: Tensor)
     var merge: (Tensor, Tensor, Tensor, Float) throws -> Tensor
     var dora: (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Float) throws -> Tensor
-    var isTarget: (String, [String]) throws -> Bool
+    var plan: ([(name: String, inFeatures: Int, outFeatures: Int)], [String], Int) throws -> (adapted: [String], trainable: Int)
 
     static var learner: Chapter4Functions { Chapter4Functions(
         forward: { try Exercises.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
         gradients: { try Exercises.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
         merge: { try Exercises.mergeLoRA(weight: $0, a: $1, b: $2, scaling: $3) },
         dora: { try Exercises.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
-        isTarget: { try Exercises.isLoRATarget($0, targets: $1) }) }
+        plan: { try Exercises.loraPlan(layers: $0, targets: $1, rank: $2) }) }
 
     static var reference: Chapter4Functions { Chapter4Functions(
         forward: { try Solutions.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
         gradients: { try Solutions.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
         merge: { try Solutions.mergeLoRA(weight: $0, a: $1, b: $2, scaling: $3) },
         dora: { try Solutions.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
-        isTarget: { try Solutions.isLoRATarget($0, targets: $1) }) }
+        plan: { try Solutions.loraPlan(layers: $0, targets: $1, rank: $2) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter4Functions {
@@ -55,18 +55,23 @@ struct Chapter4Functions {
             for r in 0..<x.shape[0] { for j in 0..<w.shape[1] { y[r * w.shape[1] + j] = (y[r * w.shape[1] + j] - bias[j]) * ratio[j] + bias[j] } }
             return y
         }
-        case "4.5": f.isTarget = { name, targets in targets.contains { name.contains($0) } }   // substring match
+        case "4.5": f.plan = { layers, targets, r in   // a substring match
+            let hit = layers.filter { l in targets.contains { l.name.contains($0) } }
+            return (hit.map(\.name), hit.reduce(0) { $0 + r * ($1.inFeatures + $1.outFeatures) })
+        }
         default: break
         }
         return f
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter4Functions {
-        switch flavor {
+        let f: Chapter4Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 
@@ -89,7 +94,7 @@ extension Catalogue {
         Exercise("4.1", "The LoRA forward pass", file: "exercises/04-lora/LoRAForward.swift", symbol: "loraForward", hints: [
             "Two parts per row: the frozen x W + b, and the adapter s · B (A x). Add them.",
             "h = A x has r values: h[k] = Σ_i a[k*in + i] · x[n*in + i]. Then u[j] = Σ_k b[j*r + k] · h[k].",
-            "y[n, j] = bias[j] + Σ_i x[n,i]·W[i*out + j] + scaling · u[j]  — don't forget the scaling.",
+            "W is stored [in, out] (Conv1D), A [r, in] and B [out, r]: mind which index runs fastest in each. The scaling multiplies the adapter's part only.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.1")
             var rng = SeededRandom(seed: 41)
@@ -110,7 +115,7 @@ extension Catalogue {
         },
         Exercise("4.2", "Gradients of A and B", file: "exercises/04-lora/LoRAGradients.swift", symbol: "loraGradients", hints: [
             "Recompute h = A x per row; the gradient arriving at h is (gB)[k] = Σ_j g[n,j] · B[j,k].",
-            "dB[j,k] += s · g[n,j] · h[k] and dA[k,i] += s · (gB)[k] · x[n,i], summed over rows n.",
+            "dB[j,k] accumulates s · g[n,j] · h[k] and dA[k,i] accumulates s · (gB)[k] · x[n,i], summed over rows n.",
             "Both gradients carry the factor s; with B = 0, dA must come out exactly zero.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.2")
@@ -131,7 +136,7 @@ extension Catalogue {
         Exercise("4.3", "Merge an adapter into the weight", file: "exercises/04-lora/MergeLoRA.swift", symbol: "mergeLoRA", hints: [
             "The update for Conv1D element (i, j) is s · Σ_k B[j, k] · A[k, i]: B's row j, A's column i.",
             "Copy the weight first (`weight.copy()`), then add the update to every element of the copy.",
-            "merged[i*out + j] += scaling * Σ_k b[j*r + k] * a[k*in + i]",
+            "The merged weight keeps W's [in, out] layout, so the product B·A ([out, in]) enters transposed. Test yourself: with B = 0 the merge returns W unchanged.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.3")
             var rng = SeededRandom(seed: 43)
@@ -152,7 +157,7 @@ extension Catalogue {
         Exercise("4.4", "DoRA: magnitude and direction", file: "exercises/04-lora/DoRAForward.swift", symbol: "doraForward", hints: [
             "Build W' = W + s·(BA)ᵀ as in 4.3, then the length of each of its columns j (over the inputs i).",
             "The norm is over W', the adapted weight, not over W: that is what makes the direction move.",
-            "y[n, j] = magnitude[j] / norm[j] · Σ_i x[n, i] · W'[i, j] + bias[j]",
+            "Each output j is x·W' divided by its column's norm and multiplied by magnitude[j]; the bias is added after the rescaling. Test yourself: with magnitude[j] = the norm of W′'s column j, DoRA equals plain LoRA.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.4")
             var rng = SeededRandom(seed: 44)
@@ -166,19 +171,26 @@ extension Catalogue {
                 try Expect.close(got.array, expected.array, tolerance: 1e-4, "DoRA output (in \(inF), out \(outF), r \(r))")
             }
         },
-        Exercise("4.5", "Which layers get an adapter", file: "exercises/04-lora/TargetModules.swift", symbol: "isLoRATarget", hints: [
-            "Compare whole name components: equality, or a suffix that starts right after a dot.",
-            "name == t || name.hasSuffix(\".\" + t), for any t in targets.",
+        Exercise("4.5", "Which layers get an adapter, and what trains", file: "exercises/04-lora/TargetModules.swift", symbol: "loraPlan", hints: [
+            "Two parts: decide for each layer name whether a target selects it, then add up the adapter sizes of the selected layers.",
+            "A target matches when it is the whole name, or the end of the name right after a dot. An adapter of rank r trains r·in values in A and out·r in B.",
+            "A plain substring test is the trap: c_attn must not match a target attn. Test yourself: h.0.attn.c_attn matches c_attn, h.0.attn.c_attn_x does not, and a [128, 384] layer at rank 8 trains 4,096 values.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.5")
-            let names = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 2, heads: 2), seed: 1).linearLayers.map(\.0)
+            let model = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 2, heads: 2), seed: 1)
+            let layers = model.linearLayers.map { (name: $0.0, inFeatures: $0.1.inFeatures, outFeatures: $0.1.outFeatures) }
             for targets in [["c_attn"], ["c_proj"], ["mlp.c_proj"], ["attn"], ["c_fc", "attn.c_proj"], ["h.1.mlp.c_fc"], ["proj"], ["0.attn.c_attn"]] {
-                for name in names {
-                    let expected = LoRAConfig(targets: targets).isTarget(name)
-                    let got = try f.isTarget(name, targets)
-                    try Expect.that(got == expected, "\"\(name)\" with target_modules \(targets): expected \(expected), got \(got)")
+                for rank in [1, 4] {
+                    let chosen = layers.filter { LoRAConfig(targets: targets).isTarget($0.name) }
+                    let expected = chosen.reduce(0) { $0 + rank * ($1.inFeatures + $1.outFeatures) }
+                    let got = try f.plan(layers, targets, rank)
+                    try Expect.that(got.adapted == chosen.map(\.name), "target_modules \(targets): expected the layers \(chosen.map(\.name)), got \(got.adapted)")
+                    try Expect.that(got.trainable == expected, "target_modules \(targets), rank \(rank): expected \(expected) trainable values, got \(got.trainable)")
                 }
             }
+            // The chapter's own numbers: c_attn of GPT-2 small, [768, 2304], rank 8.
+            let small = try f.plan([(name: "h.0.attn.c_attn", inFeatures: 768, outFeatures: 2304)], ["c_attn"], 8)
+            try Expect.that(small.trainable == 24_576, "GPT-2 small's c_attn at rank 8: expected 24,576 trainable values, got \(small.trainable)")
         },
     ]
 }

@@ -7,21 +7,21 @@ import Solutions
 /// The functions of Chapter 5's exercises, as one table (learner / reference / mutant).
 struct Chapter5Functions {
     var quantizeBlock: ([Float], [Float]) throws -> (packed: [UInt8], absmax: Float)
-    var dequantizeBlock: ([UInt8], Float, Int, [Float]) throws -> [Float]
+    var dequantize: ([UInt8], Int, [UInt8], [Float], Float, [Float], [Float]) throws -> [Float]
     var doubleQuantize: ([Float], [Float]) throws -> (codes: [UInt8], scales: [Float], offset: Float)
     var storageBits: (Int, Bool) throws -> Int
     var memory: (Int, Int, Double, Int) throws -> Double
 
     static var learner: Chapter5Functions { Chapter5Functions(
         quantizeBlock: { try Exercises.nf4QuantizeBlock($0, code: $1) },
-        dequantizeBlock: { try Exercises.nf4DequantizeBlock(packed: $0, absmax: $1, count: $2, code: $3) },
+        dequantize: { try Exercises.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Exercises.doubleQuantize($0, code: $1) },
         storageBits: { try Exercises.nf4StorageBits(count: $0, doubleQuantization: $1) },
         memory: { try Exercises.trainingMemoryBytes(float32Frozen: $0, quantized: $1, bitsPerQuantized: $2, trainable: $3) }) }
 
     static var reference: Chapter5Functions { Chapter5Functions(
         quantizeBlock: { try Solutions.nf4QuantizeBlock($0, code: $1) },
-        dequantizeBlock: { try Solutions.nf4DequantizeBlock(packed: $0, absmax: $1, count: $2, code: $3) },
+        dequantize: { try Solutions.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Solutions.doubleQuantize($0, code: $1) },
         storageBits: { try Solutions.nf4StorageBits(count: $0, doubleQuantization: $1) },
         memory: { try Solutions.trainingMemoryBytes(float32Frozen: $0, quantized: $1, bitsPerQuantized: $2, trainable: $3) }) }
@@ -33,8 +33,8 @@ struct Chapter5Functions {
         case "5.1": f.quantizeBlock = { v, c in  // first value in the LOW nibble
             let r = try reference.quantizeBlock(v, c); return (r.packed.map { $0 << 4 | $0 >> 4 }, r.absmax)
         }
-        case "5.2": f.dequantizeBlock = { p, m, n, c in  // reads the low nibble first
-            try reference.dequantizeBlock(p.map { $0 << 4 | $0 >> 4 }, m, n, c)
+        case "5.2": f.dequantize = { p, n, sc, gs, off, c, dc in  // forgets the offset of the scales
+            try reference.dequantize(p, n, sc, gs, 0, c, dc)
         }
         case "5.3": f.doubleQuantize = { a, c in  // no mean subtraction
             var r = try reference.doubleQuantize(a.map { $0 - 0 }, c)
@@ -47,19 +47,22 @@ struct Chapter5Functions {
             r.offset = 0
             return r
         }
-        case "5.4": f.storageBits = { n, dq in try reference.storageBits(n, dq) - (dq ? 32 : 0) }   // forgets the mean
-        case "5.5": f.memory = { fr, q, b, t in try reference.memory(fr, q, b, t) - 8 * Double(t) }  // forgets AdamW's m and v
+        case "5.4":
+            f.storageBits = { n, dq in try reference.storageBits(n, dq) - (dq ? 32 : 0) }   // forgets the mean
+            f.memory = { fr, q, b, t in try reference.memory(fr, q, b, t) - 8 * Double(t) }  // forgets AdamW's m and v
         default: break
         }
         return f
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter5Functions {
-        switch flavor {
+        let f: Chapter5Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 
@@ -86,7 +89,7 @@ extension Catalogue {
         Exercise("5.1", "Quantise one block to NF4", file: "exercises/05-qlora/NF4QuantizeBlock.swift", symbol: "nf4QuantizeBlock", hints: [
             "absmax = the largest |value|; scale every value by 1/absmax (0 when absmax is 0) and clamp to [-1, 1].",
             "The nearest code is the number of midpoints (code[k] + code[k+1]) / 2 strictly below the scaled value: a tie stays low.",
-            "Pack pairs: byte = q[2k] << 4 | q[2k+1]; append a 7 first when the count is odd.",
+            "Two codes share a byte, the first in the high four bits; an odd count pads the last low nibble with code 7 (the value 0).",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.1")
             var rng = SeededRandom(seed: 51)
@@ -101,18 +104,22 @@ extension Catalogue {
                 }
             }
         },
-        Exercise("5.2", "Dequantise one NF4 block", file: "exercises/05-qlora/NF4DequantizeBlock.swift", symbol: "nf4DequantizeBlock", hints: [
-            "Value i lives in byte i / 2: the high nibble (byte >> 4) for even i, the low nibble (byte & 0x0F) for odd i.",
-            "value[i] = code[nibble] · absmax.",
+        Exercise("5.2", "Read a QLoRA weight back", file: "exercises/05-qlora/NF4Dequantize.swift", symbol: "nf4Dequantize", hints: [
+            "Two passes: the block scales from their 8-bit codes, then the values from their 4-bit indices. Block b belongs to group b / 256; value i to block i / 64.",
+            "A block's absmax is the dynamic code's value for its 8-bit code, times its group's scale, plus the offset. A value is the NF4 code's value for its nibble, times its block's absmax.",
+            "Value i lives in byte i / 2: shift right by 4 for even i (high nibble), mask with 0x0F for odd i. Stop at count: an odd tensor's last nibble is padding. Test yourself: an all-zero tensor comes back all zeros.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.2")
             var rng = SeededRandom(seed: 52)
-            for (name, block) in nf4TestBlocks(&rng) {
-                let q = NF4.quantize(block)
-                let got = try f.dequantizeBlock(q.packed, q.absmax[0], block.count, NF4.code)
-                let expected = NF4.dequantize(packed: q.packed, absmax: q.absmax, count: block.count)
-                try Expect.that(got.count == block.count, "\(name): expected \(block.count) values, got \(got.count)")
-                try Expect.close(got, expected, tolerance: 0, "\(name): dequantised values")
+            // Sizes that hit the rules: one value, an odd count, exactly one block, more than one
+            // group of 256 blocks (with a partial last block), and a block of zeros.
+            for n in [1, 63, 64, 65, 1000, 64 * 256 + 65] {
+                let t = Tensor([n], (0..<n).map { _ in rng.normal() * 0.05 })
+                if n == 1000 { for i in 128..<192 { t[i] = 0 } }
+                let q = NF4Tensor(t, doubleQuantization: true), s = q.scales!
+                let got = try f.dequantize(q.packed, n, s.codes, s.blockScales, s.offset, NF4.code, DynamicMap.code)
+                try Expect.that(got.count == n, "\(n) values: got \(got.count)")
+                try Expect.close(got, q.dequantized().array, tolerance: 1e-6, "\(n) values dequantised")
             }
         },
         Exercise("5.3", "Double quantisation of the block scales", file: "exercises/05-qlora/DoubleQuantize.swift", symbol: "doubleQuantize", hints: [
@@ -139,9 +146,10 @@ extension Catalogue {
                 }
             }
         },
-        Exercise("5.4", "Exact storage of an NF4 tensor", file: "exercises/05-qlora/StorageBits.swift", symbol: "nf4StorageBits", hints: [
-            "Count three things: the code bytes (⌈n/2⌉ · 8 bits), the blocks ⌈n/64⌉, and with double quantisation the groups ⌈blocks/256⌉.",
-            "Without double quantisation: codes + 32 per block. With it: codes + 8 per block + 32 per group + 32 for the mean.",
+        Exercise("5.4", "What a 4-bit model stores and training keeps", file: "exercises/05-qlora/StorageBits.swift", symbol: "nf4StorageBits", hints: [
+            "Storage: count the code bytes, the blocks of 64, and with double quantisation the groups of 256 blocks. Memory: frozen values cost only their storage.",
+            "Code bytes are ⌈n/2⌉, blocks ⌈n/64⌉, groups ⌈blocks/256⌉, each rounded up with integer arithmetic. A trainable value costs 16 bytes: weight, gradient and AdamW's two moments.",
+            "Without double quantisation every block stores a 32-bit scale; with it a block stores 8 bits, every group a 32-bit scale, and the whole tensor one 32-bit mean. Test yourself: 1,000 trainable values and nothing else need 16,000 bytes.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.4")
             for n in [49152, 1, 15, 64, 65, 64 * 256, 64 * 256 + 1, 1000] {
@@ -152,12 +160,7 @@ extension Catalogue {
                     try Expect.that(got == t.storageBits, "\(n) values\(dq ? " with double quantisation" : ""): expected \(t.storageBits) bits, got \(got)")
                 }
             }
-        },
-        Exercise("5.5", "What fine-tuning keeps in memory", file: "exercises/05-qlora/TrainingMemoryBytes.swift", symbol: "trainingMemoryBytes", hints: [
-            "Frozen values cost only their storage: 4 bytes in Float32, bits/8 when quantised.",
-            "A trainable value costs 16 bytes: the weight, its gradient, and AdamW's two moments, all Float32.",
-        ]) { flavor in
-            let f = Chapter5Functions.table(flavor, "5.5")
+            // Memory for training.
             let cases: [(Int, Int, Double, Int, String)] = [
                 (0, 0, 4, 1_000_000, "full fine-tuning of 1M parameters"),
                 (1_000_000, 0, 4, 20_000, "LoRA: 1M frozen, 20k adapter values"),

@@ -11,7 +11,7 @@ extension Catalogue {
                  symbol: "bradleyTerryLoss", hints: [
                     "Loop over the pairs once: d = c − r − m, add −log σ(d)/n to the loss, and the centring term k·(c + r)²/n.",
                     "d(−log σ(d))/dd = −σ(−d) = −1/(1 + eᵈ); chosen gets it with +, rejected with − (d = c − r). Both get 2k(c + r)/n.",
-                    "loss += (d >= 0 ? log1p(exp(-d)) : -d + log1p(exp(d))) / n; g = -1/(1+exp(d))/n; dc = g + 2k(c+r)/n; dr = -g + 2k(c+r)/n.",
+                    "Compute −log σ(d) in two branches on the sign of d so that neither exp overflows, and divide every gradient by the number of pairs.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.1")
             let tie = try f.bradleyTerry([0.3, -1.2], [0.3, -1.2], nil, 0)
@@ -36,7 +36,7 @@ extension Catalogue {
                  symbol: "lastTokenIndices", hints: [
                     "T = ids.count / rows; row r occupies ids[r·T ..< (r+1)·T].",
                     "Scan each row and remember the LAST position whose id is not the pad; do not stop at the first pad.",
-                    "for r in 0..<rows { var last = 0; for p in 0..<T where ids[r*T + p] != pad { last = p }; out.append(r*T + last) }",
+                    "Return flat indices (r · T + position), not positions. A pad id can also appear inside a row: only the rightmost real token counts.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.2")
             let cases: [([Int], Int, Int, [Int], String)] = [
@@ -60,7 +60,7 @@ extension Catalogue {
                  symbol: "rewardsFromHidden", hints: [
                     "hidden is row-major [B, T, C]: the state of sequence b at position p starts at (b·T + p)·C.",
                     "One dot product per sequence, of length C, between head[0, :] and that state.",
-                    "for b in 0..<B { let base = (b*T + lastIndex[b]) * C; reward[b] = Σ_j head[j] * hidden[base + j] }",
+                    "lastIndex[b] is a position inside sequence b, not a flat index. Test yourself: a head of all ones returns the sum of each chosen state.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.3")
             let h = Tensor([1, 2, 2], [1, 2, 3, 4]), head = Tensor([1, 2], [0.5, -1])
@@ -82,7 +82,7 @@ extension Catalogue {
                  symbol: "calibrationBins", hints: [
                     "The bin of p is Int(p · bins), except that p = 1 belongs to the last bin (min with bins − 1).",
                     "Keep three running arrays per bin: the sum of predictions, the number of true outcomes, the count.",
-                    "for each non-empty k: CalibrationBin(lower: k/n, upper: (k+1)/n, meanPredicted: sum/count, observed: hits/count, count: count).",
+                    "Return only non-empty bins, in order, each with its range k/n to (k+1)/n and two means; Double arithmetic avoids Float rounding in the means.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.4")
             let p: [Float] = [0.05, 0.15, 0.12, 0.5, 0.99, 1.0]

@@ -59,10 +59,12 @@ struct Chapter6Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter6Functions {
-        switch flavor {
+        let f: Chapter6Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }

@@ -12,7 +12,7 @@ extension Catalogue {
                  symbol: "sequenceLogProbs", hints: [
                     "Row (n, t) of the logits starts at (n·T + t)·V; its target is targets[n·T + t]; skip it unless mask[n·T + t].",
                     "log softmax(z)[k] = z[k] − m − log Σ_j exp(z[j] − m) with m = max_j z[j]; add it to sequence n's total.",
-                    "for row in 0..<N*T where mask[row] { m = max; s = Σ exp(z − m); out[row / T] += z[target] − m − log(s) }",
+                    "One total per sequence (N of them), not per token. Test yourself: all-zero logits give −log V per masked token.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.1")
             let two = Tensor([1, 2, 2], [0, 0, 1000, 0])    // row 0: uniform; row 1: a huge logit (stability)
@@ -31,11 +31,11 @@ extension Catalogue {
                                  "completion log-probs of three prompt + completion sequences (padding and prompts masked)")
             }
         },
-        Exercise("8.2", "The DPO loss and its implicit rewards", file: "exercises/08-dpo/DPOLossValues.swift",
+        Exercise("8.2", "The DPO loss, its implicit rewards and its gradient", file: "exercises/08-dpo/DPOLossValues.swift",
                  symbol: "dpoLoss", hints: [
-                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β.",
-                    "The loss is −log σ of the difference of the two rewards; −log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below.",
-                    "c = β(pc − rc); r = β(pr − rr); x = c − r; loss = x >= 0 ? log1p(exp(-x)) : -x + log1p(exp(x)).",
+                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β. The loss only depends on their difference x.",
+                    "−log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below; its derivative in x is −σ(−x), and x moves by +β per unit of the chosen log-prob, by −β per unit of the rejected one.",
+                    "Return per-pair values, not means, and compute σ(−x) in the same two branches. Test yourself: equal log-ratios give a loss of ln 2 and derivatives −β/2 and +β/2.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.2")
             let tie = try f.dpoLoss([-40, -12], [-55, -9], [-40, -12], [-55, -9], 0.1)
@@ -45,38 +45,45 @@ extension Catalogue {
                 let out = try f.dpoLoss(x.pc, x.pr, x.rc, x.rr, 0.1)
                 return (out.losses, out.chosenRewards, out.rejectedRewards)
             }
+            // The gradient of each pair's loss, against the chapter's loss through autograd.
+            var rng = SeededRandom(seed: 82)
+            for _ in 0..<6 {
+                let pc = -20 - 10 * rng.uniform(), pr = -20 - 10 * rng.uniform()
+                let rc = pc + rng.normal() * 8, rr = pr + rng.normal() * 8
+                let beta: Float = [0.1, 0.5, 2][rng.int(3)]
+                let got = try f.dpoLoss([pc], [pr], [rc], [rr], beta)
+                let vc = Variable(Tensor([1], [pc]), requiresGrad: true), vr = Variable(Tensor([1], [pr]), requiresGrad: true)
+                PreferenceLoss.sigmoid(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc], referenceRejected: [rr],
+                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta)).loss.backward()
+                let what = "pair (policy c \(pc), r \(pr); reference c \(rc), r \(rr)), β \(beta)"
+                try Expect.close(got.dChosen, vc.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(chosen)) for " + what)
+                try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(rejected)) for " + what)
+            }
         },
-        Exercise("8.3", "The IPO loss", file: "exercises/08-dpo/IPOLossValues.swift",
+        Exercise("8.3", "Length-normalised losses: IPO and SimPO", file: "exercises/08-dpo/LengthNormalisedLosses.swift",
                  symbol: "ipoLoss", hints: [
-                    "Divide each of the four log-probs by its reply's token count before taking any difference.",
-                    "Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr); the loss is the square of Δ − 1/(2β).",
-                    "let d = (pc − rc)/nc − (pr − rr)/nr; let e = d − 1/(2β); loss = e * e.",
+                    "Both losses start by dividing each log-prob by its reply's token count, before any difference. IPO keeps the reference, SimPO has none.",
+                    "IPO: Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr), and the loss is the square of Δ − 1/(2β). SimPO: the argument of σ is β·(avg_c − avg_r) − γ, γ subtracted after multiplying by β.",
+                    "Reuse the overflow-safe −log σ from exercise 8.2 for SimPO. Test yourself: IPO with Δ = 0 and β = 0.1 gives 25; SimPO with β 2, γ 1 and averages −1.2 and −1.6 gives 0.798.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.3")
             try Expect.close(try f.ipoLoss([-30], [-20], [-30], [-20], [10], [8], 0.1), [25], tolerance: 1e-5,
                              "loss when the policy equals the reference, β = 0.1 (1/(2β))² = 25")
             try checkPairLoss(.ipo) { x in (try f.ipoLoss(x.pc, x.pr, x.rc, x.rr, x.nc, x.nr, 0.1), nil, nil) }
-        },
-        Exercise("8.4", "The SimPO loss", file: "exercises/08-dpo/SimPOLossValues.swift",
-                 symbol: "simpoLoss", hints: [
-                    "No reference model here: only the policy's log-probs, each divided by its token count.",
-                    "γ is subtracted after multiplying by β: the argument of σ is β·(avg_c − avg_r) − γ.",
-                    "x = beta * (pc/nc − pr/nr) − gamma; loss = x >= 0 ? log1p(exp(-x)) : -x + log1p(exp(x)).",
-                 ]) { flavor in
-            let f = Chapter8Functions.table(flavor, "8.4")
+            // SimPO.
             try Expect.close(try f.simpoLoss([-10], [-10], [10], [10], 2, 0), [Float(log(2.0))], tolerance: 1e-6,
                              "equal averages and γ = 0 give ln 2")
             try checkPairLoss(.simpo, settings: LossSettings(beta: 2, simpoGamma: 1)) { x in
                 (try f.simpoLoss(x.pc, x.pr, x.nc, x.nr, 2, 1), nil, nil)
             }
         },
-        Exercise("8.5", "The KTO loss", file: "exercises/08-dpo/KTOLossValues.swift",
+        Exercise("8.4", "The KTO loss", file: "exercises/08-dpo/KTOLossValues.swift",
                  symbol: "ktoLoss", hints: [
                     "First z: the mean of policyKL − referenceKL over the mismatched pairs, then max(z, 0).",
                     "Each reply: r = policy − reference; desirable replies want r above z, undesirable ones below it.",
-                    "x = label ? β(r − z) : β(z − r); loss = 1 − 1/(1 + exp(−x)).",
+                    "The loss is 1 − σ of the β-scaled distance on the wanted side. Test yourself: β 0.1, z 0, r 2 cost 0.450 if desirable and 0.550 if not.",
                  ]) { flavor in
-            let f = Chapter8Functions.table(flavor, "8.5")
+            let f = Chapter8Functions.table(flavor, "8.4")
             var rng = SeededRandom(seed: 85)
             for (drift, what) in [(Float(3), "a policy that drifted up (z > 0)"), (-3, "a policy below the reference on mismatched pairs (z clamped to 0)")] {
                 let p = (0..<6).map { _ in -30 + rng.normal() * 5 }, r = p.map { $0 + rng.normal() * 4 }

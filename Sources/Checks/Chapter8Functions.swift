@@ -8,7 +8,7 @@ import Solutions
 struct Chapter8Functions {
     typealias Four = ([Float], [Float], [Float], [Float])
     var sequenceLogProbs: (Tensor, [Int], [Bool]) throws -> [Float]
-    var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float])
+    var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
     var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> [Float]
     var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> [Float]
     var ktoLoss: ([Float], [Float], [Bool], [Float], [Float], Float) throws -> (losses: [Float], z: Float)
@@ -44,10 +44,10 @@ struct Chapter8Functions {
             let ones = [Int](repeating: 1, count: pc.count)
             return try reference.ipoLoss(pc, pr, rc, rr, ones, ones, b)
         }
-        case "8.4": f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
-            try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
-        }
-        case "8.5": f.ktoLoss = { p, r, l, pk, rk, b in  // z not clamped at 0
+            f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
+                try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
+            }
+        case "8.4": f.ktoLoss = { p, r, l, pk, rk, b in  // z not clamped at 0
             var out = try reference.ktoLoss(p, r, l, pk, rk, b)
             let raw = zip(pk, rk).map { $0 - $1 }.reduce(0, +) / Float(pk.count)
             if raw < 0 {
@@ -65,10 +65,12 @@ struct Chapter8Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter8Functions {
-        switch flavor {
+        let f: Chapter8Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }

@@ -46,11 +46,13 @@ struct Chapter9Functions {
     }
 
     static func table(_ flavor: Flavor, _ id: String) -> Chapter9Functions {
-        switch flavor {
+        let f: Chapter9Functions = switch flavor {
         case .learner: learner
         case .reference: reference
         case .mutant: mutant(id)
+        case .delegate: delegate(id)
         }
+        return f.watched()
     }
 }
 
@@ -60,7 +62,7 @@ extension Catalogue {
                  symbol: "bootstrapInterval", hints: [
                     "Two loops: resamples outside, values.count draws inside; each draw is values[rng.int(values.count)].",
                     "Collect the resample means, sort them, and read two positions.",
-                    "low = means[round((1 - level) / 2 * (resamples - 1))], high = means[round((1 + level) / 2 * (resamples - 1))].",
+                    "The two positions are round(q · (resamples − 1)) for q = (1 − level)/2 and (1 + level)/2. Draw in exactly that order so the seeded generator gives the same interval.",
                  ]) { flavor in
             let f = Chapter9Functions.table(flavor, "9.1")
             let x = (0..<40).map { Double($0 % 7) / 6 }
@@ -74,7 +76,7 @@ extension Catalogue {
                  symbol: "winRate", hints: [
                     "Each prompt contributes 1, ½ or 0; the win rate is their mean.",
                     "Test the tie first: abs(a[i] − b[i]) <= tie.",
-                    "total += tie ? 0.5 : (a[i] > b[i] ? 1 : 0); return total / count.",
+                    "Divide by the number of prompts, ties included. Test yourself: A 0.9, 0.5, 0.2 against B 0.7, 0.5, 0.6 gives 0.5.",
                  ]) { flavor in
             let f = Chapter9Functions.table(flavor, "9.2")
             try Expect.close(try f.winRate([0.9, 0.5, 0.7, 0.2], [0.8, 0.5, 0.9, 0.2], 1e-9), 0.5, "win rate with two ties")
@@ -82,9 +84,9 @@ extension Catalogue {
         },
         Exercise("9.3", "pass@k, unbiased", file: "exercises/09-evaluation/PassAtK.swift",
                  symbol: "passAtK", hints: [
-                    "Start with the special case: fewer than k failures means every k-subset contains a pass.",
+                    "Start with the special cases: no correct sample, and fewer than k wrong ones.",
                     "C(n−c, k) / C(n, k) = Π over i from n−c+1 to n of (1 − k/i).",
-                    "if c == 0 { return 0 }; if n - c < k { return 1 }; prod = Π (1 - k/i) for i in (n-c+1)...n; return 1 - prod.",
+                    "Multiply the factors in Double and subtract the product from 1; never form a binomial coefficient. Test yourself: n 10, c 3, k 2 gives 0.533.",
                  ]) { flavor in
             let f = Chapter9Functions.table(flavor, "9.3")
             try Expect.close(try f.passAtK(10, 3, 1), 0.3, tolerance: 1e-12, "pass@1 with n 10, c 3")
@@ -96,7 +98,7 @@ extension Catalogue {
                  symbol: "contaminatedPrompts", hints: [
                     "Lower-case and split on whitespace; put every n-word window of every training text in a Set.",
                     "Arrays of strings are Hashable: Set<[String]> works for the windows.",
-                    "A prompt is contaminated if its whole word list is a training text, or any of its n-word windows is in the set.",
+                    "A prompt shorter than n words has no window: it counts only when its whole word list is a training text's. Return the indices in ascending order.",
                  ]) { flavor in
             let f = Chapter9Functions.table(flavor, "9.4")
             let training = ["Notes. Where is my order SD-1 I ordered it last week and it has not arrived yet. Thanks.", "Short text"]

@@ -10,6 +10,9 @@ public enum Flavor: String, Sendable, CaseIterable {
     /// The reference with this one exercise replaced by a plausible wrong answer: the check
     /// must fail on it, which proves the check can fail at all.
     case mutant
+    /// The reference with this one exercise replaced by a call to the kit's own implementation:
+    /// the check must fail on it, which proves the learner cannot pass by delegating.
+    case delegate
 }
 
 /// One exercise: a function the learner writes, and the check that grades it.
@@ -29,20 +32,30 @@ public struct Exercise: Sendable {
     public var chapter: Int { Int(id.split(separator: ".")[0]) ?? 0 }
 
     /// Runs the check; never throws: a stub's `Todo` is "not started", anything else a failure.
+    /// The kit's own implementation of this exercise is watched (`KitAnswer`): code that calls
+    /// it fails, whatever numbers it returns.
     public func run(_ flavor: Flavor) -> CheckStatus {
+        let recorder = KitAnswer.Recorder(watchingEverything: false)   // each table's functions are watched
+        let status: CheckStatus
         do {
-            try body(flavor)
-            return .passed
+            try KitAnswer.$recorder.withValue(recorder) { try body(flavor) }
+            status = .passed
         } catch is Todo {
             return .notStarted
         } catch let f as CheckFailure {
-            return .failing(f.message)
+            status = .failing(f.message)
         } catch {
-            return .failing("threw \(error)")
+            status = .failing("threw \(error)")
         }
+        // Delegation comes first: numbers that happen to differ are not the point then.
+        let used = recorder.functions(answering: id)
+        if !used.isEmpty {
+            return .failing("calls the kit's \(used.joined(separator: ", ")), which is this exercise's answer: compute it yourself")
+        }
+        return status
     }
 
-    /// "exercises/01-autograd/TopologicalOrder.swift:12" when the file is found from `root`.
+    /// "exercises/01-autograd/ScalarBackward.swift:17" when the file is found from `root`.
     public func location(root: URL) -> String {
         let url = root.appendingPathComponent(file)
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return file }

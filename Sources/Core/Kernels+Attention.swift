@@ -66,6 +66,7 @@ public enum FusedAttention {
     /// `segments` [B·Tk] (packed examples) also hides keys of other examples from a query.
     public static func forward(q: Heads, k: Heads, v: Heads, out: Heads, lse: UnsafeMutablePointer<Float>?,
                                shape s: Shape, segments: UnsafePointer<Int>?) {
+        KitAnswer.used("FusedAttention.forward", answers: "2.3 2.4")
         let d = s.headSize, scale = s.scale
         Parallel.forRanges(s.batch * s.heads, grain: s.grain) { range in
             let bq = min(queryBlock, s.queries), bk = min(keyBlock, s.keys)

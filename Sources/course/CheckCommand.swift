@@ -32,6 +32,7 @@ struct CheckCommand: ParsableCommand {
             return
         }
         let root = packageRoot()
+        try Freshness.ensureCurrent(root: root)
         var results: [(Exercise, CheckStatus)] = []
         for e in exercises {
             let status = Self.runIsolated(e, flavor: flv)
@@ -113,10 +114,14 @@ struct HintCommand: ParsableCommand {
 
     func run() throws {
         guard let e = Catalogue.exercise(id) else { throw CourseError("no exercise \(id) (try `course list`)") }
-        let n = min(max(level, 1), e.hints.count)
+        guard (1...e.hints.count).contains(level) else {
+            throw CourseError("exercise \(id) has hint levels 1 to \(e.hints.count); level \(level) does not exist (after the last hint comes the solution: solutions/\(e.file.dropFirst("exercises/".count)))")
+        }
+        let n = level
         print("\(e.id) \(e.title) — \(e.location(root: packageRoot()))")
         for i in 0..<n { print("  hint \(i + 1)/\(e.hints.count): \(e.hints[i])") }
         if n < e.hints.count { print("  (more: course hint \(id) --level \(n + 1))") }
+        else { print("  (that was the last hint; the next step is the solution, in solutions/\(e.file.dropFirst("exercises/".count)))") }
     }
 }
 
@@ -125,6 +130,7 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the chapters and your exercise progress.")
 
     func run() throws {
+        try Freshness.ensureCurrent(root: packageRoot())
         for c in ChapterMap.all {
             let ex = Catalogue.chapter(c.number)
             let passed = ex.filter { CheckCommand.runIsolated($0, flavor: .learner) == .passed }.count

@@ -13,6 +13,7 @@ struct Course: ParsableCommand {
             ListCommand.self,
             RunCommand.self,
             CheckCommand.self,
+            WatchCommand.self,
             HintCommand.self,
             BenchCommand.self,
             InspectCommand.self,

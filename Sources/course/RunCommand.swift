@@ -1,4 +1,5 @@
 import ArgumentParser
+import Checks
 import Core
 import Foundation
 import DPO
@@ -30,6 +31,8 @@ struct RunCommand: ParsableCommand {
     var base: String?
     @Option(help: "Train only on the built-in pairs whose rejected reply shows one of these flaws, comma-separated (dpo): \(Flaw.allCases.map(\.rawValue).joined(separator: ", ")).")
     var flaws: String?
+    @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
+    @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
 
     static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study", "copying-study"]
 
@@ -121,6 +124,11 @@ struct RunCommand: ParsableCommand {
         if chapter == "all" { return try Self.runAll(schedule) }
         let stage = try stage()
         try stage.check()
-        try schedule.build(stage, force: true)
+        guard mine else {
+            _ = try schedule.build(stage, force: true)
+            return
+        }
+        guard let flavor = Flavor(rawValue: mineFlavor) else { throw CourseError("unknown --mine-flavor \(mineFlavor)") }
+        _ = try Mine.run(chapter, flavor: flavor, root: packageRoot()) { try schedule.build(stage, force: true) }
     }
 }

@@ -42,7 +42,8 @@ struct RealBookTests {
 
     @Test("Every region marked in a chapter with a book page is shown in the book")
     func everyRegionShown() throws {
-        #expect(try Self.checker().unquotedRegions() == [])
+        // Regions holding an exercise's answer are marked but deliberately not shown.
+        #expect(try Self.checker().unquotedRegions().filter { Catalogue.answerRegions[$0] == nil } == [])
     }
 
     @Test("No page holds a placeholder where results or text should be")
@@ -91,5 +92,60 @@ struct RealBookTests {
             #expect(!text.contains("BOOKKITBLOCK"), "\(page.fileName): a code placeholder was not replaced")
             #expect(!text.contains("<script"))
         }
+    }
+}
+
+/// The book teaches the idea of an exercised function (its formula, a worked number, the stub's
+/// signature), never its body: a page that prints a solution, or quotes the kit's code that
+/// answers an exercise, turns the exercise into copying.
+@Suite("The book does not print the exercises' answers")
+struct AnswerLeakTests {
+    static let root = RealBookTests.root
+
+    static func answers() throws -> [ExerciseAnswer] {
+        var out: [ExerciseAnswer] = []
+        for e in Catalogue.all {
+            let path = e.file.replacingOccurrences(of: "exercises/", with: "solutions/")
+            let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+            out.append(ExerciseAnswer(exercise: e.id, origin: path, code: text))
+        }
+        for (region, id) in Catalogue.answerRegions {
+            let parts = region.split(separator: "#").map(String.init)
+            let r = try RegionExtractor.region(named: parts[1], file: parts[0], root: root)
+            out.append(ExerciseAnswer(exercise: id, origin: region, code: r.text))
+        }
+        return out
+    }
+
+    @Test("No page, in Markdown or rendered HTML, prints a solution or the kit's answer to an exercise")
+    func noAnswers() throws {
+        let book = try Book.load(root: Self.root)
+        let files = try SiteRenderer(book: book).files(output: Self.root.appendingPathComponent("site"))
+        var html: [String: String] = [:]
+        for page in book.pages {
+            if let f = files.first(where: { $0.path == page.htmlName }) { html[page.fileName] = String(decoding: f.contents, as: UTF8.self) }
+        }
+        let checker = BookChecker(book: book, exercises: Catalogue.all.map { ($0.id, $0.file) })
+        let leaks = checker.answerLeaks(try Self.answers(), answerRegions: Catalogue.answerRegions, html: html)
+        #expect(leaks.map(\.description) == [])
+    }
+
+    @Test("The leak check catches a page that quotes an answer region or pastes a solution")
+    func catchesLeaks() throws {
+        let temp = try TempBook(pages: ["01-demo.md": "# Demo\n\n@code(Chapters/01-Demo/Demo.swift#demo-step)\n"])
+        defer { temp.remove() }
+        let book = try Book.load(root: temp.root)
+        let checker = BookChecker(book: book, exercises: [])
+        let byRegion = checker.answerLeaks([], answerRegions: ["Chapters/01-Demo/Demo.swift#demo-step": "1.1"])
+        #expect(byRegion.count == 1)
+        let solution = ExerciseAnswer(exercise: "1.1", origin: "solutions/01-demo/Step.swift",
+                                      code: "public func step(_ x: Int) -> Int {\n    let label = \"step \\(x)\"   // a string with an interpolation\n    return 2 * x + 1 + label.count * 0\n}\n")
+        #expect(checker.answerLeaks([solution]).count == 1)
+        let html = ["01-demo.md": "<pre><code>let label = &quot;step \\(x)&quot;\nreturn 2 * x + 1 + label.count * 0</code></pre>"]
+        let empty = try TempBook(pages: ["01-demo.md": "# Demo\n\nNo code.\n"])
+        defer { empty.remove() }
+        let clean = BookChecker(book: try Book.load(root: empty.root), exercises: [])
+        #expect(clean.answerLeaks([solution]).isEmpty)
+        #expect(clean.answerLeaks([solution], html: html).count == 1)
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import Autograd
+import Core
+import RLHF
 @testable import Checks
 
 /// The exercise loop is itself tested: every check passes on the reference solutions, fails on
@@ -37,15 +40,97 @@ struct ExerciseCheckTests {
             #expect(e.location(root: Self.root).hasPrefix(e.file + ":"), "\(e.id): \(e.symbol) not found in \(e.file)")
             let solution = e.file.replacingOccurrences(of: "exercises/", with: "solutions/")
             #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(solution).path), "\(e.id): no \(solution)")
-            #expect(e.hints.count >= 2, "\(e.id) needs graded hints")
+            #expect(e.hints.count == 3, "\(e.id) needs three graded hints")
         }
         #expect(Set(Catalogue.all.map(\.id)).count == Catalogue.all.count, "duplicate exercise ids")
+    }
+
+    /// The third hint is the last nudge before the solution, not the solution: no code in it.
+    @Test("The last hint of every exercise is a nudge, not code")
+    func lastHintIsNotCode() {
+        for e in Catalogue.all {
+            let last = e.hints.last ?? ""
+            for marker in ["{", "}", "+=", "-=", "==", "let ", "var ", "func ", "..<"] {
+                #expect(!last.contains(marker), "\(e.id)'s last hint reads like code (\(marker)): \(last)")
+            }
+            #expect(last.firstMatch(of: /\bfor \w+ in\b/) == nil, "\(e.id)'s last hint holds a loop: \(last)")
+        }
     }
 
     @Test("Each chapter with exercises has at least four")
     func counts() {
         for chapter in Set(Catalogue.all.map(\.chapter)) {
             #expect(Catalogue.chapter(chapter).count >= 4, "chapter \(chapter)")
+        }
+    }
+}
+
+/// The kit cannot stand in for the learner: a stub that hands its work to the kit's own
+/// implementation (`GAE.compute`, `root.topologicalOrder()`, ...) fails its check.
+@Suite("Delegation to the kit")
+struct DelegationTests {
+    @Test("Every check fails on a stub that calls the kit's implementation, and says so",
+          arguments: Catalogue.all.map(\.id).filter { !Catalogue.withoutKitCounterpart.contains($0) })
+    func delegateFails(id: String) throws {
+        let e = try #require(Catalogue.exercise(id))
+        guard case .failing(let message) = e.run(.delegate) else {
+            Issue.record("\(id) \(e.title): a stub calling the kit passes")
+            return
+        }
+        #expect(message.contains("calls the kit's"), "\(id): \(message)")
+    }
+
+    @Test("Exercises without a kit counterpart are few and named")
+    func counterparts() {
+        #expect(Catalogue.withoutKitCounterpart.count <= Catalogue.all.count / 5)
+        for id in Catalogue.withoutKitCounterpart { #expect(Catalogue.exercise(id) != nil, "\(id) is not an exercise") }
+    }
+
+    @Test("The tripwire stays silent outside a check and when the check asks the kit for expected numbers")
+    func tripwireScope() {
+        KitAnswer.used("GAE.compute", answers: "7.1")   // nobody listening: no effect
+        let r = KitAnswer.Recorder()
+        KitAnswer.$recorder.withValue(r) {
+            KitAnswer.reference { KitAnswer.used("GAE.compute", answers: "7.1") }
+            KitAnswer.used("PreferenceLoss", answers: "8.2 8.3")
+        }
+        #expect(r.functions(answering: "7.1") == [])
+        #expect(r.functions(answering: "8.3") == ["PreferenceLoss"])
+    }
+}
+
+/// `course run CHAPTER --mine` reaches the learner's code through `LearnerCode`: with a table
+/// installed, the kit's function returns what the installed one computes; without, the kit's.
+@Suite("Plugging the learner's code into the chapters")
+struct LearnerCodeTests {
+    @Test("With a table installed, the kit's GAE, KL rewards, β update and group advantages call the installed functions")
+    func hooksReachTheChapter() {
+        let gae: GAEFunction = { r, _, _, _ in ([Float](repeating: 7, count: r.count), [Float](repeating: 8, count: r.count)) }
+        let kl: KLRewardsFunction = { lp, _, _, _, _ in [Float](repeating: 9, count: lp.count) }
+        let beta: AdaptiveKLFunction = { _, _, _, _, _ in 0.5 }
+        let group: GroupAdvantagesFunction = { r, _, _ in r.map { _ in 3 } }
+        let table = LearnerCode.Table(["gae": gae, "klRewards": kl, "adaptiveKL": beta, "groupAdvantages": group])
+        LearnerCode.$installed.withValue(table) {
+            #expect(GAE.compute(rewards: [1, 2], values: [0, 0]).advantages == [7, 7])
+            #expect(KLPenalty.rewards(logProbs: [-1], refLogProbs: [-1], score: 1, beta: 0.1, estimator: .k1) == [9])
+            var c = AdaptiveKLController(initial: 0.2)
+            c.update(observedKL: 6, steps: 10)
+            #expect(c.value == 0.5)
+            #expect(GroupAdvantages.compute(rewards: [1, 0], groupSize: 2) == [3, 3])
+        }
+        #expect(GAE.compute(rewards: [0, 0, 1], values: [0.5, 0.2, 0.1]).advantages != [7, 7, 7])
+    }
+
+    @Test("The reference tables plug in every pluggable exercise with the kit function's type")
+    func tablesAreComplete() {
+        for (chapter, ids) in Catalogue.pluggable {
+            let table = Catalogue.learnerCode(chapter: chapter, flavor: .reference)
+            #expect(!table.ids.isEmpty && ids.allSatisfy { Catalogue.exercise($0) != nil }, "chapter \(chapter)")
+        }
+        let one = Catalogue.learnerCode(chapter: 1, flavor: .reference)
+        LearnerCode.$installed.withValue(one) {
+            #expect(LearnerCode.function("topologicalOrder", as: TopologicalOrderFunction.self) != nil)
+            #expect(LearnerCode.function("tanh", as: TanhNodeFunction.self) != nil)
         }
     }
 }

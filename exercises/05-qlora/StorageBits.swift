@@ -1,18 +1,24 @@
 import Core
 
-/// Exercise 5.4 — Exact storage of an NF4 tensor.
+/// Exercise 5.4 — What a 4-bit model stores, and what training it keeps in memory.
 ///
-/// Count the bits an NF4 tensor of `count` values occupies (the shared code tables are not
-/// counted):
+/// `nf4StorageBits`: the exact number of bits an NF4 tensor of `count` values occupies — its
+/// 4-bit codes in whole bytes, and one scale per block of 64 values, stored as a Float32 or,
+/// with double quantisation, as an 8-bit code plus its share of the second-level scales and
+/// the offset. The shared code tables are not counted. (A [128, 384] weight with double
+/// quantisation takes 202,880 bits, about 4.128 bits per value.)
 ///
-///   codes:  4 bits per value, in whole bytes: ⌈count / 2⌉ · 8
-///   scales: one per block of 64 values (⌈count / 64⌉ blocks):
-///           without double quantisation a Float32 each (32 bits);
-///           with double quantisation 8 bits each, plus one Float32 per group of 256 blocks
-///           (⌈blocks / 256⌉ of them) and one Float32 for the mean offset.
-///
-/// A [128, 384] weight: 196,608 + 768·8 + 3·32 + 32 = 202,880 bits ≈ 4.128 bits per value.
+/// `trainingMemoryBytes`: what training holds besides activations. Frozen weights cost what
+/// they are stored in; a trainable value also needs a gradient and AdamW's two moments, all
+/// Float32. (Full fine-tuning of N values needs 16·N bytes.)
 public func nf4StorageBits(count: Int, doubleQuantization: Bool) throws -> Int {
     // Write your code here, then run `swift run course check 5`.
+    throw Todo("5.4")
+}
+
+/// Bytes of weights, gradients and optimiser state for fine-tuning with `float32Frozen` frozen
+/// Float32 values, `quantized` frozen values at `bitsPerQuantized` bits, and `trainable` values.
+public func trainingMemoryBytes(float32Frozen: Int, quantized: Int, bitsPerQuantized: Double, trainable: Int) throws -> Double {
+    // Write your code here too.
     throw Todo("5.4")
 }

@@ -4,12 +4,12 @@ import Foundation
 /// Exercise 7.1 — Generalised advantage estimation.
 ///
 /// One response of T tokens: `rewards[t]` (the KL penalty on every token, the score added on
-/// the last one) and the value head's `values[t]`. Walk from the last token to the first:
+/// the last one) and the value head's `values[t]`. GAE blends the one-step surprises
+/// r_t + γ·V_{t+1} − V_t of every later token, each weighted down by γλ per token; a single
+/// sweep from the last token to the first computes all of them (the book's "Credit
+/// assignment: GAE" gives the recursion and a worked reply). Nothing follows the last token.
 ///
-///     δ_t = rewards[t] + γ·V_{t+1} − V_t        (V after the last token is 0)
-///     A_t = δ_t + γ·λ·A_{t+1}                   (A after the last token is 0)
-///
-/// Return the advantages and the returns, returns[t] = A_t + V_t.
+/// Return the advantages and the returns (advantage plus value: what the value head learns).
 public func gaeAdvantages(rewards: [Float], values: [Float], gamma: Float, lambda: Float) throws
     -> (advantages: [Float], returns: [Float]) {
     // Write your code here, then run `swift run course check 7`.

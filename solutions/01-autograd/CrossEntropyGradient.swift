@@ -1,11 +1,12 @@
 import Core
 import Foundation
 
-/// Exercise 1.4 — Softmax + cross-entropy backward, fused.
+/// Exercise 1.3 — Softmax + cross-entropy backward, fused.
 ///
 /// The loss is the MEAN over rows r whose target is not `ignoreIndex` of
-/// −log softmax(logits[r])[targets[r]]. Return d(loss)/d(logits), shape [rows, V]:
-/// for a counted row, (softmax(logits[r]) − onehot(targets[r])) / count; zero for ignored rows.
+/// −log softmax(logits[r])[targets[r]]. Return d(loss)/d(logits), shape [rows, V], with zero
+/// rows where the target is ignored. Derive it on paper first: the book's "Cross-entropy"
+/// section shows where the softmax and the one-hot vector come from.
 public func crossEntropyGradient(logits: Tensor, targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) throws -> Tensor {
     let v = logits.lastDim, rows = logits.rows
     let grad = Tensor(zeros: logits.shape)

@@ -1,4 +1,4 @@
-/// Exercise 1.6 — The finite-difference gradient checker.
+/// Exercise 1.5 — The finite-difference gradient checker.
 ///
 /// Return the gradient of `f` at `x` estimated by CENTRAL differences:
 ///   ∂f/∂xᵢ ≈ (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε

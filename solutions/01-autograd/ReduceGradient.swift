@@ -1,6 +1,6 @@
 import Core
 
-/// Exercise 1.3 — The gradient of broadcasting.
+/// Exercise 1.2 — The gradient of broadcasting.
 ///
 /// When `a` of shape `shape` was broadcast to the shape of `grad` (NumPy rules: shapes
 /// aligned on the right, size-1 axes stretched, missing leading axes added), each element of

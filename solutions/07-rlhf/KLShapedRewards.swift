@@ -1,15 +1,16 @@
 import Core
 import Foundation
 
-/// Exercise 7.4 — The per-token KL reward.
+/// Exercise 7.3 — The KL penalty: per-token rewards, and the controller that adapts β.
 ///
-/// For each response token, estimate the KL to the reference from the sampled token:
+/// PPO does not maximise the score alone: every response token pays β times an estimate of
+/// how far the policy has moved from the reference on it (the k1 or the k3 estimator), and
+/// the reward model's score lands on the last token. `klShapedRewards` returns one reward per
+/// token (none for an empty response).
 ///
-///     k1: kl_t = logProbs[t] − refLogProbs[t]
-///     k3: r = refLogProbs[t] − logProbs[t];  kl_t = (exp(r) − 1) − r
-///
-/// The reward of token t is −beta·kl_t, and the reward model's `score` is added to the reward
-/// of the LAST token only. Return the per-token rewards (empty for an empty response).
+/// After each batch, `adaptiveKLUpdate` nudges β towards the KL target: up when the batch's
+/// mean KL overshot it, down when it fell short, by a proportional error that is clipped so
+/// one odd batch cannot throw β around (Ziegler et al.; the book gives the formula).
 public func klShapedRewards(logProbs: [Float], refLogProbs: [Float], score: Float, beta: Float, useK3: Bool) throws -> [Float] {
     var rewards: [Float] = []
     for t in logProbs.indices {
@@ -24,4 +25,10 @@ public func klShapedRewards(logProbs: [Float], refLogProbs: [Float], score: Floa
     }
     if !rewards.isEmpty { rewards[rewards.count - 1] += score }
     return rewards
+}
+
+/// The new β after a batch of `steps` responses whose mean KL to the reference was `observedKL`.
+public func adaptiveKLUpdate(beta: Float, observedKL: Double, target: Double, horizon: Double, steps: Int) throws -> Float {
+    let error = min(max(observedKL / target - 1, -0.2), 0.2)
+    return beta * Float(1 + error * Double(steps) / horizon)
 }

@@ -1,0 +1,257 @@
+import Autograd
+import Core
+import DPO
+import Evaluation
+import Foundation
+import LoRA
+import QLoRA
+import RewardModel
+import RLHF
+import SFT
+import Transformer
+
+/// The delegating variants: for each exercise, the reference with that one function replaced
+/// by a call to the kit's own implementation of the same idea, as a learner might write it.
+/// Every check must fail on them (`KitAnswer` sees the call), which proves that the kit cannot
+/// stand in for the learner. Exercises listed in `Catalogue.withoutKitCounterpart` have no
+/// public kit function that computes their answer, so there is nothing to delegate to.
+extension Catalogue {
+    public static let withoutKitCounterpart: Set<String> = [
+        "1.5",  // the kit's GradCheck reports errors, it does not return a gradient
+        "2.1",  // the tokenizer's merge loop is internal
+        "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
+        "2.6",  // the checkpoint loader's name table is internal
+        "3.2",  // ChatTemplate works on token ids, the exercise on text
+        "3.5",  // no public leakage check in the kit
+        "6.3",  // reading the reward off hidden states is a gather and a dot product inside the model
+    ]
+}
+
+/// Copies `source`'s values into the kit-owned tensor `target` (same count).
+func fill(_ target: Tensor, from source: Tensor) {
+    for i in 0..<source.count { target[i] = source[i] }
+}
+
+extension Chapter2Functions {
+    static func delegate(_ id: String) -> Chapter2Functions {
+        var f = reference
+        switch id {
+        case "2.2": f.causalMask = { Variable($0).causalMask().value }
+        case "2.3": f.attentionHead = { q, k, v in
+            let scores = Variable.matmul(Variable(q), Variable(k), transposeB: true, alpha: 1 / Float(q.shape[1]).squareRoot())
+            return Variable.matmul(scores.causalMask().softmax(), Variable(v)).value
+        }
+        case "2.5": f.nucleusFilter = { Sampler.topP($0, p: $1) }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter3Functions {
+    static func delegate(_ id: String) -> Chapter3Functions {
+        var f = reference
+        switch id {
+        case "3.1": f.sftTargets = { SFTBatching.targets(TokenizedExample(ids: $0, trainable: $1)) }
+        case "3.3": f.maskedCrossEntropy = { Variable($0).crossEntropy(targets: $1).scalar }
+        case "3.4": f.packExamples = { ex, length, pad in
+            let b = SFTBatching.packed(ex.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: length, pad: pad)
+            return (b.inputs, b.targets, b.positions ?? [], b.segments ?? [])
+        }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter4Functions {
+    /// A kit layer holding the given weights, with a LoRA (or DoRA) adapter holding A and B.
+    static func kitLayer(_ w: Tensor, _ bias: Tensor, _ a: Tensor, _ b: Tensor, _ s: Float, magnitude: Tensor? = nil) -> (Linear, LoRALinear) {
+        var rng = SeededRandom(seed: 0)
+        let (inF, outF, r) = (w.shape[0], w.shape[1], a.shape[0])
+        let layer = Linear(inF, outF, std: 0, rng: &rng)
+        fill(layer.weight.value, from: w)
+        fill(layer.bias.value, from: bias)
+        let adapter = LoRALinear(inFeatures: inF, outFeatures: outF, config: LoRAConfig(rank: r, alpha: s * Float(r)), rng: &rng)
+        fill(adapter.A.value, from: a)
+        fill(adapter.B.value, from: b)
+        if let magnitude {
+            adapter.enableDoRA(weight: w)
+            fill(adapter.magnitude!.value, from: magnitude)
+        }
+        layer.adapter = adapter
+        return (layer, adapter)
+    }
+
+    static func delegate(_ id: String) -> Chapter4Functions {
+        var f = reference
+        switch id {
+        case "4.1": f.forward = { x, w, bias, a, b, s in kitLayer(w, bias, a, b, s).0(Variable(x)).value }
+        case "4.2": f.gradients = { x, a, b, s, g in   // autograd does the calculus
+            let va = Variable(a.copy(), requiresGrad: true), vb = Variable(b.copy(), requiresGrad: true)
+            let y = Variable.matmul(Variable.matmul(Variable(x), va, transposeB: true), vb, transposeB: true, alpha: s)
+            y.backward(seed: g)
+            return (va.grad!, vb.grad!)
+        }
+        case "4.3": f.merge = { w, a, b, s in
+            let (_, adapter) = kitLayer(w, Tensor(zeros: [w.shape[1]]), a, b, s)
+            let merged = w.copy()
+            _ = adapter.deltaWeight(into: merged)
+            return merged
+        }
+        case "4.4": f.dora = { x, w, bias, a, b, m, s in kitLayer(w, bias, a, b, s, magnitude: m).0(Variable(x)).value }
+        case "4.5": f.plan = { layers, targets, r in
+            let hit = layers.filter { LoRAConfig(targets: targets).isTarget($0.name) }
+            return (hit.map(\.name), hit.reduce(0) { $0 + r * ($1.inFeatures + $1.outFeatures) })
+        }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter5Functions {
+    static func delegate(_ id: String) -> Chapter5Functions {
+        var f = reference
+        switch id {
+        case "5.1": f.quantizeBlock = { v, _ in let q = NF4.quantize(v); return (q.packed, q.absmax[0]) }
+        case "5.2": f.dequantize = { packed, count, codes, scales, offset, _, _ in
+            NF4.dequantize(packed: packed, absmax: QuantizedScales(codes: codes, blockScales: scales, offset: offset).dequantized(), count: count)
+        }
+        case "5.3": f.doubleQuantize = { absmax, _ in
+            let q = QuantizedScales(quantizing: absmax)
+            return (q.codes, q.blockScales, q.offset)
+        }
+        case "5.4":
+            f.storageBits = { n, dq in NF4Tensor(Tensor(zeros: [n]), doubleQuantization: dq).storageBits }
+            f.memory = { frozen, quantized, bits, trainable in
+                TrainingMemory.estimate(float32Frozen: frozen, quantized: quantized, bitsPerQuantized: bits, trainable: trainable).totalBytes
+            }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter6Functions {
+    static func delegate(_ id: String) -> Chapter6Functions {
+        var f = reference
+        switch id {
+        case "6.1": f.bradleyTerry = { c, r, m, k in
+            let vc = Variable(Tensor([c.count], c), requiresGrad: true), vr = Variable(Tensor([r.count], r), requiresGrad: true)
+            let loss = BradleyTerry.loss(chosen: vc, rejected: vr, margin: m, centering: k)
+            loss.backward()
+            return (loss.scalar, vc.grad!.array, vr.grad!.array)
+        }
+        case "6.2": f.lastTokenIndices = { Padding.lastTokenIndices($0, rows: $1, pad: $2) }
+        case "6.4": f.calibrationBins = { CalibrationBin.bin(probabilities: $0, outcomes: $1, bins: $2) }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter7Functions {
+    static func delegate(_ id: String) -> Chapter7Functions {
+        var f = reference
+        let uniform = { (n: Int) in [Float](repeating: 1 / Float(max(n, 1)), count: n) }
+        switch id {
+        case "7.1": f.gae = { r, v, g, l in GAE.compute(rewards: r, values: v, gamma: g, lambda: l) }
+        case "7.2": f.policyLoss = { lp, old, a, c in
+            PPOLoss.policy(logProbs: Variable(Tensor([lp.count], lp)), oldLogProbs: old, advantages: a, weights: uniform(lp.count), clip: c).loss.scalar
+        }
+            f.valueLoss = { v, old, r, c in
+                PPOLoss.value(values: Variable(Tensor([v.count], v)), oldValues: old, returns: r, weights: uniform(v.count), clip: c).loss.scalar
+            }
+        case "7.3": f.klRewards = { lp, ref, s, b, k3 in
+            KLPenalty.rewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, estimator: k3 ? .k3 : .k1)
+        }
+            f.adaptiveKL = { beta, kl, target, horizon, steps in
+                var c = AdaptiveKLController(initial: beta, target: target, horizon: horizon)
+                c.update(observedKL: kl, steps: steps)
+                return c.value
+            }
+        case "7.4": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter8Functions {
+    /// The kit's pairwise loss of each pair on its own (the kit returns the batch mean).
+    static func perPair(_ loss: PreferenceLoss, _ pc: [Float], _ pr: [Float], _ rc: [Float], _ rr: [Float],
+                        _ cc: [Int], _ rcn: [Int], _ s: LossSettings) -> (losses: [Float], chosen: [Float], rejected: [Float]) {
+        var out: (losses: [Float], chosen: [Float], rejected: [Float]) = ([], [], [])
+        for i in pc.indices {
+            let x = PairLogProbs(policyChosen: Variable(Tensor([1], [pc[i]])), policyRejected: Variable(Tensor([1], [pr[i]])),
+                                 referenceChosen: rc.isEmpty ? [] : [rc[i]], referenceRejected: rr.isEmpty ? [] : [rr[i]],
+                                 chosenCounts: [cc[i]], rejectedCounts: [rcn[i]])
+            let o = loss(x, s)
+            out.losses.append(o.loss.scalar)
+            out.chosen += o.chosenRewards
+            out.rejected += o.rejectedRewards
+        }
+        return out
+    }
+
+    static func delegate(_ id: String) -> Chapter8Functions {
+        var f = reference
+        switch id {
+        case "8.1": f.sequenceLogProbs = { logits, targets, mask in
+            let rows = logits.shape[0], t = targets.count / rows
+            let masked = targets.indices.map { mask[$0] ? targets[$0] : CrossEntropy.ignoreIndex }
+            let per = Variable(logits.reshaped([rows * t, logits.lastDim])).tokenLogProbs(masked).value.array
+            return (0..<rows).map { r in per[(r * t)..<((r + 1) * t)].reduce(0, +) }
+        }
+        case "8.2": f.dpoLoss = { pc, pr, rc, rr, beta in
+            let ones = [Int](repeating: 1, count: pc.count)
+            let o = perPair(.sigmoid, pc, pr, rc, rr, ones, ones, LossSettings(beta: beta))
+            var dc: [Float] = [], dr: [Float] = []
+            for i in pc.indices {   // the kit's loss through autograd, one pair at a time
+                let vc = Variable(Tensor([1], [pc[i]]), requiresGrad: true), vr = Variable(Tensor([1], [pr[i]]), requiresGrad: true)
+                PreferenceLoss.sigmoid(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc[i]], referenceRejected: [rr[i]],
+                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta)).loss.backward()
+                dc.append(vc.grad![0]); dr.append(vr.grad![0])
+            }
+            return (o.losses, o.chosen, o.rejected, dc, dr)
+        }
+        case "8.3": f.ipoLoss = { pc, pr, rc, rr, cc, rcn, beta in perPair(.ipo, pc, pr, rc, rr, cc, rcn, LossSettings(beta: beta)).losses }
+            f.simpoLoss = { pc, pr, cc, rcn, beta, gamma in
+                perPair(.simpo, pc, pr, [], [], cc, rcn, LossSettings(beta: beta, simpoGamma: gamma)).losses
+            }
+        case "8.4": f.ktoLoss = { p, r, labels, pkl, rkl, beta in
+            var losses: [Float] = [], z: Float = 0
+            for i in p.indices {
+                let o = KTOLoss.loss(KTOBatch(policy: Variable(Tensor([1], [p[i]])), reference: [r[i]], labels: [labels[i]],
+                                              policyKL: pkl, referenceKL: rkl), KTOSettings(beta: beta))
+                losses.append(o.loss.scalar)
+                z = o.kl
+            }
+            return (losses, z)
+        }
+        default: break
+        }
+        return f
+    }
+}
+
+extension Chapter9Functions {
+    static func delegate(_ id: String) -> Chapter9Functions {
+        var f = reference
+        switch id {
+        case "9.1": f.bootstrap = { x, resamples, level, rng in
+            let i = Statistics.bootstrapMean(x, level: level, resamples: resamples, seed: rng.next())
+            return (i.low, i.high)
+        }
+        case "9.2": f.winRate = { Statistics.winRate($0, $1, tie: $2).rate }
+        case "9.3": f.passAtK = { Statistics.passAtK(n: $0, c: $1, k: $2) }
+        case "9.4": f.contaminated = { training, eval, n in
+            let kit = ContaminationCheck(training: training, n: n)
+            return eval.indices.filter { kit.isContaminated(eval[$0]) }
+        }
+        default: break
+        }
+        return f
+    }
+}

@@ -1,0 +1,63 @@
+import Autograd
+import Core
+import DPO
+import Exercises
+import Foundation
+import RLHF
+import Solutions
+
+/// What `course run CHAPTER --mine` plugs into the chapters: the learner's functions (or, for
+/// the tests, the reference solutions), keyed by the kit function they replace, with its type.
+/// A chapter listed here runs its training on these; the others have no `--mine` yet.
+extension Catalogue {
+    /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
+    public static let pluggable: [Int: [String]] = [
+        1: ["1.1"],                         // the scalar engine's backward walk and its tanh
+        7: ["7.1", "7.3", "7.4"],           // PPO's rewards, advantages and β; GRPO's advantages
+        8: ["8.2"],                         // DPO's loss and its gradient
+    ]
+
+    /// The table for `chapter` from the learner's code (`.learner`) or the solutions
+    /// (`.reference`). A function that throws during the run stops it with the exercise's id:
+    /// the checks passed, so that is a case they did not cover.
+    public static func learnerCode(chapter: Int, flavor: Flavor) -> LearnerCode.Table {
+        let mine = flavor == .learner
+        func must<T>(_ id: String, _ body: () throws -> T) -> T {
+            do { return try body() } catch { fatalError("exercise \(id) threw \(error) during the run") }
+        }
+        switch chapter {
+        case 1:
+            let order: TopologicalOrderFunction = { root in
+                must("1.1") { mine ? try Exercises.topologicalOrder(of: root) : try Solutions.topologicalOrder(of: root) }
+            }
+            let tanh: TanhNodeFunction = { x in must("1.1") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
+            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh])
+        case 7:
+            let gae: GAEFunction = { r, v, g, l in
+                must("7.1") { mine ? try Exercises.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l)
+                                   : try Solutions.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l) }
+            }
+            let rewards: KLRewardsFunction = { lp, ref, s, b, k3 in
+                must("7.3") { mine ? try Exercises.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3)
+                                   : try Solutions.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3) }
+            }
+            let beta: AdaptiveKLFunction = { b, kl, t, h, n in
+                must("7.3") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
+                                   : try Solutions.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n) }
+            }
+            let group: GroupAdvantagesFunction = { r, g, s in
+                must("7.4") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
+                                   : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
+            }
+            return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group])
+        case 8:
+            let dpo: DPOLossFunction = { pc, pr, rc, rr, beta in
+                must("8.2") { mine ? try Exercises.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta)
+                                   : try Solutions.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta) }
+            }
+            return LearnerCode.Table(["dpoLoss": dpo])
+        default:
+            return LearnerCode.Table([:])
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Core
+import Foundation
+
+/// Exercise 8.3 — Length-normalised preference losses: IPO and SimPO.
+///
+/// Both work on PER-TOKEN AVERAGED log-probabilities (each sequence log-prob divided by its
+/// number of completion tokens, `chosenCounts[i]` or `rejectedCounts[i]`), so long and short
+/// replies weigh the same.
+///
+/// `ipoLoss` (Azar et al., TRL's loss_type "ipo") keeps DPO's reference model but, instead of
+/// −log σ, which rewards a larger margin forever, regresses the averaged log-ratio gap onto a
+/// target that depends on β: a squared error.
+///
+/// `simpoLoss` (Meng et al., TRL's CPOTrainer with loss_type "simpo") drops the reference
+/// model: the reward is the policy's own average log-probability, and the chosen reply must
+/// win by a margin γ inside −log σ.
+///
+/// Return the per-pair losses. The book gives both formulas and a worked pair each.
+public func ipoLoss(policyChosen: [Float], policyRejected: [Float], referenceChosen: [Float], referenceRejected: [Float],
+                    chosenCounts: [Int], rejectedCounts: [Int], beta: Float) throws -> [Float] {
+    // Write your code here, then run `swift run course check 8`.
+    throw Todo("8.3")
+}
+
+/// SimPO's per-pair losses (no reference model).
+public func simpoLoss(policyChosen: [Float], policyRejected: [Float], chosenCounts: [Int], rejectedCounts: [Int],
+                      beta: Float, gamma: Float) throws -> [Float] {
+    // Write your code here too.
+    throw Todo("8.3")
+}

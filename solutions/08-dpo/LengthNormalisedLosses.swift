@@ -1,0 +1,36 @@
+import Core
+import Foundation
+
+/// Exercise 8.3 — Length-normalised preference losses: IPO and SimPO.
+///
+/// Both work on PER-TOKEN AVERAGED log-probabilities (each sequence log-prob divided by its
+/// number of completion tokens, `chosenCounts[i]` or `rejectedCounts[i]`), so long and short
+/// replies weigh the same.
+///
+/// `ipoLoss` (Azar et al., TRL's loss_type "ipo") keeps DPO's reference model but, instead of
+/// −log σ, which rewards a larger margin forever, regresses the averaged log-ratio gap onto a
+/// target that depends on β: a squared error.
+///
+/// `simpoLoss` (Meng et al., TRL's CPOTrainer with loss_type "simpo") drops the reference
+/// model: the reward is the policy's own average log-probability, and the chosen reply must
+/// win by a margin γ inside −log σ.
+///
+/// Return the per-pair losses. The book gives both formulas and a worked pair each.
+public func ipoLoss(policyChosen: [Float], policyRejected: [Float], referenceChosen: [Float], referenceRejected: [Float],
+                    chosenCounts: [Int], rejectedCounts: [Int], beta: Float) throws -> [Float] {
+    policyChosen.indices.map { i in
+        let nc = Float(chosenCounts[i]), nr = Float(rejectedCounts[i])
+        let delta = (policyChosen[i] - referenceChosen[i]) / nc - (policyRejected[i] - referenceRejected[i]) / nr
+        let e = delta - 1 / (2 * beta)
+        return e * e
+    }
+}
+
+/// SimPO's per-pair losses (no reference model).
+public func simpoLoss(policyChosen: [Float], policyRejected: [Float], chosenCounts: [Int], rejectedCounts: [Int],
+                      beta: Float, gamma: Float) throws -> [Float] {
+    policyChosen.indices.map { i in
+        let x = beta * (policyChosen[i] / Float(chosenCounts[i]) - policyRejected[i] / Float(rejectedCounts[i])) - gamma
+        return x >= 0 ? log1p(expf(-x)) : -x + log1p(expf(x))
+    }
+}
