@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import SFT
+@testable import SFT
 import SupportDesk
 import Testing
 @testable import Transformer
