@@ -12,7 +12,7 @@ public enum SlotFigures {
         let kinds = SlotDiagnostic.FactKind.allCases.filter { k in models.contains { $0.summary.contains { $0.kind == k } } }
         var chart = BarChart(title: "Copying facts into a reply (teacher-forced held-out replies)", xLabel: "kind of fact",
                              yLabel: "slots where the top choice is the right value", categories: kinds.map(\.rawValue),
-                             yRange: 0...1, showValues: true)
+                             yRange: 0...1.2, showValues: true)   // room above 1 for the legend
         for m in models {
             chart.add(BarSeries(name: m.name, values: kinds.map { k in m.summary.first { $0.kind == k }?.copied ?? .nan }))
         }

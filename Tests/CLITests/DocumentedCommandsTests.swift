@@ -20,13 +20,25 @@ struct DocumentedCommandsTests {
             var found = line.matches(of: span).map { String($0.output[1].substring!) }
             if let m = line.firstMatch(of: block) { found.append(String(m.output[1].substring!)) }
             for cmd in found {
-                let words = cmd.split(separator: "#")[0].split(separator: " ").map(String.init)
+                let words = shellWords(String(cmd.split(separator: "#")[0]))
                 // "course ..." and placeholders in capitals (CHAPTER, N.M) stand for any command.
                 if words.isEmpty || words.contains("...") || words.contains(where: { $0.first!.isUppercase && $0 == $0.uppercased() }) { continue }
                 out.append((i + 1, words))
             }
         }
         return out
+    }
+
+    /// Words as a shell splits them: spaces separate, double quotes keep a phrase as one word.
+    static func shellWords(_ s: String) -> [String] {
+        var words: [String] = [], word = "", quoted = false, started = false
+        for c in s {
+            if c == "\"" { quoted.toggle(); started = true }
+            else if c == " " && !quoted { if started { words.append(word) }; word = ""; started = false }
+            else { word.append(c); started = true }
+        }
+        if started { words.append(word) }
+        return words
     }
 
     static let pages: [URL] = [root.appendingPathComponent("README.md")]
@@ -54,9 +66,10 @@ struct DocumentedCommandsTests {
 
     @Test("The extraction finds commands in code spans and blocks, drops comments and skips placeholders")
     func extraction() {
-        let text = "Run `course run dpo --lora` first.\n  swift run -c release course run sft   # a comment\n`course run CHAPTER`"
+        let text = "Run `course run dpo --lora` first.\n  swift run -c release course run sft   # a comment\n`course run CHAPTER`\n"
+            + "course logprobs --text \"May 7, and May\" --json"
         let found = Self.commands(in: text).map(\.args)
-        #expect(found == [["run", "dpo", "--lora"], ["run", "sft"]])
+        #expect(found == [["run", "dpo", "--lora"], ["run", "sft"], ["logprobs", "--text", "May 7, and May", "--json"]])
     }
 
     @Test("course run --help names every chapter and every variant the book uses")
