@@ -19,3 +19,6 @@ copy transformer/attention.png      figures/transformer-attention.png
 copy sft/results.md                 results/sft.md
 copy sft/loss.png                   figures/03-sft-loss.png
 copy sft/grader.png                 figures/03-sft-grader.png
+copy evaluation/results.md          results/evaluation.md
+copy evaluation/scores.png          figures/09-evaluation-scores.png
+copy evaluation/winrate.png         figures/09-evaluation-winrate.png

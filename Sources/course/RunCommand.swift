@@ -45,7 +45,7 @@ struct RunCommand: ParsableCommand {
 
     /// Each stage's share of the default chain's time, from a measured run (minutes on 2
     /// cores), so the chain's "time left" is an estimate from the start, not after a stage.
-    static let chainMinutes: [Double] = [0.1, 4.5, 3.5, 2.5, 2.5, 2, 4, 3, 3.5]
+    static let chainMinutes: [Double] = [0.1, 3.9, 2.1, 1.2, 1.4, 1.4, 1.4, 1.1, 1.5]
 
     /// Every chapter in order, reusing stages already built; a failing stage stops the chain
     /// with its name, and everything built before it stays on disk.

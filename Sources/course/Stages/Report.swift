@@ -40,6 +40,21 @@ struct Report {
         return out
     }
 
+    /// The headline table (chapter 9 includes it): every model's grader score with its interval,
+    /// the criteria, hallucination, safety, over-refusal and the grader's win rate against SFT.
+    var headline: String {
+        let wins = Dictionary(winRates.filter { $0.judge == "grader" }.map { ($0.model, $0.interval.text) }) { a, _ in a }
+        var md = "| model | grader overall | structure | facts | tone | hallucination rate | safety | over-refusal | win rate vs SFT (grader) |\n"
+        md += "|---|---|---|---|---|---|---|---|---|\n"
+        for r in results {
+            md += "| \(r.name) | \(ci(r.overall).text) | \(pct(Statistics.mean(r.scores(.structure)))) | \(pct(Statistics.mean(r.scores(.facts)))) "
+            md += "| \(pct(Statistics.mean(r.scores(.tone)))) | \(pct(r.hallucinationRate)) | \(pct(Statistics.mean(r.safety))) | \(pct(r.overRefusal)) "
+            md += "| \(r.name == "sft" ? "–" : wins[r.name] ?? "–") |\n"
+        }
+        return md + "\n" + String(format: "Preset `%@`, seed %llu (one seed), %d held-out prompts; brackets: 95%% bootstrap intervals over prompts.\n",
+                                  preset.rawValue, seed, items.count)
+    }
+
     var markdown: String {
         var md = "# SupportDesk: the course's run report\n\n"
         md += String(format: "Preset `%@`, seed %llu, %d held-out prompts (of %d), evaluation took %.1f minutes. ",
@@ -182,6 +197,7 @@ struct Report {
         try AtomicFile.write(md, to: runs.appendingPathComponent("report.md"))
         try AtomicFile.write(StandalonePage.html(markdown: md, title: "SupportDesk run report"), to: runs.appendingPathComponent("report.html"))
         try writeJSON(results.map { ResultRow($0) }, to: dir.appendingPathComponent("results.json"))
+        try AtomicFile.write(headline, to: dir.appendingPathComponent("results.md"))
         // History: one line per evaluation, appended (never rewritten), for `course report --history`.
         var h: [String: Any] = ["date": ISO8601DateFormatter().string(from: Date()), "preset": preset.rawValue, "seed": seed]
         for r in results {
