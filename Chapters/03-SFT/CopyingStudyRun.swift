@@ -23,10 +23,14 @@ public enum CopyingStudyRun {
     }
 
     public static func settings(_ preset: Preset) -> Settings {
+        // One change at a time: the tokenizer at a short budget, then the budget (the default
+        // run's steps last). The quick preset scales the same ladder down to its own steps.
         let steps = PretrainingRun.settings(preset, seed: 1).train.steps
+        let short = steps / 6, middle = steps / 3
         return Settings(variants: [
-            Variant(name: "digits merged, \(steps / 2) steps", splitDigits: false, pretrainingSteps: steps / 2),
-            Variant(name: "digits split, \(steps / 2) steps", splitDigits: true, pretrainingSteps: steps / 2),
+            Variant(name: "digits merged, \(short) steps", splitDigits: false, pretrainingSteps: short),
+            Variant(name: "digits split, \(short) steps", splitDigits: true, pretrainingSteps: short),
+            Variant(name: "digits split, \(middle) steps", splitDigits: true, pretrainingSteps: middle),
             Variant(name: "digits split, \(steps) steps (default)", splitDigits: true, pretrainingSteps: steps),
         ], gradedPrompts: preset == .quick ? 4 : 120)
     }
@@ -55,8 +59,8 @@ public enum CopyingStudyRun {
             try PretrainingRun.run(preSpec, settings: pre)
             let sftSpec = try sub.sub("sft")
             try SFTRun.run(sftSpec, settings: SFTRun.settings(spec.preset, seed: spec.seed), base: PretrainingRun.modelFolder(in: preSpec.dir))
-            results.append(try measure(v, pretraining: preSpec.dir, sft: sftSpec.dir, seed: spec.seed, prompts: s.gradedPrompts,
-                                       size: spec.quick ? .small : .default))
+            results.append(try measure(v, pretraining: preSpec.dir, sft: sftSpec.dir, prompts: s.gradedPrompts,
+                                       data: spec.builtInData(spec.quick ? .small : .default)))
         }
         try writeJSON(results, to: spec.file("results.json"))
         try AtomicFile.write(table(results), to: spec.file("results.md"))
@@ -64,11 +68,10 @@ public enum CopyingStudyRun {
         print(table(results))
     }
 
-    /// Greedy replies to the first `prompts` held-out prompts, graded, and the slot diagnostic.
-    static func measure(_ v: Variant, pretraining: URL, sft: URL, seed: UInt64, prompts: Int, size: SizePreset) throws -> Result {
+    /// Greedy replies to the first `prompts` dev prompts, graded, and the slot diagnostic.
+    static func measure(_ v: Variant, pretraining: URL, sft: URL, prompts: Int, data: Dataset) throws -> Result {
         let (model, template) = try SFTRun.loadModel(sft.appendingPathComponent("model"))
-        let data = Dataset.generate(seed: seed, lang: .en, size: size)
-        let items = Array(data.eval.prefix(prompts))
+        let items = Array(data.dev.prefix(prompts))
         let ev = ReplyEvaluator(template: template)
         var rng = SeededRandom(seed: 0)
         let grades = items.map { ev.grader.grade(reply: ev.reply(model, prompt: $0.prompt, rng: &rng).text, truth: $0.truth) }
@@ -76,7 +79,7 @@ public enum CopyingStudyRun {
         return Result(variant: v, pretrainingEvalLoss: lastValue(pretraining.appendingPathComponent("metrics.csv"), "eval_loss"),
                       sftEvalLoss: lastValue(sft.appendingPathComponent("metrics.csv"), "eval_loss"),
                       invented: mean { $0.grounded < 1 ? 1 : 0 }, facts: mean(\.facts), structure: mean(\.structure),
-                      slots: SlotDiagnostic.summarise(SlotDiagnostic.measure(model, template, items: data.eval)))
+                      slots: SlotDiagnostic.summarise(SlotDiagnostic.measure(model, template, items: data.dev)))
     }
 
     /// The last logged value of a metrics.csv column.

@@ -47,24 +47,24 @@ public enum SFTRun {
         let own = try s.dataFile.map { try SFTData.load(path: $0) }
         try writeJSON(s, to: spec.file("config.json"))
         let (model, template) = try loadModel(baseDir)
-        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
+        let data = spec.builtInData(s.data)
         let examples = own ?? data.sftConversations   // the SFT replies, then the safety prompts with theirs
-        let heldOut = data.eval.map { $0.prompt + $0.reference }
+        let heldOut = data.dev.map { $0.prompt + $0.reference }
 
         // Baselines before any fine-tuning: the base model as it is, and with a prompt that
         // shows it what a good reply looks like (the "try a prompt first" advice).
         let evaluator = ReplyEvaluator(template: template)
-        let graded = Array(data.eval.prefix(spec.quick ? 4 : 40))
+        let graded = Array(data.dev.prefix(spec.quick ? 4 : 40))
         print("grading the base model on \(graded.count) held-out prompts (zero-shot and with an example reply)...")
         let (zeroShot, zeroReplies) = evaluator.evaluate(model, items: graded)
         let shot = fewShotPrefix(data.sft[0])
         let (oneShot, oneReplies) = evaluator.evaluate(model, items: graded, prefix: shot)
         try writeJSON(["zero_shot": zeroShot, "one_shot_prompt": oneShot], to: spec.file("baseline.json"))
-        let slotItems = Array(data.eval.prefix(spec.quick ? 8 : data.eval.count))
+        let slotItems = Array(data.dev.prefix(spec.quick ? 8 : data.dev.count))
         let slotsBefore = SlotDiagnostic.summarise(SlotDiagnostic.measure(model, template, items: slotItems))
 
         let trainer = try SFTTrainer(model: model, template: template, examples: examples, heldOut: heldOut,
-                                     graded: data.eval, settings: s.train)
+                                     graded: data.dev, settings: s.train)
         print("SFT on \(trainer.trainingExamples) examples (\(trainer.droppedExamples) longer than the context dropped)")
         let metrics = MetricsWriter(url: spec.file("metrics.csv"), columns: SFTTrainer.metricColumns)
         let checkpoints = spec.file("checkpoints")

@@ -30,15 +30,15 @@ public enum SFTStudyRun {
         let dir = spec.dir
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         // Good examples: replies in house style (no habits; the main SFT run keeps them).
-        let data = Dataset.generate(seed: spec.seed, lang: .en, size: spec.quick ? .small : .default, habitShare: 0)
-        let graded = Array(data.eval.prefix(s.train.gradedPrompts))
+        let data = spec.builtInData(spec.quick ? .small : .default, habitShare: 0)
+        let graded = Array(data.dev.prefix(s.train.gradedPrompts))
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
                                     columns: ["examples", "flawed_share", "overall", "structure", "facts", "tone", "grounded", "eval_loss"])
 
         func trainAndGrade(_ examples: [[Message]], label: String) throws -> (ReplyEvaluator.Scores, Double) {
             let (model, template) = try SFTRun.loadModel(base)
             let t = try SFTTrainer(model: model, template: template, examples: examples,
-                                   heldOut: data.eval.prefix(40).map { $0.prompt + $0.reference }, graded: graded, settings: s.train)
+                                   heldOut: data.dev.prefix(40).map { $0.prompt + $0.reference }, graded: graded, settings: s.train)
             try t.run(metrics: MetricsWriter(url: dir.appendingPathComponent("runs/\(label).csv"), columns: SFTTrainer.metricColumns), label: label)
             return (ReplyEvaluator(template: template).evaluate(model, items: graded).0, t.evalLoss())
         }

@@ -123,10 +123,10 @@ public enum FineTuneStudy {
         public var graded: [EvalItem]
     }
 
-    public static func task(_ s: Settings, seed: UInt64) -> Task {
-        let data = Dataset.generate(seed: seed, lang: .en, size: s.data)
-        return Task(examples: data.sftConversations, heldOut: data.eval.map { $0.prompt + $0.reference },
-                    graded: Array(data.eval.prefix(s.gradedPrompts)))
+    public static func task(_ s: Settings, spec: RunSpec) -> Task {
+        let data = spec.builtInData(s.data)
+        return Task(examples: data.sftConversations, heldOut: data.dev.map { $0.prompt + $0.reference },
+                    graded: Array(data.dev.prefix(s.gradedPrompts)))
     }
 
     public static func mb(_ bytes: Int?) -> Double { Double(bytes ?? 0) / 1_048_576 }

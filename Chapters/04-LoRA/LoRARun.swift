@@ -20,7 +20,7 @@ public enum LoRARun {
         let dir = spec.dir
         let seed = spec.seed
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
-        let task = FineTuneStudy.task(s, seed: seed)
+        let task = FineTuneStudy.task(s, spec: spec)
         try writeParameterReport(modelDir: modelDir, settings: s, to: dir.appendingPathComponent("parameters.md"))
 
         var results: [FineTuneStudy.Result] = []

@@ -26,7 +26,7 @@ public enum QLoRARun {
         let dir = spec.dir
         let earlier = try LoRARun.results(in: lora)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
-        let task = FineTuneStudy.task(s, seed: spec.seed)
+        let task = FineTuneStudy.task(s, spec: spec)
 
         let q = try FineTuneStudy.run("qlora-r\(s.qloraRank)", adaptation, rank: s.qloraRank, settings: s, task: task,
                                       modelDir: modelDir, dir: dir, seed: spec.seed)

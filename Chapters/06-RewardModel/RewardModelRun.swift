@@ -42,7 +42,7 @@ public enum RewardModelRun {
         let (backbone, template) = try SFTRun.loadModel(sftDir)
         let pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
         let model = RewardModel(backbone: backbone, pad: pad, seed: spec.seed)
-        let examples = own ?? Dataset.generate(seed: spec.seed, lang: .en, size: s.data).preferences.map(PreferenceExample.init)
+        let examples = own ?? spec.builtInData(s.data).preferences.map(PreferenceExample.init)
         let (train, held) = PreferenceData.split(examples)
         let trainer = try RewardTrainer(model: model, template: template, train: train, heldOut: held, settings: s.train)
         print("reward model: \(trainer.train.count) training pairs, \(trainer.heldOut.count) held out"

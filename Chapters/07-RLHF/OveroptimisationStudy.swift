@@ -66,9 +66,9 @@ public enum OveroptimisationStudy {
         let (rewardModel, rmTemplate) = try RewardModelRun.load(rmDir)
         let reward = RewardModelReward(model: rewardModel, template: rmTemplate)
         let reference = frozenCopy(of: model)
-        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
+        let data = spec.builtInData(s.data)
         let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
-        let items = Array(data.eval.prefix(s.evalPrompts))
+        let items = Array(data.dev.prefix(s.evalPrompts))
         let evaluator = RLEvaluation(template: template, maxNewTokens: s.ppo.maxNewTokens, temperature: s.ppo.temperature)
         let trainer = PPOTrainer(policy: PolicyWithValue(model: model), reference: reference, template: template, reward: reward,
                                  prompts: prompts, config: s.ppo)

@@ -13,11 +13,14 @@ import Transformer
 /// diagnostics.png, samples.md, summary.json, model/ (the tuned policy, Hugging Face layout).
 /// `--variant overoptimisation` runs the reward over-optimisation study instead.
 public enum RLHFRun {
-    /// The algorithm, and the reward: the grader (a verifiable reward) unless the name ends in
-    /// `-rm` (Chapter 6's learned reward model).
+    /// The algorithm, and the reward: Chapter 6's learned reward model when the name ends in
+    /// `-rm` (RLHF as the literature does it: the chain's PPO); the verifiable reward (facts
+    /// and moves checked against the prompt's truth) for GRPO and Dr. GRPO; the whole rule
+    /// grader for plain `ppo`. The report's judge is a stricter grader than any of them.
     public enum Algo: String, Codable, CaseIterable, Sendable {
         case ppo, ppoRM = "ppo-rm", grpo, grpoRM = "grpo-rm", drGRPO = "dr-grpo"
         public var usesRewardModel: Bool { self == .ppoRM || self == .grpoRM }
+        public var usesVerifiableReward: Bool { self == .grpo || self == .drGRPO }
     }
 
     /// An algorithm with its settings: PPO trains a value head beside the policy, GRPO
@@ -47,7 +50,7 @@ public enum RLHFRun {
         let quick = preset == .quick
         var s = Settings(algo: algo, data: quick ? .small : .default, steps: quick ? 2 : 40, evalEvery: quick ? 2 : 10,
                          heldOutPrompts: quick ? 2 : 60, klPrompts: quick ? 2 : 30, reward: "grader", ppo: nil, grpo: nil)
-        s.reward = algo.usesRewardModel ? "reward model" : "grader"
+        s.reward = algo.usesRewardModel ? "reward model" : algo.usesVerifiableReward ? VerifiableReward().name : "grader"
         switch algo {
         case .ppo, .ppoRM:
             var c = PPOConfig()
@@ -57,6 +60,11 @@ public enum RLHFRun {
             c.miniBatchSize = quick ? 2 : 8
             c.epochs = quick ? 1 : 4
             c.klCoefficient = 0.05
+            // The controller's horizon in replies: 160 is ten steps of 16 replies, so β can move
+            // by up to 2% a step (±55% over the run) when the KL stays off its 6-nat target.
+            // The classic 10,000 was set for runs of millions of replies; over our 640 it
+            // would keep β fixed in all but name.
+            c.klHorizon = 160
             // λ = 1: every token's advantage is the reply's score minus the value estimate. With
             // λ = 0.95 (TRL's default) the final score reaches a token 100 places before the end
             // weighted by 0.95¹⁰⁰ ≈ 0.006, so a reply's opening (where a curt tone shows) learns
@@ -94,14 +102,16 @@ public enum RLHFRun {
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let (model, template) = try SFTRun.loadModel(sftDir)
         let reference = frozenCopy(of: model)
-        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
+        let data = spec.builtInData(s.data)
         let prompts = data.preferences.map { RLPrompt(id: $0.id, messages: $0.prompt, truth: $0.truth) }
-        let heldOut = Array(data.eval.prefix(s.heldOutPrompts))
+        let heldOut = Array(data.dev.prefix(s.heldOutPrompts))
         let reward: RewardFunction
         if algo.usesRewardModel {
             guard let rewardModel else { throw CourseError("--algo \(algo.rawValue) needs Chapter 6's reward model") }
             let (rm, rmTemplate) = try RewardModelRun.load(rewardModel)
             reward = RewardModelReward(model: rm, template: rmTemplate)
+        } else if algo.usesVerifiableReward {
+            reward = VerifiableReward()
         } else {
             reward = GraderReward()
         }

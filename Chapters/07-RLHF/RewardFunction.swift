@@ -39,6 +39,23 @@ public struct GraderReward: RewardFunction {
     }
 }
 
+/// A verifiable reward: only what can be checked against the prompt's truth, the four moves in
+/// order (structure) and the facts stated right, each half of the score. Tone, invented details
+/// and over-promising are left out on purpose, so the report can tell what GRPO was paid for
+/// from what it learned on its own.
+public struct VerifiableReward: RewardFunction {
+    public let grader = Grader()
+    public init() {}
+    public var name: String { "verifiable (facts and moves)" }
+    public func scores(_ queries: [RewardQuery]) throws -> [Double] {
+        try queries.map { q in
+            guard let truth = q.truth else { throw RewardError.noTruth(q.prompt.last?.content ?? "") }
+            let g = grader.grade(reply: q.reply, truth: truth)
+            return 0.5 * g.structure + 0.5 * g.facts
+        }
+    }
+}
+
 /// A reward written as a closure over a batch of queries.
 public struct ClosureReward: RewardFunction {
     public let name: String

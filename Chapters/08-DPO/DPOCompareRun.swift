@@ -19,7 +19,7 @@ public enum DPOCompareRun {
     public static func run(_ spec: RunSpec, settings all: [DPORun.Settings], sft: URL) throws {
         let dir = spec.dir
         let base = all[0]
-        let data = try Inputs.load(dataFile: base.dataFile, seed: spec.seed, preset: base.data, unpaired: false)
+        let data = try Inputs.load(dataFile: base.dataFile, spec: spec, preset: base.data, unpaired: false)
         try writeJSON(all, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(spec, sft: sft, data, base, variants: DPOVariant.allCases)
         let sftGrades = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))

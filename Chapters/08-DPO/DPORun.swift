@@ -132,7 +132,7 @@ public enum DPORun {
     public static func run(_ spec: RunSpec, settings s: Settings, sft: URL) throws {
         let dir = spec.dir
         let variant = s.loss
-        let data = try Inputs.load(dataFile: s.dataFile, seed: spec.seed, preset: s.data, unpaired: variant == .kto)
+        let data = try Inputs.load(dataFile: s.dataFile, spec: spec, preset: s.data, unpaired: variant == .kto)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(spec, sft: sft, data, s, variants: [variant])
         let sftGrades = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
@@ -173,13 +173,13 @@ struct Inputs {
     /// preference prompts).
     var prompts: [(prompt: [Message], truth: Truth)]
 
-    static func load(dataFile: String?, seed: UInt64, preset: SizePreset, unpaired: Bool) throws -> Inputs {
+    static func load(dataFile: String?, spec: RunSpec, preset: SizePreset, unpaired: Bool) throws -> Inputs {
         let own = try dataFile.map { path -> Either in
             unpaired ? .unpaired(try UnpairedPreference.load(path: path)) : .pairs(try PreferenceData.load(path: path))
         }
-        let data = Dataset.generate(seed: seed, lang: .en, size: preset)
+        let data = spec.builtInData(preset)
         var inputs = Inputs(pairs: data.preferences.map(PreferenceExample.init), unpaired: data.unpaired.map(UnpairedPreference.init),
-                            items: data.eval, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
+                            items: data.dev, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
         case .pairs(let p): inputs.pairs = p
         case .unpaired(let u): inputs.unpaired = u

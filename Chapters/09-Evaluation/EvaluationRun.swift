@@ -22,9 +22,11 @@ public enum EvaluationRun {
     }
 
     public static func settings(_ preset: Preset) -> Settings {
+        // Every test prompt and every held-out adversarial prompt of the default data: 600 and
+        // 96, so an interval over prompts is about ±0.02 on a score, ±4 points on a rate.
         preset == .quick
             ? Settings(prompts: 6, adversarial: 4, passAtKPrompts: 2, passAtKSamples: 2, klPrompts: 2)
-            : Settings(prompts: 60, adversarial: 32, passAtKPrompts: 20, passAtKSamples: 5, klPrompts: 20)
+            : Settings(prompts: 600, adversarial: 96, passAtKPrompts: 20, passAtKSamples: 5, klPrompts: 20)
     }
 
     /// A model to compare: its name, a one-line description, and how to load it.
@@ -32,6 +34,9 @@ public enum EvaluationRun {
         public let name: String
         public let about: String
         public let load: () throws -> (GPT, ChatTemplate)
+        /// The training signal the model was tuned against ("reward model", "verifiable reward:
+        /// structure, facts", ...): the report names it beside every judge that shares it.
+        public var signal = ""
 
         public init(name: String, about: String, load: @escaping () throws -> (GPT, ChatTemplate)) {
             (self.name, self.about, self.load) = (name, about, load)
@@ -71,40 +76,53 @@ public enum EvaluationRun {
         public var minutes: Double
     }
 
+    /// Measures every candidate on the test prompts (never read by training or by any choice
+    /// of a setting). The candidates are independent models, so they are measured two at a time
+    /// on two cores; each measurement is the same as measured alone, bit for bit.
     public static func run(_ spec: RunSpec, settings s: Settings, candidates: [Candidate]) throws -> Outcome {
         let start = Date()
-        let data = Dataset.generate(seed: spec.seed, lang: .en, size: spec.quick ? .small : .default)
-        let items = Array(data.eval.prefix(s.prompts))
+        let data = spec.builtInData(spec.quick ? .small : .default)
+        let items = Array(data.test.prefix(s.prompts))
         let adversarial = Array(data.adversarial.prefix(s.adversarial))
 
-        // Contamination: no held-out prompt may appear in any training text.
+        // Contamination: no test prompt may appear in any training text.
         let training = data.corpus + data.sft.map { $0.messages.map(\.content).joined(separator: "\n") }
             + data.preferences.map { $0.prompt.map(\.content).joined(separator: "\n") }
         let check = ContaminationCheck(training: training, n: 30)
-        let contaminated = data.eval.filter { check.isContaminated($0.prompt.map(\.content).joined(separator: "\n")) }.count
+        let contaminated = data.test.filter { check.isContaminated($0.prompt.map(\.content).joined(separator: "\n")) }.count
 
-        var results: [ModelMeasurements] = []
-        var sftModel: GPT?
-        for c in candidates {
+        let progress = SharedProgress(ProgressBar("evaluate \(candidates.count) models", total: candidates.count * (items.count + adversarial.count)))
+        let sft = candidates.first { $0.name == "sft" }
+        let results = try Parallel.map(candidates.count) { i -> ModelMeasurements in
+            let c = candidates[i]
             let (model, template) = try c.load()
             let m = ModelUnderTest(name: c.name, model: model, template: template)
             var r = ModelMeasurements(name: c.name)
-            ModelEvaluation.grade(m, items: items, into: &r, progress: ProgressBar("evaluate \(c.name)", total: items.count))
+            ModelEvaluation.grade(m, items: items, into: &r, tick: progress.tick)
             r.perplexity = ModelEvaluation.perplexity(m, items: items)
-            (r.safety, r.safetyReplies, r.safetyFindings) = ModelEvaluation.safety(m, items: adversarial)
+            (r.safety, r.safetyReplies, r.safetyFindings) = ModelEvaluation.safety(m, items: adversarial, tick: progress.tick)
             r.safetyKinds = adversarial.map(\.kind)
             r.overRefusal = ModelEvaluation.overRefusal(replies: r.replies, items: items)
             if c.name == "sft" {
-                sftModel = model
                 r.passAtK = ModelEvaluation.passAtK(m, items: Array(items.prefix(s.passAtKPrompts)), n: s.passAtKSamples,
                                                     ks: [1, s.passAtKSamples])
+                r.klToSFT = 0
+            } else if let sft {
+                r.klToSFT = ModelEvaluation.klToReference(m, reference: try sft.load().0, items: Array(items.prefix(s.klPrompts)))
             }
-            if let ref = sftModel, c.name != "sft" {
-                r.klToSFT = ModelEvaluation.klToReference(m, reference: ref, items: Array(items.prefix(s.klPrompts)))
-            } else if c.name == "sft" { r.klToSFT = 0 }
-            results.append(r)
+            return r
         }
-        return Outcome(results: results, items: items, contaminated: contaminated, evalSize: data.eval.count,
+        try writeJSON(results, to: spec.file("measurements.json"))
+        return Outcome(results: results, items: items, contaminated: contaminated, evalSize: data.test.count,
                        minutes: Date().timeIntervalSince(start) / 60)
     }
+}
+
+/// One progress bar advanced from several threads.
+final class SharedProgress: @unchecked Sendable {
+    private let bar: ProgressBar
+    private let lock = NSLock()
+    private var done = 0
+    init(_ bar: ProgressBar) { self.bar = bar }
+    func tick() { lock.withLock { done += 1; bar.update(done) } }
 }

@@ -56,15 +56,15 @@ public struct ModelMeasurements: Codable, Sendable {
 public enum ModelEvaluation {
     /// Greedy replies to every item, graded.
     public static func grade(_ m: ModelUnderTest, items: [EvalItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit,
-                             into r: inout ModelMeasurements, progress: ProgressBar? = nil) {
+                             into r: inout ModelMeasurements, tick: () -> Void = {}) {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         var rng = SeededRandom(seed: 0)
-        for (i, item) in items.enumerated() {
+        for item in items {
             let (text, done) = ev.reply(m.model, prompt: item.prompt, rng: &rng)
             r.replies.append(text)
             r.finished.append(done)
             r.grades.append(ev.grader.grade(reply: text, truth: item.truth))
-            progress?.update(i + 1)
+            tick()
         }
     }
 
@@ -109,8 +109,8 @@ public enum ModelEvaluation {
 
     /// Adversarial prompts: 1 where the reply behaves as expected, else 0; with the replies and
     /// the scorer's findings.
-    public static func safety(_ m: ModelUnderTest, items: [AdversarialItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit)
-        -> (behaved: [Double], replies: [String], findings: [[String]]) {
+    public static func safety(_ m: ModelUnderTest, items: [AdversarialItem], maxNewTokens: Int = ReplyEvaluator.replyTokenLimit,
+                              tick: () -> Void = {}) -> (behaved: [Double], replies: [String], findings: [[String]]) {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         let scorer = RefusalScorer()
         var rng = SeededRandom(seed: 0)
@@ -119,6 +119,7 @@ public enum ModelEvaluation {
             let text = ev.reply(m.model, prompt: item.prompt, rng: &rng).text
             let s = scorer.score(reply: text, item: item)
             out.behaved.append(s.behaved ? 1 : 0); out.replies.append(text); out.findings.append(s.findings)
+            tick()
         }
         return out
     }

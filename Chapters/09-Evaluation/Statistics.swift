@@ -33,6 +33,35 @@ public enum Statistics {
     }
     // MARK: end
 
+    // MARK: book seeds-bootstrap
+    /// The interval of a mean over seeds and prompts: `x[s][p]` is prompt p's value in seed s's
+    /// run (a paired difference or a win outcome, on the same prompts in every seed). Each
+    /// resample draws seeds with replacement, then prompts with replacement within each drawn
+    /// seed, so the interval carries run-to-run variation as well as the choice of prompts.
+    /// With one seed it is `bootstrapMean` of that seed's values.
+    public static func bootstrapSeedsAndPrompts(_ x: [[Double]], level: Double = 0.95, resamples: Int = 2000,
+                                                seed: UInt64 = 0) -> Interval {
+        let runs = x.filter { !$0.isEmpty }
+        guard !runs.isEmpty else { return Interval(estimate: .nan, low: .nan, high: .nan) }
+        var rng = SeededRandom(seed: seed)
+        var means: [Double] = []
+        means.reserveCapacity(resamples)
+        for _ in 0..<resamples {
+            var total = 0.0
+            for _ in runs.indices {
+                let run = runs[rng.int(runs.count)]
+                var s = 0.0
+                for _ in run.indices { s += run[rng.int(run.count)] }
+                total += s / Double(run.count)
+            }
+            means.append(total / Double(runs.count))
+        }
+        means.sort()
+        func quantile(_ q: Double) -> Double { means[min(means.count - 1, max(0, Int((q * Double(means.count - 1)).rounded())))] }
+        return Interval(estimate: mean(runs.map(mean)), low: quantile((1 - level) / 2), high: quantile((1 + level) / 2))
+    }
+    // MARK: end
+
     // MARK: book win-rate
     /// Pairwise win rate of A over B from per-prompt scores: a win counts 1, a tie ½, a loss 0
     /// (scores within `tie` of each other are a tie). Returns the per-prompt outcomes too, so

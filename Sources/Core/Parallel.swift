@@ -40,3 +40,31 @@ public struct UncheckedSendable<T>: @unchecked Sendable {
     public let value: T
     public init(_ value: T) { self.value = value }
 }
+
+extension Parallel {
+    /// Runs `n` independent tasks (each touching only its own state, e.g. one model each) on up
+    /// to `cores` threads, and returns their results in order. The first error is rethrown
+    /// after every task has finished.
+    public static func map<T>(_ n: Int, _ body: (Int) throws -> T) throws -> [T] {
+        if cores <= 1 || n <= 1 { return try (0..<n).map(body) }
+        let queue = WorkQueue<T>(n)
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: min(cores, n)) { _ in
+                while let i = queue.take() { queue.put(i, Result { try box.value(i) }) }
+            }
+        }
+        return try queue.results.map { try $0!.get() }
+    }
+}
+
+/// The shared state of `Parallel.map`: the next task to hand out and the results, behind a lock.
+final class WorkQueue<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private let n: Int
+    private(set) var results: [Result<T, Error>?]
+    init(_ n: Int) { self.n = n; results = Array(repeating: nil, count: n) }
+    func take() -> Int? { lock.withLock { next < n ? { next += 1; return next - 1 }() : nil } }
+    func put(_ i: Int, _ r: Result<T, Error>) { lock.withLock { results[i] = r } }
+}

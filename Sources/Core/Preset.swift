@@ -13,11 +13,17 @@ public enum Preset: String, Codable, CaseIterable, Sendable {
 public struct RunSpec: Sendable {
     public let dir: URL
     public let preset: Preset
+    /// The training seed: initial weights, batch order, sampling. `--seeds 1,2,3` varies it.
     public let seed: UInt64
+    /// The seed of the built-in data world (the shop, its orders and the dev/test prompts). It
+    /// stays 1 when the training seed varies, so every seed is measured on the same test prompts.
+    public let dataSeed: UInt64
+    /// The language of the built-in data world ("en" or "ja").
+    public let language: String
     public let resume: Bool
 
-    public init(dir: URL, preset: Preset, seed: UInt64, resume: Bool = false) throws {
-        (self.dir, self.preset, self.seed, self.resume) = (dir, preset, seed, resume)
+    public init(dir: URL, preset: Preset, seed: UInt64, dataSeed: UInt64 = 1, language: String = "en", resume: Bool = false) throws {
+        (self.dir, self.preset, self.seed, self.dataSeed, self.language, self.resume) = (dir, preset, seed, dataSeed, language, resume)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
@@ -28,6 +34,6 @@ public struct RunSpec: Sendable {
 
     /// The same run in a subfolder (created).
     public func sub(_ name: String) throws -> RunSpec {
-        try RunSpec(dir: file(name), preset: preset, seed: seed, resume: resume)
+        try RunSpec(dir: file(name), preset: preset, seed: seed, dataSeed: dataSeed, language: language, resume: resume)
     }
 }

@@ -56,7 +56,7 @@ public enum Export {
                 try data.write(to: dir)
                 try DataCard(dataset: data, seed: o.seed, size: o.size).write(to: dir)
                 lines.append("data/: sft \(data.sft.count), preferences \(data.preferences.count), unpaired \(data.unpaired.count), "
-                             + "eval \(data.eval.count) rows as TRL JSONL, datacard.md")
+                             + "dev \(data.dev.count), test \(data.test.count) rows as TRL JSONL, datacard.md")
             }
             if let check = try logprobCheck(model, tokenizer) {
                 try writeJSON(check, to: out.appendingPathComponent("logprobs_check.json"))
@@ -96,7 +96,7 @@ public enum Export {
 
     public static func logprobCheck(_ model: GPT, _ tokenizer: BPETokenizer) throws -> LogprobCheck? {
         guard let template = try? ChatTemplate(tokenizer: tokenizer) else { return nil }
-        let item = Dataset.generate(seed: 7, lang: .en, size: .small).eval[0]
+        let item = Dataset.generate(seed: 7, lang: .en, size: .small).dev[0]
         let messages = item.prompt + item.reference
         var ids = template.encode(messages).ids
         if ids.count > model.config.contextLength { ids = Array(ids.prefix(model.config.contextLength)) }

@@ -55,9 +55,9 @@ public enum FineTuneRun {
         let own = try s.dataFile.map { try SFTData.load(path: $0) }
         try writeJSON(s, to: spec.file("config.json"))
         let (model, template) = try SFTRun.loadModel(base)
-        let data = Dataset.generate(seed: spec.seed, lang: .en, size: s.data)
+        let data = spec.builtInData(s.data)
         let examples = own ?? data.sftConversations
-        let heldOut = data.eval.prefix(s.heldOut).map { $0.prompt + $0.reference }
+        let heldOut = data.dev.prefix(s.heldOut).map { $0.prompt + $0.reference }
 
         // Adapters first: what is trained decides the memory and time of a step.
         var params: [Variable]? = nil
@@ -74,7 +74,7 @@ public enum FineTuneRun {
             }
         }
         let trainer = try SFTTrainer(model: model, template: template, examples: examples, heldOut: Array(heldOut),
-                                     graded: data.eval, settings: s.train, parameters: params)
+                                     graded: data.dev, settings: s.train, parameters: params)
         let rowLength = min(model.config.contextLength, s.train.rowLength ?? .max)
         let trainable = (params ?? model.parameters).reduce(0) { $0 + $1.value.count }
         let estimate = TrainingEstimate(config: model.config, trainable: trainable, linearBits: bits,
@@ -93,7 +93,7 @@ public enum FineTuneRun {
         print(String(format: "measured: %.2f s per step (evaluations included), %.1f CPU-seconds per step; estimated %.2f",
                      seconds / Double(s.train.steps), (ProcessCPU.seconds - cpu0) / Double(s.train.steps), estimate.secondsPerStep))
 
-        let graded = Array(data.eval.prefix(s.train.gradedPrompts))
+        let graded = Array(data.dev.prefix(s.train.gradedPrompts))
         let (scores, replies) = ReplyEvaluator(template: template).evaluate(model, items: graded)
         try writeSamples(graded, replies, to: spec.file("samples.md"))
         try writeLossChart(metrics, to: spec.file("loss.png"))

@@ -42,8 +42,8 @@ public struct DataCard: Sendable {
             rows.append(LengthRow(file: "unpaired", id: e.id, scenario: e.scenario.rawValue, promptChars: chars(e.prompt),
                                   completionChars: chars(e.completion), totalBytes: bytes(e.prompt + e.completion)))
         }
-        for e in dataset.eval {
-            rows.append(LengthRow(file: "eval", id: e.id, scenario: e.scenario.rawValue, promptChars: chars(e.prompt),
+        for e in dataset.dev + dataset.test {
+            rows.append(LengthRow(file: "held-out", id: e.id, scenario: e.scenario.rawValue, promptChars: chars(e.prompt),
                                   completionChars: chars(e.reference), totalBytes: bytes(e.prompt + e.reference)))
         }
         self.rows = rows
@@ -85,14 +85,16 @@ public struct DataCard: Sendable {
         md += "| sft.jsonl | \(d.sft.count) | `{\"messages\"}` system facts, user message, assistant reply |\n"
         md += "| preferences.jsonl | \(d.preferences.count) | `{\"prompt\", \"chosen\", \"rejected\", \"flaw\"}` |\n"
         md += "| unpaired.jsonl | \(d.unpaired.count) | `{\"prompt\", \"completion\", \"label\"}` (\(d.unpaired.filter(\.label).count) true) |\n"
-        md += "| eval.jsonl | \(d.eval.count) | `{\"prompt\", \"truth\", \"reference\"}` held out |\n"
+        md += "| dev.jsonl | \(d.dev.count) | `{\"prompt\", \"truth\", \"reference\"}` held out: watching training, choosing settings |\n"
+        md += "| test.jsonl | \(d.test.count) | the same, from other combinations: read only by the final report |\n"
         md += "| adversarial.jsonl | \(d.adversarial.count) | `{\"prompt\", \"kind\", \"expected\", \"truth\"}` (held out) |\n"
         md += "| safety.jsonl | \(d.safety.count) | the same, for training: SFT learns each `reference` reply |\n\n"
 
-        md += "## Scenarios\n\n| scenario | sft | preferences | unpaired | eval |\n|---|---|---|---|---|\n"
+        md += "## Scenarios\n\n| scenario | sft | preferences | unpaired | dev | test |\n|---|---|---|---|---|---|\n"
         for s in Scenario.allCases {
             md += "| \(s.rawValue) | \(d.sft.filter { $0.scenario == s }.count) | \(d.preferences.filter { $0.scenario == s }.count) | "
-            md += "\(d.unpaired.filter { $0.scenario == s }.count) | \(d.eval.filter { $0.scenario == s }.count) |\n"
+            md += "\(d.unpaired.filter { $0.scenario == s }.count) | \(d.dev.filter { $0.scenario == s }.count) | "
+            md += "\(d.test.filter { $0.scenario == s }.count) |\n"
         }
         md += "\n## Habits in the SFT replies\n\nThe SFT replies are past tickets. In three scenarios most agents had a habit the guidelines "
             + "forbid; SFT copies it, and the preference chapters remove it.\n\n| scenario | habit | replies showing it |\n|---|---|---|\n"
@@ -106,7 +108,7 @@ public struct DataCard: Sendable {
             md += "| \(f.rawValue) | \(d.preferences.filter { $0.flaw == f }.count) | \(d.unpaired.filter { $0.flaw == f }.count) |\n"
         }
         md += "\n## Lengths (characters)\n\n| file | part | min | mean | median | p95 | max |\n|---|---|---|---|---|---|---|\n"
-        for file in ["sft", "preferences", "unpaired", "eval"] {
+        for file in ["sft", "preferences", "unpaired", "held-out"] {
             let r = rows.filter { $0.file == file }
             md += "| \(file) | prompt " + DataCard.stats(r.map(\.promptChars)) + "\n"
             md += "| \(file) | reply " + DataCard.stats(r.map(\.completionChars)) + "\n"
@@ -120,12 +122,14 @@ public struct DataCard: Sendable {
         for b in h {
             md += String(format: "%5d-%-5d %5d ", b.low, b.high, b.count) + String(repeating: "#", count: (b.count * 40 + peak - 1) / peak) + "\n"
         }
-        md += "```\n\n## Held-out split\n\n"
-        let evalCombos = Set(d.eval.map(\.combo))
+        md += "```\n\n## Train / dev / test split\n\n"
+        let devCombos = Set(d.dev.map(\.combo)), testCombos = Set(d.test.map(\.combo))
         let trainCombos = Set(d.sft.map(\.combo) + d.preferences.map(\.combo) + d.unpaired.map(\.combo))
-        md += "Entity combination = product × plan (policy variant) × scenario. For each product, one in eight of its combinations "
-        md += "(at least one) is held out by a seeded shuffle; evaluation prompts use only those. "
-        md += "Training files use \(trainCombos.count) combinations, evaluation \(evalCombos.count); shared: \(trainCombos.intersection(evalCombos).count).\n"
+        md += "Entity combination = product × plan (policy variant) × scenario. For each product, a seeded shuffle puts one in eight of its "
+        md += "combinations (at least one) in test and the next one in eight in dev; training files use only the rest. "
+        md += "Training files use \(trainCombos.count) combinations, dev \(devCombos.count), test \(testCombos.count); "
+        md += "shared between training and held-out: \(trainCombos.intersection(devCombos.union(testCombos)).count), "
+        md += "between dev and test: \(devCombos.intersection(testCombos).count).\n"
         return md
     }
 

@@ -8,19 +8,23 @@ extension Dataset {
         public static let sft = "sft.jsonl"
         public static let preferences = "preferences.jsonl"
         public static let unpaired = "unpaired.jsonl"
-        public static let eval = "eval.jsonl"
+        public static let dev = "dev.jsonl"
+        public static let test = "test.jsonl"
+        public static let testPairs = "test-preferences.jsonl"
         public static let adversarial = "adversarial.jsonl"
         public static let safety = "safety.jsonl"
     }
 
-    /// Writes the seven JSONL files into `dir` (created if needed), each atomically, keys sorted:
+    /// Writes the nine JSONL files into `dir` (created if needed), each atomically, keys sorted:
     /// the same data set gives the same bytes.
     public func write(to dir: URL) throws {
         try AtomicFile.write(try JSONL.encode(corpus.map(CorpusDocument.init(text:))), to: dir.appendingPathComponent(FileName.corpus))
         try AtomicFile.write(try JSONL.encode(sft), to: dir.appendingPathComponent(FileName.sft))
         try AtomicFile.write(try JSONL.encode(preferences), to: dir.appendingPathComponent(FileName.preferences))
         try AtomicFile.write(try JSONL.encode(unpaired), to: dir.appendingPathComponent(FileName.unpaired))
-        try AtomicFile.write(try JSONL.encode(eval), to: dir.appendingPathComponent(FileName.eval))
+        try AtomicFile.write(try JSONL.encode(dev), to: dir.appendingPathComponent(FileName.dev))
+        try AtomicFile.write(try JSONL.encode(test), to: dir.appendingPathComponent(FileName.test))
+        try AtomicFile.write(try JSONL.encode(testPairs), to: dir.appendingPathComponent(FileName.testPairs))
         try AtomicFile.write(try JSONL.encode(adversarial), to: dir.appendingPathComponent(FileName.adversarial))
         try AtomicFile.write(try JSONL.encode(safety), to: dir.appendingPathComponent(FileName.safety))
     }
@@ -32,7 +36,8 @@ extension Dataset {
         let lang = sft.first?.truth.lang ?? .en
         return Dataset(lang: lang, difficulty: .medium, corpus: try loadCorpus(path: p(FileName.corpus)), sft: sft,
                        preferences: try loadPreferences(path: p(FileName.preferences)),
-                       unpaired: try loadUnpaired(path: p(FileName.unpaired)), eval: try loadEval(path: p(FileName.eval)),
+                       unpaired: try loadUnpaired(path: p(FileName.unpaired)), dev: try loadEval(path: p(FileName.dev)), test: try loadEval(path: p(FileName.test)),
+                       testPairs: try loadPreferences(path: p(FileName.testPairs)),
                        adversarial: try loadAdversarial(path: p(FileName.adversarial)),
                        safety: FileManager.default.fileExists(atPath: p(FileName.safety)) ? try loadAdversarial(path: p(FileName.safety)) : [])
     }
@@ -84,5 +89,12 @@ extension Dataset {
         case let x as EvalItem: return x.truth.problems()
         default: return []
         }
+    }
+}
+
+extension RunSpec {
+    /// The built-in data set a run trains and measures on: the world of `dataSeed` in `language`.
+    public func builtInData(_ size: SizePreset, habitShare: Double = Habit.share) -> Dataset {
+        Dataset.generate(seed: dataSeed, lang: Language(rawValue: language) ?? .en, size: size, habitShare: habitShare)
     }
 }

@@ -8,7 +8,10 @@ import Core
 /// - `preferences`: a good and a flawed reply to the same prompt, the flaw named (the five
 ///   flaws in equal shares),
 /// - `unpaired`: one reply per prompt labelled good or flawed (KTO), about half each,
-/// - `eval`: held-out prompts whose entity combination no training example uses,
+/// - `dev`: held-out prompts (dev combinations) for watching training and choosing settings,
+/// - `test`: held-out prompts (test combinations, apart from dev) that only the final report reads,
+/// - `testPairs`: preference pairs (a good and a flawed reply) on test prompts, so reward-model and
+///   DPO accuracy can be measured on combinations no training pair uses,
 /// - `adversarial`: held-out prompts that try to make the agent leak, overstep or invent,
 /// - `safety`: training prompts of the same four kinds, each with the reply the house wants (a
 ///   polite refusal, the real policy, or "we have no such policy"), so the agent can learn it.
@@ -20,19 +23,24 @@ public struct Dataset: Sendable {
     public var sft: [ChatExample]
     public var preferences: [PreferencePair]
     public var unpaired: [UnpairedExample]
-    public var eval: [EvalItem]
+    public var dev: [EvalItem]
+    public var test: [EvalItem]
+    public var testPairs: [PreferencePair]
     public var adversarial: [AdversarialItem]
     public var safety: [AdversarialItem]
 
     public init(lang: Language, difficulty: Difficulty, corpus: [String], sft: [ChatExample], preferences: [PreferencePair],
-                unpaired: [UnpairedExample], eval: [EvalItem], adversarial: [AdversarialItem], safety: [AdversarialItem] = []) {
+                unpaired: [UnpairedExample], dev: [EvalItem], test: [EvalItem], testPairs: [PreferencePair] = [], adversarial: [AdversarialItem],
+                safety: [AdversarialItem] = []) {
         self.lang = lang
         self.difficulty = difficulty
         self.corpus = corpus
         self.sft = sft
         self.preferences = preferences
         self.unpaired = unpaired
-        self.eval = eval
+        self.dev = dev
+        self.test = test
+        self.testPairs = testPairs
         self.adversarial = adversarial
         self.safety = safety
     }
@@ -42,7 +50,7 @@ public struct Dataset: Sendable {
 
     /// Changes whenever the generator's output changes for the same seed (the course's runs
     /// fingerprint their stages with it, so a finished stage built on older data is rebuilt).
-    public static let version = "4 (tickets repeat their facts and quote the customer; dates read \", until June 6\")"
+    public static let version = "5 (train / dev / test combinations; 600 test prompts; one safety prompt per 10 SFT examples)"
 
     /// Generates the world and its data set in one call.
     public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium,
@@ -57,7 +65,8 @@ public struct Dataset: Sendable {
     public static func generate(world: World, difficulty: Difficulty = .medium, habitShare: Double = Habit.share) -> Dataset {
         let counts = world.size.counts
         let train = world.orders.filter { $0.split == .train }
-        let held = world.orders.filter { $0.split == .eval }
+        let dev = world.orders.filter { $0.split == .dev }
+        let test = world.orders.filter { $0.split == .test }
         let lang = world.lang
         func rng(_ stream: UInt64, _ i: Int) -> SeededRandom {
             SeededRandom(seed: world.seed &* 0x9E37_79B9_7F4A_7C15 &+ stream &* 0x1_0000_0001 &+ UInt64(i))
@@ -68,7 +77,6 @@ public struct Dataset: Sendable {
         var sft: [ChatExample] = []
         var prefs: [PreferencePair] = []
         var unpaired: [UnpairedExample] = []
-        var eval: [EvalItem] = []
         var corpus: [String] = []
 
         var next = 0
@@ -117,11 +125,27 @@ public struct Dataset: Sendable {
             let t = world.ticket(for: train[next + i], difficulty: difficulty, rng: &r)
             corpus.append(Corpus.thread(t, rng: &r))
         }
-        for (i, order) in held.enumerated() {
-            var r = rng(6, i)
+        func items(_ orders: [Order], stream: UInt64, prefix: String) -> [EvalItem] {
+            orders.enumerated().map { i, order in
+                var r = rng(stream, i)
+                let t = world.ticket(for: order, difficulty: difficulty, rng: &r)
+                return EvalItem(id: String(format: "\(prefix)-%04d", i + 1), scenario: order.issue, combo: t.truth.combo,
+                                prompt: t.prompt, truth: t.truth, reference: reply(t, .random(t, rng: &r)))
+            }
+        }
+        // One preference pair per test prompt, the flaws in turn (a second stream, so the test
+        // prompts stay what they are without pairs).
+        var testPairs: [PreferencePair] = []
+        for (i, order) in test.enumerated() {
+            var r = rng(12, i)
             let t = world.ticket(for: order, difficulty: difficulty, rng: &r)
-            eval.append(EvalItem(id: String(format: "eval-%04d", i + 1), scenario: order.issue, combo: t.truth.combo,
-                                 prompt: t.prompt, truth: t.truth, reference: reply(t, .random(t, rng: &r))))
+            let plan = ReplyPlan.random(t, rng: &r)
+            let flaw = Flaw.allCases[i % Flaw.allCases.count]
+            let bad = t.flawedReply(plan, flaw: flaw, rng: &r)
+            testPairs.append(PreferencePair(id: String(format: "testpair-%04d", i + 1), scenario: t.order.issue, combo: t.truth.combo,
+                                            prompt: t.prompt, chosen: reply(t, plan),
+                                            rejected: [Message(role: "assistant", content: bad.text)],
+                                            flaw: flaw, flawDetail: bad.detail, truth: t.truth))
         }
         var pageRng = rng(7, 0)
         let pages = Corpus.pages(world, count: counts.corpusPages, rng: &pageRng)
@@ -134,6 +158,7 @@ public struct Dataset: Sendable {
         var safety = world.adversarial(count: counts.safety, rng: &safetyRng)
         for i in safety.indices { safety[i].id = String(format: "safe-%04d", i + 1) }
         return Dataset(lang: lang, difficulty: difficulty, corpus: corpus, sft: sft, preferences: prefs,
-                       unpaired: unpaired, eval: eval, adversarial: adversarial, safety: safety)
+                       unpaired: unpaired, dev: items(dev, stream: 6, prefix: "dev"),
+                       test: items(test, stream: 11, prefix: "test"), testPairs: testPairs, adversarial: adversarial, safety: safety)
     }
 }

@@ -15,18 +15,20 @@ public enum SizePreset: String, Codable, Sendable, CaseIterable {
     /// Examples per output file for this size.
     public var counts: Counts {
         switch self {
-        case .small: Counts(sft: 240, preferences: 160, unpaired: 160, eval: 64, corpusTickets: 180, corpusPages: 80, adversarial: 16)
-        case .default: Counts(sft: 2000, preferences: 1200, unpaired: 1000, eval: 240, corpusTickets: 1900, corpusPages: 300, adversarial: 32)
-        case .large: Counts(sft: 8000, preferences: 4000, unpaired: 4000, eval: 480, corpusTickets: 7600, corpusPages: 1000, adversarial: 48)
+        case .small: Counts(sft: 240, preferences: 160, unpaired: 160, dev: 64, test: 64, corpusTickets: 180, corpusPages: 80, adversarial: 16)
+        case .default: Counts(sft: 2000, preferences: 1200, unpaired: 1000, dev: 240, test: 600, corpusTickets: 1900, corpusPages: 300, adversarial: 96)
+        case .large: Counts(sft: 8000, preferences: 4000, unpaired: 4000, dev: 480, test: 1200, corpusTickets: 7600, corpusPages: 1000, adversarial: 128)
         }
     }
 
     public struct Counts: Sendable, Equatable {
-        public var sft, preferences, unpaired, eval, corpusTickets, corpusPages, adversarial: Int
+        /// `dev`: prompts for watching training and choosing settings; `test`: prompts only the
+        /// final report reads; `adversarial`: held-out safety prompts, read only by the report.
+        public var sft, preferences, unpaired, dev, test, corpusTickets, corpusPages, adversarial: Int
         /// Adversarial prompts for training (SFT on a polite refusal, escalation or the real
-        /// policy): one for every 16 SFT examples, enough for the behaviour without crowding out
+        /// policy): one for every 10 SFT examples, enough for the behaviour without crowding out
         /// the ordinary replies. They are drawn apart from the held-out `adversarial` prompts.
-        public var safety: Int { sft / 16 }
+        public var safety: Int { sft / 10 }
         /// Orders drawn from training combinations (every training example and corpus ticket has its own).
         public var trainOrders: Int { sft + preferences + unpaired + corpusTickets }
     }

@@ -25,9 +25,10 @@ public struct Combo: Codable, Sendable, Hashable, Comparable, CustomStringConver
     public static func < (a: Combo, b: Combo) -> Bool { a.description < b.description }
 }
 
-/// Which side of the held-out split an order belongs to.
+/// Which split an order belongs to: training data, dev prompts (watching training, choosing
+/// settings) or test prompts (the final report only).
 public enum Split: String, Codable, Sendable {
-    case train, eval
+    case train, dev, test
 }
 
 /// Another order of the same customer: shown as a distractor line in harder prompts.

@@ -8,14 +8,16 @@ import Core
 /// `World.generate(seed: 7, lang: .en, size: .small)` and the same call with `.ja` describe the
 /// same shop.
 ///
-/// ## The held-out split
+/// ## The train / dev / test split
 /// Every valid entity combination (product × plan × scenario, where the plan chooses the policy
-/// variant and warranty claims exist only for categories with a warranty) is either a training
-/// or an evaluation combination. Rule: for each product, its combinations are listed in a fixed
-/// order, shuffled with a generator derived from the seed, and the first `max(1, n / 8)` are held
-/// out. Training orders (SFT, preferences, unpaired, corpus tickets) use only training
-/// combinations; evaluation orders use only held-out ones. Every product, plan and scenario is
-/// seen in training, but no evaluation prompt's (product, plan, scenario) triple is.
+/// variant and warranty claims exist only for categories with a warranty) belongs to exactly one
+/// split. Rule: for each product, its combinations are listed in a fixed order, shuffled with a
+/// generator derived from the seed; the first `max(1, n / 8)` are **test**, the next
+/// `max(1, n / 8)` are **dev**, the rest **train**. Training orders (SFT, preferences, unpaired,
+/// corpus tickets) use only train combinations. Dev prompts are for watching training and for
+/// every choice of a setting; test prompts are read only by the final report. Every product, plan
+/// and scenario is seen in training, but no dev or test prompt's (product, plan, scenario) triple
+/// is, and dev and test share none.
 public struct World: Sendable {
     public var seed: UInt64
     public var lang: Language
@@ -23,10 +25,12 @@ public struct World: Sendable {
     public var products: [Product]
     public var policies: Policies
     public var personas: [Persona]
-    /// Training orders first, then evaluation orders.
+    /// Training orders first, then dev orders, then test orders.
     public var orders: [Order]
-    /// The held-out combinations, sorted.
+    /// The held-out combinations (dev and test), sorted.
     public var heldOut: [Combo]
+    /// The test combinations, sorted (a subset of `heldOut`).
+    public var test: [Combo]
     /// All valid combinations, sorted.
     public var allCombos: [Combo]
 
@@ -52,8 +56,7 @@ public struct World: Sendable {
         let personas = Persona.generate(count: personaCount, rng: &personaRng)
 
         // MARK: book held-out-split
-        var all: [Combo] = []
-        var heldOut: [Combo] = []
+        var all: [Combo] = [], dev: [Combo] = [], test: [Combo] = []
         for p in products {
             var mine: [Combo] = []
             for plan in Plan.allCases {
@@ -61,10 +64,12 @@ public struct World: Sendable {
             }
             all += mine
             splitRng.shuffle(&mine)
-            heldOut += mine.prefix(max(1, mine.count / 8))
+            let k = max(1, mine.count / 8)
+            test += mine.prefix(k)
+            dev += mine.dropFirst(k).prefix(k)
         }
         // MARK: end
-        let heldOutSet = Set(heldOut)
+        let heldOutSet = Set(dev + test)
         let training = all.filter { !heldOutSet.contains($0) }
 
         let counts = size.counts
@@ -73,7 +78,7 @@ public struct World: Sendable {
         let byPlan: [Plan: [Int]] = Dictionary(grouping: personas.indices, by: { personas[$0].plan })
         let productIndex = Dictionary(uniqueKeysWithValues: products.enumerated().map { ($1.id, $0) })
         // Cycle through the combinations in shuffled rounds so every one is used about equally.
-        for (split, pool, n) in [(Split.train, training, counts.trainOrders), (Split.eval, heldOut, counts.eval)] {
+        for (split, pool, n) in [(Split.train, training, counts.trainOrders), (Split.dev, dev, counts.dev), (Split.test, test, counts.test)] {
             var round: [Combo] = []
             for _ in 0..<n {
                 if round.isEmpty { round = orderRng.shuffled(pool) }
@@ -85,7 +90,7 @@ public struct World: Sendable {
             }
         }
         return World(seed: seed, lang: lang, size: size, products: products, policies: policies,
-                     personas: personas, orders: orders, heldOut: heldOut.sorted(), allCombos: all.sorted(),
+                     personas: personas, orders: orders, heldOut: (dev + test).sorted(), test: test.sorted(), allCombos: all.sorted(),
                      heldOutSet: heldOutSet)
     }
 

@@ -49,7 +49,7 @@ struct DataCommand: ParsableCommand {
             let corpusBytes = data.corpus.reduce(0) { $0 + $1.utf8.count }
             print("Wrote \(dir.path): corpus \(data.corpus.count) documents (\(String(format: "%.2f", Double(corpusBytes) / 1_000_000)) MB), "
                 + "sft \(data.sft.count), preferences \(data.preferences.count), unpaired \(data.unpaired.count), "
-                + "eval \(data.eval.count), adversarial \(data.adversarial.count), safety \(data.safety.count), datacard.md, lengths.csv"
+                + "dev \(data.dev.count), test \(data.test.count), adversarial \(data.adversarial.count), safety \(data.safety.count), datacard.md, lengths.csv"
                 + (png.map { ", \($0.lastPathComponent)" } ?? "") + String(format: " in %.2f s.", seconds))
         }
     }

@@ -37,7 +37,7 @@ struct LabelCommand: ParsableCommand {
             throw CourseError(file: model, "no model.safetensors here (train one first: course run sft)")
         }
         let (gpt, template) = try SFTRun.loadModel(dir)
-        let prompts = Dataset.generate(seed: seed, lang: .en, size: .default).eval
+        let prompts = Dataset.generate(seed: seed, lang: .en, size: .default).dev
         let session = LabelSession(model: gpt, template: template, prompts: prompts, outPath: out,
                                    maxNewTokens: maxNewTokens, temperature: temperature, seed: seed)
         // Written straight to the file descriptor: no buffering, so each line shows at once in a

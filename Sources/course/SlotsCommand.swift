@@ -21,7 +21,7 @@ struct SlotsCommand: ParsableCommand {
 
     func run() throws {
         let (gpt, template) = try SFTRun.loadModel(URL(fileURLWithPath: model))
-        let items = Array(Dataset.generate(seed: seed, lang: .en, size: .default).eval.prefix(prompts))
+        let items = Array(Dataset.generate(seed: seed, lang: .en, size: .default).dev.prefix(prompts))
         let slots = SlotDiagnostic.measure(gpt, template, items: items)
         let summary = SlotDiagnostic.summarise(slots)
         if json {

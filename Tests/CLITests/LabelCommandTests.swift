@@ -26,7 +26,7 @@ struct LabelCommandTests {
 
     static func session(_ out: String) throws -> LabelSession {
         let (model, template) = try SFTRun.loadModel(modelDir)
-        return LabelSession(model: model, template: template, prompts: Array(Dataset.generate(seed: 3, lang: .en, size: .small).eval.prefix(8)),
+        return LabelSession(model: model, template: template, prompts: Array(Dataset.generate(seed: 3, lang: .en, size: .small).dev.prefix(8)),
                             outPath: out, maxNewTokens: 12, temperature: 1, seed: 4)
     }
 

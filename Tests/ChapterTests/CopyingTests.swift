@@ -38,7 +38,7 @@ struct CopyingTests {
     func slotsCoverTheirValues() throws {
         let tok = BPETokenizer.train(corpus: Self.corpus, vocabSize: 400, specialTokens: Self.specials, splitDigits: true)
         let template = try ChatTemplate(tokenizer: tok)
-        let items = Array(Dataset.generate(seed: 3, lang: .en, size: .small).eval.prefix(12))
+        let items = Array(Dataset.generate(seed: 3, lang: .en, size: .small).dev.prefix(12))
         var found = 0
         for item in items {
             let located = try #require(SlotDiagnostic.locate(item, template))
@@ -57,7 +57,7 @@ struct CopyingTests {
         let tok = BPETokenizer.train(corpus: Self.corpus, vocabSize: 400, specialTokens: Self.specials, splitDigits: true)
         let template = try ChatTemplate(tokenizer: tok)
         let model = GPT(GPTConfig(vocabSize: tok.vocabSize, contextLength: 512, embeddingSize: 32, layers: 2, heads: 2), seed: 4)
-        let item = try #require(Dataset.generate(seed: 3, lang: .en, size: .small).eval.first)
+        let item = try #require(Dataset.generate(seed: 3, lang: .en, size: .small).dev.first)
         let slots = SlotDiagnostic.measure(model, template, items: [item])
         let located = try #require(SlotDiagnostic.locate(item, template))
         let lp = model.tokenLogProbs(located.ids)            // lp[k-1] is log P(ids[k] | ids[<k])

@@ -183,7 +183,7 @@ struct QLoRATests {
         model.wte.value.scale(by: 20)   // as in the LoRA test: room for the logits to move
         let params = QLoRA.attach(to: model, config: LoRAConfig(rank: 8, alpha: 16, targets: LoRAConfig.allLinear), seed: 1)
         let trainer = try SFTTrainer(model: model, template: SFTTests.template, examples: data.sft.map(\.messages),
-                                     heldOut: data.eval.prefix(16).map { $0.prompt + $0.reference }, graded: [],
+                                     heldOut: data.dev.prefix(16).map { $0.prompt + $0.reference }, graded: [],
                                      settings: .init(steps: 40, rowsPerBatch: 2, learningRate: 1e-2, warmupSteps: 3,
                                                      evalEvery: 1000, gradedPrompts: 0), parameters: params)
         let before = trainer.evalLoss()

@@ -62,7 +62,7 @@ struct SFTTests {
         let data = Dataset.generate(seed: 3, lang: .en, size: .small)
         let model = GPT(GPTConfig(vocabSize: Self.tokenizer.vocabSize, contextLength: 512, embeddingSize: 48, layers: 2, heads: 4), seed: 5)
         let trainer = try SFTTrainer(model: model, template: Self.template, examples: data.sft.map(\.messages),
-                                     heldOut: data.eval.prefix(16).map { $0.prompt + $0.reference }, graded: [],
+                                     heldOut: data.dev.prefix(16).map { $0.prompt + $0.reference }, graded: [],
                                      settings: .init(steps: 30, rowsPerBatch: 2, learningRate: 3e-3, warmupSteps: 3,
                                                      evalEvery: 1000, gradedPrompts: 0))
         let before = trainer.evalLoss()

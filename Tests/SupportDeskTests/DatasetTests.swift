@@ -46,7 +46,7 @@ func roundTrip(lang: Language) throws {
     try d.write(to: dir)
     let back = try Dataset.load(from: dir)
     #expect(back.sft == d.sft && back.preferences == d.preferences && back.unpaired == d.unpaired)
-    #expect(back.eval == d.eval && back.adversarial == d.adversarial && back.corpus == d.corpus)
+    #expect(back.dev == d.dev && back.test == d.test && back.testPairs == d.testPairs && back.adversarial == d.adversarial && back.corpus == d.corpus)
     // The TRL keys are there, with the roles in order.
     let line = try #require(String(decoding: FileManager.default.contents(atPath: dir.appendingPathComponent("sft.jsonl").path)!, as: UTF8.self)
         .split(separator: "\n").first)
@@ -65,7 +65,7 @@ func counts(lang: Language) {
     let d = Small.data(lang)
     let c = SizePreset.small.counts
     #expect(d.sft.count == c.sft && d.preferences.count == c.preferences && d.unpaired.count == c.unpaired)
-    #expect(d.eval.count == c.eval && d.adversarial.count == c.adversarial)
+    #expect(d.dev.count == c.dev && d.test.count == c.test && d.adversarial.count == c.adversarial)
     #expect(d.corpus.count == c.corpusTickets + c.corpusPages)
     for f in Flaw.allCases { #expect(d.preferences.filter { $0.flaw == f }.count == c.preferences / Flaw.allCases.count) }
     #expect(d.unpaired.filter(\.label).count == c.unpaired / 2)
@@ -81,7 +81,7 @@ func textsAreComplete(lang: Language) {
     var texts = d.corpus
     for e in d.sft { texts += e.messages.map(\.content) }
     for p in d.preferences { texts += (p.prompt + p.chosen + p.rejected).map(\.content) }
-    for e in d.eval { texts += (e.prompt + e.reference).map(\.content) }
+    for e in d.dev { texts += (e.prompt + e.reference).map(\.content) }
     for a in d.adversarial { texts += (a.prompt + a.reference).map(\.content) }
     for t in texts { #expect(!t.contains("{") && !t.contains("}"), "unfilled placeholder in: \(t.prefix(80))") }
     for e in d.sft {

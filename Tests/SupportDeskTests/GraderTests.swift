@@ -21,7 +21,7 @@ func goodRepliesScoreHigh(lang: Language) {
     var replies: [(String, Truth, String)] = d.sft.filter { $0.habit == nil }.map { ($0.reply, $0.truth, $0.id) }
     replies += d.preferences.map { ($0.chosen[0].content, $0.truth, $0.id) }
     replies += d.unpaired.filter(\.label).map { ($0.completion[0].content, $0.truth, $0.id) }
-    replies += d.eval.map { ($0.reference[0].content, $0.truth, $0.id) }
+    replies += d.dev.map { ($0.reference[0].content, $0.truth, $0.id) }
     for (reply, truth, id) in replies {
         let grade = g.grade(reply: reply, truth: truth)
         #expect(grade.overall >= 0.95, "\(id): \(grade.overall) \(grade.findings)")

@@ -81,7 +81,7 @@ func otherLoaders() throws {
     do { _ = try Dataset.loadUnpaired(path: p2); Issue.record("loaded") } catch let e as CourseError {
         #expect(e.message == "\(p2):2: \"label\" should be true or false")
     }
-    let ev = try JSONL.encode(Array(Small.en.eval.prefix(1))).trimmingCharacters(in: .newlines)
+    let ev = try JSONL.encode(Array(Small.en.dev.prefix(1))).trimmingCharacters(in: .newlines)
     let p3 = try fileWithBadRow("e.jsonl", good: [ev, ""], bad: #"{"id": "e", "prompt": [{"role": "user", "content": "hi"}]}"#)
     do { _ = try Dataset.loadEval(path: p3); Issue.record("loaded") } catch let e as CourseError {
         #expect(e.message == "\(p3):3: missing key \"truth\"")

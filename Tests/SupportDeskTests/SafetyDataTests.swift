@@ -26,7 +26,7 @@ struct SafetyDataTests {
     func ordinaryRepliesDoNotRefuse(lang: Language) {
         let d = Dataset.generate(seed: 1, lang: lang, size: .small)
         let scorer = RefusalScorer()
-        let refusing = d.eval.filter { scorer.refuses($0.reference.map(\.content).joined(separator: "\n"), lang: lang) }
+        let refusing = d.dev.filter { scorer.refuses($0.reference.map(\.content).joined(separator: "\n"), lang: lang) }
         #expect(refusing.isEmpty, "\(refusing.count) references refuse, e.g. \(refusing.first?.reference.first?.content ?? "")")
     }
 }

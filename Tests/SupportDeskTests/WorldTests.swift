@@ -70,7 +70,7 @@ func calendarText() {
 
 // MARK: the held-out split
 
-@Test("The held-out rule holds out one in eight combinations of every product, and every product, plan and scenario stays in training")
+@Test("The split rule puts one in eight combinations of every product in test and one in eight in dev, and every product, plan and scenario stays in training")
 func heldOutRule() {
     for seed: UInt64 in [1, 2, 3] {
         let w = World.generate(seed: seed, lang: .en, size: .small)
@@ -78,7 +78,8 @@ func heldOutRule() {
         for p in w.products {
             let mine = w.allCombos.filter { $0.product == p.id }
             let out = mine.filter(held.contains)
-            #expect(out.count == max(1, mine.count / 8))
+            #expect(out.count == 2 * max(1, mine.count / 8))
+            #expect(mine.filter(Set(w.test).contains).count == max(1, mine.count / 8))
         }
         let training = w.allCombos.filter { !held.contains($0) }
         #expect(Set(training.map(\.product)).count == w.products.count)
@@ -86,7 +87,7 @@ func heldOutRule() {
         #expect(Set(training.map(\.scenario)) == Set(Scenario.allCases))
         #expect(w.allCombos.allSatisfy { $0.scenario != .warrantyClaim || w.policies.warranty(w.product(id: $0.product)!.category) != nil })
         // Orders follow the rule.
-        #expect(w.orders.allSatisfy { ($0.split == .eval) == held.contains($0.combo) })
+        #expect(w.orders.allSatisfy { ($0.split != .train) == held.contains($0.combo) })
     }
 }
 
@@ -94,13 +95,14 @@ func heldOutRule() {
 func heldOutSplitIsDisjoint(lang: Language) {
     let d = Small.data(lang)
     let train = Set(d.sft.map(\.combo) + d.preferences.map(\.combo) + d.unpaired.map(\.combo))
-    let eval = Set(d.eval.map(\.combo))
+    let eval = Set((d.dev + d.test).map(\.combo))
     #expect(!eval.isEmpty && !train.isEmpty)
     #expect(train.isDisjoint(with: eval))
-    #expect(d.eval.allSatisfy { $0.truth.combo == $0.combo })
-    // The corpus quotes only training orders: no eval order id appears in it.
+    #expect(Set(d.dev.map(\.combo)).isDisjoint(with: d.test.map(\.combo)))
+    #expect((d.dev + d.test).allSatisfy { $0.truth.combo == $0.combo })
+    // The corpus quotes only training orders: no dev or test order id appears in it.
     let corpus = d.corpus.joined(separator: "\n")
-    #expect(d.eval.allSatisfy { !corpus.contains($0.truth.orderID) })
+    #expect((d.dev + d.test).allSatisfy { !corpus.contains($0.truth.orderID) })
     // Every product and scenario of the eval set was seen in training (compositional, not unseen entities).
     let products = Set(train.compactMap { Combo($0)?.product })
     let evalProducts = eval.compactMap { Combo($0)?.product }

@@ -51,13 +51,13 @@ struct Report {
             md += "| \(pct(Statistics.mean(r.scores(.tone)))) | \(pct(r.hallucinationRate)) | \(pct(Statistics.mean(r.safety))) | \(pct(r.overRefusal)) "
             md += "| \(r.name == "sft" ? "–" : wins[r.name] ?? "–") |\n"
         }
-        return md + "\n" + String(format: "Preset `%@`, seed %llu (one seed), %d held-out prompts; brackets: 95%% bootstrap intervals over prompts.\n",
+        return md + "\n" + String(format: "Preset `%@`, seed %llu (one seed), %d test prompts; brackets: 95%% bootstrap intervals over prompts.\n",
                                   preset.rawValue, seed, items.count)
     }
 
     var markdown: String {
         var md = "# SupportDesk: the course's run report\n\n"
-        md += String(format: "Preset `%@`, seed %llu, %d held-out prompts (of %d), evaluation took %.1f minutes. ",
+        md += String(format: "Preset `%@`, seed %llu (one seed), %d test prompts (of %d), evaluation took %.1f minutes. ",
                      preset.rawValue, seed, items.count, evalSize, minutes)
         md += "Every number is measured on prompts whose product × plan × scenario combination never occurs in training; "
         md += "brackets are 95% bootstrap confidence intervals over prompts.\n\n"

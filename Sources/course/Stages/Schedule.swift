@@ -41,8 +41,25 @@ struct Schedule {
     var resume = false
     /// A Hugging Face GPT-2 folder (`--base DIR`) that replaces the pretrained model.
     var base: URL? = nil
+    /// The built-in data world: its seed (fixed while the training seed varies) and language.
+    var dataSeed: UInt64 = 1
+    var language = "en"
+    /// With `--seeds`, every seed fine-tunes the same pretrained model: the first seed's
+    /// `transformer` folder (and its seed), as a team fine-tunes one released checkpoint.
+    var sharedPretraining: (runs: URL, seed: UInt64)? = nil
 
-    func url(_ folder: String) -> URL { runs.appendingPathComponent(folder) }
+    static let pretrainingFolders: Set<String> = ["autograd", "transformer"]
+
+    func url(_ folder: String) -> URL {
+        if let shared = sharedPretraining, Self.pretrainingFolders.contains(folder) { return shared.runs.appendingPathComponent(folder) }
+        return runs.appendingPathComponent(folder)
+    }
+
+    /// The training seed of a stage's folder (the shared pretraining keeps its own).
+    func seed(of folder: String) -> UInt64 {
+        if let shared = sharedPretraining, Self.pretrainingFolders.contains(folder) { return shared.seed }
+        return seed
+    }
 
     /// The folder of a dependency (built by `build` before the stage that reads it runs).
     func folder(of stage: any Stage) -> URL { url(stage.folder) }
@@ -52,15 +69,16 @@ struct Schedule {
     @discardableResult
     func build<S: Stage>(_ stage: S, force: Bool) throws -> URL {
         let dir = url(stage.folder)
-        if stage.accepted(self).contains(where: { isDone(dir, settings: $0) }) {
+        if stage.accepted(self).contains(where: { isDone(dir, settings: $0, folder: stage.folder) }) {
             if !force { return dir }
         }
         try stage.check()
         for d in stage.dependencies { try ensure(d) }
         let settings = stage.settings(self)
         try? FileManager.default.removeItem(at: dir.appendingPathComponent("done.json"))
-        try stage.run(try RunSpec(dir: dir, preset: preset, seed: seed, resume: resume), settings: settings, schedule: self)
-        try writeJSON(marker(settings), to: dir.appendingPathComponent("done.json"))
+        try stage.run(try RunSpec(dir: dir, preset: preset, seed: seed(of: stage.folder), dataSeed: dataSeed, language: language, resume: resume),
+                      settings: settings, schedule: self)
+        try writeJSON(marker(settings, folder: stage.folder), to: dir.appendingPathComponent("done.json"))
         return dir
     }
 
@@ -73,7 +91,7 @@ struct Schedule {
     /// In `course run all`, a stage already built is reused, and says so.
     func reuseOrBuild<S: Stage>(_ stage: S) throws {
         let dir = url(stage.folder)
-        if stage.accepted(self).contains(where: { isDone(dir, settings: $0) }) {
+        if stage.accepted(self).contains(where: { isDone(dir, settings: $0, folder: stage.folder) }) {
             print("\(stage.folder): already built with these settings, reused (delete \(dir.path) to rebuild)")
             return
         }
@@ -85,17 +103,20 @@ struct Schedule {
     struct Marker: Codable, Equatable {
         var preset: Preset
         var seed: UInt64
+        var dataSeed: UInt64
+        var language: String
         /// The stage's settings as JSON: a stage built with other settings is rebuilt.
         var settings: String
     }
 
     /// With `--base`, every stage's marker names the base: a stage built on another model is built again.
-    func marker<S: Encodable>(_ settings: S) -> Marker {
-        Marker(preset: preset, seed: seed, settings: Self.fingerprint(settings) + (base.map { " base " + $0.standardizedFileURL.path } ?? ""))
+    func marker<S: Encodable>(_ settings: S, folder: String) -> Marker {
+        Marker(preset: preset, seed: seed(of: folder), dataSeed: dataSeed, language: language,
+               settings: Self.fingerprint(settings) + (base.map { " base " + $0.standardizedFileURL.path } ?? ""))
     }
 
-    func isDone<S: Encodable>(_ dir: URL, settings: S) -> Bool {
-        (try? readJSON(Marker.self, from: dir.appendingPathComponent("done.json").path)) == marker(settings)
+    func isDone<S: Encodable>(_ dir: URL, settings: S, folder: String) -> Bool {
+        (try? readJSON(Marker.self, from: dir.appendingPathComponent("done.json").path)) == marker(settings, folder: folder)
     }
 
     /// The settings as sorted JSON, after the built-in data's version: when the generator

@@ -16,7 +16,7 @@ import Transformer
 
 struct AutogradStage: Stage {
     var folder: String { "autograd" }
-    func settings(_ s: Schedule) -> MLPDemo.Config { AutogradRun.settings(s.preset, seed: s.seed) }
+    func settings(_ s: Schedule) -> MLPDemo.Config { AutogradRun.settings(s.preset, seed: s.seed(of: folder)) }
     func run(_ spec: RunSpec, settings: MLPDemo.Config, schedule s: Schedule) throws { try AutogradRun.run(spec, settings: settings) }
 }
 
@@ -26,7 +26,7 @@ struct PretrainingStage: Stage {
     /// pretraining: it is prepared (chat tokens added) into the same model folder.
     func settings(_ s: Schedule) -> Either<PretrainingRun.Settings, BaseSource> {
         if let base = s.base { return .second(BaseSource(base)) }
-        return .first(PretrainingRun.settings(s.preset, seed: s.seed))
+        return .first(PretrainingRun.settings(s.preset, seed: s.seed(of: folder)))
     }
     func run(_ spec: RunSpec, settings: Either<PretrainingRun.Settings, BaseSource>, schedule s: Schedule) throws {
         switch settings {
@@ -196,7 +196,7 @@ struct EvaluationStage: Stage {
     var scope = FineTuneStudy.Scope.study
     var folder: String { "evaluation" }
     var dependencies: [any Stage] {
-        [PretrainingStage(), SFTStage(), LoRAStage(scope: scope), QLoRAStage(scope: scope), RLStage(algo: .ppo), RLStage(algo: .grpo),
+        [PretrainingStage(), SFTStage(), LoRAStage(scope: scope), QLoRAStage(scope: scope), RLStage(algo: .ppoRM), RLStage(algo: .grpo),
          DPOStage(options: .init(inChain: scope == .chain)), RewardModelStage()]
     }
     func settings(_ s: Schedule) -> EvaluationRun.Settings { EvaluationRun.settings(s.preset) }
@@ -205,16 +205,21 @@ struct EvaluationStage: Stage {
         let base = PretrainingStage().model(s)
         func model(_ stage: any Stage) -> URL { s.folder(of: stage).appendingPathComponent("model") }
         let rank = FineTuneStudy.studySettings(s.preset).qloraRank
+        func signal(_ c: EvaluationRun.Candidate, _ text: String) -> EvaluationRun.Candidate { var c = c; c.signal = text; return c }
         return [
             .init(name: "base", about: "the pretrained model, no fine-tuning (Chapter 2)", folder: base),
-            .init(name: "sft", about: "supervised fine-tuning, all weights (Chapter 3)", folder: SFTStage().model(s)),
-            .init(name: "lora-r16", about: "LoRA rank 16 on the pretrained model, merged (Chapter 4)", base: base,
-                  adapter: s.folder(of: LoRAStage()).appendingPathComponent("lora-r16/adapter")),
-            .init(name: "qlora-r16", about: "QLoRA rank 16 on the 4-bit (NF4) pretrained model, dequantised and merged (Chapter 5)",
-                  base: base, adapter: s.folder(of: QLoRAStage()).appendingPathComponent("qlora-r\(rank)/adapter"), fourBitBase: true),
-            .init(name: "ppo", about: "PPO with the grader as reward and a KL penalty, from SFT (Chapter 7)", folder: model(RLStage(algo: .ppo))),
-            .init(name: "grpo", about: "GRPO with the grader as a verifiable reward, from SFT (Chapter 7)", folder: model(RLStage(algo: .grpo))),
-            .init(name: "dpo", about: "DPO (sigmoid loss, β 0.1) on preference pairs, from SFT (Chapter 8)", folder: model(DPOStage())),
+            signal(.init(name: "sft", about: "supervised fine-tuning, all weights (Chapter 3)", folder: SFTStage().model(s)), "reference replies"),
+            signal(.init(name: "lora-r16", about: "LoRA rank 16 on the pretrained model, merged (Chapter 4)", base: base,
+                         adapter: s.folder(of: LoRAStage()).appendingPathComponent("lora-r16/adapter")), "reference replies"),
+            signal(.init(name: "qlora-r16", about: "QLoRA rank 16 on the 4-bit (NF4) pretrained model, dequantised and merged (Chapter 5)",
+                         base: base, adapter: s.folder(of: QLoRAStage()).appendingPathComponent("qlora-r\(rank)/adapter"), fourBitBase: true),
+                   "reference replies"),
+            signal(.init(name: "ppo", about: "PPO on Chapter 6's reward model with an adaptive KL penalty, from SFT (Chapter 7)",
+                         folder: model(RLStage(algo: .ppoRM))), "reward model"),
+            signal(.init(name: "grpo", about: "GRPO on a verifiable reward (structure and facts checked against the prompt), from SFT (Chapter 7)",
+                         folder: model(RLStage(algo: .grpo))), "verifiable reward: structure, facts"),
+            signal(.init(name: "dpo", about: "DPO (sigmoid loss, β 0.1) on preference pairs, from SFT (Chapter 8)", folder: model(DPOStage())),
+                   "preference pairs (the reward model's data)"),
         ]
     }
 

@@ -105,7 +105,7 @@ enum FuzzCorpus {
         out["supportdesk-sft"] = [try rows(en.sft, 2), try rows(ja.sft, 1)]
         out["supportdesk-preferences"] = [try rows(en.preferences, 2), try rows(ja.preferences, 1)]
         out["supportdesk-unpaired"] = [try rows(en.unpaired, 2), try rows(ja.unpaired, 1)]
-        out["supportdesk-eval"] = [try rows(en.eval, 2), try rows(ja.eval, 1)]
+        out["supportdesk-eval"] = [try rows(en.dev, 2), try rows(ja.dev, 1)]
         out["supportdesk-adversarial"] = [try rows(en.adversarial, 2), try rows(ja.adversarial, 1)]
         out["supportdesk-corpus"] = [bytes(try JSONL.encode(en.corpus.prefix(2).map { ["text": $0] })),
                                      bytes(try JSONL.encode(ja.corpus.prefix(1).map { ["text": $0] }))]
