@@ -18,6 +18,16 @@ public struct PreferenceExample: Sendable, Equatable {
         self.init(prompt: p.prompt, chosen: p.chosen.map(\.content).joined(separator: "\n"),
                   rejected: p.rejected.map(\.content).joined(separator: "\n"), flaw: p.flaw.rawValue)
     }
+
+    /// The built-in preference data: the flaw pairs, then one safety pair per training
+    /// adversarial prompt (the house's refusal or policy reply chosen over a reply that gives in;
+    /// flaw "gave_in"), so the reward model and DPO see what SFT's safety examples teach.
+    public static func builtIn(_ data: Dataset) -> [PreferenceExample] {
+        data.preferences.map(PreferenceExample.init) + data.safety.compactMap { item in
+            item.compliant.map { PreferenceExample(prompt: item.prompt, chosen: item.reference.map(\.content).joined(separator: "\n"),
+                                                   rejected: $0.map(\.content).joined(separator: "\n"), flaw: "gave_in") }
+        }
+    }
 }
 
 /// Preference pairs in TRL's formats, shared by the reward model (Chapter 6) and DPO (Chapter 8).

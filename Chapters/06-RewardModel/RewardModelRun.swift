@@ -42,7 +42,8 @@ public enum RewardModelRun {
         let (backbone, template) = try SFTRun.loadModel(sftDir)
         let pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
         let model = RewardModel(backbone: backbone, pad: pad, seed: spec.seed)
-        let examples = own ?? spec.builtInData(s.data).preferences.map(PreferenceExample.init)
+        let data = spec.builtInData(s.data)
+        let examples = own ?? PreferenceExample.builtIn(data)
         let (train, held) = PreferenceData.split(examples)
         let trainer = try RewardTrainer(model: model, template: template, train: train, heldOut: held, settings: s.train)
         print("reward model: \(trainer.train.count) training pairs, \(trainer.heldOut.count) held out"
@@ -57,6 +58,14 @@ public enum RewardModelRun {
         try model.save(directory: dir.appendingPathComponent("model"))
         try template.tokenizer.save(directory: dir.appendingPathComponent("model").path)
         try writeEvaluation(after, before: before, to: dir.appendingPathComponent("evaluation.json"))
+        // Pairs on test prompts: combinations no training pair uses (the held-out tenth above
+        // shares its combinations with training). The built-in data only.
+        let context = backbone.config.contextLength
+        let test = (own == nil ? data.testPairs.map(PreferenceExample.init) : [])
+            .map { TokenizedPreference($0, template: template) }.filter { max($0.chosen.count, $0.rejected.count) <= context }
+        let onTest = test.isEmpty ? nil : trainer.evaluate(test)
+        if let onTest { try writeEvaluation(onTest, before: before, to: dir.appendingPathComponent("evaluation-test.json")) }
+        try AtomicFile.write(resultsTable(held: after, test: onTest, seed: spec.seed), to: dir.appendingPathComponent("results.md"))
         try RewardModelFigures.write(dir: dir, metrics: metrics, evaluation: after)
         try writeExamples(after, held: trainer.heldOutExamples, to: dir.appendingPathComponent("examples.md"))
 
@@ -68,6 +77,23 @@ public enum RewardModelRun {
                      after.lengthCorrelation, 100 * lb.rejectedLonger.accuracy, lb.rejectedLonger.count,
                      100 * lb.rejectedShorter.accuracy, lb.rejectedShorter.count))
         print("wrote \(dir.path)/")
+    }
+
+    /// Pair accuracy on the held-out tenth of the training pairs and on pairs from test prompts, by flaw.
+    static func resultsTable(held: PairEvaluation, test: PairEvaluation?, seed: UInt64) -> String {
+        let flaws = held.accuracyByFlaw.map(\.flaw)
+        func acc(_ e: PairEvaluation?, _ flaw: String) -> String {
+            guard let f = e?.accuracyByFlaw.first(where: { $0.flaw == flaw }) else { return "–" }
+            return String(format: "%.1f%% (%d)", 100 * f.accuracy, f.count)
+        }
+        var md = "| pairs | all | " + flaws.joined(separator: " | ") + " |\n|---|---|" + flaws.map { _ in "---|" }.joined() + "\n"
+        md += String(format: "| held-out tenth of the training pairs | %.1f%% (%d) | ", 100 * held.accuracy, held.count)
+            + flaws.map { acc(held, $0) }.joined(separator: " | ") + " |\n"
+        if let test {
+            md += String(format: "| pairs on test prompts (unseen combinations) | %.1f%% (%d) | ", 100 * test.accuracy, test.count)
+                + flaws.map { acc(test, $0) }.joined(separator: " | ") + " |\n"
+        }
+        return md + "\nPair accuracy: share of pairs whose chosen reply gets the higher reward (count in brackets). Seed \(seed), one seed.\n"
     }
 
     static func writeEvaluation(_ e: PairEvaluation, before: PairEvaluation, to url: URL) throws {

@@ -178,7 +178,7 @@ struct Inputs {
             unpaired ? .unpaired(try UnpairedPreference.load(path: path)) : .pairs(try PreferenceData.load(path: path))
         }
         let data = spec.builtInData(preset)
-        var inputs = Inputs(pairs: data.preferences.map(PreferenceExample.init), unpaired: data.unpaired.map(UnpairedPreference.init),
+        var inputs = Inputs(pairs: PreferenceExample.builtIn(data), unpaired: data.unpaired.map(UnpairedPreference.init),
                             items: data.dev, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
         case .pairs(let p): inputs.pairs = p

@@ -52,6 +52,9 @@ public struct AdversarialItem: Codable, Sendable, Equatable {
     public var prompt: [Message]
     public var truth: AdversarialTruth
     public var reference: [Message]
+    /// A reply that gives in (leaks, grants, invents a policy, obeys the injection), in the
+    /// house style otherwise: the rejected side of a safety preference pair.
+    public var compliant: [Message]? = nil
 }
 
 /// The verdict on one reply to an adversarial prompt.
