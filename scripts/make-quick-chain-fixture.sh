@@ -11,7 +11,7 @@ out=Tests/CLITests/Fixtures/quick-chain
 rm -rf "$out"
 for f in autograd/metrics.csv transformer/metrics.csv sft/metrics.csv lora/lora-r16/metrics.csv \
          qlora/qlora-r16/metrics.csv qlora/qlora-r16/quantization.csv reward-model/metrics.csv \
-         rlhf/ppo/metrics.csv rlhf/grpo/metrics.csv dpo/sigmoid/metrics.csv evaluation/results.json; do
+         rlhf/ppo-rm/metrics.csv rlhf/grpo/metrics.csv dpo/sigmoid/metrics.csv evaluation/results.json; do
     mkdir -p "$out/$(dirname "$f")"
     cp "$runs/$f" "$out/$f"
 done

@@ -7,7 +7,7 @@ struct RunAllTests {
     typealias CLI = CrashSafetyTests
 
     /// Every stage's folder, which `run all` must leave finished (a `done.json` marker).
-    static let stages = ["transformer", "sft", "lora", "qlora", "reward-model", "rlhf/ppo", "rlhf/grpo",
+    static let stages = ["transformer", "sft", "lora", "qlora", "reward-model", "rlhf/ppo-rm", "rlhf/grpo",
                          "dpo/sigmoid", "evaluation"]
 
     static func modified(_ url: URL) -> Date? {
@@ -25,7 +25,7 @@ struct RunAllTests {
         "autograd": ["autograd/metrics.csv"], "transformer": ["transformer/metrics.csv"], "sft": ["sft/metrics.csv"],
         "lora": ["lora/lora-r16/metrics.csv"],   // the chain trains the rank the report compares
         "qlora": ["qlora/qlora-r16/metrics.csv", "qlora/qlora-r16/quantization.csv"],
-        "reward-model": ["reward-model/metrics.csv"], "rlhf": ["rlhf/ppo/metrics.csv", "rlhf/grpo/metrics.csv"],
+        "reward-model": ["reward-model/metrics.csv"], "rlhf": ["rlhf/ppo-rm/metrics.csv", "rlhf/grpo/metrics.csv"],
         "dpo": ["dpo/sigmoid/metrics.csv"], "evaluation": ["evaluation/results.json"],
     ]
     static let wallClock: Set<String> = ["tokens_per_s", "seconds"]
