@@ -10,12 +10,13 @@ extension Dataset {
         public static let unpaired = "unpaired.jsonl"
         public static let dev = "dev.jsonl"
         public static let test = "test.jsonl"
-        public static let testPairs = "test-preferences.jsonl"
         public static let adversarial = "adversarial.jsonl"
         public static let safety = "safety.jsonl"
     }
 
-    /// Writes the nine JSONL files into `dir` (created if needed), each atomically, keys sorted:
+    /// Writes the eight JSONL files (the test pairs stay in memory: a preference file on test
+    /// prompts would read as training data to the leakage check, and only the reward model's
+    /// run measures on them) into `dir` (created if needed), each atomically, keys sorted:
     /// the same data set gives the same bytes.
     public func write(to dir: URL) throws {
         try AtomicFile.write(try JSONL.encode(corpus.map(CorpusDocument.init(text:))), to: dir.appendingPathComponent(FileName.corpus))
@@ -24,7 +25,6 @@ extension Dataset {
         try AtomicFile.write(try JSONL.encode(unpaired), to: dir.appendingPathComponent(FileName.unpaired))
         try AtomicFile.write(try JSONL.encode(dev), to: dir.appendingPathComponent(FileName.dev))
         try AtomicFile.write(try JSONL.encode(test), to: dir.appendingPathComponent(FileName.test))
-        try AtomicFile.write(try JSONL.encode(testPairs), to: dir.appendingPathComponent(FileName.testPairs))
         try AtomicFile.write(try JSONL.encode(adversarial), to: dir.appendingPathComponent(FileName.adversarial))
         try AtomicFile.write(try JSONL.encode(safety), to: dir.appendingPathComponent(FileName.safety))
     }
@@ -37,7 +37,6 @@ extension Dataset {
         return Dataset(lang: lang, difficulty: .medium, corpus: try loadCorpus(path: p(FileName.corpus)), sft: sft,
                        preferences: try loadPreferences(path: p(FileName.preferences)),
                        unpaired: try loadUnpaired(path: p(FileName.unpaired)), dev: try loadEval(path: p(FileName.dev)), test: try loadEval(path: p(FileName.test)),
-                       testPairs: try loadPreferences(path: p(FileName.testPairs)),
                        adversarial: try loadAdversarial(path: p(FileName.adversarial)),
                        safety: FileManager.default.fileExists(atPath: p(FileName.safety)) ? try loadAdversarial(path: p(FileName.safety)) : [])
     }

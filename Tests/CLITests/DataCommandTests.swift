@@ -22,8 +22,8 @@ func dataGenerateThenCheck() throws {
     var generate = try Course.parseAsRoot(["data", "generate", "--lang", "ja", "--size", "small", "--seed", "3", "--out", dir.path])
     try generate.run()
     let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-    #expect(names == ["adversarial.jsonl", "corpus.jsonl", "datacard.md", "eval.jsonl", "lengths.csv",
-                      "lengths.png", "preferences.jsonl", "safety.jsonl", "sft.jsonl", "unpaired.jsonl"])
+    #expect(names == ["adversarial.jsonl", "corpus.jsonl", "datacard.md", "dev.jsonl", "lengths.csv",
+                      "lengths.png", "preferences.jsonl", "safety.jsonl", "sft.jsonl", "test.jsonl", "unpaired.jsonl"])
     let jsonl = names.filter { $0.hasSuffix(".jsonl") }.map { dir.appendingPathComponent($0).path }
     var check = try Course.parseAsRoot(["data", "check"] + jsonl)
     try check.run()

@@ -24,6 +24,18 @@ struct CopyingTests {
         #expect(digits == ["2", "3", "3", "4", "0"])
     }
 
+    /// English fits the default model's 384 tokens; Japanese takes more tokens per reply (a
+    /// byte-level BPE of 1,024 tokens learns fewer whole words of it), so it needs 512.
+    @Test("Every SFT conversation of the small world fits the model's context once tokenized: 384 tokens in English, 512 in Japanese",
+          arguments: [(Language.en, 384), (Language.ja, 512)])
+    func sftExamplesFitTheContext(lang: Language, context: Int) throws {
+        let data = Dataset.generate(seed: 7, lang: lang, size: .small)
+        let tokenizer = BPETokenizer.train(corpus: data.corpus, vocabSize: 1024, specialTokens: Self.specials, splitDigits: true)
+        let template = try ChatTemplate(tokenizer: tokenizer)
+        let longest = data.sftConversations.map { template.encode($0).ids.count }.max() ?? 0
+        #expect(longest > 0 && longest <= context, "longest SFT conversation: \(longest) tokens")
+    }
+
     @Test("A split-digit tokenizer saved as GPT-2 files loads and encodes the same ids")
     func splitDigitsRoundTripsThroughFiles() throws {
         let split = BPETokenizer.train(corpus: Self.corpus, vocabSize: 400, specialTokens: Self.specials, splitDigits: true)

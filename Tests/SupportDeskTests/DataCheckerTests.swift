@@ -51,7 +51,7 @@ func generatedDataIsClean(lang: Language) throws {
     let dir = temporaryDirectory("check")
     defer { try? FileManager.default.removeItem(at: dir) }
     try Small.data(lang).write(to: dir)
-    let files = ["corpus", "sft", "preferences", "unpaired", "eval", "adversarial"].map { dir.appendingPathComponent("\($0).jsonl").path }
+    let files = ["corpus", "sft", "preferences", "unpaired", "dev", "test", "adversarial"].map { dir.appendingPathComponent("\($0).jsonl").path }
     let findings = DataChecker().check(paths: files)
     #expect(findings.isEmpty, "\(findings.prefix(10).map(\.description).joined(separator: "\n"))")
 }

@@ -30,8 +30,8 @@ func determinism(lang: Language) throws {
     try writeAll(Dataset.generate(seed: 11, lang: lang, size: .small), seed: 11, to: b)
     try writeAll(Dataset.generate(seed: 12, lang: lang, size: .small), seed: 12, to: c)
     let fa = try filesIn(a), fb = try filesIn(b), fc = try filesIn(c)
-    #expect(fa.keys.sorted() == ["adversarial.jsonl", "corpus.jsonl", "datacard.md", "eval.jsonl", "lengths.csv",
-                                 "preferences.jsonl", "safety.jsonl", "sft.jsonl", "unpaired.jsonl"])
+    #expect(fa.keys.sorted() == ["adversarial.jsonl", "corpus.jsonl", "datacard.md", "dev.jsonl", "lengths.csv",
+                                 "preferences.jsonl", "safety.jsonl", "sft.jsonl", "test.jsonl", "unpaired.jsonl"])
     for name in fa.keys.sorted() {
         #expect(fa[name] == fb[name], "\(name) differs between two runs with the same seed")
         if name.hasSuffix(".jsonl") { #expect(fa[name] != fc[name], "\(name) is the same for seeds 11 and 12") }
@@ -46,7 +46,7 @@ func roundTrip(lang: Language) throws {
     try d.write(to: dir)
     let back = try Dataset.load(from: dir)
     #expect(back.sft == d.sft && back.preferences == d.preferences && back.unpaired == d.unpaired)
-    #expect(back.dev == d.dev && back.test == d.test && back.testPairs == d.testPairs && back.adversarial == d.adversarial && back.corpus == d.corpus)
+    #expect(back.dev == d.dev && back.test == d.test && back.adversarial == d.adversarial && back.corpus == d.corpus)
     // The TRL keys are there, with the roles in order.
     let line = try #require(String(decoding: FileManager.default.contents(atPath: dir.appendingPathComponent("sft.jsonl").path)!, as: UTF8.self)
         .split(separator: "\n").first)
@@ -93,17 +93,16 @@ func textsAreComplete(lang: Language) {
     }
 }
 
-@Test("Examples fit a 256-token context: English about 700 characters, Japanese about 350", arguments: Language.allCases)
+@Test("SFT examples are about 700 characters in English and 360 in Japanese (the token count is checked with a tokenizer in ChapterTests)", arguments: Language.allCases)
 func lengths(lang: Language) {
     let card = DataCard(dataset: Small.data(lang), seed: Small.seed, size: .small)
     let sft = card.rows.filter { $0.file == "sft" }.map(\.totalChars)
     let mean = Double(sft.reduce(0, +)) / Double(sft.count)
-    let (target, cap) = lang == .en ? (700.0, 950) : (360.0, 480)
+    let target = lang == .en ? 700.0 : 360.0
     #expect(abs(mean - target) < target * 0.1, "mean SFT length \(mean)")
-    #expect(sft.max()! <= cap, "longest SFT example \(sft.max()!) characters")
     #expect(card.histogram().reduce(0) { $0 + $1.count } == sft.count)
     #expect(card.lengthsCSV.split(separator: "\n").count == card.rows.count + 1)
-    #expect(card.markdown.contains("shared: 0"))
+    #expect(card.markdown.contains("shared between training and held-out: 0") && card.markdown.contains("between dev and test: 0"))
 }
 
 @Test("Past tickets show each scenario's habit in about 70% of its replies, and only there")
