@@ -61,7 +61,7 @@ public enum RLHFRun {
             c.epochs = quick ? 1 : 4
             c.klCoefficient = 0.05
             // The controller's horizon in replies: 160 is ten steps of 16 replies, so β can move
-            // by up to 2% a step (±55% over the run) when the KL stays off its 6-nat target.
+            // by up to 2% a step (double or half over the run) when the KL stays off its 6-nat target.
             // The classic 10,000 was set for runs of millions of replies; over our 640 it
             // would keep β fixed in all but name.
             c.klHorizon = 160

@@ -39,6 +39,7 @@ public struct GraderReward: RewardFunction {
     }
 }
 
+// MARK: book verifiable-reward
 /// A verifiable reward: only what can be checked against the prompt's truth, the four moves in
 /// order (structure) and the facts stated right, each half of the score. Tone, invented details
 /// and over-promising are left out on purpose, so the report can tell what GRPO was paid for
@@ -55,6 +56,7 @@ public struct VerifiableReward: RewardFunction {
         }
     }
 }
+// MARK: end
 
 /// A reward written as a closure over a batch of queries.
 public struct ClosureReward: RewardFunction {
