@@ -14,8 +14,20 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The runs folder.") var runs: String = "runs"
     @Option(help: "The metric to plot per model: overall, facts or hallucination.") var metric: String = "overall"
     @Option(name: .shortAndLong, help: "Output PNG (default: runs/history.png).") var output: String?
+    @Option(help: "Write the report across seeds again from the runs of `course run all --seeds` (e.g. 1,2,3) into runs/seeds/, without training.")
+    var seeds: String?
+    @Option(help: "The preset those runs used.") var preset: Preset = .default
 
     func run() throws {
+        if let seeds {
+            let list = try SeedRuns.parse(seeds)
+            let report = try SeedsReport(runs: URL(fileURLWithPath: runs), seeds: list,
+                                         schedule: Schedule(runs: URL(fileURLWithPath: runs), preset: preset, seed: list[0]))
+            try report.write()
+            print(report.summary)
+            print("wrote \((runs as NSString).appendingPathComponent("seeds"))/")
+            return
+        }
         guard history else {
             print("The latest report is \(runs)/report.md (and report.html); `course report --history` plots every evaluation so far.")
             return
