@@ -46,11 +46,19 @@ public enum CopyingStudyRun {
         public var slots: [SlotDiagnostic.Summary]
     }
 
-    public static func run(_ spec: RunSpec, settings s: Settings) throws {
+    /// `reuse`: for a variant, finished pretraining and SFT run folders with its settings (the
+    /// chain's own, for the default variant), or nil to train them here.
+    public static func run(_ spec: RunSpec, settings s: Settings, reuse: (Variant) -> (pretraining: URL, sft: URL)? = { _ in nil }) throws {
         try writeJSON(s, to: spec.file("config.json"))
         var results: [Result] = []
         for (i, v) in s.variants.enumerated() {
             print("== variant \(i + 1)/\(s.variants.count): \(v.name) ==")
+            if let (pretraining, sft) = reuse(v) {
+                print("the chain's own transformer and sft runs have these settings: reused (\(pretraining.path), \(sft.path))")
+                results.append(try measure(v, pretraining: pretraining, sft: sft, prompts: s.gradedPrompts,
+                                           data: spec.builtInData(spec.quick ? .small : .default)))
+                continue
+            }
             let sub = try spec.sub("variant-\(i + 1)")
             var pre = PretrainingRun.settings(spec.preset, seed: spec.seed)
             pre.splitDigits = v.splitDigits

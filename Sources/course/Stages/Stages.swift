@@ -103,8 +103,18 @@ struct SFTStudyStage: Stage {
 struct CopyingStudyStage: Stage {
     var folder: String { "copying-study" }
     func settings(_ s: Schedule) -> CopyingStudyRun.Settings { CopyingStudyRun.settings(s.preset) }
+    /// The default variant is the chain's own pretrained and SFT models when they are already
+    /// built (the same settings, so the same models): the study then trains only the others.
     func run(_ spec: RunSpec, settings: CopyingStudyRun.Settings, schedule s: Schedule) throws {
-        try CopyingStudyRun.run(spec, settings: settings)
+        let pre = PretrainingStage(), sft = SFTStage()
+        let defaults = PretrainingRun.settings(s.preset, seed: s.seed)
+        try CopyingStudyRun.run(spec, settings: settings, reuse: { v in
+            // Checked when the variant's turn comes: a chain running beside the study may finish meanwhile.
+            let chainBuilt = pre.accepted(s).contains { s.isDone(s.folder(of: pre), settings: $0, folder: pre.folder) }
+                && sft.accepted(s).contains { s.isDone(s.folder(of: sft), settings: $0, folder: sft.folder) }
+            guard chainBuilt, v.splitDigits == defaults.splitDigits, v.pretrainingSteps == defaults.train.steps else { return nil }
+            return (s.folder(of: pre), s.folder(of: sft))
+        })
     }
 }
 
