@@ -14,9 +14,9 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Train a chapter on the built-in data and write its metrics, plots and checkpoints.",
-        discussion: "Chapters: all (the whole chain), \(RunCommand.chapters.joined(separator: ", ")).")
+        discussion: RunCommand.stagesHelp)
 
-    @Argument(help: "The chapter to run (e.g. autograd), or all.") var chapter: String
+    @Argument(help: "The stage to run (one of the stages above).") var chapter: String
     @Option(help: "quick (seconds, for tests) or default (meaningful results).") var preset: Preset = .default
     @Option(help: "The folder for run outputs.") var runs: String = "runs"
     @Option(help: "Random seed (the same seed gives bit-identical metrics).") var seed: UInt64 = 1
@@ -33,6 +33,42 @@ struct RunCommand: ParsableCommand {
     var flaws: String?
     @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
     @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
+
+    /// Every stage `course run` takes, with its variants, as the help lists them (the book runs
+    /// each of these; DocumentedCommandsTests checks that the list and the book agree). Lines
+    /// stay under 80 columns: the parser wraps longer ones without indenting them.
+    static var stagesHelp: String {
+        /// "--algo a, b, c" broken before 78 columns, continuation lines indented like the first.
+        func variants(_ option: String, _ names: [String]) -> String {
+            let indent = String(repeating: " ", count: 18)
+            var lines = [indent + option + " "]
+            for (i, name) in names.enumerated() {
+                let word = name + (i < names.count - 1 ? "," : "")
+                if lines[lines.count - 1].count + word.count > 78 { lines.append(indent + String(repeating: " ", count: option.count + 1)) }
+                lines[lines.count - 1] += (lines[lines.count - 1].hasSuffix(" ") ? "" : " ") + word
+            }
+            return lines.joined(separator: "\n")
+        }
+        return """
+        Stages:
+          all             the whole chain (chapters 1-9), then the report
+          autograd        chapter 1: the scalar engine trains a small network
+          transformer     chapter 2: pretraining (tokenizer and GPT)
+          sft             chapter 3: supervised fine-tuning (--lora, --qlora, --data)
+          sft-study       chapter 3: how much data, and how good
+          copying-study   chapter 3: digit tokens and longer pretraining
+          lora            chapter 4: LoRA ranks against full fine-tuning
+          qlora           chapter 5: LoRA on a 4-bit (NF4) base
+          reward-model    chapter 6: the reward model (--data)
+          rlhf            chapter 7: PPO with the grader as reward
+        \(variants("--algo", RLHFRun.Algo.allCases.map(\.rawValue).filter { $0 != "ppo" }))
+                          --variant overoptimisation (PPO on the reward model, long)
+          dpo             chapter 8: DPO, sigmoid loss (--lora, --flaws, --data)
+        \(variants("--loss", DPOVariant.allCases.map(\.rawValue).filter { $0 != "sigmoid" }))
+                          --loss all (every loss, then the comparison)
+          evaluation      chapter 9: every model graded on the test prompts
+        """
+    }
 
     static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study", "copying-study"]
 
