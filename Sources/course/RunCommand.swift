@@ -88,13 +88,19 @@ struct RunCommand: ParsableCommand {
     static func runAll(_ schedule: Schedule) throws {
         let (start, cpu) = (Date(), ProcessCPU.seconds)
         defer { ProgressBar.chain = nil }
+        // How long each stage took, nil for a stage reused from an earlier run: the chain's
+        // time left is measured on the stages built now.
+        var seconds: [Double?] = []
         for (i, stage) in chain.enumerated() {
             print("== stage \(i + 1)/\(chain.count): \(stage.folder) ==")
-            ProgressBar.chain = ChainProgress(index: i, of: chain.map(\.folder), weights: chainMinutes, started: start)
             let (stageStart, stageCPU) = (Date(), ProcessCPU.seconds)
+            ProgressBar.chain = ChainProgress(index: i, of: chain.map(\.folder), weights: chainMinutes, started: start,
+                                              stageStarted: stageStart, secondsBefore: seconds)
+            let reused = schedule.isBuilt(stage)
             do { try schedule.reuseOrBuild(stage) } catch {
                 throw CourseError("stage \(stage.folder) failed: \(error) (earlier stages are kept in \(schedule.runs.path); run `course run all` again to continue)")
             }
+            seconds.append(reused ? nil : Date().timeIntervalSince(stageStart))
             print(String(format: "== %@ done in %.1f minutes (%.1f CPU-minutes) ==", stage.folder, Date().timeIntervalSince(stageStart) / 60,
                          (ProcessCPU.seconds - stageCPU) / 60))
         }
@@ -166,5 +172,13 @@ struct RunCommand: ParsableCommand {
         }
         guard let flavor = Flavor(rawValue: mineFlavor) else { throw CourseError("unknown --mine-flavor \(mineFlavor)") }
         _ = try Mine.run(chapter, flavor: flavor, root: packageRoot()) { try schedule.build(stage, force: true) }
+    }
+}
+
+extension Schedule {
+    /// Whether `stage`'s folder already holds a finished run with accepted settings (what
+    /// `reuseOrBuild` reuses).
+    func isBuilt<S: Stage>(_ stage: S) -> Bool {
+        stage.accepted(self).contains { isDone(url(stage.folder), settings: $0) }
     }
 }
