@@ -42,16 +42,19 @@ public enum DPOCompareRun {
     }
 
     /// The grader's score and the win rate against SFT per variant, as two bar panels that
-    /// share the variants, each with its own axis from 0 to 1; the win-rate panel marks 0.5.
+    /// share the variants, each with its own axis from 0 to 1; dashed lines mark the SFT model's
+    /// score and a win rate of 0.5 (named in each panel's legend: bars and their values run
+    /// through both lines, leaving no clear spot beside them).
     static func scoreFigure(_ reports: [PolicyReport]) -> Panels {
         let names = reports.map(\.name)
         var scores = BarChart(title: "Grader score on held-out prompts", yLabel: "grader overall (0-1)",
                               categories: names, yRange: 0...1, showValues: true)
         scores.add(BarSeries(name: "", values: reports.map(\.overall)))
+        if let sft = reports.first { scores.add(.horizontal(sft.overall, label: "the SFT model's score", inLegend: true)) }
         var wins = BarChart(title: "Win rate against the SFT model on the same prompts (ties count half)", yLabel: "win rate",
                             categories: names, yRange: 0...1, showValues: true)
         wins.add(BarSeries(name: "", values: reports.map { $0.winRate ?? .nan }, color: Palette.color(1)))
-        wins.add(.horizontal(0.5, label: "0.5: as good as SFT"))
+        wins.add(.horizontal(0.5, label: "0.5: as good as the SFT model", inLegend: true))
         return Panels(title: "DPO and relatives against the SFT model", xLabel: "variant", bars: [scores, wins])
     }
 
@@ -87,6 +90,7 @@ public enum DPOCompareRun {
             let s = DPOFigures.column(m, "eval_rewards_accuracies")
             acc.add(LineSeries(name: name, x: s.x, y: s.y, marker: .circle))
         }
+        acc.add(.horizontal(0.5, label: "chance"))
         try acc.write(to: path("accuracies.png"))
     }
 }

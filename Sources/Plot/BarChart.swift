@@ -98,7 +98,7 @@ public struct BarChart: Chart, Sendable {
         let xs = AxisScale(lo: -0.5, hi: Double(max(1, n)) - 0.5, log: false)
         let legend = series.enumerated().map { j, sr in
             LegendEntry(name: sr.name, swatch: .patch(fill: sr.color ?? Palette.color(j), edge: sr.color ?? Palette.color(j)))
-        }
+        } + ReferenceLine.legendEntries(referenceLines)
         let body = p.fonts.body, sc = p.scale
         let heading = style.heading && !title.isEmpty ? Double(body.lineHeight) + 6 * sc : 0
         let (frame, _, placement) = Legend.layout(p, legend, frame: { rows in
@@ -143,6 +143,13 @@ public struct BarChart: Chart, Sendable {
                 let text = Ticks.compact(b.value)
                 guard Double(body.width(text)) <= b.rect.width - 2 * sc else { continue }
                 let cx = (b.rect.x0 + b.rect.x1) / 2
+                // Over a reference line the value sits on a faint white box, which breaks the
+                // line under it instead of striking the number through.
+                if !referenceLines.isEmpty {
+                    let w = Double(body.width(text)) + 4 * sc, h = Double(body.lineHeight)
+                    let y0 = b.value >= 0 ? b.labelY - 3 * sc - h : b.labelBelowY + 3 * sc
+                    p.fill(Rect(x0: (cx - w / 2).rounded(), y0: y0.rounded(), x1: (cx + w / 2).rounded(), y1: (y0 + h).rounded()), Color.white.opacity(0.85))
+                }
                 if b.value >= 0 {
                     p.text(text, x: cx, y: b.labelY - 3 * sc, font: body, color: Theme.text, h: .center, v: .bottom)
                 } else {

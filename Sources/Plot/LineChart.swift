@@ -117,9 +117,9 @@ public struct LineChart: Chart, Sendable {
         if let r = yRange, r.upperBound > r.lowerBound, !logY || r.lowerBound > 0 { ys = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: logY) }
 
         // A lone series named like the y axis needs no legend.
-        let legend = series.count == 1 && series[0].name == yLabel ? [] : series.enumerated().map { i, s in
+        let legend = (series.count == 1 && series[0].name == yLabel ? [] : series.enumerated().map { i, s in
             LegendEntry(name: s.name, swatch: .line(s.color ?? Palette.color(i), marker: s.marker))
-        }
+        }) + ReferenceLine.legendEntries(referenceLines)
         let s = p.scale
         let heading = style.heading && !title.isEmpty ? Double(p.fonts.body.lineHeight) + 6 * s : 0
         func lines(_ f: Frame, step: Double) -> Obstacles {

@@ -103,7 +103,7 @@ struct PlotCommand: ParsableCommand {
         }
         func has(_ f: String) -> Bool { FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path) }
         if has("points.json") { return try OveroptimisationStudy.redrawFigures(dir: dir) }
-        if has("comparison.json") && has("config.json") && has("sigmoid") { return try DPOCompareRun.redrawFigures(dir: dir) }
+        if has("comparison.json") { return try DPOCompareRun.redrawFigures(dir: dir) }
         if has("metrics.csv"), has("config.json"), (try? readJSON(RLConfig.self, from: dir.appendingPathComponent("config.json").path)) != nil {
             return try RLHFRun.redrawFigures(dir: dir)
         }
