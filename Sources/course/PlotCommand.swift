@@ -10,21 +10,22 @@ import RLHF
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw columns of a metrics CSV as a line chart (PNG).",
+        abstract: "Draw columns of a metrics CSV as a line chart (PNG), or a run's figures again.",
         discussion: """
             Examples:
-              course plot runs/sft/metrics.csv --y loss,eval_loss --smooth 0.9 -o loss.png
-              course plot runs/rlhf/ppo/metrics.csv --x step --y reward --title "PPO reward"
-              course plot --run runs/rlhf/ppo  (a run's figures again, from its recorded metrics)
-              course plot --demo gallery/      (one example of every chart kind)
+              course plot runs/sft/metrics.csv --y loss,eval_loss --smooth 0.9
+              course plot runs/rlhf/ppo/metrics.csv --y reward --title "PPO reward"
+              course plot --run runs/rlhf/ppo   (the run's figures, drawn again)
+              course plot --demo gallery/       (one example of every chart kind)
 
-            --run redraws, in place, the figures of: an RL run (runs/rlhf/ppo, grpo, ppo-rm,
-            ...: metrics.csv), the over-optimisation study (runs/rlhf/overoptimisation:
-            points.json) and the DPO comparison (runs/dpo/compare: comparison.json).
+            --run draws again, in place, from what the run recorded, the figures
+            of an RL run (runs/rlhf/ppo, grpo, ...: metrics.csv), of the
+            over-optimisation study (runs/rlhf/overoptimisation: points.json)
+            and of the DPO comparison (runs/dpo/compare: comparison.json).
 
-            Empty cells mean "not logged at this step": a column logged every 100 steps is drawn
-            as a line through its own points. Series with at most 40 points get markers and are
-            not smoothed.
+            Empty cells mean "not logged at this step": a column logged every 100
+            steps is drawn as a line through its own points. Series with at most
+            40 points get markers and are not smoothed.
             """)
 
     @Argument(help: "A metrics CSV with a header row (for example runs/sft/metrics.csv).")
