@@ -22,3 +22,5 @@ copy sft/grader.png                 figures/03-sft-grader.png
 copy evaluation/results.md          results/evaluation.md
 copy evaluation/scores.png          figures/09-evaluation-scores.png
 copy evaluation/winrate.png         figures/09-evaluation-winrate.png
+copy rlhf/overoptimisation/overoptimisation.png figures/07-rlhf-overoptimisation.png
+copy dpo/compare/scores.png         figures/08-dpo-scores.png

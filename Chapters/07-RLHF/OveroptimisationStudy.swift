@@ -96,28 +96,51 @@ public enum OveroptimisationStudy {
         print("wrote \(dir.path)/")
     }
 
+    /// Draws the study's figures again from its points.json (`course plot --run
+    /// runs/rlhf/overoptimisation`), without training.
+    public static func redrawFigures(dir: URL) throws -> [String] {
+        try plot(try readJSON([Point].self, from: dir.appendingPathComponent("points.json").path), dir: dir)
+        return ["overoptimisation.png", "reward-model-vs-kl.png", "grader-vs-kl.png"].map { dir.appendingPathComponent($0).path }
+    }
+
+    /// A grader axis: the scores with a margin, never outside 0...1 (all of it when the scores
+    /// are all equal).
+    static func scoreRange(_ scores: [Double]) -> ClosedRange<Double> {
+        let v = scores.filter(\.isFinite)
+        guard let lo = v.min(), let hi = v.max(), hi - lo > 1e-9 else { return 0...1 }
+        let pad = 0.1 * (hi - lo)
+        return max(0, lo - pad)...min(1, hi + pad)
+    }
+
     /// The study against the steps, one panel per quantity in its own unit (KL, the proxy's
-    /// score, the gold judge's score); and each score against KL, every point labelled with its
-    /// step, since KL does not grow evenly from one measurement to the next.
+    /// score, the gold judge's score), each score with a dashed line at the SFT model's (step
+    /// 0); and each score against KL, every point labelled with its step, since KL does not
+    /// grow evenly from one measurement to the next.
     static func plot(_ points: [Point], dir: URL) throws {
         let steps = points.map { Double($0.step) }, labels = points.map { "step \($0.step)" }
-        func panel(_ title: String, _ unit: String, _ y: [Double], range: ClosedRange<Double>? = nil) -> LineChart {
+        func panel(_ title: String, _ unit: String, _ y: [Double], sft: Double? = nil, range: ClosedRange<Double>? = nil) -> LineChart {
             var p = LineChart(title: title, yLabel: unit, yRange: range)
             p.add(LineSeries(name: "", x: steps, y: y, marker: .circle))   // the panel's title names it
+            if let sft { p.add(.horizontal(sft, label: "SFT model")) }
             return p
         }
-        let study = Panels(title: "Over-optimisation: the proxy rises, the gold judge does not", xLabel: "PPO step", panels: [
+        let start = points.first
+        let study = Panels(title: "Over-optimisation: the proxy PPO optimises and the gold judge, on the same replies", xLabel: "PPO step", panels: [
             panel("KL to the SFT model", "nats per reply", points.map(\.kl)),
-            panel("reward model (the proxy PPO optimises)", "reward", points.map(\.rewardModel)),
-            panel("grader (the gold judge)", "score (0-1)", points.map(\.grader), range: 0...1),
+            panel("reward model (the proxy PPO optimises)", "reward", points.map(\.rewardModel), sft: start?.rewardModel),
+            panel("grader (the gold judge, never seen by PPO)", "grader overall (0-1)", points.map(\.grader), sft: start?.grader,
+                  range: scoreRange(points.map(\.grader))),
         ])
         try study.write(to: dir.appendingPathComponent("overoptimisation.png").path, height: 640)
         let x = points.map(\.kl)
         var rm = LineChart(title: "Reward model score of held-out replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "reward")
         rm.add(LineSeries(name: "reward model", x: x, y: points.map(\.rewardModel), marker: .circle, labels: labels))
+        if let start { rm.add(.horizontal(start.rewardModel, label: "SFT model")) }
         try rm.write(to: dir.appendingPathComponent("reward-model-vs-kl.png").path)
-        var g = LineChart(title: "Grader score of the same replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "grader overall (0-1)", yRange: 0...1)
+        var g = LineChart(title: "Grader score of the same replies", xLabel: "KL to the SFT model (nats per reply)", yLabel: "grader overall (0-1)",
+                          yRange: scoreRange(points.map(\.grader)))
         g.add(LineSeries(name: "grader", x: x, y: points.map(\.grader), marker: .circle, labels: labels))
+        if let start { g.add(.horizontal(start.grader, label: "SFT model")) }
         try g.write(to: dir.appendingPathComponent("grader-vs-kl.png").path)
     }
 }

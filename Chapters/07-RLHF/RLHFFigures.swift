@@ -6,10 +6,14 @@ import Plot
 enum RLHFFigures {
     static func write(dir: URL, metrics: MetricsWriter, title: String) throws {
         let rows = metrics.rows
-        func col(_ n: String) -> Int { metrics.columns.firstIndex(of: n)! }
+        // A column the file lacks (one written before the column existed) draws nothing.
+        func has(_ c: String) -> Bool { metrics.columns.contains(c) && rows.contains { !$0[metrics.columns.firstIndex(of: c)!].isNaN } }
         func series(_ name: String, _ c: String, smoothing: Double? = nil) -> LineSeries {
-            let r = rows.filter { !$0[col(c)].isNaN }
-            return LineSeries(name: name, x: r.map { $0[col("step")] }, y: r.map { $0[col(c)] }, smoothing: smoothing,
+            guard let i = metrics.columns.firstIndex(of: c), let step = metrics.columns.firstIndex(of: "step") else {
+                return LineSeries(name: name, x: [], y: [])
+            }
+            let r = rows.filter { !$0[i].isNaN }
+            return LineSeries(name: name, x: r.map { $0[step] }, y: r.map { $0[i] }, smoothing: smoothing,
                               marker: smoothing == nil ? .circle : nil)
         }
         var rewards = LineChart(title: "\(title): reward and grader score", xLabel: "step", yLabel: "score")
@@ -34,11 +38,23 @@ enum RLHFFigures {
         d.add(panel("entropy of the sampling distribution", "entropy", unit: "nats/token"))
         d.add(panel("share of tokens whose ratio was clipped", "clip_fraction", unit: "share"))
         d.add(panel("approximate KL of one update", "approx_kl", unit: "nats/token"))
-        if rows.contains(where: { !$0[col("value_loss")].isNaN }) { d.add(panel("value loss", "value_loss", unit: "squared error")) }
+        if has("value_loss") { d.add(panel("value loss", "value_loss", unit: "squared error")) }
         d.add(panel("reply length", "reply_length", unit: "tokens"))
         var finished = panel("replies that ended their turn", "finished", unit: "share")
         finished.yRange = 0...1
         d.add(finished)
         try d.write(to: dir.appendingPathComponent("diagnostics.png").path, height: 180 * d.panels.count + 80)
+    }
+}
+
+extension RLHFRun {
+    /// Draws the figures of a finished PPO or GRPO run folder again from its metrics.csv and
+    /// config.json (`course plot --run runs/rlhf/ppo`), without training.
+    public static func redrawFigures(dir: URL) throws -> [String] {
+        struct Config: Decodable { var algo: String }
+        let algo = try readJSON(Config.self, from: dir.appendingPathComponent("config.json").path).algo
+        let metrics = try MetricsWriter.load(url: dir.appendingPathComponent("metrics.csv"))
+        try RLHFFigures.write(dir: dir, metrics: metrics, title: algo.uppercased())
+        return ["rewards.png", "kl.png", "diagnostics.png"].map { dir.appendingPathComponent($0).path }
     }
 }

@@ -41,20 +41,41 @@ public enum DPOCompareRun {
         print("wrote \(dir.path)/")
     }
 
-    static func plots(dir: URL, reports: [PolicyReport], metrics: [(String, MetricsWriter)]) throws {
-        func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
+    /// The grader's score and the win rate against SFT per variant, as two bar panels that
+    /// share the variants, each with its own axis from 0 to 1; dashed lines mark the SFT model's
+    /// score and a win rate of 0.5 (named in each panel's legend: bars and their values run
+    /// through both lines, leaving no clear spot beside them).
+    static func scoreFigure(_ reports: [PolicyReport]) -> Panels {
         let names = reports.map(\.name)
-        // Two quantities, two charts: the grader's score (0-1), and how often a variant's reply
-        // beats the SFT model's on the same prompt (0.5: no better, no worse).
         var scores = BarChart(title: "Grader score on held-out prompts", yLabel: "grader overall (0-1)",
                               categories: names, yRange: 0...1, showValues: true)
         scores.add(BarSeries(name: "", values: reports.map(\.overall)))
-        try scores.write(to: path("scores.png"), width: 1000)
+        if let sft = reports.first { scores.add(.horizontal(sft.overall, label: "the SFT model's score", inLegend: true)) }
         var wins = BarChart(title: "Win rate against the SFT model on the same prompts (ties count half)", yLabel: "win rate",
                             categories: names, yRange: 0...1, showValues: true)
-        wins.add(BarSeries(name: "", values: reports.map { $0.winRate ?? 0 }))
-        wins.add(.horizontal(0.5, label: "0.5: as good as SFT"))
-        try wins.write(to: path("win-rate.png"), width: 1000)
+        wins.add(BarSeries(name: "", values: reports.map { $0.winRate ?? .nan }, color: Palette.color(1)))
+        wins.add(.horizontal(0.5, label: "0.5: as good as the SFT model", inLegend: true))
+        return Panels(title: "DPO and relatives against the SFT model", xLabel: "variant", bars: [scores, wins])
+    }
+
+    /// Draws the comparison's figures again from comparison.json and each variant's
+    /// metrics.csv (`course plot --run runs/dpo/compare`), without training.
+    public static func redrawFigures(dir: URL) throws -> [String] {
+        let reports = try readJSON([PolicyReport].self, from: dir.appendingPathComponent("comparison.json").path)
+        var metrics: [(String, MetricsWriter)] = []
+        for r in reports.dropFirst() {   // the first report is the SFT model's, which did not train
+            let url = dir.appendingPathComponent(r.name).appendingPathComponent("metrics.csv")
+            if FileManager.default.fileExists(atPath: url.path) { metrics.append((r.name, try MetricsWriter.load(url: url))) }
+        }
+        try plots(dir: dir, reports: reports, metrics: metrics)
+        return ["scores.png", "flaws.png", "flaw-counts.png", "flaws-sampled.png", "kl.png", "accuracies.png"].map { dir.appendingPathComponent($0).path }
+    }
+
+    static func plots(dir: URL, reports: [PolicyReport], metrics: [(String, MetricsWriter)]) throws {
+        func path(_ f: String) -> String { dir.appendingPathComponent(f).path }
+        // Two quantities, two panels over the same variants: the grader's score (0-1), and how
+        // often a variant's reply beats the SFT model's on the same prompt (0.5: no better, no worse).
+        try scoreFigure(reports).write(to: path("scores.png"), width: 1000, height: 640)
         try DPOFigures.flawChart(reports).write(to: path("flaws.png"), width: 1000)
         try DPOFigures.flawCountChart(reports).write(to: path("flaw-counts.png"), width: 1000)
         try DPOFigures.flawChart(reports, sampled: true).write(to: path("flaws-sampled.png"), width: 1000)
@@ -69,6 +90,7 @@ public enum DPOCompareRun {
             let s = DPOFigures.column(m, "eval_rewards_accuracies")
             acc.add(LineSeries(name: name, x: s.x, y: s.y, marker: .circle))
         }
+        acc.add(.horizontal(0.5, label: "chance"))
         try acc.write(to: path("accuracies.png"))
     }
 }

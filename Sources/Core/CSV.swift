@@ -37,6 +37,15 @@ public final class MetricsWriter {
 
     public func flush() throws { try AtomicFile.write(csvText, to: url) }
 
+    /// A metrics file already on disk, to draw its figures again (`course plot --run`).
+    /// Errors name the file, line and column.
+    public static func load(url: URL) throws -> MetricsWriter {
+        let table = try CSVTable.read(path: url.path)
+        let m = MetricsWriter(url: url, columns: table.columns)
+        m.rows = table.rows
+        return m
+    }
+
     /// After resuming from a checkpoint at `step`: keep the rows already on disk up to that
     /// step (the first column is the step), so the file reads as one uninterrupted run.
     public func restore(upToStep step: Int) {

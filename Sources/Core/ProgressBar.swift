@@ -6,12 +6,12 @@ import Foundation
 ///
 /// with the elapsed time and an estimate of the time left (the mean time per unit so far times
 /// the units to go). Inside a chain of stages (`ProgressBar.chain`, set by the scheduler) the
-/// line starts with the chain's position and overall estimate:
+/// line starts with the chain's position, its overall fraction done and time left:
 ///
-///     stage 3/9 sft 31%, 7m40s left | sft [######------...] 60/100  loss 1.234  12s, 8s left
+///     stage 3/9 sft 31%, 7m40s left | sft [##############----------] 60/100  loss 1.234  12s, 8s left
 ///
-/// Redraws at most 10 times a second; prints plain lines (every 10 s) when stderr is not a
-/// terminal, so CI logs stay readable. The text of a line comes from pure functions
+/// Redraws at most 10 times a second, in place, cut to the terminal's width; prints whole
+/// plain lines (every 10 s) when stderr is not a terminal, so CI logs stay readable. The text of a line comes from pure functions
 /// (`line`, `status`, `duration`, `ChainProgress.describe`) that tests call directly.
 public final class ProgressBar {
     let label: String
@@ -45,11 +45,11 @@ public final class ProgressBar {
         if !finished && now.timeIntervalSince(lastDraw) < (isTTY ? 0.1 : 10) { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(start)
-        var text = ProgressBar.line(label: label, done: done, total: total, elapsed: elapsed,
-                                    eta: ProgressBar.eta(elapsed: elapsed, done: done - startDone, left: total - done), status: status)
-        if let (chain, fraction) = ChainContext.shared.reach(stageFraction: Double(min(done, total)) / Double(total)) {
-            text = chain.describe(fraction: fraction, now: now) + " | " + text
-        }
+        let eta = ProgressBar.eta(elapsed: elapsed, done: done - startDone, left: total - done)
+        let chain = ChainContext.shared.reach(barFraction: Double(min(done, total)) / Double(total), barLeft: finished ? 0 : eta, now: now)
+        let text = ProgressBar.fitted(prefix: chain.map { $0.chain.describe(fraction: $0.fraction, left: $0.left) + " | " } ?? "",
+                                      label: label, done: done, total: total, elapsed: elapsed, eta: eta, status: status,
+                                      columns: isTTY ? ProgressBar.terminalColumns() : nil)
         FileHandle.standardError.write(Data(((isTTY ? "\r\u{1B}[K" : "") + text + (finished || !isTTY ? "\n" : "")).utf8))
     }
 
@@ -103,13 +103,39 @@ extension ProgressBar {
         return elapsed / Double(done) * Double(left)
     }
 
+    /// `prefix` and a bar's line in at most `columns` characters (nil: no limit), so that a
+    /// terminal redraws it in place (a wrapped line leaves its first half behind at every
+    /// redraw): the bar narrows to 8 characters first, then the status loses words from its
+    /// end, and a line still too long is cut.
+    public static func fitted(prefix: String, label: String, done: Int, total: Int, elapsed: Double, eta: Double?,
+                              status: String, columns: Int?) -> String {
+        func make(_ width: Int, _ status: String) -> String {
+            prefix + line(label: label, done: done, total: total, elapsed: elapsed, eta: eta, status: status, width: width)
+        }
+        guard let columns, columns > 0 else { return make(24, status) }
+        let limit = columns - 1   // the last column would wrap on some terminals
+        var width = 24, words = status.split(separator: " ").map(String.init)
+        var text = make(width, status)
+        while text.count > limit && width > 8 { width -= 1; text = make(width, status) }
+        while text.count > limit && !words.isEmpty { words.removeLast(); text = make(width, words.joined(separator: " ")) }
+        return text.count > limit ? String(text.prefix(limit)) : text
+    }
+
+    /// The width of the terminal on standard error (the COLUMNS variable, or 80, when the
+    /// system does not say).
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        if ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    }
+
     /// One bar's line: label, bar, count, status, elapsed time and (when known) time left.
     public static func line(label: String, done: Int, total: Int, elapsed: Double, eta: Double?,
                             status: String, width: Int = 24) -> String {
         let total = max(total, 1), filled = width * max(0, min(done, total)) / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         var time = duration(elapsed)
-        if let eta { time += ", " + duration(eta) + " left" }
+        if let eta, eta >= 0.5 { time += ", " + duration(eta) + " left" }
         return [label + " [" + bar + "] \(done)/\(total)", status, time].filter { !$0.isEmpty }.joined(separator: "  ")
     }
 }

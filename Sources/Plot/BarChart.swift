@@ -62,7 +62,22 @@ public struct BarChart: Chart, Sendable {
 
     /// Draws the chart and returns where its parts went (tests check pixels against this).
     @discardableResult
-    func draw(on p: Painter) -> ChartLayout {
+    func draw(on p: Painter, style: PanelStyle = PanelStyle()) -> ChartLayout {
+        paint(p, layout(p, style: style))
+    }
+
+    /// Everything `paint` needs, decided before a pixel is drawn (`Panels` lays its panels out
+    /// once to line up their margins, then paints them).
+    struct Laid {
+        var frame: Frame
+        var legend: [LegendEntry]
+        var placement: Legend.Placement
+        var heading: Double
+    }
+
+    /// The y range: 0, every bar, error bar and horizontal reference line, with headroom for
+    /// value labels; or `yRange`.
+    func yScale() -> AxisScale {
         let n = categories.count
         var extent: [Double] = [0] + ReferenceLine.values(referenceLines, crossing: .horizontal)
         for s in series {
@@ -74,13 +89,22 @@ public struct BarChart: Chart, Sendable {
         let room = showValues ? 0.15 : 0.07 // value labels need headroom
         ys = AxisScale(lo: ys.lo < 0 ? ys.lo - room * span : 0, hi: ys.hi > 0 ? ys.hi + room * span : 0, log: false)
         if let r = yRange, r.upperBound > r.lowerBound { ys = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: false) }
+        return ys
+    }
+
+    func layout(_ p: Painter, style: PanelStyle = PanelStyle()) -> Laid {
+        let n = categories.count
+        let ys = yScale()
         let xs = AxisScale(lo: -0.5, hi: Double(max(1, n)) - 0.5, log: false)
         let legend = series.enumerated().map { j, sr in
             LegendEntry(name: sr.name, swatch: .patch(fill: sr.color ?? Palette.color(j), edge: sr.color ?? Palette.color(j)))
-        }
+        } + ReferenceLine.legendEntries(referenceLines)
         let body = p.fonts.body, sc = p.scale
+        let heading = style.heading && !title.isEmpty ? Double(body.lineHeight) + 6 * sc : 0
         let (frame, _, placement) = Legend.layout(p, legend, frame: { rows in
-            Frame(p, title: title, x: Axis(title: xLabel, scale: xs, categories: categories), y: Axis(title: yLabel, scale: ys), legendRows: rows)
+            Frame(p, title: style.heading ? "" : title, x: Axis(title: style.xTitle ?? xLabel, scale: xs, categories: categories),
+                  y: Axis(title: yLabel, scale: ys), legendRows: rows + heading,
+                  minLeft: style.minLeft, minRight: style.minRight, xTickLabels: style.xTickLabels)
         }, obstacles: { f in
             var o = Obstacles()
             o.rects += referenceLines.compactMap { $0.labelBox(in: f, p) }
@@ -94,6 +118,11 @@ public struct BarChart: Chart, Sendable {
             }
             return o
         })
+        return Laid(frame: frame, legend: legend, placement: placement, heading: heading)
+    }
+
+    func paint(_ p: Painter, _ laid: Laid) -> ChartLayout {
+        let frame = laid.frame, body = p.fonts.body, sc = p.scale
         frame.drawGrid(p, vertical: false)
         p.clip(to: frame.plot)
         let all = bars(frame)
@@ -114,6 +143,13 @@ public struct BarChart: Chart, Sendable {
                 let text = Ticks.compact(b.value)
                 guard Double(body.width(text)) <= b.rect.width - 2 * sc else { continue }
                 let cx = (b.rect.x0 + b.rect.x1) / 2
+                // Over a reference line the value sits on a faint white box, which breaks the
+                // line under it instead of striking the number through.
+                if !referenceLines.isEmpty {
+                    let w = Double(body.width(text)) + 4 * sc, h = Double(body.lineHeight)
+                    let y0 = b.value >= 0 ? b.labelY - 3 * sc - h : b.labelBelowY + 3 * sc
+                    p.fill(Rect(x0: (cx - w / 2).rounded(), y0: y0.rounded(), x1: (cx + w / 2).rounded(), y1: (y0 + h).rounded()), Color.white.opacity(0.85))
+                }
                 if b.value >= 0 {
                     p.text(text, x: cx, y: b.labelY - 3 * sc, font: body, color: Theme.text, h: .center, v: .bottom)
                 } else {
@@ -124,7 +160,8 @@ public struct BarChart: Chart, Sendable {
         for r in referenceLines { r.drawLabel(p, in: frame) }
         if categories.isEmpty || series.isEmpty { frame.drawNoData(p) }
         frame.drawAxes(p)
-        let legendBox = Legend.draw(p, legend, placement, frame: frame)
+        let legendBox = Legend.draw(p, laid.legend, laid.placement, frame: frame)
+        if laid.heading > 0 { Frame.drawHeading(p, title, frame: frame, legend: legendBox, heading: laid.heading) }
         return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox,
                            annotations: referenceLines.compactMap { $0.labelBox(in: frame, p) })
     }

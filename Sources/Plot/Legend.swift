@@ -4,6 +4,8 @@ struct LegendEntry {
         case line(Color, marker: Marker?)
         case marker(Marker, Color)
         case patch(fill: Color, edge: Color)
+        /// A reference line's sample: dashed or solid, thinner than a series' line.
+        case reference(Color, dashed: Bool)
     }
     var name: String
     var swatch: Swatch
@@ -155,6 +157,13 @@ enum Legend {
             }
         case let .marker(m, c):
             p.marker(m, x: x + width / 2, y: midY, radius: Theme.markerRadius * s * 1.1, fill: c, edge: .white, edgeWidth: s)
+        case let .reference(c, dashed):
+            let w = Theme.referenceWidth * s, y = midY.rounded() + (Int(w.rounded()) % 2 == 1 ? 0.5 : 0)
+            if dashed {
+                p.dashedLine(x + s, y, x + width - s, y, width: w, color: c, dash: 5 * s, gap: 3 * s)
+            } else {
+                p.polyline([x + s, x + width - s], [y, y], width: w, color: c)
+            }
         case let .patch(fill, edge):
             let h = 10 * s
             let r = Rect(x0: x + 2 * s, y0: (midY - h / 2).rounded(), x1: x + width - 2 * s, y1: (midY + h / 2).rounded())

@@ -66,17 +66,6 @@ public struct LineChart: Chart, Sendable {
         Painter.render(width: width, height: height, scale: scale) { draw(on: $0) }
     }
 
-    /// How the chart is laid out as one panel of `Panels`: a shared x scale, margins wide
-    /// enough to line up with the other panels, x tick labels only on the bottom panel, and
-    /// the title as a small heading rather than a figure title.
-    struct PanelStyle {
-        var xScale: AxisScale? = nil
-        var minLeft = 0.0, minRight = 0.0
-        var xTickLabels = true
-        var xTitle: String? = nil
-        var heading = false
-    }
-
     /// Per series: the values to draw (raw and, if smoothed, the EMA), with x/y paired up.
     func prepared() -> [(x: [Double], raw: [Double], smooth: [Double]?)] {
         series.map { s in
@@ -118,16 +107,19 @@ public struct LineChart: Chart, Sendable {
         for s in prepared {
             for i in s.x.indices where s.x[i].isFinite && s.raw[i].isFinite { allX.append(s.x[i]); allY.append(s.raw[i]) }
         }
-        var xs = AxisScale.fit(allX + ReferenceLine.values(referenceLines, crossing: .vertical), log: false, pad: 0)
+        // Labelled points (checkpoints on a trade-off curve) get a margin on the x axis too, so
+        // the first and last markers and their labels are not cut by the plot's edges.
+        let hasPointLabels = series.contains { !($0.labels ?? []).allSatisfy(\.isEmpty) }
+        var xs = AxisScale.fit(allX + ReferenceLine.values(referenceLines, crossing: .vertical), log: false, pad: hasPointLabels ? 0.04 : 0)
         var ys = AxisScale.fit(allY + ReferenceLine.values(referenceLines, crossing: .horizontal), log: logY, pad: 0.05)
         if let r = xRange, r.upperBound > r.lowerBound { xs = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: false) }
         if let shared = style.xScale { xs = shared }
         if let r = yRange, r.upperBound > r.lowerBound, !logY || r.lowerBound > 0 { ys = AxisScale(lo: r.lowerBound, hi: r.upperBound, log: logY) }
 
         // A lone series named like the y axis needs no legend.
-        let legend = series.count == 1 && series[0].name == yLabel ? [] : series.enumerated().map { i, s in
+        let legend = (series.count == 1 && series[0].name == yLabel ? [] : series.enumerated().map { i, s in
             LegendEntry(name: s.name, swatch: .line(s.color ?? Palette.color(i), marker: s.marker))
-        }
+        }) + ReferenceLine.legendEntries(referenceLines)
         let s = p.scale
         let heading = style.heading && !title.isEmpty ? Double(p.fonts.body.lineHeight) + 6 * s : 0
         func lines(_ f: Frame, step: Double) -> Obstacles {
@@ -136,7 +128,6 @@ public struct LineChart: Chart, Sendable {
             return o
         }
         // Reference-line labels first, then point labels around them.
-        let hasPointLabels = series.contains { !($0.labels ?? []).allSatisfy(\.isEmpty) }
         func annotations(_ f: Frame) -> (refs: [Rect], points: [PointLabels.Placed]) {
             let refs = referenceLines.compactMap { $0.labelBox(in: f, p) }
             guard hasPointLabels else { return (refs, []) }
@@ -189,10 +180,7 @@ public struct LineChart: Chart, Sendable {
         if !laid.hasData { frame.drawNoData(p) }
         frame.drawAxes(p)
         let legendBox = Legend.draw(p, laid.legend, laid.placement, frame: frame)
-        if heading > 0 {
-            let legendBand = legendBox.map { $0.y1 <= frame.plot.y0 ? frame.plot.y0 - $0.y0 : 0 } ?? 0
-            p.text(title, x: frame.plot.x0, y: frame.plot.y0 - legendBand - heading + 2 * s, font: p.fonts.body, color: Theme.text, h: .left, v: .top)
-        }
+        if heading > 0 { Frame.drawHeading(p, title, frame: frame, legend: legendBox, heading: heading) }
         return ChartLayout(plot: frame.plot, frame: frame, legend: legendBox, annotations: laid.refs + laid.points.map(\.box))
     }
 }

@@ -19,23 +19,37 @@ public struct ReferenceLine: Sendable {
     public var color: Color?
     /// Dashed (the default) or solid.
     public var dashed: Bool
+    /// Names the line in the chart's legend instead of beside it: for a line that runs through
+    /// data, bars and their value labels everywhere, where no spot beside it stays clear.
+    public var inLegend: Bool
 
-    public init(_ orientation: Orientation, at value: Double, label: String = "", color: Color? = nil, dashed: Bool = true) {
+    public init(_ orientation: Orientation, at value: Double, label: String = "", color: Color? = nil, dashed: Bool = true,
+                inLegend: Bool = false) {
         self.orientation = orientation; self.value = value; self.label = label; self.color = color; self.dashed = dashed
+        self.inLegend = inLegend
     }
 
     /// A horizontal line at y = `value`.
-    public static func horizontal(_ value: Double, label: String = "", color: Color? = nil, dashed: Bool = true) -> ReferenceLine {
-        ReferenceLine(.horizontal, at: value, label: label, color: color, dashed: dashed)
+    public static func horizontal(_ value: Double, label: String = "", color: Color? = nil, dashed: Bool = true,
+                                  inLegend: Bool = false) -> ReferenceLine {
+        ReferenceLine(.horizontal, at: value, label: label, color: color, dashed: dashed, inLegend: inLegend)
     }
 
     /// A vertical line at x = `value`.
-    public static func vertical(_ value: Double, label: String = "", color: Color? = nil, dashed: Bool = true) -> ReferenceLine {
-        ReferenceLine(.vertical, at: value, label: label, color: color, dashed: dashed)
+    public static func vertical(_ value: Double, label: String = "", color: Color? = nil, dashed: Bool = true,
+                                inLegend: Bool = false) -> ReferenceLine {
+        ReferenceLine(.vertical, at: value, label: label, color: color, dashed: dashed, inLegend: inLegend)
     }
 }
 
 extension ReferenceLine {
+    /// Legend entries of the lines named in the legend.
+    static func legendEntries(_ lines: [ReferenceLine]) -> [LegendEntry] {
+        lines.filter { $0.inLegend && !$0.label.isEmpty }.map {
+            LegendEntry(name: $0.label, swatch: .reference($0.color ?? Theme.axis, dashed: $0.dashed))
+        }
+    }
+
     /// The values of the lines that cross `axis`, to widen that axis's automatic range.
     static func values(_ lines: [ReferenceLine], crossing orientation: Orientation) -> [Double] {
         lines.filter { $0.orientation == orientation && $0.value.isFinite }.map(\.value)
@@ -59,7 +73,7 @@ extension ReferenceLine {
     /// The box of the label: above the right end of a horizontal line (below it when the line
     /// runs along the top), right of the top of a vertical line (left of it near the right edge).
     func labelBox(in frame: Frame, _ p: Painter) -> Rect? {
-        guard !label.isEmpty, let seg = segment(in: frame) else { return nil }
+        guard !label.isEmpty, !inLegend, let seg = segment(in: frame) else { return nil }
         let s = p.scale, font = p.fonts.body, plot = frame.plot
         let w = Double(font.width(label)) + 4 * s, h = Double(font.lineHeight) + 2 * s, gap = 3 * s
         switch orientation {

@@ -2,21 +2,30 @@ import ArgumentParser
 import Core
 import Foundation
 import Plot
+import DPO
+import RLHF
 
-/// `course plot`: any metrics CSV as a line chart, or the gallery of every chart kind.
+/// `course plot`: any metrics CSV as a line chart, a run folder's figures drawn again from what
+/// the run recorded, or the gallery of every chart kind.
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Draw columns of a metrics CSV as a line chart (PNG).",
+        abstract: "Draw columns of a metrics CSV as a line chart (PNG), or a run's figures again.",
         discussion: """
             Examples:
-              course plot runs/sft/metrics.csv --y loss,eval_loss --smooth 0.9 -o loss.png
-              course plot runs/rlhf/ppo/metrics.csv --x step --y reward --title "PPO reward"
-              course plot --demo gallery/      (one example of every chart kind)
+              course plot runs/sft/metrics.csv --y loss,eval_loss --smooth 0.9
+              course plot runs/rlhf/ppo/metrics.csv --y reward --title "PPO reward"
+              course plot --run runs/rlhf/ppo   (the run's figures, drawn again)
+              course plot --demo gallery/       (one example of every chart kind)
 
-            Empty cells mean "not logged at this step": a column logged every 100 steps is drawn
-            as a line through its own points. Series with at most 40 points get markers and are
-            not smoothed.
+            --run draws again, in place, from what the run recorded, the figures
+            of an RL run (runs/rlhf/ppo, grpo, ...: metrics.csv), of the
+            over-optimisation study (runs/rlhf/overoptimisation: points.json)
+            and of the DPO comparison (runs/dpo/compare: comparison.json).
+
+            Empty cells mean "not logged at this step": a column logged every 100
+            steps is drawn as a line through its own points. Series with at most
+            40 points get markers and are not smoothed.
             """)
 
     @Argument(help: "A metrics CSV with a header row (for example runs/sft/metrics.csv).")
@@ -52,8 +61,12 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Write one example of every chart kind into this folder and exit.")
     var demo: String?
 
+    @Option(name: .customLong("run"), help: "Draw the figures of this run folder again from its recorded metrics, and exit.")
+    var runFolder: String?
+
     func validate() throws {
-        if demo == nil && file == nil { throw ValidationError("give a CSV file to plot, or --demo DIR") }
+        if demo == nil && file == nil && runFolder == nil { throw ValidationError("give a CSV file to plot, --run DIR or --demo DIR") }
+        if [demo != nil, file != nil, runFolder != nil].filter({ $0 }).count > 1 { throw ValidationError("give one of a CSV file, --run DIR and --demo DIR") }
         if let s = smooth, !(s >= 0 && s < 1) { throw ValidationError("--smooth must be in [0, 1), got \(s)") }
         if !(100...10000).contains(width) || !(100...10000).contains(height) {
             throw ValidationError("--width and --height must be between 100 and 10000")
@@ -67,6 +80,10 @@ struct PlotCommand: ParsableCommand {
                 for path in try Gallery.write(to: dir) { print("wrote \(path)") }
                 return
             }
+            if let runFolder {
+                for path in try PlotCommand.redraw(run: runFolder) { print("wrote \(path)") }
+                return
+            }
             guard let file else { return }
             let columns = y.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             let chart = try PlotCommand.chart(csv: file, x: x, y: columns, smooth: smooth, logY: logy, title: title)
@@ -77,6 +94,26 @@ struct PlotCommand: ParsableCommand {
             throw CourseError(e.message)
         }
     }
+
+    /// Draws a run folder's figures again from what the run recorded; returns the files written.
+    static func redraw(run: String) throws -> [String] {
+        let dir = URL(fileURLWithPath: run)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            throw CourseError(file: run, "no such run folder")
+        }
+        func has(_ f: String) -> Bool { FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path) }
+        if has("points.json") { return try OveroptimisationStudy.redrawFigures(dir: dir) }
+        if has("comparison.json") { return try DPOCompareRun.redrawFigures(dir: dir) }
+        if has("metrics.csv"), has("config.json"), (try? readJSON(RLConfig.self, from: dir.appendingPathComponent("config.json").path)) != nil {
+            return try RLHFRun.redrawFigures(dir: dir)
+        }
+        throw CourseError(file: run, "not a run whose figures can be drawn again (an RL run such as runs/rlhf/ppo, "
+                          + "runs/rlhf/overoptimisation or runs/dpo/compare)")
+    }
+
+    /// The key that tells an RL run's config.json apart.
+    struct RLConfig: Decodable { var algo: String }
 
     /// Series with at most this many points are drawn with markers and without smoothing
     /// (evaluation metrics logged every N steps).

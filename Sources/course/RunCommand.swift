@@ -14,9 +14,9 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Train a chapter on the built-in data and write its metrics, plots and checkpoints.",
-        discussion: "Chapters: all (the whole chain), \(RunCommand.chapters.joined(separator: ", ")).")
+        discussion: RunCommand.stagesHelp)
 
-    @Argument(help: "The chapter to run (e.g. autograd), or all.") var chapter: String
+    @Argument(help: "The stage to run (one of the stages above).") var chapter: String
     @Option(help: "quick (seconds, for tests) or default (meaningful results).") var preset: Preset = .default
     @Option(help: "The folder for run outputs.") var runs: String = "runs"
     @Option(help: "Random seed of training (the same seed gives bit-identical metrics); the built-in data stays the same.") var seed: UInt64 = 1
@@ -37,6 +37,42 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
     @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
 
+    /// Every stage `course run` takes, with its variants, as the help lists them (the book runs
+    /// each of these; DocumentedCommandsTests checks that the list and the book agree). Lines
+    /// stay under 80 columns: the parser wraps longer ones without indenting them.
+    static var stagesHelp: String {
+        /// "--algo a, b, c" broken before 78 columns, continuation lines indented like the first.
+        func variants(_ option: String, _ names: [String]) -> String {
+            let indent = String(repeating: " ", count: 18)
+            var lines = [indent + option + " "]
+            for (i, name) in names.enumerated() {
+                let word = name + (i < names.count - 1 ? "," : "")
+                if lines[lines.count - 1].count + word.count > 78 { lines.append(indent + String(repeating: " ", count: option.count + 1)) }
+                lines[lines.count - 1] += (lines[lines.count - 1].hasSuffix(" ") ? "" : " ") + word
+            }
+            return lines.joined(separator: "\n")
+        }
+        return """
+        Stages:
+          all             the whole chain (chapters 1-9), then the report
+          autograd        chapter 1: the scalar engine trains a small network
+          transformer     chapter 2: pretraining (tokenizer and GPT)
+          sft             chapter 3: supervised fine-tuning (--lora, --qlora, --data)
+          sft-study       chapter 3: how much data, and how good
+          copying-study   chapter 3: digit tokens and longer pretraining
+          lora            chapter 4: LoRA ranks against full fine-tuning
+          qlora           chapter 5: LoRA on a 4-bit (NF4) base
+          reward-model    chapter 6: the reward model (--data)
+          rlhf            chapter 7: PPO with the grader as reward
+        \(variants("--algo", RLHFRun.Algo.allCases.map(\.rawValue).filter { $0 != "ppo" }))
+                          --variant overoptimisation (PPO on the reward model, long)
+          dpo             chapter 8: DPO, sigmoid loss (--lora, --flaws, --data)
+        \(variants("--loss", DPOVariant.allCases.map(\.rawValue).filter { $0 != "sigmoid" }))
+                          --loss all (every loss, then the comparison)
+          evaluation      chapter 9: every model graded on the test prompts
+        """
+    }
+
     static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study", "copying-study"]
 
     /// The chain `course run all` builds, in order: every chapter, each study at the size the
@@ -55,13 +91,19 @@ struct RunCommand: ParsableCommand {
     static func runAll(_ schedule: Schedule) throws {
         let (start, cpu) = (Date(), ProcessCPU.seconds)
         defer { ProgressBar.chain = nil }
+        // How long each stage took, nil for a stage reused from an earlier run: the chain's
+        // time left is measured on the stages built now.
+        var seconds: [Double?] = []
         for (i, stage) in chain.enumerated() {
             print("== stage \(i + 1)/\(chain.count): \(stage.folder) ==")
-            ProgressBar.chain = ChainProgress(index: i, of: chain.map(\.folder), weights: chainMinutes, started: start)
             let (stageStart, stageCPU) = (Date(), ProcessCPU.seconds)
+            ProgressBar.chain = ChainProgress(index: i, of: chain.map(\.folder), weights: chainMinutes, started: start,
+                                              stageStarted: stageStart, secondsBefore: seconds)
+            let reused = schedule.isBuilt(stage)
             do { try schedule.reuseOrBuild(stage) } catch {
                 throw CourseError("stage \(stage.folder) failed: \(error) (earlier stages are kept in \(schedule.runs.path); run `course run all` again to continue)")
             }
+            seconds.append(reused ? nil : Date().timeIntervalSince(stageStart))
             print(String(format: "== %@ done in %.1f minutes (%.1f CPU-minutes) ==", stage.folder, Date().timeIntervalSince(stageStart) / 60,
                          (ProcessCPU.seconds - stageCPU) / 60))
         }
@@ -139,5 +181,13 @@ struct RunCommand: ParsableCommand {
         }
         guard let flavor = Flavor(rawValue: mineFlavor) else { throw CourseError("unknown --mine-flavor \(mineFlavor)") }
         _ = try Mine.run(chapter, flavor: flavor, root: packageRoot()) { try schedule.build(stage, force: true) }
+    }
+}
+
+extension Schedule {
+    /// Whether `stage`'s folder already holds a finished run with accepted settings (what
+    /// `reuseOrBuild` reuses).
+    func isBuilt<S: Stage>(_ stage: S) -> Bool {
+        stage.accepted(self).contains { isDone(url(stage.folder), settings: $0) }
     }
 }

@@ -22,6 +22,19 @@ enum AnnotationExamples {
         return Panels(title: "PPO on the SupportDesk prompts", xLabel: "step", panels: [loss, reward, kl])
     }
 
+    /// Two quantities per model, each on its own axis, as bar panels over the same models; the
+    /// dashed lines are named in the legends (they run through the bars and their values).
+    static var barPanels: Panels {
+        let models = ["SFT", "DPO", "IPO", "KTO", "ORPO"]
+        var score = BarChart(title: "Grader score", yLabel: "score (0-1)", categories: models, yRange: 0...1, showValues: true)
+        score.add(BarSeries(name: "", values: [0.82, 0.85, 0.80, 0.87, 0.87]))
+        score.add(.horizontal(0.82, label: "SFT's score", inLegend: true))
+        var wins = BarChart(title: "Win rate against SFT", yLabel: "win rate", categories: models, yRange: 0...1, showValues: true)
+        wins.add(BarSeries(name: "", values: [0.5, 0.6, 0.46, 0.69, 0.71], color: Palette.color(1)))
+        wins.add(.horizontal(0.5, label: "0.5: as good as SFT", inLegend: true))
+        return Panels(title: "Preference methods against SFT", xLabel: "model", bars: [score, wins])
+    }
+
     /// A line chart with a dashed chance level and a vertical marker for a schedule change.
     static var referenceLines: LineChart {
         var chart = LineChart(title: "Reward model accuracy on held-out pairs", xLabel: "step", yLabel: "accuracy (fraction of pairs)")

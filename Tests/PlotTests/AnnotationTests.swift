@@ -15,6 +15,7 @@ struct AnnotationTests {
         let figures: [(String, any Chart, Int)] = [
             ("panels.png", AnnotationExamples.panels, 620),
             ("panels-crowded.png", AnnotationExamples.crowdedPanels, 500),
+            ("panels-bars.png", AnnotationExamples.barPanels, 560),
             ("reference-lines.png", AnnotationExamples.referenceLines, 500),
             ("reference-bars.png", AnnotationExamples.bars, 500),
             ("point-labels.png", AnnotationExamples.pointLabels, 500),
@@ -113,6 +114,37 @@ struct AnnotationTests {
         }
         let bottom = frames[2], top = Double(panels[2].top)
         #expect(ink(c, in: Rect(x0: bottom.plot.x0, y0: top + bottom.plot.y1 + 6, x1: bottom.plot.x1, y1: 450)) > 50, "bottom tick labels and title")
+    }
+
+    @Test("Bar panels share their categories, line up, and label the categories only at the bottom")
+    func barPanels() throws {
+        let figure = AnnotationExamples.barPanels
+        let (c, panels) = figure.draw(width: 500, height: 420, scale: 1)
+        #expect(panels.count == 2)
+        let frames = try panels.map { try #require($0.layout.frame) }
+        #expect(frames[0].plot.x0 == frames[1].plot.x0 && frames[0].plot.x1 == frames[1].plot.x1, "plots line up")
+        #expect(frames.allSatisfy { $0.x.categories == ["SFT", "DPO", "IPO", "KTO", "ORPO"] })
+        #expect(frames.map(\.y.title) == ["score (0-1)", "win rate"], "each panel keeps its own y axis")
+        #expect(frames.map(\.xTickLabels) == [false, true])
+        let below = Rect(x0: frames[0].plot.x0 + 2, y0: Double(panels[0].top) + frames[0].plot.y1 + 6, x1: 500, y1: Double(panels[1].top))
+        #expect(ink(c, in: below) == 0, "no category labels under the upper panel")
+        // The reference lines are named in the legends, not beside the lines.
+        #expect(panels.allSatisfy { $0.layout.annotations.isEmpty && $0.layout.legend != nil })
+    }
+
+    @Test("A reference line named in the legend gets a legend entry and no label on the plot")
+    func referenceInLegend() throws {
+        var chart = LineChart(xRange: 0...10, yRange: 0...1)
+        chart.add(LineSeries(name: "", x: [0, 10], y: [0.2, 0.3]))
+        chart.add(.horizontal(0.5, label: "chance", inLegend: true))
+        let (c, layout) = draw { chart.draw(on: $0) }
+        #expect(layout.annotations.isEmpty)
+        let legend = try #require(layout.legend)
+        #expect(ink(c, in: legend) > 50, "the legend is drawn")
+        var plain = chart
+        plain.referenceLines[0].inLegend = false
+        let (_, other) = draw { plain.draw(on: $0) }
+        #expect(other.legend == nil && other.annotations.count == 1)
     }
 
     @Test("Panels with no panels, and labels missing or shorter than the data, still render")
