@@ -54,7 +54,7 @@ struct RunCommand: ParsableCommand {
         }
         return """
         Stages:
-          all             the whole chain (chapters 1-9), then the report
+          all             the whole chain (chapters 1-9), then the report (--seeds)
           autograd        chapter 1: the scalar engine trains a small network
           transformer     chapter 2: pretraining (tokenizer and GPT)
           sft             chapter 3: supervised fine-tuning (--lora, --qlora, --data)
@@ -63,7 +63,7 @@ struct RunCommand: ParsableCommand {
           lora            chapter 4: LoRA ranks against full fine-tuning
           qlora           chapter 5: LoRA on a 4-bit (NF4) base
           reward-model    chapter 6: the reward model (--data)
-          rlhf            chapter 7: PPO with the grader as reward
+          rlhf            chapter 7: PPO on the whole rule grader
         \(variants("--algo", RLHFRun.Algo.allCases.map(\.rawValue).filter { $0 != "ppo" }))
                           --variant overoptimisation (PPO on the reward model, long)
           dpo             chapter 8: DPO, sigmoid loss (--lora, --flaws, --data)
@@ -188,6 +188,6 @@ extension Schedule {
     /// Whether `stage`'s folder already holds a finished run with accepted settings (what
     /// `reuseOrBuild` reuses).
     func isBuilt<S: Stage>(_ stage: S) -> Bool {
-        stage.accepted(self).contains { isDone(url(stage.folder), settings: $0) }
+        stage.accepted(self).contains { isDone(url(stage.folder), settings: $0, folder: stage.folder) }
     }
 }

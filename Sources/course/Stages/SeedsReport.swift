@@ -1,4 +1,5 @@
 import Core
+import DPO
 import Evaluation
 import Foundation
 import RewardModel
@@ -10,7 +11,8 @@ import SupportDesk
 /// method which judges share its training signal.
 ///
 /// Writes `runs/seeds/results.md` (the headline table the book includes), `runs/seeds/judges.md`
-/// (win rates by judge), `runs/seeds/results.json` and `runs/seeds/report.md`.
+/// (win rates by judge), `runs/seeds/flaws.md` (criteria and flaw rates), `runs/seeds/results.json`
+/// and `runs/seeds/report.md`.
 struct SeedsReport {
     /// One judge: turns a reply to a test prompt into a score; `trainedOn` says which training
     /// signals it shares (a method trained on one of them is graded by its own teacher).
@@ -134,6 +136,26 @@ struct SeedsReport {
         return md
     }
 
+    /// The rule grader's criteria and the five flaws of the preference data, per model: share of
+    /// test replies, mean over seeds, with the range over seeds.
+    var flawTable: String {
+        func rate(_ name: String, _ f: (Grade) -> Bool) -> String {
+            let perSeed = runsBySeed.map { run in Statistics.mean(run.first { $0.name == name }!.grades.map { f($0) ? 1 : 0 }) }
+            let m = Statistics.mean(perSeed)
+            guard perSeed.count > 1, let lo = perSeed.min(), let hi = perSeed.max() else { return pct(m) }
+            return pct(m) + " (" + pct(lo) + "–" + pct(hi) + ")"
+        }
+        var md = "| model | structure right | facts right | " + Flaw.allCases.map(\.rawValue).joined(separator: " | ") + " |\n"
+        md += "|---|---|---|" + Flaw.allCases.map { _ in "---|" }.joined() + "\n"
+        for name in models {
+            md += "| \(name) | " + rate(name) { $0.structure == 1 } + " | " + rate(name) { $0.facts == 1 } + " | "
+            md += Flaw.allCases.map { f in rate(name) { PolicyEvaluation.shows(f, $0) } }.joined(separator: " | ") + " |\n"
+        }
+        md += "\nShare of the \(items.count) test replies, by the rule grader: all four moves in order (structure right), every fact "
+        md += "stated right (facts right), and each flaw of the preference data; mean over seeds, lowest and highest seed in brackets.\n"
+        return md
+    }
+
     var summary: String { headline(rows) }
 
     func write() throws {
@@ -141,9 +163,11 @@ struct SeedsReport {
         let rows = rows
         try AtomicFile.write(headline(rows), to: out.appendingPathComponent("results.md"))
         try AtomicFile.write(judgeTable(rows), to: out.appendingPathComponent("judges.md"))
+        try AtomicFile.write(flawTable, to: out.appendingPathComponent("flaws.md"))
         try writeJSON(rows, to: out.appendingPathComponent("results.json"))
         var md = "# SupportDesk across \(seeds.count) seeds\n\n## Every model against SFT\n\n" + headline(rows)
         md += "\n## Judges\n\n" + judgeTable(rows)
+        md += "\n## Criteria and flaws\n\n" + flawTable
         md += "\n## Per seed\n\n| model | judge | " + seeds.map { "seed \($0)" }.joined(separator: " | ") + " |\n|---|---|"
         md += seeds.map { _ in "---|" }.joined() + "\n"
         for r in rows { md += "| \(r.model) | \(r.judge) | " + r.meanBySeed.map { String(format: "%.3f", $0) }.joined(separator: " | ") + " |\n" }

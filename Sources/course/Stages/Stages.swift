@@ -110,8 +110,7 @@ struct CopyingStudyStage: Stage {
         let defaults = PretrainingRun.settings(s.preset, seed: s.seed)
         try CopyingStudyRun.run(spec, settings: settings, reuse: { v in
             // Checked when the variant's turn comes: a chain running beside the study may finish meanwhile.
-            let chainBuilt = pre.accepted(s).contains { s.isDone(s.folder(of: pre), settings: $0, folder: pre.folder) }
-                && sft.accepted(s).contains { s.isDone(s.folder(of: sft), settings: $0, folder: sft.folder) }
+            let chainBuilt = s.isBuilt(pre) && s.isBuilt(sft)
             guard chainBuilt, v.splitDigits == defaults.splitDigits, v.pretrainingSteps == defaults.train.steps else { return nil }
             return (s.folder(of: pre), s.folder(of: sft))
         })
