@@ -66,3 +66,16 @@ struct PolicyChangeTests {
         #expect(World.quotes(stale, changed.old) && !World.quotes(reference, changed.old))
     }
 }
+
+extension PolicyChangeTests {
+    @Test("Test prompt i is the same order before and after a change; only policy values and the dates they set differ")
+    func samePrompts() throws {
+        let before = World.generate(seed: 1, lang: .en, size: .small)
+        let after = World.generate(seed: 1, lang: .en, size: .small, policyChange: try PolicyChange.parse("return-window=45"))
+        let (old, new) = (Dataset.generate(world: before).test, Dataset.generate(world: after).test)
+        #expect(old.count == new.count)
+        #expect(zip(old, new).allSatisfy { $0.truth.orderID == $1.truth.orderID && $0.combo == $1.combo && $0.scenario == $1.scenario })
+        let touched = new.filter { !after.changedPolicyFacts($0, old: before.policies).isEmpty }
+        #expect(!touched.isEmpty && touched.allSatisfy { [.returnRequest, .exchange].contains($0.scenario) })
+    }
+}
