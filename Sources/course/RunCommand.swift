@@ -67,6 +67,7 @@ struct RunCommand: ParsableCommand {
             print(String(format: "== %@ done in %.1f minutes (%.1f CPU-minutes) ==", stage.folder, Date().timeIntervalSince(stageStart) / 60,
                          (ProcessCPU.seconds - stageCPU) / 60))
         }
+        try CostTable.write(runs: schedule.runs, folders: chain.map(\.folder))
         print(String(format: "all stages done in %.1f minutes (%.1f CPU-minutes); report: %@", Date().timeIntervalSince(start) / 60,
                      (ProcessCPU.seconds - cpu) / 60, schedule.runs.appendingPathComponent("report.md").path))
     }

@@ -79,9 +79,12 @@ struct Schedule {
         for d in stage.dependencies { try ensure(d) }
         let settings = stage.settings(self)
         try? FileManager.default.removeItem(at: dir.appendingPathComponent("done.json"))
-        try stage.run(try RunSpec(dir: dir, preset: preset, seed: seed(of: stage.folder), dataSeed: dataSeed, language: language, resume: resume,
-                                  policyChange: policy(of: stage.folder) ?? ""),
-                      settings: settings, schedule: self)
+        let cost = try StageCost.measure(stage.folder, preset: preset) {
+            try stage.run(try RunSpec(dir: dir, preset: preset, seed: seed(of: stage.folder), dataSeed: dataSeed, language: language, resume: resume,
+                                      policyChange: policy(of: stage.folder) ?? ""),
+                          settings: settings, schedule: self)
+        }
+        try cost.write(to: dir)
         try writeJSON(marker(settings, folder: stage.folder), to: dir.appendingPathComponent("done.json"))
         return dir
     }
