@@ -22,3 +22,4 @@ copy sft/grader.png                 figures/03-sft-grader.png
 copy evaluation/results.md          results/evaluation.md
 copy evaluation/scores.png          figures/09-evaluation-scores.png
 copy evaluation/winrate.png         figures/09-evaluation-winrate.png
+copy cost.md                        results/cost.md
