@@ -73,6 +73,8 @@ enum SiteStyle {
         radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.2), transparent) right / .7rem 100% no-repeat scroll;
     }
     table { border-collapse: collapse; min-width: 100%; font-size: .95rem; }
+    .table.wide table { font-size: .85rem; }
+    .table.wide th, .table.wide td { padding: .35rem .45rem; }
     th, td { border: 1px solid var(--rule); padding: .4rem .6rem; text-align: left; vertical-align: top; }
     th { background: var(--code-bg); }
     nav.on-this-page { margin: 0 0 1.5rem; padding: .4rem 1rem; border: 1px solid var(--rule); border-radius: 6px; font-size: .95rem; }
