@@ -28,3 +28,4 @@ copy seeds/results.md               results/seeds.md
 copy seeds/judges.md                results/seeds-judges.md
 copy seeds/flaws.md                 results/seeds-flaws.md
 copy reward-model/results.md        results/reward-model.md
+copy cost.md                        results/cost.md

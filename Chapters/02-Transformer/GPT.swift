@@ -84,6 +84,7 @@ public final class GPT {
     public func hidden(_ ids: [Int], batch: Int, cache: KVCache? = nil, positions: [Int]? = nil,
                        segments: [Int]? = nil) -> Variable {
         let t = ids.count / batch
+        TokenMeter.add(ids.count)      // for the cost of each stage (chapter 9)
         let start = cache?.length ?? 0
         precondition(start + t <= config.contextLength,
                      "GPT: \(start + t) positions exceed the context length \(config.contextLength)")

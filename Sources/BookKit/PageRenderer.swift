@@ -56,7 +56,9 @@ struct PageRenderer {
             let src = img.range(of: "src=\"").flatMap { r in img[r.upperBound...].firstIndex(of: "\"").map { String(img[r.upperBound..<$0]) } } ?? ""
             return "<figure class=\"image\"><a href=\"\(src)\">" + img + "</a></figure>"
         })
-        parser.addModifier(Modifier(target: .tables) { html, _ in "<div class=\"table\">\(Self.labelCells(html))</div>" })
+        parser.addModifier(Modifier(target: .tables) { html, _ in
+            "<div class=\"\(Self.isWide(html) ? "table wide" : "table")\">\(Self.labelCells(html))</div>"
+        })
 
         var html = parser.html(from: Self.protectProse(lines).joined(separator: "\n"))
         for (k, block) in blocks.enumerated() {
@@ -103,6 +105,12 @@ struct PageRenderer {
             last = m.range.location + m.range.length
         }
         return out + prose(ns.substring(from: last))
+    }
+
+    /// A table of more than six columns: on a wide screen it may use the margins, as code does.
+    static func isWide(_ table: String) -> Bool {
+        guard let headEnd = table.range(of: "</thead>") else { return false }
+        return table[..<headEnd.lowerBound].components(separatedBy: "<th").count - 1 > 6
     }
 
     /// Gives every body cell a `data-label` with its column's header, so that on a phone the

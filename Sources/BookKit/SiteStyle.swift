@@ -62,8 +62,19 @@ enum SiteStyle {
       font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Serif", Georgia, serif;
       font-size: 1.12rem; overflow-x: auto; white-space: pre;
     }
-    .table { overflow-x: auto; margin: 1.2rem 0; }
+    /* A table wider than the column scrolls inside its box; the shadows at the edges (they
+       move with the content) show that there is more to the side. */
+    .table {
+      overflow-x: auto; margin: 1.2rem 0; -webkit-overflow-scrolling: touch;
+      background:
+        linear-gradient(to right, var(--bg) 30%, transparent) left / 2rem 100% no-repeat local,
+        linear-gradient(to left, var(--bg) 30%, transparent) right / 2rem 100% no-repeat local,
+        radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.2), transparent) left / .7rem 100% no-repeat scroll,
+        radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.2), transparent) right / .7rem 100% no-repeat scroll;
+    }
     table { border-collapse: collapse; min-width: 100%; font-size: .95rem; }
+    .table.wide table { font-size: .85rem; }
+    .table.wide th, .table.wide td { padding: .35rem .45rem; }
     th, td { border: 1px solid var(--rule); padding: .4rem .6rem; text-align: left; vertical-align: top; }
     th { background: var(--code-bg); }
     nav.on-this-page { margin: 0 0 1.5rem; padding: .4rem 1rem; border: 1px solid var(--rule); border-radius: 6px; font-size: .95rem; }
@@ -84,7 +95,7 @@ enum SiteStyle {
     footer { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); }
     @media (min-width: 68rem) {
       /* Code is wider than prose: on a wide screen, code figures grow into the margins. */
-      figure.code { margin-left: -7rem; margin-right: -7rem; }
+      figure.code, .table.wide { margin-left: -7rem; margin-right: -7rem; }
     }
     @media (max-width: 600px) {
       body { font-size: 16px; }

@@ -21,9 +21,14 @@ public struct RunSpec: Sendable {
     /// The language of the built-in data world ("en" or "ja").
     public let language: String
     public let resume: Bool
+    /// A change of the shop's policies applied to the built-in data world (`--policy-change
+    /// return-window=45`), empty for the world as generated.
+    public var policyChange = ""
 
-    public init(dir: URL, preset: Preset, seed: UInt64, dataSeed: UInt64 = 1, language: String = "en", resume: Bool = false) throws {
+    public init(dir: URL, preset: Preset, seed: UInt64, dataSeed: UInt64 = 1, language: String = "en", resume: Bool = false,
+                policyChange: String = "") throws {
         (self.dir, self.preset, self.seed, self.dataSeed, self.language, self.resume) = (dir, preset, seed, dataSeed, language, resume)
+        self.policyChange = policyChange
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
 
@@ -34,6 +39,7 @@ public struct RunSpec: Sendable {
 
     /// The same run in a subfolder (created).
     public func sub(_ name: String) throws -> RunSpec {
-        try RunSpec(dir: file(name), preset: preset, seed: seed, dataSeed: dataSeed, language: language, resume: resume)
+        try RunSpec(dir: file(name), preset: preset, seed: seed, dataSeed: dataSeed, language: language, resume: resume,
+                    policyChange: policyChange)
     }
 }

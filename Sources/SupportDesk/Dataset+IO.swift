@@ -92,8 +92,10 @@ extension Dataset {
 }
 
 extension RunSpec {
-    /// The built-in data set a run trains and measures on: the world of `dataSeed` in `language`.
+    /// The built-in data set a run trains and measures on: the world of `dataSeed` in `language`,
+    /// with the run's policy change applied (the command line parsed it before any run started).
     public func builtInData(_ size: SizePreset, habitShare: Double = Habit.share) -> Dataset {
-        Dataset.generate(seed: dataSeed, lang: Language(rawValue: language) ?? .en, size: size, habitShare: habitShare)
+        Dataset.generate(seed: dataSeed, lang: Language(rawValue: language) ?? .en, size: size, habitShare: habitShare,
+                         policyChange: policyChange.isEmpty ? nil : try? PolicyChange.parse(policyChange))
     }
 }

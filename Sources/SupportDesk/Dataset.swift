@@ -54,8 +54,9 @@ public struct Dataset: Sendable {
 
     /// Generates the world and its data set in one call.
     public static func generate(seed: UInt64, lang: Language, size: SizePreset, difficulty: Difficulty = .medium,
-                                habitShare: Double = Habit.share) -> Dataset {
-        generate(world: World.generate(seed: seed, lang: lang, size: size), difficulty: difficulty, habitShare: habitShare)
+                                habitShare: Double = Habit.share, policyChange: PolicyChange? = nil) -> Dataset {
+        generate(world: World.generate(seed: seed, lang: lang, size: size, policyChange: policyChange),
+                 difficulty: difficulty, habitShare: habitShare)
     }
 
     /// Turns the world's orders into examples: training orders in blocks (SFT, preferences,

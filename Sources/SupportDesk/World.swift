@@ -41,8 +41,10 @@ public struct World: Sendable {
 
     public func product(id: String) -> Product? { products.first { $0.id == id } }
 
-    /// Generates a world. Same arguments → the same world, bit for bit.
-    public static func generate(seed: UInt64, lang: Language, size: SizePreset) -> World {
+    /// Generates a world. Same arguments → the same world, bit for bit. A `policyChange` is
+    /// applied to the drawn policies before any order is made (its draws come from their own
+    /// generator, so the catalogue, the customers and the split are those of the unchanged world).
+    public static func generate(seed: UInt64, lang: Language, size: SizePreset, policyChange: PolicyChange? = nil) -> World {
         var root = SeededRandom(seed: seed)
         var catalogueRng = root.split()
         var policyRng = root.split()
@@ -51,7 +53,8 @@ public struct World: Sendable {
         var orderRng = root.split()
 
         let products = Product.catalogue(rng: &catalogueRng)
-        let policies = Policies.generate(rng: &policyRng)
+        var policies = Policies.generate(rng: &policyRng)
+        if let policyChange { policies = policyChange.applied(to: policies) }
         let personaCount = size == .small ? 80 : size == .default ? 400 : 1200
         let personas = Persona.generate(count: personaCount, rng: &personaRng)
 

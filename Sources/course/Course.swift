@@ -22,6 +22,7 @@ struct Course: ParsableCommand {
             DataCommand.self,
             BookCommand.self,
             ReportCommand.self,
+            EvalCommand.self,
             GenerateCommand.self,
             LogprobsCommand.self,
             SlotsCommand.self,

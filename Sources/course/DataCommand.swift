@@ -31,22 +31,30 @@ struct DataCommand: ParsableCommand {
         var difficulty: Difficulty = .medium
         @Option(help: "Share of SFT replies in a habit's scenario that show the habit (0: every reply in house style).")
         var habits: Double = Habit.share
+        @Option(help: "Change the shop's policies before the data is written, e.g. return-window=45 (keys: return-window, plus-extra, damage-report; comma-separated).")
+        var policyChange: String?
 
         func run() throws {
             guard (0...1).contains(habits) else { throw CourseError("--habits must be between 0 and 1 (got \(habits))") }
+            let change = try policyChange.map(PolicyChange.parse)
             let start = Date()
-            let world = World.generate(seed: seed, lang: lang, size: size)
+            let world = World.generate(seed: seed, lang: lang, size: size, policyChange: change)
             let data = Dataset.generate(world: world, difficulty: difficulty, habitShare: habits)
             let dir = URL(fileURLWithPath: out)
             do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
                 throw CourseError(file: out, "cannot create the output directory")
             }
             try data.write(to: dir)
-            let card = DataCard(dataset: data, seed: seed, size: size)
+            var card = DataCard(dataset: data, seed: seed, size: size)
+            card.policyChange = change
             try card.write(to: dir)
             let png = try writeLengthHistogramPNG(card, to: dir)
             let seconds = Date().timeIntervalSince(start)
             let corpusBytes = data.corpus.reduce(0) { $0 + $1.utf8.count }
+            if let change {
+                let before = World.generate(seed: seed, lang: lang, size: size).policies
+                print("Policy change \(change): " + PolicyChange.summary(before: before, after: world.policies, lang: lang))
+            }
             print("Wrote \(dir.path): corpus \(data.corpus.count) documents (\(String(format: "%.2f", Double(corpusBytes) / 1_000_000)) MB), "
                 + "sft \(data.sft.count), preferences \(data.preferences.count), unpaired \(data.unpaired.count), "
                 + "dev \(data.dev.count), test \(data.test.count), adversarial \(data.adversarial.count), safety \(data.safety.count), datacard.md, lengths.csv"

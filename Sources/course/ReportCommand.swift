@@ -11,6 +11,7 @@ struct ReportCommand: ParsableCommand {
         abstract: "Show the evaluation history (runs/history.jsonl) as a table and a plot.")
 
     @Flag(help: "Plot every evaluation recorded in runs/history.jsonl.") var history = false
+    @Flag(help: "Write runs/cost.md: wall time, CPU time, peak memory and tokens of each stage of the chain built so far.") var cost = false
     @Option(help: "The runs folder.") var runs: String = "runs"
     @Option(help: "The metric to plot per model: overall, facts or hallucination.") var metric: String = "overall"
     @Option(name: .shortAndLong, help: "Output PNG (default: runs/history.png).") var output: String?
@@ -27,6 +28,14 @@ struct ReportCommand: ParsableCommand {
             print(report.summary)
             print("wrote \((runs as NSString).appendingPathComponent("seeds"))/")
             return
+        }
+        if cost {
+            guard let md = try CostTable.write(runs: URL(fileURLWithPath: runs), folders: RunCommand.chain.map(\.folder)) else {
+                throw CourseError(file: runs, "no stage has recorded its cost yet (build one: course run all --preset quick)")
+            }
+            print(md, terminator: "")
+            print("wrote \((runs as NSString).appendingPathComponent("cost.md"))")
+            if !history { return }
         }
         guard history else {
             print("The latest report is \(runs)/report.md (and report.html); `course report --history` plots every evaluation so far.")
@@ -45,12 +54,14 @@ struct ReportCommand: ParsableCommand {
         }
         let out = output ?? (runs as NSString).appendingPathComponent("history.png")
         try chart.write(to: out)
-        print("run  date                  preset   " + models.map { String($0.dropLast(suffix.count)).padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
+        let worlds = rows.contains { $0["world"] != nil }
+        print("run  date                  preset   " + (worlds ? "world              " : "") + models.map { String($0.dropLast(suffix.count)).padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
         for (i, r) in rows.enumerated() {
             let date = ((r["date"] as? String) ?? "").padding(toLength: 21, withPad: " ", startingAt: 0)
             let preset = ((r["preset"] as? String) ?? "").padding(toLength: 8, withPad: " ", startingAt: 0)
             let cells = models.map { ((r[$0] as? Double).map { String(format: "%.3f", $0) } ?? "–").padding(toLength: 10, withPad: " ", startingAt: 0) }
-            print(String(format: "%3d  ", i + 1) + date + " " + preset + " " + cells.joined())
+            let world = worlds ? ((r["world"] as? String) ?? "current").padding(toLength: 19, withPad: " ", startingAt: 0) : ""
+            print(String(format: "%3d  ", i + 1) + date + " " + preset + " " + world + cells.joined())
         }
         print("wrote \(out)")
     }

@@ -23,6 +23,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "With all: run the chain once per training seed, comma-separated (e.g. 1,2,3), and report across seeds. The seeds share the first seed's pretrained model and the same test prompts.")
     var seeds: String?
     @Option(help: "The language of the built-in data world: en or ja.") var lang: String = "en"
+    @Option(help: "Train and measure on the built-in world with its policies changed, e.g. return-window=45 (keys: return-window, plus-extra, damage-report). The pretrained model is kept; every later stage is built again.")
+    var policyChange: String?
     @Flag(help: "Continue from the last checkpoint of an interrupted run.") var resume = false
     @Option(help: "Train on your own JSONL file (TRL formats) instead of the built-in data (sft, reward-model, dpo).") var data: String?
     @Option(name: [.customLong("loss"), .customLong("variant"), .customLong("algo")],
@@ -107,6 +109,7 @@ struct RunCommand: ParsableCommand {
             print(String(format: "== %@ done in %.1f minutes (%.1f CPU-minutes) ==", stage.folder, Date().timeIntervalSince(stageStart) / 60,
                          (ProcessCPU.seconds - stageCPU) / 60))
         }
+        try CostTable.write(runs: schedule.runs, folders: chain.map(\.folder))
         print(String(format: "all stages done in %.1f minutes (%.1f CPU-minutes); report: %@", Date().timeIntervalSince(start) / 60,
                      (ProcessCPU.seconds - cpu) / 60, schedule.runs.appendingPathComponent("report.md").path))
     }
@@ -168,6 +171,7 @@ struct RunCommand: ParsableCommand {
         guard Language(rawValue: lang) != nil else { throw CourseError("unknown --lang \"\(lang)\" (available: en, ja)") }
         var schedule = Schedule(runs: URL(fileURLWithPath: runs), preset: preset, seed: seed, resume: resume, base: baseURL)
         schedule.language = lang
+        if let policyChange { schedule.policyChange = try PolicyChange.parse(policyChange).description }
         if let seeds {
             guard chapter == "all" else { throw CourseError("--seeds applies to `course run all` only") }
             return try SeedRuns.run(try SeedRuns.parse(seeds), schedule: schedule)

@@ -93,3 +93,34 @@ struct CheckerTests {
         #expect(try BookChecker(book: try t.book(), exercises: []).unquotedRegions() == ["Chapters/01-Demo/Demo.swift#demo-step"])
     }
 }
+
+extension CheckerTests {
+    @Test("Text about how the kit was made is reported, in pages and in the comments a page quotes")
+    func debris() throws {
+        let page = """
+        # Notes
+
+        As FACTS.md says, and `../shared/DESIGN.md` too.
+        An earlier version of this chapter used more steps.
+        While tuning this chapter we tried 10⁻⁴; experiments outside `course` agree.
+        Nothing wrong on this line: earlier chapters, the seed of the run.
+
+        @code(Chapters/01-Demo/Notes.swift#notes)
+        """
+        let t = try TempBook(pages: ["01-notes.md": page])
+        defer { t.remove() }
+        try t.write("// MARK: book notes\n/// Tuned in the seed material.\nlet x = 1\n// MARK: end\n", "Chapters/01-Demo/Notes.swift")
+        let found = BookChecker(book: try t.book(), exercises: []).editorialDebris().map(\.description)
+        #expect(found == [
+            "book/01-notes.md:3: \"FACTS.md\" names a file the kit does not contain",
+            "book/01-notes.md:3: \"DESIGN.md\" names a file the kit does not contain",
+            "book/01-notes.md:3: \"../shared\" points outside the repository",
+            "book/01-notes.md:4: \"earlier version\" speaks of an earlier version instead of what the kit does now",
+            "book/01-notes.md:5: \"outside `course`\" cites an experiment the learner cannot run with course",
+            "book/01-notes.md:5: \"while tuning this chapter\" tells how the chapter was made; state the lesson and how to measure it",
+            "book/01-notes.md:8: @code(Chapters/01-Demo/Notes.swift#notes), line 1 of the region: \"seed material\" names material the learner never sees",
+        ])
+        // The same checks run as part of every book check.
+        #expect(BookChecker(book: try t.book(), exercises: []).problems().count >= found.count)
+    }
+}

@@ -46,6 +46,13 @@ struct RealBookTests {
         #expect(try Self.checker().unquotedRegions().filter { Catalogue.answerRegions[$0] == nil } == [])
     }
 
+    @Test("Neither the book, the code it quotes, nor the README speaks of how the kit was made")
+    func noEditorialDebris() throws {
+        #expect(try Self.checker().editorialDebris().map(\.description) == [])
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(EditorialDebris.find(in: readme).map { "README.md:\($0.line): \($0.message)" } == [])
+    }
+
     @Test("No page holds a placeholder where results or text should be")
     func noPlaceholders() throws {
         let book = try Book.load(root: Self.root)

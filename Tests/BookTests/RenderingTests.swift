@@ -117,3 +117,15 @@ struct RenderingTests {
                 == ["00-intro.md", "01-a.md", "faq.md", "glossary.md", "reading.md", "zeta.md"])
     }
 }
+
+extension RenderingTests {
+    @Test("A table of more than six columns is marked wide; its box scrolls sideways")
+    func wideTables() {
+        let narrow = "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+        let wide = "<table><thead><tr>" + (1...10).map { "<th>c\($0)</th>" }.joined() + "</tr></thead><tbody></tbody></table>"
+        #expect(!PageRenderer.isWide(narrow))
+        #expect(PageRenderer.isWide(wide))
+        #expect(SiteStyle.css.contains(".table {\n  overflow-x: auto;"))
+        #expect(SiteStyle.css.contains(".table.wide { margin-left: -7rem"))
+    }
+}

@@ -100,6 +100,14 @@ struct RunAllTests {
             let length = try #require(row["meanLength"] as? Double)
             #expect(length > 0)
         }
+        // Every stage recorded what it cost, and the chain wrote the cost table.
+        for stage in Self.stages {
+            let cost = try JSONSerialization.jsonObject(with: CLI.file(runs.appendingPathComponent("\(stage)/cost.json"))) as? [String: Any]
+            #expect((cost?["tokens"] as? Int ?? 0) > 0 && (cost?["peakMB"] as? Double ?? 0) > 0, "\(stage): \(cost ?? [:])")
+        }
+        let costTable = String(decoding: CLI.file(runs.appendingPathComponent("cost.md")), as: UTF8.self)
+        #expect(costTable.contains("| rlhf/ppo-rm |") && costTable.contains("**the whole chain**"))
+
         // Every evaluation appends one line to the history.
         let history = String(decoding: CLI.file(runs.appendingPathComponent("history.jsonl")), as: UTF8.self)
         #expect(history.split(separator: "\n").count == 1)

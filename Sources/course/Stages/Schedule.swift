@@ -44,6 +44,9 @@ struct Schedule {
     /// The built-in data world: its seed (fixed while the training seed varies) and language.
     var dataSeed: UInt64 = 1
     var language = "en"
+    /// `--policy-change`: the world every stage after pretraining trains and measures on (the
+    /// pretrained model is kept, as a team keeps its base model when a policy changes).
+    var policyChange = ""
     /// With `--seeds`, every seed fine-tunes the same pretrained model: the first seed's
     /// `transformer` folder (and its seed), as a team fine-tunes one released checkpoint.
     var sharedPretraining: (runs: URL, seed: UInt64)? = nil
@@ -76,8 +79,12 @@ struct Schedule {
         for d in stage.dependencies { try ensure(d) }
         let settings = stage.settings(self)
         try? FileManager.default.removeItem(at: dir.appendingPathComponent("done.json"))
-        try stage.run(try RunSpec(dir: dir, preset: preset, seed: seed(of: stage.folder), dataSeed: dataSeed, language: language, resume: resume),
-                      settings: settings, schedule: self)
+        let cost = try StageCost.measure(stage.folder, preset: preset) {
+            try stage.run(try RunSpec(dir: dir, preset: preset, seed: seed(of: stage.folder), dataSeed: dataSeed, language: language, resume: resume,
+                                      policyChange: policy(of: stage.folder) ?? ""),
+                          settings: settings, schedule: self)
+        }
+        try cost.write(to: dir)
         try writeJSON(marker(settings, folder: stage.folder), to: dir.appendingPathComponent("done.json"))
         return dir
     }
@@ -107,12 +114,20 @@ struct Schedule {
         var language: String
         /// The stage's settings as JSON: a stage built with other settings is rebuilt.
         var settings: String
+        /// The policy change of its data world (absent for the world as generated).
+        var policyChange: String? = nil
+    }
+
+    /// The policy change a stage's folder is built with (nil: the world as generated).
+    func policy(of folder: String) -> String? {
+        policyChange.isEmpty || Self.pretrainingFolders.contains(folder) ? nil : policyChange
     }
 
     /// With `--base`, every stage's marker names the base: a stage built on another model is built again.
     func marker<S: Encodable>(_ settings: S, folder: String) -> Marker {
         Marker(preset: preset, seed: seed(of: folder), dataSeed: dataSeed, language: language,
-               settings: Self.fingerprint(settings) + (base.map { " base " + $0.standardizedFileURL.path } ?? ""))
+               settings: Self.fingerprint(settings) + (base.map { " base " + $0.standardizedFileURL.path } ?? ""),
+               policyChange: policy(of: folder))
     }
 
     func isDone<S: Encodable>(_ dir: URL, settings: S, folder: String) -> Bool {

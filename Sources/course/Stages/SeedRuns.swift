@@ -30,6 +30,7 @@ enum SeedRuns {
                              resume: schedule.resume, base: schedule.base)
             s.dataSeed = schedule.dataSeed
             s.language = schedule.language
+            s.policyChange = schedule.policyChange
             if i > 0 { s.sharedPretraining = (schedule.runs, seeds[0]) }
             try RunCommand.runAll(s)
         }
