@@ -33,7 +33,6 @@ public enum Statistics {
     }
     // MARK: end
 
-    // MARK: book seeds-bootstrap
     /// The interval of a mean over seeds and prompts: `x[s][p]` is prompt p's value in seed s's
     /// run (a paired difference or a win outcome, on the same prompts in every seed). Each
     /// resample draws seeds with replacement, then prompts with replacement within each drawn
@@ -60,7 +59,6 @@ public enum Statistics {
         func quantile(_ q: Double) -> Double { means[min(means.count - 1, max(0, Int((q * Double(means.count - 1)).rounded())))] }
         return Interval(estimate: mean(runs.map(mean)), low: quantile((1 - level) / 2), high: quantile((1 + level) / 2))
     }
-    // MARK: end
 
     // MARK: book win-rate
     /// Pairwise win rate of A over B from per-prompt scores: a win counts 1, a tie ½, a loss 0
