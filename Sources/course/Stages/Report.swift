@@ -17,6 +17,8 @@ struct Report {
     let preset: Preset
     let seed: UInt64
     let minutes: Double
+    /// The policy change the run's world carries ("" for the shop as generated), for the history.
+    var world = ""
 
     func ci(_ x: [Double]) -> Statistics.Interval { Statistics.bootstrapMean(x, seed: seed) }
     func pct(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.0f%%", 100 * x) }
@@ -200,6 +202,7 @@ struct Report {
         try AtomicFile.write(headline, to: dir.appendingPathComponent("results.md"))
         // History: one line per evaluation, appended (never rewritten), for `course report --history`.
         var h: [String: Any] = ["date": ISO8601DateFormatter().string(from: Date()), "preset": preset.rawValue, "seed": seed]
+        if !world.isEmpty { h["world"] = world }
         for r in results {
             h[r.name + ".overall"] = Statistics.mean(r.overall)
             h[r.name + ".facts"] = Statistics.mean(r.scores(.facts))

@@ -237,9 +237,10 @@ struct EvaluationStage: Stage {
         let outcome = try EvaluationRun.run(spec, settings: settings, candidates: candidates)
         // The reward model of Chapter 6 as a second judge: (prompt, reply) -> score.
         let (rm, template) = try RewardModelRun.load(RewardModelStage().model(s))
-        let report = Report(results: outcome.results, items: outcome.items, candidates: candidates, contaminated: outcome.contaminated,
+        var report = Report(results: outcome.results, items: outcome.items, candidates: candidates, contaminated: outcome.contaminated,
                             evalSize: outcome.evalSize, judge: { Double(rm.score(prompt: $0, reply: $1, template: template)) },
                             preset: s.preset, seed: s.seed, minutes: outcome.minutes)
+        report.world = s.policyChange
         try report.write(runs: s.runs, dir: spec.dir)
         print(report.summary)
         print("wrote \(s.runs.appendingPathComponent("report.md").path) and report.html")
