@@ -27,6 +27,7 @@ struct Course: ParsableCommand {
             LogprobsCommand.self,
             SlotsCommand.self,
             ExportCommand.self,
+            ResultsCommand.self,
         ]
     )
 }
