@@ -46,6 +46,7 @@ table qlora/results.md                   results/qlora.md
 table qlora/results-quantization.md      results/qlora-quantization.md
 table qlora/results-memory.md            results/qlora-memory.md
 table reward-model/results.md            results/reward-model.md
+for f in flaws accuracy rewards calibration length-bias; do copy reward-model/$f.png figures/06-reward-model-$f.png; done
 table reward-model/results-training.md   results/reward-model-training.md
 table rlhf/results.md                    results/rlhf.md
 table rlhf/results-heldout.md            results/rlhf-heldout.md
