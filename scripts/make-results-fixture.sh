@@ -18,7 +18,7 @@ for f in lora/{done.json,config.json,results.json} \
          qlora/{done.json,config.json,results.json,memory_at_scale.json} qlora/qlora-r16/quantization.csv \
          reward-model/{done.json,config.json,evaluation.json,evaluation-test.json,metrics.csv} \
          rlhf/{ppo-rm,grpo}/{done.json,config.json,summary.json,metrics.csv} \
-         dpo/sigmoid/{done.json,config.json,report.json}; do
+         dpo/sigmoid/{done.json,config.json,report.json,metrics.csv}; do
     mkdir -p "$out/$(dirname "$f")"
     cp "$runs/$f" "$out/$f"
 done

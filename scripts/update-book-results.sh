@@ -54,4 +54,5 @@ table rlhf/results-diagnostics.md        results/rlhf-diagnostics.md
 table rlhf/results-overoptimisation.md   results/rlhf-overoptimisation.md
 table dpo/results.md                     results/dpo.md
 table dpo/results-flaws.md               results/dpo-flaws.md
+table dpo/results-pairs.md               results/dpo-pairs.md
 copy cost.md                        results/cost.md

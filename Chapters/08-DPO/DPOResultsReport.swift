@@ -18,14 +18,40 @@ public enum DPOResultsReport {
         }
     }
 
-    /// runs/dpo -> results.md (grader, KL, win rate per variant) and results-flaws.md (the share
-    /// of replies showing each flaw). Nothing when no DPO run has finished.
+    /// runs/dpo -> results.md (grader, KL, win rate per variant), results-flaws.md (the share
+    /// of replies showing each flaw) and results-pairs.md (the held-out pairs while training).
+    /// Nothing when no DPO run has finished.
     public static func render(_ dir: URL) throws -> [ResultsFile] {
         let (reports, folders, commands) = try recorded(dir)
         guard !reports.isEmpty else { return [] }
         let footer = try RunProvenance.common(folders).line(commands: commands) + "\n"
+        // Each variant's metrics.csv: in its own folder, or in the comparison's subfolder.
+        let metrics = reports.dropFirst().map { r in
+            (r.name, folders.count == 1 && folders[0].lastPathComponent == "compare"
+                ? folders[0].appendingPathComponent(r.name).appendingPathComponent("metrics.csv")
+                : dir.appendingPathComponent(r.name).appendingPathComponent("metrics.csv"))
+        }
         return [ResultsFile("results.md", scores(reports) + "\n" + footer),
-                ResultsFile("results-flaws.md", flaws(reports) + "\n" + footer)]
+                ResultsFile("results-flaws.md", flaws(reports) + "\n" + footer),
+                ResultsFile("results-pairs.md", try pairs(metrics) + "\n" + footer)]
+    }
+
+    /// TRL's held-out pair statistics at every evaluation of each variant: the implicit rewards
+    /// β·(log π − log π_ref) of the chosen and the rejected replies, their margin and accuracy.
+    static func pairs(_ runs: [(String, URL)]) throws -> String {
+        var md = "| variant | step | loss | rewards/chosen | rewards/rejected | rewards/margins | rewards/accuracies |\n"
+        md += "| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+        for (name, url) in runs {
+            let m = try CSVTable.read(path: url.path)
+            let cols = try ["step", "eval_loss", "eval_rewards_chosen", "eval_rewards_rejected", "eval_rewards_margins",
+                            "eval_rewards_accuracies"].map { try m.column($0, file: url.path) }
+            for i in cols[0].indices where !cols[3][i].isNaN {
+                md += "| \(label(name)) | \(Int(cols[0][i])) | \(Cell.number(cols[1][i], 3)) | \(Cell.number(cols[2][i], 3)) "
+                md += "| \(Cell.number(cols[3][i], 3)) | \(Cell.number(cols[4][i], 3)) | \(Cell.percent(cols[5][i], 1)) |\n"
+            }
+        }
+        md += "\nOn the held-out preference pairs (every tenth pair); step 0 is the SFT model, where every implicit reward is 0.\n"
+        return md
     }
 
     /// The SFT model's report first, then one per variant; the folders they come from and the

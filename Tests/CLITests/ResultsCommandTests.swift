@@ -13,7 +13,7 @@ struct ResultsCommandTests {
 
     static let files = ["lora/results.md", "qlora/results.md", "qlora/results-quantization.md", "qlora/results-memory.md",
                         "reward-model/results.md", "reward-model/results-training.md", "rlhf/results.md",
-                        "rlhf/results-heldout.md", "rlhf/results-diagnostics.md", "dpo/results.md", "dpo/results-flaws.md"]
+                        "rlhf/results-heldout.md", "rlhf/results-diagnostics.md", "dpo/results.md", "dpo/results-flaws.md", "dpo/results-pairs.md"]
 
     func render(_ runs: URL, into out: URL) throws {
         try? FileManager.default.removeItem(at: out)
