@@ -28,6 +28,7 @@ struct Course: ParsableCommand {
             LogprobsCommand.self,
             SlotsCommand.self,
             ExportCommand.self,
+            ResultsCommand.self,
         ]
     )
 }
