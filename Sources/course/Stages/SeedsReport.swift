@@ -117,7 +117,7 @@ struct SeedsReport {
             md += "| \(pct(Statistics.mean(runs.map(\.hallucinationRate)))) | \(pct(Statistics.mean(runs.map { Statistics.mean($0.safety) }))) "
             md += "| \(pct(Statistics.mean(runs.map(\.overRefusal)))) |\n"
         }
-        md += "\n" + String(format: "Preset `%@`, %d seeds (%@), %d test prompts, %d adversarial prompts per seed. ", preset.rawValue, seeds.count,
+        md += "\n" + String(format: "Preset `%@`, %d seed%@ (%@), %d test prompts, %d adversarial prompts per seed. ", preset.rawValue, seeds.count, seeds.count == 1 ? "" : "s",
                             seeds.map(String.init).joined(separator: ", "), items.count, runsBySeed[0].first?.safety.count ?? 0)
         md += "Scores: mean over seeds (lowest and highest seed in brackets). Rates: mean over seeds. "
         md += "Win rates: 95% bootstrap intervals resampling seeds, then prompts within each seed.\n"
