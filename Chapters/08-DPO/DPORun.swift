@@ -222,6 +222,8 @@ struct Inputs {
     var pairs: [PreferenceExample]
     var unpaired: [UnpairedPreference]
     var items: [EvalItem]
+    /// The test prompts (read only by a report: `DPOControlsRun`).
+    var test: [EvalItem] = []
     /// Training prompts with their facts, for self-generated pairs (the training split of the
     /// preference prompts).
     var prompts: [(prompt: [Message], truth: Truth)]
@@ -232,7 +234,8 @@ struct Inputs {
         }
         let data = spec.builtInData(preset)
         var inputs = Inputs(pairs: PreferenceExample.builtIn(data), unpaired: data.unpaired.map(UnpairedPreference.init),
-                            items: data.dev, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
+                            items: data.dev, test: data.test,
+                            prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
         case .pairs(let p): inputs.pairs = p
         case .unpaired(let u): inputs.unpaired = u
@@ -311,7 +314,7 @@ final class DPOSetup {
                                                    context: context, pad: pad, editedOnly: s.editedTokens == true)
         let (ho, d2) = ReferenceLogProbs.prepare(heldPairs, template: template, reference: reference, context: context, pad: pad)
         (train, heldOut) = (tr + trD, ho)
-        if needsReference { DPOReporting.referenceGaps(tr) }
+        if needsReference { DPOReporting.referenceGaps(tr + trD) }
         if unpaired {
             let (u, d3) = ReferenceLogProbs.prepare(data.unpaired, template: template, reference: reference, context: context, pad: pad)
             self.unpaired = u

@@ -49,7 +49,7 @@ extension PairSet {
             // The built-in wrong-policy pairs contradict each other across plans; mirror pairs
             // take their place, as many of them, and the model's own slot errors come on top.
             let kept = builtIn.filter { $0.flaw != Flaw.wrongPolicy.rawValue }
-            let mirror = mirrors().prefix(builtIn.count - kept.count).map(PreferenceExample.init)
+            let mirror = mirrors().prefix((builtIn.count - kept.count) / 2 * 2).map(PreferenceExample.init)   // whole couples
             return (kept, mirror + slotErrors())
         }
     }

@@ -82,6 +82,16 @@ public enum SlotErrorPairs {
         Extractor.values(in: written, lang: .en).first ?? Extractor.normalize(written)
     }
 
+    /// One reply's pair and what it mended, before the date cap.
+    public struct Candidate: Sendable {
+        public var example: PreferenceExample
+        public var fixes: [ValueCorrection.Fix]
+        public var greedy: Bool
+        public init(example: PreferenceExample, fixes: [ValueCorrection.Fix], greedy: Bool) {
+            (self.example, self.fixes, self.greedy) = (example, fixes, greedy)
+        }
+    }
+
     /// Reads the model's replies to `prompts` and keeps the pairs, at most one per prompt, with
     /// no date more than `settings.maxPerDate` times.
     public static func build(_ model: GPT, template: ChatTemplate, prompts: [(prompt: [Message], truth: Truth)],
@@ -89,31 +99,39 @@ public enum SlotErrorPairs {
                              progress: ProgressBar? = nil) -> (pairs: [PreferenceExample], stats: Stats) {
         let evaluator = ReplyEvaluator(template: template, maxNewTokens: maxNewTokens)
         var rng = SeededRandom(seed: seed)
-        var stats = Stats()
-        var candidates: [(example: PreferenceExample, fixes: [ValueCorrection.Fix], greedy: Bool)] = []
+        var (candidates, replies) = ([Candidate](), 0)
         for (i, p) in prompts.prefix(s.prompts).enumerated() {
-            stats.prompts += 1
             for k in 0...s.samples {
                 let options = k == 0 ? SamplingOptions.greedy : SamplingOptions(temperature: 1)
                 let (reply, finished) = evaluator.reply(model, prompt: p.prompt, options: options, rng: &rng)
-                stats.replies += 1
+                replies += 1
                 guard finished, let c = pair(prompt: p.prompt, truth: p.truth, reply: reply) else { continue }
-                candidates.append((c.example, c.fixes, k == 0))
+                candidates.append(Candidate(example: c.example, fixes: c.fixes, greedy: k == 0))
                 break
             }
             progress?.update(i + 1)
         }
+        var (pairs, stats) = select(candidates, maxPerDate: s.maxPerDate)
+        (stats.prompts, stats.replies) = (min(s.prompts, prompts.count), replies)
+        return (pairs, stats)
+    }
+
+    // MARK: book date-cap
+    /// The candidates in order, leaving out any whose wrong or right date has already been in
+    /// `maxPerDate` kept pairs: the model's favourite dates cannot fill the set.
+    public static func select(_ candidates: [Candidate], maxPerDate: Int) -> (pairs: [PreferenceExample], stats: Stats) {
+        var stats = Stats()
         stats.mendable = candidates.count
+        var seen: [String: Int] = [:]
+        for c in candidates { for f in c.fixes { seen[canonical(f.wrong), default: 0] += 1 } }
+        stats.favourites = Dictionary(uniqueKeysWithValues: seen.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { ($0.key, $0.value) })
         var wrongCount: [String: Int] = [:], rightCount: [String: Int] = [:]
-        for c in candidates { for f in c.fixes { wrongCount[canonical(f.wrong), default: 0] += 1 } }
-        stats.favourites = Dictionary(uniqueKeysWithValues: wrongCount.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map { ($0.key, $0.value) })
-        wrongCount = [:]
         var pairs: [PreferenceExample] = []
         for c in candidates {
             let dates = c.fixes.filter { kind(of: $0.right) == .date }
             let wrong = dates.map { canonical($0.wrong) }, right = dates.map { canonical($0.right.value) }
-            guard wrong.allSatisfy({ wrongCount[$0, default: 0] < s.maxPerDate }),
-                  right.allSatisfy({ rightCount[$0, default: 0] < s.maxPerDate }) else { stats.capped += 1; continue }
+            guard wrong.allSatisfy({ wrongCount[$0, default: 0] < maxPerDate }),
+                  right.allSatisfy({ rightCount[$0, default: 0] < maxPerDate }) else { stats.capped += 1; continue }
             for w in wrong { wrongCount[w, default: 0] += 1 }
             for r in right { rightCount[r, default: 0] += 1 }
             for f in c.fixes { stats.slotsByKind[kind(of: f.right).rawValue, default: 0] += 1 }
@@ -123,4 +141,5 @@ public enum SlotErrorPairs {
         stats.pairs = pairs.count
         return (pairs, stats)
     }
+    // MARK: end
 }

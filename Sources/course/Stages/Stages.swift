@@ -246,3 +246,23 @@ struct EvaluationStage: Stage {
         print("wrote \(s.runs.appendingPathComponent("report.md").path) and report.html")
     }
 }
+
+/// `course run dpo-controls`: DPO on a pair set and its controls (`DPOControlsRun`), then
+/// results.md for this seed; `--seeds` runs it per seed and writes results.md across them.
+struct DPOControlsStage: Stage {
+    var controls = DPOControlsRun.Control.allCases
+    var pairs = PairSet.all
+    var editedTokens = false
+    var options: DPORun.Options { .init(pairs: pairs, editedTokens: editedTokens) }
+    var folder: String { DPOControlsRun.folder(controls: controls, pairs: pairs, editedTokens: editedTokens) }
+    var dependencies: [any Stage] { [SFTStage()] }
+    func settings(_ s: Schedule) -> DPOControlsRun.Settings { DPOControlsRun.settings(s.preset, seed: s.seed, controls: controls, options) }
+    func check() throws { try DPORun.check(.sigmoid, options) }
+    func run(_ spec: RunSpec, settings: DPOControlsRun.Settings, schedule s: Schedule) throws {
+        try DPOControlsRun.run(spec, settings: settings, sft: SFTStage().model(s))
+        let report = try DPOControlsReport(folders: [spec.dir], seeds: [spec.seed], spec: spec)
+        try report.write(to: spec.dir)
+        print(report.summary)
+        print("wrote \(spec.dir.appendingPathComponent("results.md").path)")
+    }
+}
