@@ -31,15 +31,15 @@ public enum SlotChange {
         }
     }
 
-    /// A Markdown table: one row per kind of fact, P(value) and the copied share per model.
+    /// A Markdown table: one row per model, one column per kind of fact, each cell P(correct
+    /// value) and the share of slots copied; the slot counts in the header.
     public static func table(_ rows: [Row]) -> String {
         let models = unique(rows.map(\.model)), kinds = unique(rows.map(\.kind))
-        var md = "| kind of fact | slots | " + models.map { "\($0): P(value), copied" }.joined(separator: " | ") + " |\n"
-        md += "|---|---|" + models.map { _ in "---|" }.joined() + "\n"
-        for k in kinds {
-            let n = rows.first { $0.kind == k }?.slots ?? 0
-            md += "| \(k) | \(n) | " + models.map { m in
-                rows.first { $0.model == m && $0.kind == k }.map { String(format: "%.3f, %.0f%%", $0.meanProbability, 100 * $0.copied) } ?? "–"
+        var md = "| model | " + kinds.map { k in "\(k) (\(rows.first { $0.kind == k }?.slots ?? 0) slots)" }.joined(separator: " | ") + " |\n"
+        md += "|---|" + kinds.map { _ in "---|" }.joined() + "\n"
+        for m in models {
+            md += "| \(m) | " + kinds.map { k in
+                rows.first { $0.model == m && $0.kind == k }.map { String(format: "%.4f (%.0f%%)", $0.meanProbability, 100 * $0.copied) } ?? "–"
             }.joined(separator: " | ") + " |\n"
         }
         return md
@@ -51,14 +51,18 @@ public enum SlotChange {
         try figure(rows, title: title).write(to: dir.appendingPathComponent("slots.png").path, width: 1000, height: 560)
     }
 
-    /// One bar group per kind of fact, one bar per model: the mean probability of the correct value.
+    /// One bar group per kind of fact, one bar per model: the probability the model leaves for a
+    /// wrong value, 1 − P(correct value). A model that copies well puts nearly all its probability
+    /// on the right value, so the correct value's own bars would all stand at 1; what is left over
+    /// is where models differ.
     public static func figure(_ rows: [Row], title: String) -> BarChart {
         let models = unique(rows.map(\.model)), kinds = unique(rows.map(\.kind))
-        var chart = BarChart(title: "Probability of the correct value at each fact slot (\(title), teacher-forced reference replies)",
-                             xLabel: "kind of fact", yLabel: "mean P(correct value)", categories: kinds,
-                             yRange: 0...1.2, showValues: models.count <= 4)   // room above 1 for the legend
+        let top = rows.map { 1 - $0.meanProbability }.filter(\.isFinite).max() ?? 1
+        var chart = BarChart(title: "Probability left for a wrong value at each fact slot (\(title), teacher-forced reference replies)",
+                             xLabel: "kind of fact", yLabel: "mean 1 − P(correct value) (lower is better)", categories: kinds,
+                             yRange: 0...max(top * 1.35, 1e-3), showValues: models.count <= 3)   // room above for the legend
         for m in models {
-            chart.add(BarSeries(name: m, values: kinds.map { k in rows.first { $0.model == m && $0.kind == k }?.meanProbability ?? .nan }))
+            chart.add(BarSeries(name: m, values: kinds.map { k in rows.first { $0.model == m && $0.kind == k }.map { 1 - $0.meanProbability } ?? .nan }))
         }
         return chart
     }

@@ -51,6 +51,7 @@ struct DPOControlsTests {
         (["dpo-controls", "--control", "beta"], "unknown --control \"beta\""),
         (["dpo-controls", "--lora"], "dpo-controls trains full DPO (sigmoid) and its controls"),
         (["dpo", "--seeds", "1,2"], "--seeds applies to `course run all` and `course run dpo-controls` only"),
+        (["dpo", "--loss", "all", "--pairs", "mirror"], "not to --loss all"),
     ])
     func badOptions(args: [String], expected: String) {
         let runs = CLI.temp("dpo-controls-bad")

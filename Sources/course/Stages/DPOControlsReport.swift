@@ -124,7 +124,7 @@ struct DPOControlsReport {
         md += "### Flaws\n\nShare of test replies showing each flaw of the preference data; in brackets the change against SFT in "
         md += "percentage points with its 95% interval.\n\n" + flawTable
         md += "\n### At the fact slots\n\nMean probability of the correct value at each fact slot of the test prompts' reference replies "
-        md += "(teacher-forced), and the share of slots where greedy decoding would copy it right"
+        md += "(teacher-forced), and in brackets the share of slots where greedy decoding would copy it right"
         md += seeds.count > 1 ? "; mean over seeds.\n\n" : ".\n\n"
         md += slotTable + "\n" + pairLine
         return md

@@ -192,7 +192,12 @@ struct DPOCompareStage: Stage {
     var folder: String { DPOCompareRun.folder(options) }
     var dependencies: [any Stage] { [SFTStage()] }
     func settings(_ s: Schedule) -> [DPORun.Settings] { DPOCompareRun.settings(s.preset, seed: s.seed, options) }
-    func check() throws { if options.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") } }
+    func check() throws {
+        if options.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") }
+        if options.pairs != nil || options.editedTokens {
+            throw CourseError("--pairs and --edited-tokens apply to one loss at a time (course run dpo --loss NAME) and to dpo-controls, not to --loss all")
+        }
+    }
     func run(_ spec: RunSpec, settings: [DPORun.Settings], schedule s: Schedule) throws {
         try DPOCompareRun.run(spec, settings: settings, sft: SFTStage().model(s))
     }
