@@ -91,6 +91,20 @@ public enum DPOControlsRun {
         public var models: [Model]
     }
 
+    /// One model's measurements, kept in its folder (measured.json).
+    struct Measured: Codable {
+        var settings: DPORun.Settings
+        var replies: TestReplies.Model
+        var dev: PolicyReport
+        var slots: [SlotChange.Row]
+    }
+
+    static func same(_ a: DPORun.Settings, _ b: DPORun.Settings) -> Bool {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return (try? enc.encode(a)) == (try? enc.encode(b))
+    }
+
     public static func run(_ spec: RunSpec, settings c: Settings, sft: URL) throws {
         let dir = spec.dir
         let base = c.arms[0].settings
@@ -113,6 +127,12 @@ public enum DPOControlsRun {
         var dev = [sftDev.report]
         for arm in c.arms {
             let sub = try spec.sub(arm.name).dir
+            let done = sub.appendingPathComponent("measured.json")
+            if spec.resume, let m = try? readJSON(Measured.self, from: done.path), same(m.settings, arm.settings), m.replies.replies.count == test.count {
+                print("\(arm.name): measured by the interrupted run, kept (--resume)")
+                (recorded.models, dev, slots) = (recorded.models + [m.replies], dev + [m.dev], slots + m.slots)
+                continue
+            }
             try writeJSON(arm.settings, to: sub.appendingPathComponent("config.json"))
             let trained = try world.train(arm.settings, label: arm.name, dir: sub, sft: sftDev)
             let policy = trained.policy
@@ -123,10 +143,12 @@ public enum DPOControlsRun {
             try SFTRun.saveModel(policy, world.template, to: sub.appendingPathComponent("model"))
             try? FileManager.default.removeItem(at: sub.appendingPathComponent("checkpoints"))   // the model is saved
             reply(policy, arm.name, arm.about)
-            slots += SlotChange.measure([(arm.name, policy)], world.template, items: slotItems)
-            // Written after every model, so an interrupted study keeps what it measured.
-            try writeJSON(recorded, to: dir.appendingPathComponent("test-replies.json"))
+            let mine = SlotChange.measure([(arm.name, policy)], world.template, items: slotItems)
+            slots += mine
+            // Kept per model, so `--resume` after an interruption trains only the models not yet measured.
+            try writeJSON(Measured(settings: arm.settings, replies: recorded.models.last!, dev: report, slots: mine), to: done)
         }
+        try writeJSON(recorded, to: dir.appendingPathComponent("test-replies.json"))
         try writeJSON(dev, to: dir.appendingPathComponent("dev.json"))
         try SlotChange.write(slots, dir: dir, title: "\(slotItems.count) test prompts")
         print(SlotChange.table(slots))

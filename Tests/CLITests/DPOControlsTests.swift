@@ -79,6 +79,20 @@ struct DPOControlsTests {
         }
     }
 
+    @Test("--resume keeps the models an earlier run measured and writes the same results.md")
+    func resumeKeepsMeasuredModels() throws {
+        let (runs, status) = Self.shared
+        try #require(status == 0)
+        let args = ["run", "dpo-controls", "--control", "frozen-embeddings", "--preset", "quick", "--runs", runs.path]
+        #expect(try CLI.course(args) == 0)
+        let dir = runs.appendingPathComponent("dpo/controls-frozen-embeddings")
+        let weights = dir.appendingPathComponent("frozen-embeddings/model/model.safetensors")
+        let (results, written) = (CLI.file(dir.appendingPathComponent("results.md")), RunAllTests.modified(weights))
+        #expect(try CLI.course(args + ["--resume"]) == 0)
+        #expect(CLI.file(dir.appendingPathComponent("results.md")) == results)
+        #expect(written != nil && RunAllTests.modified(weights) == written, "a measured model was trained again")
+    }
+
     @Test("--seeds runs the study per seed and writes results.md across the seeds")
     func acrossSeeds() throws {
         let (runs, status) = Self.shared

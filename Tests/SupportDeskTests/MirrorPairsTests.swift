@@ -6,9 +6,10 @@ struct MirrorPairsTests {
     static let world = World.generate(seed: 1, lang: .en, size: .small)
     static let pairs = MirrorPairs.generate(world: world)
 
-    @Test("Mirror pairs never reject a value that another pair with the same plan chooses")
-    func noContradictionWithinAPlan() {
-        let pairs = Self.pairs
+    @Test("Mirror pairs never reject a value that another pair with the same plan chooses", arguments: Language.allCases)
+    func noContradictionWithinAPlan(lang: Language) {
+        let world = Self.world.inLanguage(lang)
+        let pairs = MirrorPairs.generate(world: world)
         #expect(pairs.count >= 20, "only \(pairs.count) mirror pairs")
         var chosen: [Plan: Set<String>] = [:]
         for p in pairs { chosen[MirrorPairs.plan(of: p), default: []].formUnion(MirrorPairs.chosenValues(p)) }
@@ -19,9 +20,10 @@ struct MirrorPairsTests {
             #expect(clash.isEmpty, "\(p.id) rejects \(clash), which a pair of the same plan chooses")
         }
         // The same check by the built-in wrong-policy pairs fails: that is what the mirrors are for.
-        let builtIn = Dataset.generate(world: Self.world).preferences.filter { $0.flaw == .wrongPolicy }
+        let data = Dataset.generate(world: world)
+        let builtIn = data.preferences.filter { $0.flaw == .wrongPolicy }
         var builtInChosen: [Plan: Set<String>] = [:]
-        for p in Dataset.generate(world: Self.world).preferences { builtInChosen[MirrorPairs.plan(of: p), default: []].formUnion(MirrorPairs.chosenValues(p)) }
+        for p in data.preferences { builtInChosen[MirrorPairs.plan(of: p), default: []].formUnion(MirrorPairs.chosenValues(p)) }
         #expect(builtIn.contains { !MirrorPairs.rejectedValues($0).isDisjoint(with: builtInChosen[MirrorPairs.plan(of: $0)]!) })
     }
 
