@@ -65,7 +65,9 @@ public enum RewardModelRun {
             .map { TokenizedPreference($0, template: template) }.filter { max($0.chosen.count, $0.rejected.count) <= context }
         let onTest = test.isEmpty ? nil : trainer.evaluate(test)
         if let onTest { try writeEvaluation(onTest, before: before, to: dir.appendingPathComponent("evaluation-test.json")) }
-        try AtomicFile.write(resultsTable(held: after, test: onTest, seed: spec.seed), to: dir.appendingPathComponent("results.md"))
+        // The table the book includes, rendered from the files just written (as `course results` does).
+        let provenance = RunProvenance(preset: spec.preset, seed: spec.seed, language: spec.language, policyChange: spec.policyChange)
+        try AtomicFile.write(try RewardModelResultsReport.flawTable(dir, settings: s, provenance: provenance), to: dir.appendingPathComponent("results.md"))
         try RewardModelFigures.write(dir: dir, metrics: metrics, evaluation: after)
         try writeExamples(after, held: trainer.heldOutExamples, to: dir.appendingPathComponent("examples.md"))
 
@@ -79,42 +81,8 @@ public enum RewardModelRun {
         print("wrote \(dir.path)/")
     }
 
-    /// Pair accuracy on the held-out tenth of the training pairs and on pairs from test prompts, by flaw.
-    static func resultsTable(held: PairEvaluation, test: PairEvaluation?, seed: UInt64) -> String {
-        let flaws = held.accuracyByFlaw.map(\.flaw)
-        func acc(_ e: PairEvaluation?, _ flaw: String) -> String {
-            guard let f = e?.accuracyByFlaw.first(where: { $0.flaw == flaw }) else { return "–" }
-            return String(format: "%.1f%% (%d)", 100 * f.accuracy, f.count)
-        }
-        var md = "| pairs | all | " + flaws.joined(separator: " | ") + " |\n|---|---|" + flaws.map { _ in "---|" }.joined() + "\n"
-        md += String(format: "| held-out tenth of the training pairs | %.1f%% (%d) | ", 100 * held.accuracy, held.count)
-            + flaws.map { acc(held, $0) }.joined(separator: " | ") + " |\n"
-        if let test {
-            md += String(format: "| pairs on test prompts (unseen combinations) | %.1f%% (%d) | ", 100 * test.accuracy, test.count)
-                + flaws.map { acc(test, $0) }.joined(separator: " | ") + " |\n"
-        }
-        return md + "\nPair accuracy: share of pairs whose chosen reply gets the higher reward (count in brackets). Seed \(seed), one seed.\n"
-    }
-
     static func writeEvaluation(_ e: PairEvaluation, before: PairEvaluation, to url: URL) throws {
-        struct Flaw: Codable { var accuracy: Double; var pairs: Int }
-        struct Report: Codable {
-            var pairs: Int, accuracy: Double, accuracyBeforeTraining: Double, loss: Double, meanMargin: Double, meanReward: Double
-            var accuracyByFlaw: [String: Flaw]
-            var lengthCorrelation: Double
-            var accuracyRejectedLonger: Double, pairsRejectedLonger: Int
-            var accuracyRejectedShorterOrEqual: Double, pairsRejectedShorterOrEqual: Int
-            var calibration: [CalibrationBin]
-        }
-        let lb = e.accuracyByLength
-        let r = Report(pairs: e.count, accuracy: e.accuracy, accuracyBeforeTraining: before.accuracy, loss: e.loss,
-                       meanMargin: e.meanMargin, meanReward: e.meanReward,
-                       accuracyByFlaw: Dictionary(uniqueKeysWithValues: e.accuracyByFlaw.map { ($0.flaw, Flaw(accuracy: $0.accuracy, pairs: $0.count)) }),
-                       lengthCorrelation: e.lengthCorrelation,
-                       accuracyRejectedLonger: lb.rejectedLonger.accuracy, pairsRejectedLonger: lb.rejectedLonger.count,
-                       accuracyRejectedShorterOrEqual: lb.rejectedShorter.accuracy, pairsRejectedShorterOrEqual: lb.rejectedShorter.count,
-                       calibration: e.calibration())
-        try writeJSON(r, to: url)
+        try writeJSON(RecordedPairEvaluation(e, before: before), to: url)
     }
 
     /// A few held-out pairs with their rewards: the model's mistakes first.

@@ -36,7 +36,7 @@ public enum DPOControlsRun {
         /// Test prompts every model replies to, and how many of them the slot view reads.
         public var testPrompts: Int
         public var slotPrompts: Int
-        public var grading = "greedy replies to the test prompts, graded by DPOControlsRun.grade (the rule grader)"
+        public var grading = "greedy replies to the test prompts, judged by DPOControlsRun.grade (the strict grader; the rule grader's findings for the flaws)"
     }
 
     /// The models `controls` train: DPO first, then each control's.
@@ -69,12 +69,21 @@ public enum DPOControlsRun {
             + (editedTokens ? "-edited" : "")
     }
 
+    /// A test reply judged twice: by the strict grader (the score, the pass and the win rate: a
+    /// judge no method trains on) and by the rule grader (whose findings define the five flaws
+    /// of the preference data).
+    public struct Judged: Sendable {
+        public var strict: StrictGrade
+        public var rule: Grade
+    }
+
     // MARK: book control-grade
     /// The one place a test reply is judged: every table of the controls' results.md comes from
-    /// this function's grades of the recorded replies, so another grader takes its place here and
+    /// this function's grades of the recorded replies, so another judge takes its place here and
     /// the tables are written again from the same replies.
-    public static func grade(_ reply: String, _ truth: Truth) -> Grade {
-        Grader().grade(reply: reply, truth: truth)
+    public static func grade(_ reply: String, _ item: EvalItem) -> Judged {
+        Judged(strict: StrictGrader().grade(reply: reply, truth: item.truth, prompt: item.prompt),
+               rule: Grader().grade(reply: reply, truth: item.truth))
     }
     // MARK: end
 

@@ -17,7 +17,9 @@ public struct BookProblem: Equatable, Sendable, CustomStringConvertible {
 /// - every repository path written in `inline code` exists;
 /// - no code is pasted by hand: fenced blocks carry one of `allowedFences` (shell sessions,
 ///   text, formulas, data), never Swift and never an unlabelled fence;
-/// - no page, and no comment it quotes, speaks of how the kit was made (`EditorialDebris`).
+/// - no page, and no comment it quotes, speaks of how the kit was made (`EditorialDebris`);
+/// - every number a chapter's results sections quote is in a results file it includes
+///   (`RecordedNumbers`).
 public struct BookChecker: Sendable {
     public let book: Book
     /// Exercise id ("1.3") -> the file the learner edits.
@@ -45,7 +47,7 @@ public struct BookChecker: Sendable {
     /// Every problem, page by page.
     public func problems() -> [BookProblem] {
         missingRegions() + missingResults() + brokenLinks() + unknownExercises() + missingPaths() + handWrittenCode() + rawHTML()
-            + editorialDebris()
+            + editorialDebris() + unrecordedNumbers()
     }
 
     /// Inline HTML in prose: Ink swallows everything after an unclosed tag such as `<br>`, and

@@ -12,6 +12,7 @@ struct Course: ParsableCommand {
         subcommands: [
             ListCommand.self,
             RunCommand.self,
+            GradeCommand.self,
             CheckCommand.self,
             WatchCommand.self,
             HintCommand.self,
@@ -27,6 +28,7 @@ struct Course: ParsableCommand {
             LogprobsCommand.self,
             SlotsCommand.self,
             ExportCommand.self,
+            ResultsCommand.self,
         ]
     )
 }

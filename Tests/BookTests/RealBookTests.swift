@@ -53,6 +53,11 @@ struct RealBookTests {
         #expect(EditorialDebris.find(in: readme).map { "README.md:\($0.line): \($0.message)" } == [])
     }
 
+    @Test("Every number a chapter's results sections quote is in a results file the chapter includes")
+    func numbersRecorded() throws {
+        #expect(try Self.checker().unrecordedNumbers().map(\.description) == [])
+    }
+
     @Test("No page holds a placeholder where results or text should be")
     func noPlaceholders() throws {
         let book = try Book.load(root: Self.root)

@@ -18,7 +18,7 @@ struct MineRunTests {
         #expect(!mine.isEmpty && mine == kit)
     }
 
-    @Test("PPO and GRPO run on the reference solutions give the recorded metrics, bit for bit", arguments: ["ppo", "grpo"])
+    @Test("PPO (on the reward model) and GRPO run on the reference solutions give the recorded metrics, bit for bit", arguments: ["ppo-rm", "grpo"])
     func rlhf(algo: String) throws {
         let chain = Chain.twoChains[0]
         try #require(chain.status == 0)

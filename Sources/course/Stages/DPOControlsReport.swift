@@ -5,8 +5,8 @@ import Foundation
 import SupportDesk
 
 /// results.md of `course run dpo-controls`, written from the recorded files of one seed or
-/// several: every model's greedy test replies (test-replies.json, graded here by
-/// `DPOControlsRun.grade`), its dev-prompt report (dev.json, for the KL) and its slot view
+/// several: every model's greedy test replies (test-replies.json, judged here by
+/// `DPOControlsRun.grade`: the strict grader, and the rule grader's flaw findings), its dev-prompt report (dev.json, for the KL) and its slot view
 /// (slots.json). Intervals resample seeds, then prompts within each seed
 /// (`Statistics.bootstrapSeedsAndPrompts`); with one seed they resample prompts only.
 struct DPOControlsReport {
@@ -17,8 +17,8 @@ struct DPOControlsReport {
     let dev: [[PolicyReport]]
     let slots: [[SlotChange.Row]]
     let pairs: PairSetSummary?
-    /// grades[seed][model] = one grade per test prompt.
-    let grades: [[String: [Grade]]]
+    /// grades[seed][model] = one judgement per test prompt.
+    let grades: [[String: [DPOControlsRun.Judged]]]
 
     init(folders: [URL], seeds: [UInt64], spec: RunSpec) throws {
         (self.seeds, preset) = (seeds, spec.preset)
@@ -38,17 +38,17 @@ struct DPOControlsReport {
         }
         let items = items
         grades = recorded.map { r in
-            Dictionary(uniqueKeysWithValues: r.models.map { m in (m.name, zip(m.replies, items).map { DPOControlsRun.grade($0, $1.truth) }) })
+            Dictionary(uniqueKeysWithValues: r.models.map { m in (m.name, zip(m.replies, items).map { DPOControlsRun.grade($0, $1) }) })
         }
     }
 
     var models: [String] { recorded[0].models.map(\.name) }
     func about(_ m: String) -> String { recorded[0].models.first { $0.name == m }?.about ?? "" }
 
-    /// Per seed, per prompt, a number read off a model's grades.
-    func values(_ model: String, _ f: (Grade) -> Double) -> [[Double]] { grades.map { $0[model]!.map(f) } }
+    /// Per seed, per prompt, a number read off a model's judgements.
+    func values(_ model: String, _ f: (DPOControlsRun.Judged) -> Double) -> [[Double]] { grades.map { $0[model]!.map(f) } }
     func ci(_ x: [[Double]]) -> Statistics.Interval { Statistics.bootstrapSeedsAndPrompts(x, seed: 7) }
-    func differences(_ model: String, _ f: (Grade) -> Double) -> [[Double]] {
+    func differences(_ model: String, _ f: (DPOControlsRun.Judged) -> Double) -> [[Double]] {
         zip(values(model, f), values("sft", f)).map { zip($0, $1).map { $0 - $1 } }
     }
 
@@ -56,22 +56,25 @@ struct DPOControlsReport {
         String(format: "%+.0f pts [%+.0f, %+.0f]", 100 * i.estimate, 100 * i.low, 100 * i.high)
     }
 
-    /// The grader's score, its change against SFT, the win rate, the KL on the dev prompts.
+    /// The strict grader's score, its change against SFT, the win rate and the pass rate; the
+    /// rule grader's score; the KL on the dev prompts.
     var scoreTable: String {
-        var md = "| model | what it trains | grader score [95%] | change vs SFT [95%] | win rate vs SFT [95%] | finished | KL to SFT (dev, nats/token) |\n"
-        md += "|---|---|---|---|---|---|---|\n"
+        var md = "| model | what it trains | strict grader: score [95%] | change vs SFT [95%] | win rate vs SFT [95%] | passes [95%] "
+        md += "| rule grader | finished | KL to SFT (dev, nats/token) |\n|---|---|---|---|---|---|---|---|---|\n"
         for m in models {
-            let score = ci(values(m) { $0.overall })
+            let score = ci(values(m) { $0.strict.overall })
             let finished = Statistics.mean(recorded.map { r in Statistics.mean(r.models.first { $0.name == m }!.finished.map { $0 ? 1 : 0 }) })
             let kl = Statistics.mean(dev.map { d in d.first { $0.name == m }?.kl ?? .nan })
             md += "| \(m) | \(about(m)) | \(score.text) | "
             if m == "sft" {
                 md += "– | – | "
             } else {
-                let wins = zip(values(m) { $0.overall }, values("sft") { $0.overall }).map { Statistics.winRate($0, $1).outcomes }
-                md += ci(differences(m) { $0.overall }).text + " | " + ci(wins).text + " | "
+                let wins = zip(values(m) { $0.strict.overall }, values("sft") { $0.strict.overall }).map { Statistics.winRate($0, $1).outcomes }
+                md += ci(differences(m) { $0.strict.overall }).text + " | " + ci(wins).text + " | "
             }
-            md += String(format: "%.0f%% | %@ |\n", 100 * finished, kl.isNaN ? "–" : String(format: "%.3f", kl))
+            md += ci(values(m) { $0.strict.pass ? 1 : 0 }).text + " | "
+            md += String(format: "%.3f | %.0f%% | %@ |\n", Statistics.mean(values(m) { $0.rule.overall }.map(Statistics.mean)), 100 * finished,
+                         kl.isNaN ? "–" : String(format: "%.3f", kl))
         }
         return md
     }
@@ -82,7 +85,7 @@ struct DPOControlsReport {
         var md = "| model | " + flaws.map(\.rawValue).joined(separator: " | ") + " |\n|---|" + flaws.map { _ in "---|" }.joined() + "\n"
         for m in models {
             md += "| \(m) | " + flaws.map { f in
-                let shows: (Grade) -> Double = { PolicyEvaluation.shows(f, $0) ? 1 : 0 }
+                let shows: (DPOControlsRun.Judged) -> Double = { PolicyEvaluation.shows(f, $0.rule) ? 1 : 0 }
                 let rate = String(format: "%.1f%%", 100 * Statistics.mean(values(m, shows).map(Statistics.mean)))
                 return m == "sft" ? rate : rate + " (" + Self.points(ci(differences(m, shows))) + ")"
             }.joined(separator: " | ") + " |\n"
@@ -116,13 +119,14 @@ struct DPOControlsReport {
     var seedsLine: String {
         let count = seeds.count == 1 ? "one seed (\(seeds[0])): the intervals resample prompts only and do not show how much another training seed would change"
             : "\(seeds.count) seeds (\(seeds.map(String.init).joined(separator: ", "))): the intervals resample seeds, then prompts within each seed"
-        return "Preset `\(preset.rawValue)`, \(count). \(items.count) test prompts, greedy replies, graded by the rule grader."
+        return "Preset `\(preset.rawValue)`, \(count). \(items.count) test prompts, greedy replies; the strict grader is the primary judge "
+            + "(score: the mean of its six all-or-nothing criteria; passes: all six met), the rule grader's mean score beside it."
     }
 
     var markdown: String {
         var md = "### Scores\n\n" + scoreTable + "\n" + seedsLine + " Change and win rate are paired by prompt against the SFT model.\n\n"
-        md += "### Flaws\n\nShare of test replies showing each flaw of the preference data; in brackets the change against SFT in "
-        md += "percentage points with its 95% interval.\n\n" + flawTable
+        md += "### Flaws\n\nShare of test replies showing each flaw of the preference data, by the rule grader's findings; in brackets "
+        md += "the change against SFT in percentage points with its 95% interval.\n\n" + flawTable
         md += "\n### At the fact slots\n\nMean probability of the correct value at each fact slot of the test prompts' reference replies "
         md += "(teacher-forced), and in brackets the share of slots where greedy decoding would copy it right"
         md += seeds.count > 1 ? "; mean over seeds.\n\n" : ".\n\n"

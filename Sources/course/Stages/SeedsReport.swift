@@ -43,8 +43,10 @@ struct SeedsReport {
         signals = Dictionary(uniqueKeysWithValues: EvaluationStage().candidates(schedule).map { ($0.name, $0.signal) })
         // Each seed's own reward model judges that seed's replies.
         let rewardModels = try folders.map { try RewardModelRun.load($0.appendingPathComponent("reward-model/model")) }
-        let grader = Grader()
+        let grader = Grader(), strict = StrictGrader()
         judges = [
+            Judge(name: "strict grader", trainedOn: ["verifiable reward: structure, facts"],
+                  score: { strict.grade(reply: $2, truth: $1.truth, prompt: $1.prompt).overall }),
             Judge(name: "rule grader", trainedOn: ["verifiable reward: structure, facts"],
                   score: { grader.grade(reply: $2, truth: $1.truth).overall }),
             Judge(name: "reward model", trainedOn: ["reward model", "preference pairs (the reward model's data)"],
@@ -145,13 +147,22 @@ struct SeedsReport {
             guard perSeed.count > 1, let lo = perSeed.min(), let hi = perSeed.max() else { return pct(m) }
             return pct(m) + " (" + pct(lo) + "–" + pct(hi) + ")"
         }
-        var md = "| model | structure right | facts right | " + Flaw.allCases.map(\.rawValue).joined(separator: " | ") + " |\n"
-        md += "|---|---|---|" + Flaw.allCases.map { _ in "---|" }.joined() + "\n"
+        let strict = StrictGrader()
+        func strictPass(_ name: String) -> String {
+            let perSeed = runsBySeed.map { run in
+                Statistics.mean(zip(items, run.first { $0.name == name }!.replies).map { strict.grade(reply: $1, truth: $0.truth, prompt: $0.prompt).pass ? 1 : 0 })
+            }
+            let m = Statistics.mean(perSeed)
+            guard perSeed.count > 1, let lo = perSeed.min(), let hi = perSeed.max() else { return pct(m) }
+            return pct(m) + " (" + pct(lo) + "–" + pct(hi) + ")"
+        }
+        var md = "| model | passes the strict grader | structure right | facts right | " + Flaw.allCases.map(\.rawValue).joined(separator: " | ") + " |\n"
+        md += "|---|---|---|---|" + Flaw.allCases.map { _ in "---|" }.joined() + "\n"
         for name in models {
-            md += "| \(name) | " + rate(name) { $0.structure == 1 } + " | " + rate(name) { $0.facts == 1 } + " | "
+            md += "| \(name) | " + strictPass(name) + " | " + rate(name) { $0.structure == 1 } + " | " + rate(name) { $0.facts == 1 } + " | "
             md += Flaw.allCases.map { f in rate(name) { PolicyEvaluation.shows(f, $0) } }.joined(separator: " | ") + " |\n"
         }
-        md += "\nShare of the \(items.count) test replies, by the rule grader: all four moves in order (structure right), every fact "
+        md += "\nShare of the \(items.count) test replies that pass every criterion of the strict grader, then by the rule grader: all four moves in order (structure right), every fact "
         md += "stated right (facts right), and each flaw of the preference data; mean over seeds, lowest and highest seed in brackets.\n"
         return md
     }

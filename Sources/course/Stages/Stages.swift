@@ -9,6 +9,7 @@ import QLoRA
 import RewardModel
 import RLHF
 import SFT
+import SupportDesk
 import Transformer
 
 // The chain's stages: each names its chapter's run, its folder and the stages it reads. The
@@ -243,12 +244,27 @@ struct EvaluationStage: Stage {
         // The reward model of Chapter 6 as a second judge: (prompt, reply) -> score.
         let (rm, template) = try RewardModelRun.load(RewardModelStage().model(s))
         var report = Report(results: outcome.results, items: outcome.items, candidates: candidates, contaminated: outcome.contaminated,
-                            evalSize: outcome.evalSize, judge: { Double(rm.score(prompt: $0, reply: $1, template: template)) },
+                            evalSize: outcome.evalSize, judge: Memo { Double(rm.score(prompt: $0, reply: $1, template: template)) }.score,
                             preset: s.preset, seed: s.seed, minutes: outcome.minutes)
         report.world = s.policyChange
         try report.write(runs: s.runs, dir: spec.dir)
         print(report.summary)
         print("wrote \(s.runs.appendingPathComponent("report.md").path) and report.html")
+    }
+}
+
+/// A judge's scores remembered per (prompt, reply): the report reads each several times (win
+/// rates, length bias, figures), and a reward-model forward pass per reading cost minutes.
+final class Memo {
+    private var seen: [String: Double] = [:]
+    private let body: ([Message], String) -> Double
+    init(_ body: @escaping ([Message], String) -> Double) { self.body = body }
+    func score(_ prompt: [Message], _ reply: String) -> Double {
+        let key = prompt.map(\.content).joined(separator: "\u{1}") + "\u{0}" + reply
+        if let s = seen[key] { return s }
+        let s = body(prompt, reply)
+        seen[key] = s
+        return s
     }
 }
 
