@@ -38,6 +38,8 @@ copy evaluation/scores.png          figures/09-evaluation-scores.png
 copy evaluation/winrate.png         figures/09-evaluation-winrate.png
 copy rlhf/overoptimisation/overoptimisation.png figures/07-rlhf-overoptimisation.png
 copy dpo/compare/scores.png         figures/08-dpo-scores.png
+copy dpo/controls/results.md        results/dpo-controls.md
+copy dpo/controls/slots.png         figures/08-dpo-slots.png
 copy seeds/results.md               results/seeds.md
 copy seeds/judges.md                results/seeds-judges.md
 copy seeds/flaws.md                 results/seeds-flaws.md

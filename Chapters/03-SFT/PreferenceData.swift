@@ -107,9 +107,14 @@ public struct RowReader {
 public struct PromptCompletion: Sendable, Equatable {
     public var prompt: [Int]
     public var completion: [Int]
+    /// The completion tokens a sequence log-probability sums over (indices into `completion`);
+    /// nil: all of them. Chapter 8 narrows it to the tokens where two replies of a pair differ.
+    public var scored: Range<Int>? = nil
     public init(prompt: [Int], completion: [Int]) { (self.prompt, self.completion) = (prompt, completion) }
     public var ids: [Int] { prompt + completion }
     public var count: Int { prompt.count + completion.count }
+    /// How many completion tokens count.
+    public var scoredCount: Int { scored?.count ?? completion.count }
 
     public init(prompt: [Message], reply: String, template: ChatTemplate) {
         self.prompt = template.generationPrompt(prompt)

@@ -12,7 +12,11 @@ enum DPOAdapters {
     static let config = LoRAConfig(rank: 16, alpha: 32, dropout: 0, targets: LoRAConfig.allLinear)
 
     /// The parameters to train: nil (every weight) without LoRA, else fresh adapters' A and B.
-    static func trainableParameters(_ model: GPT, lora: LoRAConfig?, seed: UInt64) throws -> [Variable]? {
+    /// `frozenEmbeddings`: every weight but the token embedding, which GPT-2 ties to the output
+    /// layer, so that lowering a number's output logit cannot move the row the model reads that
+    /// number with in the facts block.
+    static func trainableParameters(_ model: GPT, lora: LoRAConfig?, seed: UInt64, frozenEmbeddings: Bool = false) throws -> [Variable]? {
+        if frozenEmbeddings && lora == nil { return model.namedParameters.filter { $0.0 != "wte.weight" }.map(\.1) }
         guard let lora else { return nil }
         return LoRA.attach(to: model, config: lora, seed: seed)
     }

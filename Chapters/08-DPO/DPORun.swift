@@ -70,8 +70,14 @@ public enum DPORun {
         public var flaws: [Flaw]? = nil
         public var dataFile: String? = nil
         public var inChain = false
-        public init(lora: Bool = false, flaws: [Flaw]? = nil, dataFile: String? = nil, inChain: Bool = false) {
+        /// `--pairs`: the pair set (nil or builtin: the data set's pairs, as the chain trains).
+        public var pairs: PairSet? = nil
+        /// `--edited-tokens`: mirror and on-policy pairs are scored only where their replies differ.
+        public var editedTokens = false
+        public init(lora: Bool = false, flaws: [Flaw]? = nil, dataFile: String? = nil, inChain: Bool = false,
+                    pairs: PairSet? = nil, editedTokens: Bool = false) {
             (self.lora, self.flaws, self.dataFile, self.inChain) = (lora, flaws, dataFile, inChain)
+            (self.pairs, self.editedTokens) = (pairs == .builtin ? nil : pairs, editedTokens)
         }
     }
 
@@ -94,9 +100,32 @@ public enum DPORun {
         /// `--flaws`: the flaws whose pairs are trained on (nil: every pair). Held-out pairs and
         /// prompts stay the same, so runs on different flaws are compared on the same test.
         var flaws: [Flaw]? = nil
+        // The settings below are nil unless asked for, so a default run's fingerprint (and the
+        // chain's) is what it was before they existed.
+        /// `--pairs`: the pair set (nil: the built-in pairs).
+        public var pairs: PairSet? = nil
+        /// `--edited-tokens`: mirror and on-policy pairs scored on their differing tokens only.
+        public var editedTokens: Bool? = nil
+        /// How on-policy slot-error pairs are read from the SFT model (with `--pairs onpolicy|all`).
+        public var slotErrors: SlotErrorPairs.Settings? = nil
+        /// The token embedding (tied to the output layer) kept frozen: a control of
+        /// `course run dpo-controls`.
+        public var frozenEmbeddings: Bool? = nil
     }
 
     public static func settings(_ preset: Preset, seed: UInt64, variant: DPOVariant, _ o: Options) -> Settings {
+        var s = baseSettings(preset, seed: seed, variant: variant, o)
+        s.pairs = o.pairs
+        s.editedTokens = o.editedTokens ? true : nil
+        if o.pairs?.usesSlotErrors == true {
+            // Every training prompt of the preference data (1,080), the greedy reply and up to
+            // three samples each; no date in more than 3 pairs.
+            s.slotErrors = preset == .quick ? .init(prompts: 6, samples: 1, maxPerDate: 2) : .init(prompts: 1080, samples: 3, maxPerDate: 3)
+        }
+        return s
+    }
+
+    static func baseSettings(_ preset: Preset, seed: UInt64, variant: DPOVariant, _ o: Options) -> Settings {
         let ls = variant.lossSettings
         switch preset {
         case .quick:
@@ -114,14 +143,17 @@ public enum DPORun {
         }
     }
 
-    /// The run's folder under runs/: dpo/<loss>, with `-<flaws>` and `-lora` appended.
+    /// The run's folder under runs/: dpo/<loss>, with `-<flaws>`, `-pairs-<set>`, `-edited` and
+    /// `-lora` appended.
     public static func folder(_ variant: DPOVariant, _ o: Options) -> String {
-        "dpo/" + variant.rawValue + (o.flaws.map { "-" + $0.map(\.rawValue).joined(separator: "+") } ?? "") + (o.lora ? "-lora" : "")
+        "dpo/" + variant.rawValue + (o.flaws.map { "-" + $0.map(\.rawValue).joined(separator: "+") } ?? "")
+            + (o.pairs.map { "-pairs-" + $0.rawValue } ?? "") + (o.editedTokens ? "-edited" : "") + (o.lora ? "-lora" : "")
     }
 
     /// Checks what can be checked before any work: the learner's data file and the options.
     public static func check(_ variant: DPOVariant, _ o: Options) throws {
         if o.flaws != nil { try checkFlaws(variant, dataFile: o.dataFile) }
+        try checkPairs(variant, o)
         if !variant.takesDataFile, o.dataFile != nil {
             throw CourseError("--loss \(variant.rawValue) makes pairs from the SFT model's replies to the built-in prompts; it takes no --data file")
         }
@@ -135,9 +167,16 @@ public enum DPORun {
         let data = try Inputs.load(dataFile: s.dataFile, spec: spec, preset: s.data, unpaired: variant == .kto)
         try writeJSON(s, to: dir.appendingPathComponent("config.json"))
         let world = try DPOSetup(spec, sft: sft, data, s, variants: [variant])
+        if let summary = world.pairSummary { try writeJSON(summary, to: dir.appendingPathComponent("pairs.json")) }
         let sftGrades = world.gradeSFT(progress: ProgressBar("grading SFT", total: world.items.count))
         let (report, policy, _) = try world.train(s, label: dir.lastPathComponent, dir: dir, sft: sftGrades)
         try SFTRun.saveModel(policy, world.template, to: dir.appendingPathComponent("model"))
+        if s.pairs != nil {
+            // What the pairs did at each fact slot, on the dev prompts' reference replies.
+            let rows = SlotChange.measure([("sft", world.reference), (variant.rawValue, policy)], world.template, items: world.items)
+            try SlotChange.write(rows, dir: dir, title: "dev prompts")
+            print(SlotChange.table(rows))
+        }
         print(DPOReporting.line(sftGrades.report))
         print(DPOReporting.line(report))
         print("wrote \(dir.path)/")
@@ -150,6 +189,20 @@ extension DPORun {
         if dataFile != nil { throw CourseError("--flaws picks built-in pairs by their flaw; it takes no --data file") }
         guard variant.pairs == .offline else {
             throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss \(variant.rawValue)")
+        }
+    }
+
+    /// `--pairs` builds pairs from the built-in world and the SFT model, for the losses trained
+    /// on offline pairs; `--edited-tokens` needs pairs whose replies differ only at a value.
+    static func checkPairs(_ variant: DPOVariant, _ o: Options) throws {
+        if o.editedTokens && !(o.pairs.map { $0 != .builtin } ?? false) {
+            throw CourseError("--edited-tokens scores mirror and on-policy pairs on the tokens where their replies differ; add --pairs mirror, onpolicy or all")
+        }
+        guard let p = o.pairs, p != .builtin else { return }
+        if o.dataFile != nil { throw CourseError("--pairs \(p.rawValue) builds pairs from the built-in world; it takes no --data file") }
+        if o.flaws != nil { throw CourseError("--flaws picks built-in pairs by their flaw; it does not combine with --pairs \(p.rawValue)") }
+        guard variant.pairs == .offline else {
+            throw CourseError("--pairs applies to the losses trained on preference pairs, not to --loss \(variant.rawValue)")
         }
     }
 
@@ -169,6 +222,8 @@ struct Inputs {
     var pairs: [PreferenceExample]
     var unpaired: [UnpairedPreference]
     var items: [EvalItem]
+    /// The test prompts (read only by a report: `DPOControlsRun`).
+    var test: [EvalItem] = []
     /// Training prompts with their facts, for self-generated pairs (the training split of the
     /// preference prompts).
     var prompts: [(prompt: [Message], truth: Truth)]
@@ -179,7 +234,8 @@ struct Inputs {
         }
         let data = spec.builtInData(preset)
         var inputs = Inputs(pairs: PreferenceExample.builtIn(data), unpaired: data.unpaired.map(UnpairedPreference.init),
-                            items: data.dev, prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
+                            items: data.dev, test: data.test,
+                            prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
         case .pairs(let p): inputs.pairs = p
         case .unpaired(let u): inputs.unpaired = u
@@ -206,6 +262,8 @@ final class DPOSetup {
 
     let selfPairs: [PreparedPair]
     let mendedPairs: [PreparedPair]
+    /// With `--pairs`: what the pair set holds.
+    let pairSummary: PairSetSummary?
 
     /// Prepares what `variants` train on: the offline pairs (with reference log-probs when a
     /// loss needs them), KTO's replies, self-generated pairs, mended pairs. Held-out pairs
@@ -217,18 +275,46 @@ final class DPOSetup {
         self.spec = spec
         settings = s
         sftDir = sft
-        (reference, template) = try SFTRun.loadModel(sftDir)
-        pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
+        let (reference, template) = try SFTRun.loadModel(sftDir)
+        (self.reference, self.template) = (reference, template)
+        let pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
+        self.pad = pad
         let context = reference.config.contextLength
         let (allTrain, heldPairs) = PreferenceData.split(data.pairs)
-        let trainPairs = DPORun.pairs(allTrain, flaws: s.flaws)
+        var trainPairs = DPORun.pairs(allTrain, flaws: s.flaws)
         if let flaws = s.flaws { print("--flaws \(flaws.map(\.rawValue).joined(separator: ",")): \(trainPairs.count) of \(allTrain.count) training pairs") }
+        // --pairs: mirror couples from the world's training orders, slot errors from the SFT model.
+        var designed: [PreferenceExample] = []
+        var summary: PairSetSummary? = nil
+        if let set = s.pairs, pairs {
+            var stats: SlotErrorPairs.Stats? = nil
+            let built = set.assemble(builtIn: trainPairs, mirrors: { MirrorPairs.generate(world: spec.builtInWorld(s.data)) }, slotErrors: {
+                let r = SlotErrorPairs.build(reference, template: template, prompts: data.prompts, settings: s.slotErrors!,
+                                             maxNewTokens: s.maxNewTokens, seed: spec.seed,
+                                             progress: ProgressBar("reading SFT replies for slot errors",
+                                                                   total: min(s.slotErrors!.prompts, data.prompts.count)))
+                stats = r.stats
+                return r.pairs
+            })
+            (trainPairs, designed) = built
+            var sum = PairSetSummary(pairs: set, editedTokensOnly: s.editedTokens == true)
+            for p in trainPairs { sum.builtIn[p.flaw ?? "unnamed", default: 0] += 1 }
+            sum.onPolicy = stats?.pairs ?? 0
+            sum.mirror = designed.count - sum.onPolicy
+            sum.slotErrors = stats
+            print("--pairs \(set.rawValue): \(trainPairs.count) built-in, \(sum.mirror) mirror, \(sum.onPolicy) on-policy slot-error pairs"
+                  + (stats.map { " (from \($0.replies) replies to \($0.prompts) prompts: \($0.mendable) with a value to mend, \($0.capped) left out by the date cap)" } ?? ""))
+            summary = sum
+        }
+        pairSummary = summary
         print("computing the reference (SFT) model's log-probs once...")
         let (tr, d1) = ReferenceLogProbs.prepare(pairs ? trainPairs : [], template: template,
                                                  reference: needsReference ? reference : nil, context: context, pad: pad)
+        let (trD, d1b) = ReferenceLogProbs.prepare(pairs ? designed : [], template: template, reference: needsReference ? reference : nil,
+                                                   context: context, pad: pad, editedOnly: s.editedTokens == true)
         let (ho, d2) = ReferenceLogProbs.prepare(heldPairs, template: template, reference: reference, context: context, pad: pad)
-        (train, heldOut) = (tr, ho)
-        if needsReference { DPOReporting.referenceGaps(tr) }
+        (train, heldOut) = (tr + trD, ho)
+        if needsReference { DPOReporting.referenceGaps(tr + trD) }
         if unpaired {
             let (u, d3) = ReferenceLogProbs.prepare(data.unpaired, template: template, reference: reference, context: context, pad: pad)
             self.unpaired = u
@@ -260,7 +346,7 @@ final class DPOSetup {
         } else {
             mendedPairs = []
         }
-        print("pairs: \(train.count) training, \(heldOut.count) held out (\(d1 + d2) longer than the context dropped)")
+        print("pairs: \(train.count) training, \(heldOut.count) held out (\(d1 + d1b + d2) longer than the context dropped)")
         items = Array(data.items.prefix(s.evalPrompts))
     }
 
@@ -286,7 +372,7 @@ final class DPOSetup {
         -> (report: PolicyReport, policy: GPT, metrics: MetricsWriter) {
         let variant = s.loss
         let (policy, _) = try SFTRun.loadModel(sftDir)
-        let trainable = try DPOAdapters.trainableParameters(policy, lora: s.lora, seed: spec.seed)
+        let trainable = try DPOAdapters.trainableParameters(policy, lora: s.lora, seed: spec.seed, frozenEmbeddings: s.frozenEmbeddings == true)
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: PreferenceTraining.metricColumns)
         switch variant.pairs {
         case .unpaired:
@@ -298,8 +384,9 @@ final class DPOSetup {
             let pairs = variant.pairs == .selfGenerated ? selfPairs : variant.pairs == .offlineAndMended ? train + mendedPairs : train
             let t = try DPOTrainer(model: policy, loss: variant.pairLoss ?? .sigmoid, lossSettings: s.lossSettings,
                                    train: pairs, heldOut: heldOut, settings: s.train, pad: pad, parameters: trainable)
-            // Full fine-tuning is checkpointed and resumable; LoRA runs are short and restart.
-            let checkpoints = s.lora == nil ? dir.appendingPathComponent("checkpoints") : nil
+            // Full fine-tuning is checkpointed and resumable; LoRA runs are short and restart, and
+            // so do runs with frozen embeddings (a checkpoint holds every weight's moments).
+            let checkpoints = s.lora == nil && s.frozenEmbeddings != true ? dir.appendingPathComponent("checkpoints") : nil
             if spec.resume, let checkpoints, try t.resume(from: checkpoints) {
                 print("resumed from step \(t.trainer.step)")
                 metrics.restore(upToStep: t.trainer.step)

@@ -26,6 +26,14 @@ public struct LossSettings: Codable, Sendable, Equatable {
     /// `rpo_alpha`, from RPO, Pang et al. 2024): loss + α · NLL(chosen), the NLL averaged over
     /// chosen tokens. It keeps the chosen replies likely while the margin grows; 0 turns it off.
     public var rpoAlpha: Float = 0
+    /// λ of DPOP (Pal et al. 2024, "Smaug"): the sigmoid, hinge and robust losses' margin loses
+    /// λ · max(0, log π_ref(c) − log π(c)), so a step that lowers the chosen reply below the
+    /// reference costs more than the gap it wins. nil or 0: off. (Optional so that settings
+    /// written before it existed keep their fingerprint.)
+    public var dpopLambda: Float? = nil
+    /// A control, not a preference loss: train only the SFT loss on the chosen replies (the
+    /// rejected ones are still read, so the logged rewards show what plain SFT does to the gap).
+    public var sftOnly: Bool? = nil
     public init(beta: Float = 0.1, labelSmoothing: Float = 0, simpoGamma: Float = 0.5, rpoAlpha: Float = 0) {
         (self.beta, self.labelSmoothing, self.simpoGamma, self.rpoAlpha) = (beta, labelSmoothing, simpoGamma, rpoAlpha)
     }
@@ -69,6 +77,7 @@ extension PairLogProbs {
 extension PreferenceLoss {
     public func callAsFunction(_ x: PairLogProbs, _ s: LossSettings = .init()) -> LossOutput {
         var out = pairwise(x, s)
+        if s.sftOnly == true { out.loss = x.chosenNLL; return out }   // the same-budget SFT control
         // MARK: book rpo-term
         // RPO (α > 0, the losses with a reference): plus α times the SFT loss on the chosen
         // replies, which holds their likelihood up while the margin grows.
@@ -80,7 +89,8 @@ extension PreferenceLoss {
     func pairwise(_ x: PairLogProbs, _ s: LossSettings) -> LossOutput {
         KitAnswer.used("PreferenceLoss", answers: "8.2 8.3")
         let beta = s.beta, eps = s.labelSmoothing
-        if self == .sigmoid, eps == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
+        let dpop = s.dpopLambda ?? 0
+        if self == .sigmoid, eps == 0, dpop == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
             return Self.learnerSigmoid(x, beta: beta, mine)
         }
         // Per-token averages (IPO, SimPO, ORPO): divide each sum by its completion length.
@@ -93,7 +103,9 @@ extension PreferenceLoss {
             // has raised the chosen reply than the rejected one, relative to the reference.
             let chosenRatio = x.policyChosen - constant(x.referenceChosen)        // [B]
             let rejectedRatio = x.policyRejected - constant(x.referenceRejected)  // [B]
-            let logits = beta * (chosenRatio - rejectedRatio)                   // β·Δ
+            var logits = beta * (chosenRatio - rejectedRatio)                   // β·Δ
+            // DPOP: minus βλ·max(0, log π_ref(c) − log π(c)) when the chosen reply fell below the reference.
+            if dpop > 0 { logits = logits - (beta * dpop) * (-chosenRatio).relu() }
             let losses: Variable
             switch self {
             case .sigmoid:   // −log σ(βΔ); with ε > 0: cDPO, −(1−ε) log σ(βΔ) − ε log σ(−βΔ)

@@ -57,14 +57,16 @@ public struct UnpairedPreference: Sendable, Equatable {
 
 public enum ReferenceLogProbs {
     /// Tokenises pairs, drops those that do not fit the context (a cut reply would be judged on
-    /// text the rater never saw), and, when `reference` is given, stores its log-probs.
+    /// text the rater never saw), and, when `reference` is given, stores its log-probs. With
+    /// `editedOnly`, each reply is scored only on the tokens where the two replies differ.
     public static func prepare(_ pairs: [PreferenceExample], template: ChatTemplate, reference: GPT?, context: Int,
-                               pad: Int) -> (pairs: [PreparedPair], dropped: Int) {
+                               pad: Int, editedOnly: Bool = false) -> (pairs: [PreparedPair], dropped: Int) {
         var out = pairs.map { p in
             PreparedPair(chosen: PromptCompletion(prompt: p.prompt, reply: p.chosen, template: template),
                          rejected: PromptCompletion(prompt: p.prompt, reply: p.rejected, template: template), flaw: p.flaw)
         }.filter { max($0.chosen.count, $0.rejected.count) <= context }
         let dropped = pairs.count - out.count
+        if editedOnly { out = restrictToEdits(out) }
         if let reference {
             let c = SequenceLogProbs.values(reference, out.map(\.chosen), pad: pad)
             let r = SequenceLogProbs.values(reference, out.map(\.rejected), pad: pad)

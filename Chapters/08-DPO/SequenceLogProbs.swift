@@ -32,16 +32,19 @@ extension Variable {
 public enum SequenceLogProbs {
     // MARK: book completion-targets
     /// Next-token targets for right-padded sequences [N, T] whose first `promptLengths[n]` tokens
-    /// are the prompt: position t predicts token t + 1 when that token belongs to the completion,
-    /// else `CrossEntropy.ignoreIndex` (ignored). Prompt tokens and padding never count.
+    /// are the prompt: position t predicts token t + 1 when that token belongs to the completion
+    /// (to its `scored` tokens, when a pair narrows them), else `CrossEntropy.ignoreIndex`
+    /// (ignored). Prompt tokens and padding never count.
     public static func completionTargets(_ sequences: [PromptCompletion], length t: Int) -> [Int] {
         var targets: [Int] = []
         targets.reserveCapacity(sequences.count * t)
         for s in sequences {
             let ids = s.ids
+            let scored = s.scored.map { (s.prompt.count + $0.lowerBound)..<(s.prompt.count + $0.upperBound) }
+                ?? s.prompt.count..<ids.count
             for p in 0..<t {
                 let next = p + 1
-                targets.append(next < ids.count && next >= s.prompt.count ? ids[next] : CrossEntropy.ignoreIndex)
+                targets.append(scored.contains(next) ? ids[next] : CrossEntropy.ignoreIndex)
             }
         }
         return targets
@@ -56,7 +59,7 @@ public enum SequenceLogProbs {
         let targets = completionTargets(sequences, length: t)
         let logits = model.logits(ids, batch: n).reshaped([n * t, model.config.vocabSize])
         let sums = logits.tokenLogProbs(targets).reshaped([n, t]).sum(axis: 1)      // [N]
-        return (sums, sequences.map(\.completion.count))
+        return (sums, sequences.map(\.scoredCount))
     }
     // MARK: end
 

@@ -95,7 +95,13 @@ extension RunSpec {
     /// The built-in data set a run trains and measures on: the world of `dataSeed` in `language`,
     /// with the run's policy change applied (the command line parsed it before any run started).
     public func builtInData(_ size: SizePreset, habitShare: Double = Habit.share) -> Dataset {
-        Dataset.generate(seed: dataSeed, lang: Language(rawValue: language) ?? .en, size: size, habitShare: habitShare,
-                         policyChange: policyChange.isEmpty ? nil : try? PolicyChange.parse(policyChange))
+        Dataset.generate(world: builtInWorld(size), habitShare: habitShare)
+    }
+
+    /// The world behind `builtInData`: the shop, its policies and orders (mirror pairs are made
+    /// from its training orders).
+    public func builtInWorld(_ size: SizePreset) -> World {
+        World.generate(seed: dataSeed, lang: Language(rawValue: language) ?? .en, size: size,
+                       policyChange: policyChange.isEmpty ? nil : try? PolicyChange.parse(policyChange))
     }
 }

@@ -12,6 +12,7 @@ public enum ValueCorrection {
     public struct Fix: Sendable, Equatable {
         public var wrong: String
         public var right: Fact
+        public init(wrong: String, right: Fact) { (self.wrong, self.right) = (wrong, right) }
     }
 
     // MARK: book value-correction

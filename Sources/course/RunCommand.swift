@@ -20,7 +20,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "quick (seconds, for tests) or default (meaningful results).") var preset: Preset = .default
     @Option(help: "The folder for run outputs.") var runs: String = "runs"
     @Option(help: "Random seed of training (the same seed gives bit-identical metrics); the built-in data stays the same.") var seed: UInt64 = 1
-    @Option(help: "With all: run the chain once per training seed, comma-separated (e.g. 1,2,3), and report across seeds. The seeds share the first seed's pretrained model and the same test prompts.")
+    @Option(help: "With all or dpo-controls: run once per training seed, comma-separated (e.g. 1,2,3), and report across seeds. The seeds share the first seed's pretrained model and the same test prompts.")
     var seeds: String?
     @Option(help: "The language of the built-in data world: en or ja.") var lang: String = "en"
     @Option(help: "Train and measure on the built-in world with its policies changed, e.g. return-window=45 (keys: return-window, plus-extra, damage-report). The pretrained model is kept; every later stage is built again.")
@@ -36,6 +36,12 @@ struct RunCommand: ParsableCommand {
     var base: String?
     @Option(help: "Train only on the built-in pairs whose rejected reply shows one of these flaws, comma-separated (dpo): \(Flaw.allCases.map(\.rawValue).joined(separator: ", ")).")
     var flaws: String?
+    @Option(help: "The preference pairs DPO trains on (dpo, dpo-controls): \(PairSet.allCases.map(\.rawValue).joined(separator: ", ")) (dpo: builtin; dpo-controls: all).")
+    var pairs: String?
+    @Flag(help: "Score mirror and on-policy pairs only on the tokens where their two replies differ (dpo, dpo-controls).")
+    var editedTokens = false
+    @Option(help: "One control of dpo-controls: \(DPOControlsRun.Control.allCases.map(\.rawValue).joined(separator: ", ")) (default: all of them).")
+    var control: String?
     @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
     @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
 
@@ -68,14 +74,19 @@ struct RunCommand: ParsableCommand {
           rlhf            chapter 7: PPO on the whole rule grader
         \(variants("--algo", RLHFRun.Algo.allCases.map(\.rawValue).filter { $0 != "ppo" }))
                           --variant overoptimisation (PPO on the reward model, long)
-          dpo             chapter 8: DPO, sigmoid loss (--lora, --flaws, --data)
+          dpo             chapter 8: DPO, sigmoid loss (--lora, --flaws, --data,
+                          --pairs, --edited-tokens)
         \(variants("--loss", DPOVariant.allCases.map(\.rawValue).filter { $0 != "sigmoid" }))
                           --loss all (every loss, then the comparison)
+          dpo-controls    chapter 8: DPO on designed pairs and its controls
+                          (--pairs, --edited-tokens, --seeds)
+        \(variants("--control", DPOControlsRun.Control.allCases.map(\.rawValue)))
           evaluation      chapter 9: every model graded on the test prompts
         """
     }
 
-    static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "evaluation", "sft-study", "copying-study"]
+    static let chapters = ["autograd", "transformer", "sft", "lora", "qlora", "reward-model", "rlhf", "dpo", "dpo-controls", "evaluation",
+                           "sft-study", "copying-study"]
 
     /// The chain `course run all` builds, in order: every chapter, each study at the size the
     /// report compares (Chapter 4: LoRA rank 16 only), so the chain stays within its time budget.
@@ -117,6 +128,10 @@ struct RunCommand: ParsableCommand {
     /// The stage `chapter` and the options name, checked before anything is built.
     func stage() throws -> any Stage {
         if flaws != nil && chapter != "dpo" { throw CourseError("--flaws applies to `course run dpo` only") }
+        if (pairs != nil || editedTokens) && !["dpo", "dpo-controls"].contains(chapter) {
+            throw CourseError("--pairs and --edited-tokens apply to `course run dpo` and `course run dpo-controls` only")
+        }
+        if control != nil && chapter != "dpo-controls" { throw CourseError("--control applies to `course run dpo-controls` only") }
         if qlora && chapter != "sft" { throw CourseError("--qlora applies to `course run sft` only (Chapter 5's study is `course run qlora`)") }
         if lora && qlora { throw CourseError("choose --lora or --qlora, not both") }
         if base != nil && ["autograd", "transformer", "sft-study"].contains(chapter) {
@@ -138,7 +153,8 @@ struct RunCommand: ParsableCommand {
             }
             return RLStage(algo: algo)
         case "dpo":
-            let options = DPORun.Options(lora: lora, flaws: try flaws.map(Self.parseFlaws), dataFile: data)
+            let options = DPORun.Options(lora: lora, flaws: try flaws.map(Self.parseFlaws), dataFile: data,
+                                         pairs: try pairs.map(Self.parsePairs), editedTokens: editedTokens)
             if variant == "all" {
                 let stage = DPOCompareStage(options: options)
                 try stage.check()
@@ -148,10 +164,34 @@ struct RunCommand: ParsableCommand {
                 throw CourseError("unknown loss \"\(variant ?? "")\" (available: \(DPOVariant.allCases.map(\.rawValue).joined(separator: ", ")), all)")
             }
             return DPOStage(variant: v, options: options)
+        case "dpo-controls": return try controlsStage()
         case "evaluation": return EvaluationStage()
         default:
             throw CourseError("unknown chapter \"\(chapter)\" (available: all, \(Self.chapters.joined(separator: ", ")))")
         }
+    }
+
+    /// `course run dpo-controls [--control NAME] [--pairs SET] [--edited-tokens]`.
+    func controlsStage() throws -> DPOControlsStage {
+        if lora || data != nil || variant != nil || base != nil {
+            throw CourseError("dpo-controls trains full DPO (sigmoid) and its controls on the built-in world; it takes --pairs, --edited-tokens, --control and --seeds")
+        }
+        var stage = DPOControlsStage(pairs: try pairs.map(Self.parsePairs) ?? .all, editedTokens: editedTokens)
+        if let control {
+            guard let c = DPOControlsRun.Control(rawValue: control) else {
+                throw CourseError("unknown --control \"\(control)\" (available: \(DPOControlsRun.Control.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            stage.controls = [c]
+        }
+        try stage.check()
+        return stage
+    }
+
+    static func parsePairs(_ name: String) throws -> PairSet {
+        guard let p = PairSet(rawValue: name) else {
+            throw CourseError("unknown --pairs \"\(name)\" (available: \(PairSet.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return p
     }
 
     static func parseFlaws(_ list: String) throws -> [Flaw] {
@@ -173,7 +213,8 @@ struct RunCommand: ParsableCommand {
         schedule.language = lang
         if let policyChange { schedule.policyChange = try PolicyChange.parse(policyChange).description }
         if let seeds {
-            guard chapter == "all" else { throw CourseError("--seeds applies to `course run all` only") }
+            if chapter == "dpo-controls" { return try SeedRuns.runControls(try controlsStage(), seeds: try SeedRuns.parse(seeds), schedule: schedule) }
+            guard chapter == "all" else { throw CourseError("--seeds applies to `course run all` and `course run dpo-controls` only") }
             return try SeedRuns.run(try SeedRuns.parse(seeds), schedule: schedule)
         }
         if chapter == "all" { return try Self.runAll(schedule) }

@@ -23,19 +23,46 @@ enum SeedRuns {
         i == 0 ? runs : runs.appendingPathComponent("seed-\(seeds[i])")
     }
 
+    /// The schedule of the `i`-th seed: its own runs folder, the first seed's pretrained model.
+    static func schedule(_ base: Schedule, seeds: [UInt64], index i: Int) -> Schedule {
+        var s = Schedule(runs: folder(base.runs, seeds: seeds, index: i), preset: base.preset, seed: seeds[i],
+                         resume: base.resume, base: base.base)
+        s.dataSeed = base.dataSeed
+        s.language = base.language
+        s.policyChange = base.policyChange
+        if i > 0 { s.sharedPretraining = (base.runs, seeds[0]) }
+        return s
+    }
+
     static func run(_ seeds: [UInt64], schedule: Schedule) throws {
         for (i, seed) in seeds.enumerated() {
             print("==== seed \(seed) (\(i + 1) of \(seeds.count)) ====")
-            var s = Schedule(runs: folder(schedule.runs, seeds: seeds, index: i), preset: schedule.preset, seed: seed,
-                             resume: schedule.resume, base: schedule.base)
-            s.dataSeed = schedule.dataSeed
-            s.language = schedule.language
-            s.policyChange = schedule.policyChange
-            if i > 0 { s.sharedPretraining = (schedule.runs, seeds[0]) }
-            try RunCommand.runAll(s)
+            try RunCommand.runAll(Self.schedule(schedule, seeds: seeds, index: i))
         }
         let report = try SeedsReport(runs: schedule.runs, seeds: seeds, schedule: schedule)
         try report.write()
         print(report.summary)
+    }
+}
+
+extension SeedRuns {
+    /// `course run dpo-controls --seeds 1,2,3`: the study once per seed (a seed already built with
+    /// these settings is reused; each seed fine-tunes its own SFT model from the first seed's
+    /// pretrained one, as `course run all --seeds` does), then results.md across the seeds, in
+    /// the first seed's folder.
+    static func runControls(_ stage: DPOControlsStage, seeds: [UInt64], schedule: Schedule) throws {
+        var folders: [URL] = []
+        for (i, seed) in seeds.enumerated() {
+            print("==== seed \(seed) (\(i + 1) of \(seeds.count)) ====")
+            let s = Self.schedule(schedule, seeds: seeds, index: i)
+            try s.reuseOrBuild(stage)
+            folders.append(s.folder(of: stage))
+        }
+        let spec = try RunSpec(dir: folders[0], preset: schedule.preset, seed: seeds[0], dataSeed: schedule.dataSeed,
+                               language: schedule.language, policyChange: schedule.policyChange)
+        let report = try DPOControlsReport(folders: folders, seeds: seeds, spec: spec)
+        try report.write(to: folders[0])
+        print(report.summary)
+        print("wrote \(folders[0].appendingPathComponent("results.md").path) (\(seeds.count) seeds)")
     }
 }

@@ -193,7 +193,12 @@ struct DPOCompareStage: Stage {
     var folder: String { DPOCompareRun.folder(options) }
     var dependencies: [any Stage] { [SFTStage()] }
     func settings(_ s: Schedule) -> [DPORun.Settings] { DPOCompareRun.settings(s.preset, seed: s.seed, options) }
-    func check() throws { if options.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") } }
+    func check() throws {
+        if options.flaws != nil { throw CourseError("--flaws applies to the losses trained on the built-in pairs, not to --loss all") }
+        if options.pairs != nil || options.editedTokens {
+            throw CourseError("--pairs and --edited-tokens apply to one loss at a time (course run dpo --loss NAME) and to dpo-controls, not to --loss all")
+        }
+    }
     func run(_ spec: RunSpec, settings: [DPORun.Settings], schedule s: Schedule) throws {
         try DPOCompareRun.run(spec, settings: settings, sft: SFTStage().model(s))
     }
@@ -260,5 +265,25 @@ final class Memo {
         let s = body(prompt, reply)
         seen[key] = s
         return s
+    }
+}
+
+/// `course run dpo-controls`: DPO on a pair set and its controls (`DPOControlsRun`), then
+/// results.md for this seed; `--seeds` runs it per seed and writes results.md across them.
+struct DPOControlsStage: Stage {
+    var controls = DPOControlsRun.Control.allCases
+    var pairs = PairSet.all
+    var editedTokens = false
+    var options: DPORun.Options { .init(pairs: pairs, editedTokens: editedTokens) }
+    var folder: String { DPOControlsRun.folder(controls: controls, pairs: pairs, editedTokens: editedTokens) }
+    var dependencies: [any Stage] { [SFTStage()] }
+    func settings(_ s: Schedule) -> DPOControlsRun.Settings { DPOControlsRun.settings(s.preset, seed: s.seed, controls: controls, options) }
+    func check() throws { try DPORun.check(.sigmoid, options) }
+    func run(_ spec: RunSpec, settings: DPOControlsRun.Settings, schedule s: Schedule) throws {
+        try DPOControlsRun.run(spec, settings: settings, sft: SFTStage().model(s))
+        let report = try DPOControlsReport(folders: [spec.dir], seeds: [spec.seed], spec: spec)
+        try report.write(to: spec.dir)
+        print(report.summary)
+        print("wrote \(spec.dir.appendingPathComponent("results.md").path)")
     }
 }
