@@ -58,3 +58,8 @@ table dpo/results.md                     results/dpo.md
 table dpo/results-flaws.md               results/dpo-flaws.md
 table dpo/results-pairs.md               results/dpo-pairs.md
 copy cost.md                        results/cost.md
+copy rlhf/ppo-rm/rewards.png        figures/07-rlhf-ppo-rewards.png
+copy rlhf/ppo-rm/kl.png             figures/07-rlhf-ppo-kl.png
+copy rlhf/ppo-rm/diagnostics.png    figures/07-rlhf-ppo-diagnostics.png
+copy rlhf/grpo/rewards.png          figures/07-rlhf-grpo-rewards.png
+copy dpo/sigmoid/rewards.png        figures/08-dpo-rewards.png
