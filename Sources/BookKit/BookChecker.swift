@@ -20,8 +20,13 @@ public struct BookProblem: Equatable, Sendable, CustomStringConvertible {
 /// - no page, and no comment it quotes, speaks of how the kit was made (`EditorialDebris`);
 /// - every number a chapter's results sections quote is in a results file it includes
 ///   (`RecordedNumbers`).
+///
+/// With a `translation` (the Japanese edition), every check runs on its pages too, and the two
+/// editions are compared (`editionDrift`); the shipped font must cover both (`fontCoverage`).
 public struct BookChecker: Sendable {
     public let book: Book
+    /// The other edition of `book`, checked with it.
+    public let translation: Book?
     /// Exercise id ("1.3") -> the file the learner edits.
     public let exercises: [String: String]
     /// Chapters whose exercises are being written: while the catalogue has none of theirs, a
@@ -38,14 +43,28 @@ public struct BookChecker: Sendable {
     /// Top-level folders of the package whose paths, written in inline code, must exist.
     static let checkedFolders = ["Chapters/", "Sources/", "exercises/", "solutions/", "Tests/", "scripts/", "book/", "benchmarks/"]
 
-    public init(book: Book, exercises: [(id: String, file: String)], awaitingChapters: Set<Int> = []) {
+    public init(book: Book, translation: Book? = nil, exercises: [(id: String, file: String)], awaitingChapters: Set<Int> = []) {
         self.book = book
+        self.translation = translation
         self.exercises = Dictionary(exercises.map { ($0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
         self.awaitingChapters = awaitingChapters
     }
 
-    /// Every problem, page by page.
+    /// Both editions, English first.
+    public var editions: [Book] { [book] + (translation.map { [$0] } ?? []) }
+
+    /// A checker of one edition alone: this one's, then the translation's.
+    public var editionCheckers: [BookChecker] {
+        editions.map { BookChecker(book: $0, exercises: exercises.map { ($0.key, $0.value) }, awaitingChapters: awaitingChapters) }
+    }
+
+    /// Every problem: each edition's pages, then the drift between them and the font.
     public func problems() -> [BookProblem] {
+        editionCheckers.flatMap { $0.pageProblems() } + editionDrift() + fontCoverage()
+    }
+
+    /// Every problem of this edition's pages, page by page.
+    public func pageProblems() -> [BookProblem] {
         missingRegions() + missingResults() + brokenLinks() + unknownExercises() + missingPaths() + handWrittenCode() + rawHTML()
             + editorialDebris() + unrecordedNumbers()
     }
@@ -74,7 +93,7 @@ public struct BookChecker: Sendable {
     }
 
     func problem(_ page: BookPage, _ line: Int, _ message: String) -> BookProblem {
-        BookProblem(page: "book/\(page.fileName)", line: line, message: message)
+        BookProblem(page: book.path(of: page), line: line, message: message)
     }
 
     public func missingRegions() -> [BookProblem] {
@@ -130,8 +149,9 @@ public struct BookChecker: Sendable {
         var ids: [String] = [], chapters: [Int] = []
         let ns = line as NSString
         let all = NSRange(location: 0, length: ns.length)
+        // "exercise 1.3", "exercises 1.1–1.6"; in Japanese "演習 1.3", "演習 1.1〜1.6".
         let exercise = try! NSRegularExpression(
-            pattern: #"\b[Ee]xercises?\s+(\d+)\.(\d+)(?:\s*(?:–|—|-|to)\s*(\d+)\.(\d+))?"#)
+            pattern: #"(?:\b[Ee]xercises?\s+|演習\s*)(\d+)\.(\d+)(?:\s*(?:–|—|-|〜|～|to|から)\s*(\d+)\.(\d+))?"#)
         for m in exercise.matches(in: line, range: all) {
             let c = Int(ns.substring(with: m.range(at: 1)))!, a = Int(ns.substring(with: m.range(at: 2)))!
             if m.range(at: 3).location != NSNotFound {

@@ -14,16 +14,31 @@ public struct BookPage: Sendable {
     public let directives: [CodeDirective]
     public let fences: [Fence]
     public let links: [Link]
+    /// Every line outside fenced blocks that starts with `@` (`@code(...)`, `@results(...)`),
+    /// trimmed: the structure a translation must copy verbatim.
+    public let directiveLines: [Numbered]
 
     /// "01-autograd.html"
     public var htmlName: String { BookPage.htmlName(for: fileName) }
 
     public struct Heading: Sendable, Equatable {
         public let level: Int
-        public let text: String      // plain text (Markdown markup removed)
-        public let anchor: String    // GitHub-style slug, unique in the page
+        public let text: String      // plain text (Markdown markup removed, `{#id}` stripped)
+        public let anchor: String    // the explicit `{#id}`, else a GitHub-style slug unique in the page
         public let line: Int
+        /// The heading wrote its id as `{#id}` (every section heading of a translation does, so
+        /// its anchors are the English ones and `page.md#section` links work in both editions).
+        public var explicitID: Bool = false
     }
+
+    /// A line of the page and its 1-based number.
+    public struct Numbered: Sendable, Equatable {
+        public let line: Int
+        public let text: String
+    }
+
+    /// The figures the page shows (`figures/...` image targets), in order.
+    public var figurePaths: [String] { links.filter(\.isImage).map(\.target) }
 
     /// A fenced block (``` or ~~~) and the language written after the opening fence.
     public struct Fence: Sendable, Equatable {
@@ -42,6 +57,7 @@ public struct BookPage: Sendable {
         self.fileName = fileName
         self.markdown = markdown
         var headings: [Heading] = [], directives: [CodeDirective] = [], fences: [Fence] = [], links: [Link] = []
+        var directiveLines: [Numbered] = []
         var slugs = SlugSet()
         var openFence: Substring?   // the fence characters of the open block ("```" or "~~~~")
         for (i, raw) in BookPage.lines(of: markdown).enumerated() {
@@ -57,12 +73,14 @@ public struct BookPage: Sendable {
                 fences.append(Fence(language: line.dropFirst(marker.count).trimmingCharacters(in: .whitespaces), line: n))
                 continue
             }
+            if line.hasPrefix("@") { directiveLines.append(Numbered(line: n, text: line)) }
             if let d = try CodeDirective.parse(raw, lineNumber: n, page: fileName) {
                 directives.append(d)
                 continue
             }
             if let h = BookPage.heading(line) {
-                headings.append(Heading(level: h.level, text: h.text, anchor: slugs.make(h.text), line: n))
+                headings.append(Heading(level: h.level, text: h.text, anchor: h.id ?? slugs.make(h.text), line: n,
+                                        explicitID: h.id != nil))
             }
             for (target, image) in BookPage.linkTargets(in: line) {
                 links.append(Link(target: target, isImage: image, line: n))
@@ -75,6 +93,7 @@ public struct BookPage: Sendable {
         self.directives = directives
         self.fences = fences
         self.links = links
+        self.directiveLines = directiveLines
         title = headings.first { $0.level == 1 }?.text ?? fileName
     }
 
@@ -88,11 +107,19 @@ public struct BookPage: Sendable {
         }
     }
 
-    /// "## The tensor engine" -> (2, "The tensor engine").
-    static func heading(_ line: String) -> (level: Int, text: String)? {
+    /// "## The tensor engine" -> (2, "The tensor engine", nil);
+    /// "## テンソル版のエンジン {#the-tensor-engine}" -> (2, "テンソル版のエンジン", "the-tensor-engine").
+    static func heading(_ line: String) -> (level: Int, text: String, id: String?)? {
         let hashes = line.prefix { $0 == "#" }.count
         guard (1...6).contains(hashes), line.dropFirst(hashes).first == " " else { return nil }
-        return (hashes, plainText(String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces)))
+        let (text, id) = explicitID(String(line.dropFirst(hashes)).trimmingCharacters(in: .whitespaces))
+        return (hashes, plainText(text), id)
+    }
+
+    /// Splits a trailing `{#some-id}` off a heading's text: ("Text", "some-id"), or (text, nil).
+    static func explicitID(_ text: String) -> (String, String?) {
+        guard let m = text.firstMatch(of: /\s*\{#([A-Za-z0-9_-]+)\}\s*$/) else { return (text, nil) }
+        return (String(text[..<m.range.lowerBound]), String(m.output.1))
     }
 
     /// Markdown inline markup removed: `code`, **bold**, *em*, [text](url) -> text.

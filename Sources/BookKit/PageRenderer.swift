@@ -10,10 +10,15 @@ import Ink
 /// - ```` ```formula ```` blocks become centred formulas (Unicode maths, see the CSS);
 /// - links to `other-page.md` become `other-page.html`; links that leave `book/` are rewritten
 ///   to point at the same file from the output folder;
-/// - headings get GitHub's anchors as ids, so `page.md#section` links work on both.
+/// - headings get GitHub's anchors as ids, so `page.md#section` links work on both; a heading
+///   that ends in `{#id}` gets that id instead, the braces left out of its text.
+///
+/// A page of the Japanese edition renders into `ja/` of the site: links to the shared figures
+/// and to sources climb one folder more, and links to other pages stay in its edition.
 struct PageRenderer {
     let book: Book
-    /// Relative path from the output folder to the package root ("../" for `site/`).
+    /// Relative path from the output folder of this edition's pages to the package root
+    /// ("../" for `site/`, "../../" for `site/ja/`).
     let rootFromOutput: String
 
     /// Placeholders survive Ink untouched as paragraphs of their own; they are swapped for the
@@ -28,23 +33,30 @@ struct PageRenderer {
             do {
                 region = try RegionExtractor.region(named: d.region, file: d.file, root: book.root)
             } catch let e as CourseError {
-                throw CourseError(file: "book/\(page.fileName)", line: d.line, e.message)
+                throw CourseError(file: book.path(of: page), line: d.line, e.message)
             }
             lines[d.line - 1] = "\n" + Self.placeholder(blocks.count) + "\n"
-            blocks.append(Self.codeFigure(region, directive: d))
+            blocks.append(Self.codeFigure(region, directive: d, lines: book.edition.strings.lines))
         }
         for (i, line) in lines.enumerated() {
             guard let path = ResultsInclude.path(in: line) else { continue }
             do { lines[i] = try ResultsInclude.text(path, book: book) } catch let e as CourseError {
-                throw CourseError(file: "book/\(page.fileName)", line: i + 1, e.message)
+                throw CourseError(file: book.path(of: page), line: i + 1, e.message)
             }
         }
 
         let headingIDs = SlugBox()
         var parser = MarkdownParser()
         parser.addModifier(Modifier(target: .headings) { html, markdown in
-            let text = BookPage.plainText(markdown.drop { $0 == "#" }.trimmingCharacters(in: .whitespacesAndNewlines))
-            let id = headingIDs.slugs.make(text)
+            let (raw, explicit) = BookPage.explicitID(markdown.drop { $0 == "#" }.trimmingCharacters(in: .whitespacesAndNewlines))
+            let id = explicit ?? headingIDs.slugs.make(BookPage.plainText(raw))
+            var html = html
+            if let explicit, let brace = html.range(of: "{#\(explicit)}", options: .backwards) {
+                // Ink keeps the braces as text; drop them and the space before them.
+                var start = brace.lowerBound
+                while start > html.startIndex, html[html.index(before: start)] == " " { start = html.index(before: start) }
+                html.removeSubrange(start..<brace.upperBound)
+            }
             guard let close = html.firstIndex(of: ">") else { return html }
             return String(html[..<close]) + " id=\"\(SwiftHighlighter.escape(id))\"" + String(html[close...])
         })
@@ -140,8 +152,9 @@ struct PageRenderer {
     }
 
     /// The code of a region, with a caption naming its file and lines.
-    static func codeFigure(_ r: CodeRegion, directive d: CodeDirective) -> String {
-        let caption = "\(SwiftHighlighter.escape(r.file)), lines \(r.firstLine)–\(r.lastLine)"
+    static func codeFigure(_ r: CodeRegion, directive d: CodeDirective,
+                           lines: (Int, Int) -> String = EditionStrings.english.lines) -> String {
+        let caption = "\(SwiftHighlighter.escape(r.file)), \(lines(r.firstLine, r.lastLine))"
         return "<!-- \(SwiftHighlighter.escape(d.source)) -->\n"
             + "<figure class=\"code\" id=\"code-\(r.name)\"><figcaption><span class=\"region\">\(r.name)</span> "
             + "<span class=\"where\">\(caption)</span></figcaption>\n"
@@ -194,7 +207,7 @@ struct PageRenderer {
         let (path, fragment) = Self.splitFragment(url)
         if !path.contains("/"), path.hasSuffix(".md") { return BookPage.htmlName(for: path) + fragment }
         let resolved = Self.normalise("book/" + path)
-        if resolved.hasPrefix("book/") { return String(resolved.dropFirst(5)) + fragment }  // copied along
+        if resolved.hasPrefix("book/") { return book.edition.siteRoot + String(resolved.dropFirst(5)) + fragment }  // copied along
         return rootFromOutput + resolved + fragment
     }
 

@@ -2,13 +2,16 @@ import Core
 import Foundation
 
 /// Renders the book to a static site: one HTML page per Markdown page, a table of contents
-/// (`index.html`), the stylesheet, and every non-Markdown file under `book/` (the figures)
-/// copied along. No scripts, no fonts or anything else from the network; the same book gives
-/// byte-identical files.
+/// (`index.html`), the stylesheet, and every non-Markdown file under `book/` (the figures and
+/// the Japanese font) copied along. The Japanese edition, when there is one, renders into `ja/`
+/// with its own contents page; every page links to the same page in the other edition. No
+/// scripts, nothing from the network; the same book gives byte-identical files.
 public struct SiteRenderer {
     public let book: Book
-    public var title = "The course book"
-    public var tagline = "How a language model is made useful after pretraining, built from scratch in Swift."
+    /// The other edition (the Japanese one when `book` is English), rendered alongside.
+    public let translation: Book?
+    public var title: String
+    public var tagline: String
 
     /// A file the site consists of, path relative to the output folder.
     public struct File: Equatable, Sendable {
@@ -19,11 +22,34 @@ public struct SiteRenderer {
     /// Marks a folder as made by `course book`, so a re-render may clear it.
     public static let marker = ".course-book-site"
 
-    public init(book: Book) { self.book = book }
+    public init(book: Book, translation: Book? = nil) {
+        self.book = book
+        self.translation = translation
+        title = book.edition.strings.bookTitle
+        tagline = book.edition.strings.tagline
+    }
 
     /// Every file of the site, in a fixed order. `output` is where the site will be written:
     /// links to sources outside `book/` are made relative to it.
     public func files(output: URL) throws -> [File] {
+        var files = try editionFiles(output: output)
+        if let translation {
+            let other = SiteRenderer(book: translation, translation: book)
+            let folder = translation.edition.siteFolder
+            files += try other.editionFiles(output: output.appendingPathComponent(folder)).map {
+                File(path: folder + $0.path, contents: $0.contents)
+            }
+        }
+        files.append(File(path: "style.css", contents: Data(SiteStyle.css.utf8)))
+        files.append(File(path: Self.marker, contents: Data("made by `course book`; safe to delete\n".utf8)))
+        for asset in try assets() {
+            files.append(File(path: asset, contents: try Data(contentsOf: book.directory.appendingPathComponent(asset))))
+        }
+        return files
+    }
+
+    /// The pages and contents page of `book`'s edition, paths relative to its own folder.
+    func editionFiles(output: URL) throws -> [File] {
         let renderer = PageRenderer(book: book, rootFromOutput: Self.relativePath(from: output, to: book.root))
         var files: [File] = []
         for (i, page) in book.pages.enumerated() {
@@ -33,11 +59,6 @@ public struct SiteRenderer {
             files.append(File(path: page.htmlName, contents: Data(pageHTML(page, article, previous, next).utf8)))
         }
         files.append(File(path: "index.html", contents: Data(indexHTML().utf8)))
-        files.append(File(path: "style.css", contents: Data(SiteStyle.css.utf8)))
-        files.append(File(path: Self.marker, contents: Data("made by `course book`; safe to delete\n".utf8)))
-        for asset in try assets() {
-            files.append(File(path: asset, contents: try Data(contentsOf: book.directory.appendingPathComponent(asset))))
-        }
         return files
     }
 
@@ -58,7 +79,8 @@ public struct SiteRenderer {
         return files
     }
 
-    /// Non-Markdown files under `book/` (figures), relative paths, sorted.
+    /// Non-Markdown files under `book/` (figures, fonts), relative paths, sorted. The font's
+    /// character list is the tests' record of the font, not something a reader needs.
     func assets() throws -> [String] {
         let dir = book.directory
         guard let walker = FileManager.default.enumerator(atPath: dir.path) else { return [] }
@@ -67,7 +89,7 @@ public struct SiteRenderer {
             var isDir: ObjCBool = false
             let name = (rel as NSString).lastPathComponent
             guard FileManager.default.fileExists(atPath: dir.appendingPathComponent(rel).path, isDirectory: &isDir),
-                  !isDir.boolValue, !rel.hasSuffix(".md"), !name.hasPrefix(".") else { continue }
+                  !isDir.boolValue, !rel.hasSuffix(".md"), !name.hasPrefix("."), rel != BookFont.characterList else { continue }
             out.append(rel)
         }
         return out.sorted()
@@ -78,12 +100,13 @@ public struct SiteRenderer {
     func pageHTML(_ page: BookPage, _ article: String, _ previous: BookPage?, _ next: BookPage?) -> String {
         var toc = ""
         if page.headings.filter({ $0.level == 2 }).count >= 3 {
-            toc = "<nav class=\"on-this-page\" aria-label=\"On this page\"><details open><summary>On this page</summary>\n"
+            let label = esc(strings.onThisPage)
+            toc = "<nav class=\"on-this-page\" aria-label=\"\(label)\"><details open><summary>\(label)</summary>\n"
                 + onThisPage(page.headings) + "</details></nav>\n"
         }
         let body = insertAfterTitle(article, toc)
         return document(title: "\(page.title) · \(title)", body: """
-            \(header())
+            \(header(counterpart: counterpartURL(page.fileName)))
             <main>
             <article>
             \(body)
@@ -122,18 +145,32 @@ public struct SiteRenderer {
     func pager(_ previous: BookPage?, _ next: BookPage?) -> String {
         var links = ""
         if let previous {
-            links += "<a class=\"prev\" rel=\"prev\" href=\"\(previous.htmlName)\"><span>Previous</span>\(esc(previous.title))</a>\n"
+            links += "<a class=\"prev\" rel=\"prev\" href=\"\(previous.htmlName)\"><span>\(esc(strings.previous))</span>\(esc(previous.title))</a>\n"
         }
         if let next {
-            links += "<a class=\"next\" rel=\"next\" href=\"\(next.htmlName)\"><span>Next</span>\(esc(next.title))</a>\n"
+            links += "<a class=\"next\" rel=\"next\" href=\"\(next.htmlName)\"><span>\(esc(strings.next))</span>\(esc(next.title))</a>\n"
         }
-        return "<nav class=\"pager\" aria-label=\"Previous and next page\">\n\(links)</nav>"
+        return "<nav class=\"pager\" aria-label=\"\(esc(strings.previous)) / \(esc(strings.next))\">\n\(links)</nav>"
     }
 
-    func header() -> String {
-        var links = "<a href=\"index.html\">Contents</a>"
-        if book.page(named: "glossary.md") != nil { links += " <a href=\"glossary.html\">Glossary</a>" }
-        if book.page(named: "faq.md") != nil { links += " <a href=\"faq.html\">FAQ</a>" }
+    var strings: EditionStrings { book.edition.strings }
+
+    /// The same page in the other edition, from a page of this one: "ja/03-sft.html" or
+    /// "../03-sft.html"; the other edition's contents page while the page is not translated.
+    func counterpartURL(_ fileName: String?) -> String? {
+        guard let translation else { return nil }
+        let base = book.edition.siteRoot + translation.edition.siteFolder
+        if let fileName, let page = translation.page(named: fileName) { return base + page.htmlName }
+        return base + "index.html"
+    }
+
+    func header(counterpart: String?) -> String {
+        var links = "<a href=\"index.html\">\(esc(strings.contents))</a>"
+        if book.page(named: "glossary.md") != nil { links += " <a href=\"glossary.html\">\(esc(strings.glossary))</a>" }
+        if book.page(named: "faq.md") != nil { links += " <a href=\"faq.html\">\(esc(strings.faq))</a>" }
+        if let counterpart, let other = translation?.edition {
+            links += " <a class=\"language\" href=\"\(counterpart)\" hreflang=\"\(other.rawValue)\" lang=\"\(other.rawValue)\">\(esc(strings.switchLabel))</a>"
+        }
         return "<header class=\"site\"><a class=\"book\" href=\"index.html\">\(esc(title))</a><nav>\(links)</nav></header>"
     }
 
@@ -150,19 +187,19 @@ public struct SiteRenderer {
             }
             return s + "</li>"
         }
-        let first = book.pages.first.map { "<p class=\"start\"><a href=\"\($0.htmlName)\">Start reading: \(esc($0.title)) →</a></p>" } ?? ""
+        let first = book.pages.first.map { "<p class=\"start\"><a href=\"\($0.htmlName)\">\(esc(strings.startReading)): \(esc($0.title)) →</a></p>" } ?? ""
         return document(title: title, body: """
-            \(header())
+            \(header(counterpart: counterpartURL(nil)))
             <main>
             <article class="contents">
             <h1>\(esc(title))</h1>
             <p class="tagline">\(esc(tagline))</p>
             \(first)
-            <h2 id="chapters">Chapters</h2>
+            <h2 id="chapters">\(esc(strings.chapters))</h2>
             <ol class="toc">
             \(chapters.map { entry($0, sections: true) }.joined(separator: "\n"))
             </ol>
-            <h2 id="appendices">Appendices</h2>
+            <h2 id="appendices">\(esc(strings.appendices))</h2>
             <ul class="toc">
             \(others.map { entry($0, sections: false) }.joined(separator: "\n"))
             </ul>
@@ -171,19 +208,22 @@ public struct SiteRenderer {
             """)
     }
 
+    /// A whole HTML document. In an English page, Japanese runs are marked `lang="ja"`.
     func document(title: String, body: String) -> String {
-        """
+        let edition = book.edition
+        var inner = "\(body)\n<footer>\(strings.footer)</footer>"
+        if edition == .english { inner = CJKText.wrap(inner) }
+        return """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(edition.rawValue)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(esc(title))</title>
-        <link rel="stylesheet" href="style.css">
+        <link rel="stylesheet" href="\(edition.siteRoot)style.css">
         </head>
         <body>
-        \(body)
-        <footer>Rendered from <code>book/</code> by <code>course book</code>. The code shown is quoted from the kit's sources.</footer>
+        \(inner)
         </body>
         </html>
 

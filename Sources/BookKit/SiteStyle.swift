@@ -1,8 +1,22 @@
 /// The site's one stylesheet: system fonts (nothing downloaded), a single readable column that
 /// narrows to a phone's width, code that scrolls sideways instead of breaking the layout,
 /// light and dark colours following the reader's system setting.
+///
+/// Japanese text (`lang="ja"`: the Japanese edition, and Japanese runs in English pages) is set
+/// in "Course JP", the site's own subset of Noto Sans CJK JP (`book/fonts/`, see `BookFont`),
+/// first in its stack: a machine with no Japanese font shows real glyphs instead of boxes, and
+/// every machine shows the same Japanese shapes. The font maps only CJK characters, so Latin
+/// letters and digits in Japanese text still come from the system fonts after it.
 enum SiteStyle {
     static let css = """
+    @font-face {
+      font-family: "Course JP"; font-style: normal; font-weight: 400; font-display: swap;
+      src: url("fonts/CourseJP-Regular.woff2") format("woff2"), url("fonts/CourseJP-Regular.woff") format("woff");
+    }
+    @font-face {
+      font-family: "Course JP"; font-style: normal; font-weight: 700; font-display: swap;
+      src: url("fonts/CourseJP-Bold.woff2") format("woff2"), url("fonts/CourseJP-Bold.woff") format("woff");
+    }
     :root {
       --bg: #fdfcf9; --fg: #1f2328; --muted: #5b636d; --accent: #0b5cad; --rule: #e3e0d8;
       --code-bg: #f4f2ec; --code-fg: #1f2328; --note-bg: #eef4fb;
@@ -21,6 +35,16 @@ enum SiteStyle {
       margin: 0; background: var(--bg); color: var(--fg);
       font: 17px/1.65 system-ui, -apple-system, "Segoe UI", "Noto Sans", "Hiragino Sans", "Noto Sans CJK JP", sans-serif;
     }
+    body:lang(ja), span:lang(ja) {
+      font-family: "Course JP", system-ui, -apple-system, "Segoe UI", "Noto Sans", "Hiragino Sans", "Noto Sans CJK JP", sans-serif;
+    }
+    /* Code keeps its monospace letters; Japanese comments and strings in it use Course JP. */
+    code:lang(ja), pre:lang(ja), code span:lang(ja), pre span:lang(ja) {
+      font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", "Course JP", monospace;
+    }
+    .formula:lang(ja) { font-family: "STIX Two Math", "Cambria Math", "Latin Modern Math", "DejaVu Serif", Georgia, "Course JP", serif; }
+    body:lang(ja) { line-height: 1.8; line-break: strict; }
+    header.site nav a.language { font-weight: 600; }
     a { color: var(--accent); text-decoration-thickness: 1px; text-underline-offset: 2px; }
     header.site {
       display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; align-items: baseline; justify-content: space-between;

@@ -5,7 +5,8 @@ import Core
 import Foundation
 
 /// `course book [--out DIR]`: checks the book (code regions, links, images, exercises, no
-/// hand-pasted code) and renders it to a static HTML site.
+/// hand-pasted code; the Japanese edition in `book/ja/` the same way, and against the English
+/// one) and renders it to a static HTML site: English at DIR/, Japanese at DIR/ja/.
 struct BookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
@@ -21,7 +22,8 @@ struct BookCommand: ParsableCommand {
             throw CourseError("no book/ folder in \(start.path) or above; run `course book` inside the course kit")
         }
         let book = try Book.load(root: root)
-        let checker = BookChecker(book: book, exercises: Catalogue.all.map { ($0.id, $0.file) },
+        let translation = try Book.loadTranslation(root: root)
+        let checker = BookChecker(book: book, translation: translation, exercises: Catalogue.all.map { ($0.id, $0.file) },
                                   awaitingChapters: BookChecker.chaptersAwaitingExercises)
         let problems = checker.problems()
         for p in problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
@@ -31,12 +33,13 @@ struct BookCommand: ParsableCommand {
         let unquoted = try checker.unquotedRegions()
         if !unquoted.isEmpty { print("note: regions not shown in the book yet: \(unquoted.joined(separator: ", "))") }
         let regions = book.pages.reduce(0) { $0 + $1.directives.count }
+        let pages = "\(book.pages.count) pages" + (translation.map { " (Japanese: \($0.pages.count) pages)" } ?? "")
         if checkOnly {
-            print("book: \(book.pages.count) pages, \(regions) code regions, no problems")
+            print("book: \(pages), \(regions) code regions, no problems")
             return
         }
         let outURL = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-        let files = try SiteRenderer(book: book).write(to: outURL)
-        print("wrote \(files.count) files (\(book.pages.count) pages, \(regions) code regions) to \(outURL.path)/ — open \(outURL.path)/index.html")
+        let files = try SiteRenderer(book: book, translation: translation).write(to: outURL)
+        print("wrote \(files.count) files (\(pages), \(regions) code regions) to \(outURL.path)/ — open \(outURL.path)/index.html")
     }
 }
