@@ -70,15 +70,16 @@ public struct BookFont: Sendable {
 
 extension BookChecker {
     /// CJK characters of the pages (both editions, the results files they include and the code
-    /// regions they quote) that the shipped font lacks. Silent for a book with no CJK text and
-    /// no font (a fixture, a kit without the Japanese edition).
+    /// regions they quote) that the shipped font lacks. A book with neither a Japanese edition
+    /// nor a font (a fixture, a kit before its translation) needs none.
     public func fontCoverage() -> [BookProblem] {
         var out: [BookProblem] = []
         let font: BookFont
         do { font = try BookFont.load(book: book.directory) } catch {
-            let anyCJK = editions.contains { b in b.pages.contains { !CJKText.characters(in: $0.markdown).isEmpty } }
-            guard anyCJK, let first = book.pages.first else { return [] }
-            return [BookProblem(page: book.path(of: first), line: 1, message: "\(error)")]
+            let list = book.directory.appendingPathComponent(BookFont.characterList).path
+            guard translation != nil || FileManager.default.fileExists(atPath: list) else { return [] }
+            let first = editions.last!.pages[0]
+            return [BookProblem(page: editions.last!.path(of: first), line: 1, message: "\(error)")]
         }
         for edition in editions {
             for page in edition.pages {

@@ -118,7 +118,7 @@ public struct BookPage: Sendable {
 
     /// Splits a trailing `{#some-id}` off a heading's text: ("Text", "some-id"), or (text, nil).
     static func explicitID(_ text: String) -> (String, String?) {
-        guard let m = text.firstMatch(of: /\s*\{#([A-Za-z0-9_-]+)\}\s*$/) else { return (text, nil) }
+        guard let m = text.firstMatch(of: /\s*\{#([^\s{}]+)\}\s*$/) else { return (text, nil) }
         return (String(text[..<m.range.lowerBound]), String(m.output.1))
     }
 

@@ -33,6 +33,12 @@ struct EditionStrings: Sendable {
     /// "Chapters/x.swift, lines 5–9"
     let lines: @Sendable (Int, Int) -> String
 
+    /// Every word above, for the font's coverage.
+    var allText: String {
+        [bookTitle, tagline, contents, glossary, faq, previous, next, onThisPage, startReading, chapters, appendices,
+         footer, switchLabel, lines(1, 2)].joined(separator: "\n")
+    }
+
     static let english = EditionStrings(
         bookTitle: "The course book",
         tagline: "How a language model is made useful after pretraining, built from scratch in Swift.",

@@ -9,35 +9,47 @@ import Testing
 struct RealBookTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The English book with its Japanese edition.
     static func checker() throws -> BookChecker {
-        BookChecker(book: try Book.load(root: root), exercises: Catalogue.all.map { ($0.id, $0.file) },
-                    awaitingChapters: BookChecker.chaptersAwaitingExercises)
+        BookChecker(book: try Book.load(root: root), translation: try Book.loadTranslation(root: root),
+                    exercises: Catalogue.all.map { ($0.id, $0.file) }, awaitingChapters: BookChecker.chaptersAwaitingExercises)
     }
 
-    @Test("Every @code region the book quotes exists")
+    /// One checker per edition: the page checks below run on English and Japanese pages alike.
+    static func editions() throws -> [BookChecker] { try checker().editionCheckers }
+
+    @Test("Every @code region the book quotes exists, in both editions")
     func regions() throws {
-        let c = try Self.checker()
-        #expect(c.missingRegions().map(\.description) == [])
-        #expect(c.book.pages.reduce(0) { $0 + $1.directives.count } >= 20)
+        for c in try Self.editions() { #expect(c.missingRegions().map(\.description) == []) }
+        #expect(try Self.checker().book.pages.reduce(0) { $0 + $1.directives.count } >= 20)
     }
 
-    @Test("Every internal link, anchor and image resolves")
+    @Test("Every internal link, anchor and image resolves, in both editions")
     func links() throws {
-        #expect(try Self.checker().brokenLinks().map(\.description) == [])
+        for c in try Self.editions() { #expect(c.brokenLinks().map(\.description) == []) }
     }
 
-    @Test("Every exercise and repository path the book mentions exists")
+    @Test("Every exercise and repository path the book mentions exists, in both editions")
     func exercises() throws {
-        let c = try Self.checker()
-        #expect(c.unknownExercises().map(\.description) == [])
-        #expect(c.missingPaths().map(\.description) == [])
+        for c in try Self.editions() {
+            #expect(c.unknownExercises().map(\.description) == [])
+            #expect(c.missingPaths().map(\.description) == [])
+        }
     }
 
-    @Test("No code is pasted by hand and no raw HTML is used")
+    @Test("No code is pasted by hand and no raw HTML is used, in both editions")
     func noPastedCode() throws {
+        for c in try Self.editions() {
+            #expect(c.handWrittenCode().map(\.description) == [])
+            #expect(c.rawHTML().map(\.description) == [])
+        }
+    }
+
+    @Test("The Japanese edition has every English page, with the same directive lines, figures and heading ids")
+    func editionsMatch() throws {
         let c = try Self.checker()
-        #expect(c.handWrittenCode().map(\.description) == [])
-        #expect(c.rawHTML().map(\.description) == [])
+        #expect(c.translation != nil, "book/ja/ has no page")
+        #expect(c.editionDrift().map(\.description) == [])
     }
 
     @Test("Every region marked in a chapter with a book page is shown in the book")
@@ -46,34 +58,42 @@ struct RealBookTests {
         #expect(try Self.checker().unquotedRegions().filter { Catalogue.answerRegions[$0] == nil } == [])
     }
 
-    @Test("Neither the book, the code it quotes, nor the README speaks of how the kit was made")
+    @Test("Neither the book (both editions), the code it quotes, nor the README speaks of how the kit was made")
     func noEditorialDebris() throws {
-        #expect(try Self.checker().editorialDebris().map(\.description) == [])
+        for c in try Self.editions() { #expect(c.editorialDebris().map(\.description) == []) }
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(EditorialDebris.find(in: readme).map { "README.md:\($0.line): \($0.message)" } == [])
     }
 
-    @Test("Every number a chapter's results sections quote is in a results file the chapter includes")
+    @Test("Every number a chapter's results sections quote is in a results file the chapter includes, in both editions")
     func numbersRecorded() throws {
-        #expect(try Self.checker().unrecordedNumbers().map(\.description) == [])
+        for c in try Self.editions() { #expect(c.unrecordedNumbers().map(\.description) == []) }
     }
 
-    @Test("No page holds a placeholder where results or text should be")
+    @Test("No page of either edition holds a placeholder where results or text should be")
     func noPlaceholders() throws {
-        let book = try Book.load(root: Self.root)
         let markers = ["PLACEHOLDER", "RESULTS-", "TODO", "TBD", "FIXME", "lorem ipsum"]
-        for page in book.pages {
-            for m in markers { #expect(!page.markdown.contains(m), "\(page.fileName) contains \"\(m)\"") }
+        for book in try Self.checker().editions {
+            for page in book.pages {
+                for m in markers { #expect(!page.markdown.contains(m), "\(book.path(of: page)) contains \"\(m)\"") }
+            }
         }
     }
 
-    @Test("Every exercise of a chapter with a book page is named in it, with its file")
+    @Test("Every exercise of a chapter with a book page is named in it with its file, as 演習 N.M in the Japanese edition")
     func exercisesNamed() throws {
         let book = try Book.load(root: Self.root)
         for e in Catalogue.all {
             guard let page = book.pages.first(where: { Int($0.fileName.prefix(2)) == e.chapter }) else { continue }
             #expect(page.markdown.contains("Exercise \(e.id)") || page.markdown.contains("exercise \(e.id)"), "\(page.fileName) does not name exercise \(e.id)")
             #expect(page.markdown.contains(e.file), "\(page.fileName) does not give \(e.file)")
+        }
+        // The Japanese chapters name them as 演習 N.M.
+        let ja = try #require(try Book.loadTranslation(root: Self.root))
+        for e in Catalogue.all {
+            guard let page = ja.pages.first(where: { Int($0.fileName.prefix(2)) == e.chapter }) else { continue }
+            #expect(page.markdown.contains("演習 \(e.id)") || page.markdown.contains("演習\(e.id)"), "ja/\(page.fileName) does not name 演習 \(e.id)")
+            #expect(page.markdown.contains(e.file), "ja/\(page.fileName) does not give \(e.file)")
         }
     }
 
@@ -92,18 +112,43 @@ struct RealBookTests {
         }
     }
 
-    @Test("The whole book renders, every page with navigation")
+    @Test("The whole book renders, both editions, every page with navigation and a language switch")
     func renders() throws {
-        let book = try Book.load(root: Self.root)
-        let files = try SiteRenderer(book: book).files(output: Self.root.appendingPathComponent("site"))
+        let book = try Book.load(root: Self.root), ja = try Book.loadTranslation(root: Self.root)
+        let files = try SiteRenderer(book: book, translation: ja).files(output: Self.root.appendingPathComponent("site"))
         #expect(files.contains { $0.path == "index.html" })
-        for page in book.pages {
-            let html = try #require(files.first { $0.path == page.htmlName }, "\(page.htmlName) not rendered")
+        #expect(files.contains { $0.path == "ja/index.html" })
+        let pages = book.pages.map { ($0, "") } + (ja?.pages ?? []).map { ($0, "ja/") }
+        for (page, folder) in pages {
+            let html = try #require(files.first { $0.path == folder + page.htmlName }, "\(folder + page.htmlName) not rendered")
             let text = String(decoding: html.contents, as: UTF8.self)
             #expect(text.contains("class=\"pager\""))
             #expect(!text.contains("BOOKKITBLOCK"), "\(page.fileName): a code placeholder was not replaced")
             #expect(!text.contains("<script"))
+            #expect(text.contains("<a class=\"language\""))
+            #expect(text.contains("<html lang=\"\(folder.isEmpty ? "en" : "ja")\">"))
         }
+    }
+
+    @Test("Every CJK character of the rendered site, both editions, is in the committed font; the font is a small licensed subset")
+    func fontCoversBook() throws {
+        let font = try BookFont.load(book: Self.root.appendingPathComponent("book"))
+        let book = try Book.load(root: Self.root), ja = try Book.loadTranslation(root: Self.root)
+        let files = try SiteRenderer(book: book, translation: ja).files(output: Self.root.appendingPathComponent("site"))
+        var missing: [String] = []
+        for f in files where f.path.hasSuffix(".html") {
+            let lacking = font.missing(in: String(decoding: f.contents, as: UTF8.self))
+            if !lacking.isEmpty { missing.append("\(f.path): \(String(String.UnicodeScalarView(lacking)))") }
+        }
+        #expect(missing == [], "run scripts/make-book-font.py")
+        #expect(font.characters.count > 500)
+        for name in font.hashes.keys {
+            let file = try #require(files.first { $0.path == "fonts/\(name)" }, "fonts/\(name) is not copied into the site")
+            #expect(file.contents.count < 400_000, "\(name) is \(file.contents.count) bytes: not a subset")
+        }
+        let licence = try String(contentsOf: Self.root.appendingPathComponent("book/fonts/OFL.txt"), encoding: .utf8)
+        #expect(licence.contains("SIL OPEN FONT LICENSE Version 1.1"))
+        #expect(try Self.checker().fontCoverage().map(\.description) == [])
     }
 }
 
@@ -129,17 +174,20 @@ struct AnswerLeakTests {
         return out
     }
 
-    @Test("No page, in Markdown or rendered HTML, prints a solution or the kit's answer to an exercise")
+    @Test("No page of either edition, in Markdown or rendered HTML, prints a solution or the kit's answer to an exercise")
     func noAnswers() throws {
-        let book = try Book.load(root: Self.root)
-        let files = try SiteRenderer(book: book).files(output: Self.root.appendingPathComponent("site"))
-        var html: [String: String] = [:]
-        for page in book.pages {
-            if let f = files.first(where: { $0.path == page.htmlName }) { html[page.fileName] = String(decoding: f.contents, as: UTF8.self) }
+        let english = try Book.load(root: Self.root), ja = try Book.loadTranslation(root: Self.root)
+        let files = try SiteRenderer(book: english, translation: ja).files(output: Self.root.appendingPathComponent("site"))
+        for book in [english] + (ja.map { [$0] } ?? []) {
+            var html: [String: String] = [:]
+            for page in book.pages {
+                let path = book.edition.siteFolder + page.htmlName
+                if let f = files.first(where: { $0.path == path }) { html[page.fileName] = String(decoding: f.contents, as: UTF8.self) }
+            }
+            let checker = BookChecker(book: book, exercises: Catalogue.all.map { ($0.id, $0.file) })
+            let leaks = checker.answerLeaks(try Self.answers(), answerRegions: Catalogue.answerRegions, html: html)
+            #expect(leaks.map(\.description) == [])
         }
-        let checker = BookChecker(book: book, exercises: Catalogue.all.map { ($0.id, $0.file) })
-        let leaks = checker.answerLeaks(try Self.answers(), answerRegions: Catalogue.answerRegions, html: html)
-        #expect(leaks.map(\.description) == [])
     }
 
     @Test("The leak check catches a page that quotes an answer region or pastes a solution")
