@@ -92,6 +92,7 @@ struct PageRenderer {
             if trimmed.hasPrefix("```") { inFence.toggle(); out.append(line); continue }
             if inFence { out.append(line); continue }
             let escaped = protectLine(line)
+            if let previous = out.last, let joined = joinCJK(previous, escaped) { out[out.count - 1] = joined; continue }
             if line.hasPrefix("`"), let previous = out.last, !previous.trimmingCharacters(in: .whitespaces).isEmpty,
                !previous.hasPrefix("#"), !previous.hasPrefix("|"), !previous.hasPrefix("```"), !previous.hasPrefix("\n") {
                 out[out.count - 1] = previous + " " + escaped
@@ -100,6 +101,21 @@ struct PageRenderer {
             }
         }
         return out
+    }
+
+    /// Japanese has no spaces between words, but a browser turns the line break of a wrapped
+    /// paragraph into one: "間違っているかを 表す". A line that starts with a CJK character is
+    /// therefore joined to the prose line before it when that one ends with a CJK character
+    /// (in a block quote too). Nil when the lines stay apart.
+    static func joinCJK(_ previous: String, _ line: String) -> String? {
+        var prev = Substring(previous), next = Substring(line.drop { $0 == " " })
+        let quoted = prev.hasPrefix(">") && next.hasPrefix(">")
+        if quoted { next = next.dropFirst().drop { $0 == " " } } else { prev = prev.drop { $0 == " " } }
+        guard let last = prev.unicodeScalars.last, CJKText.isCJK(last),
+              let first = next.unicodeScalars.first, CJKText.isCJK(first),
+              !prev.hasPrefix("#"), !prev.hasPrefix("|"), !prev.hasPrefix("@"), !prev.hasPrefix("```"),
+              quoted || !prev.hasPrefix(">") else { return nil }
+        return previous + next
     }
 
     static func protectLine(_ line: String) -> String {

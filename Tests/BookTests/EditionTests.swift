@@ -60,6 +60,14 @@ struct EditionTests {
         #expect(page.title == "T")
     }
 
+    @Test("A Japanese paragraph wrapped between two CJK characters is joined without a space")
+    func cjkLineBreaks() {
+        let out = PageRenderer.protectProse(["間違っているかを", "表す数値です。", "", "> 引用が", "> 続きます。", "## 見出し", "本文", "PyTorch の",
+                                             "`loss.backward()` です。", "- 項目が", "  続きます。", "English", "続き"])
+        #expect(out == ["間違っているかを表す数値です。", "", "> 引用が続きます。", "## 見出し", "本文", "PyTorch の `loss.backward()` です。",
+                        "- 項目が続きます。", "English", "続き"])
+    }
+
     @Test("Runs of CJK characters in English pages are marked lang=ja, never inside a tag or attribute")
     func cjkRuns() throws {
         #expect(CJKText.wrap("<p title=\"用語\">Pretraining (事前学習), and 「微調整」.</p>")
