@@ -44,7 +44,7 @@ struct EditionStrings: Sendable {
         tagline: "How a language model is made useful after pretraining, built from scratch in Swift.",
         contents: "Contents", glossary: "Glossary", faq: "FAQ",
         previous: "Previous", next: "Next", onThisPage: "On this page",
-        startReading: "Start reading", chapters: "Chapters", appendices: "Appendices",
+        startReading: "Start reading: ", chapters: "Chapters", appendices: "Appendices",
         footer: "Rendered from <code>book/</code> by <code>course book</code>. The code shown is quoted from the kit's sources.",
         switchLabel: "日本語",
         lines: { "lines \($0)–\($1)" })
@@ -54,7 +54,7 @@ struct EditionStrings: Sendable {
         tagline: "事前学習を終えた言語モデルを役に立つものにする方法を、Swift でゼロから作りながら学びます。",
         contents: "目次", glossary: "用語集", faq: "よくある質問",
         previous: "前へ", next: "次へ", onThisPage: "このページの内容",
-        startReading: "読み始める", chapters: "章", appendices: "付録",
+        startReading: "読み始める：", chapters: "章", appendices: "付録",
         footer: "<code>book/ja/</code> から <code>course book</code> で作成しました。掲載しているコードはキットのソースから引用しています。",
         switchLabel: "English",
         lines: { "\($0)–\($1) 行目" })

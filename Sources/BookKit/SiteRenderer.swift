@@ -187,7 +187,7 @@ public struct SiteRenderer {
             }
             return s + "</li>"
         }
-        let first = book.pages.first.map { "<p class=\"start\"><a href=\"\($0.htmlName)\">\(esc(strings.startReading)): \(esc($0.title)) →</a></p>" } ?? ""
+        let first = book.pages.first.map { "<p class=\"start\"><a href=\"\($0.htmlName)\">\(esc(strings.startReading))\(esc($0.title)) →</a></p>" } ?? ""
         return document(title: title, body: """
             \(header(counterpart: counterpartURL(nil)))
             <main>
