@@ -7,12 +7,13 @@ import Testing
 struct BookCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("renders the real book into a new folder, with an index and every page")
+    @Test("renders the real book into a new folder, with an index and every page, the Japanese edition under ja/")
     func renders() throws {
         let out = ScratchFolder.root.appendingPathComponent("book-cli-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
         try BookCommand.parse(["--root", Self.root.path, "--out", out.path]).run()
-        for name in ["index.html", "style.css", "00-introduction.html", "01-autograd.html", "glossary.html"] {
+        for name in ["index.html", "style.css", "00-introduction.html", "01-autograd.html", "glossary.html",
+                     "ja/index.html", "ja/00-introduction.html", "fonts/CourseJP-Regular.woff2", "fonts/OFL.txt"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
         }
     }
