@@ -5,6 +5,8 @@
 # The tables of chapters 4 to 8 are rendered first by `course results RUNS` (into a scratch
 # folder: the runs folder is only read), from the files the runs recorded.
 #   scripts/update-book-results.sh [RUNS]        (default: runs)
+# The Japanese chain's report and costs come from RUNS-ja (`course run all --lang ja --runs runs-ja`),
+# or from $RUNS_JA.
 #   COURSE=path/to/course scripts/update-book-results.sh RUNS   (default: the release build, else the debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,3 +65,8 @@ copy rlhf/ppo-rm/kl.png             figures/07-rlhf-ppo-kl.png
 copy rlhf/ppo-rm/diagnostics.png    figures/07-rlhf-ppo-diagnostics.png
 copy rlhf/grpo/rewards.png          figures/07-rlhf-grpo-rewards.png
 copy dpo/sigmoid/rewards.png        figures/08-dpo-rewards.png
+ja=${RUNS_JA:-$runs-ja}
+if [ -f "$ja/evaluation/results.md" ]; then
+    cp "$ja/evaluation/results.md" book/results/evaluation-ja.md; echo "book/results/evaluation-ja.md <- $ja/evaluation/results.md"
+    cp "$ja/cost.md" book/results/cost-ja.md; echo "book/results/cost-ja.md <- $ja/cost.md"
+fi

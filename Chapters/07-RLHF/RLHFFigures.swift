@@ -16,12 +16,18 @@ enum RLHFFigures {
             return LineSeries(name: name, x: r.map { $0[step] }, y: r.map { $0[i] }, smoothing: smoothing,
                               marker: smoothing == nil ? .circle : nil)
         }
-        var rewards = LineChart(title: "\(title): reward and grader score", xLabel: "step", yLabel: "score")
-        rewards.add(series("reward optimised (sampled replies)", "reward", smoothing: 0.6))
-        rewards.add(series("grader, sampled replies", "grader", smoothing: 0.6))
-        rewards.add(series("grader, held-out prompts (greedy)", "eval_grader"))
-        rewards.add(series("grader, held-out prompts (sampled)", "eval_sampled_grader"))
-        try rewards.write(to: dir.appendingPathComponent("rewards.png").path)
+        // Two panels, because the reward a run optimises (a reward model's score, unbounded; or
+        // a verifiable reward in 0-1) and the grader's 0-1 score are different units.
+        var optimised = LineChart(title: "the reward it optimises (training rollouts, sampled)", yLabel: "reward")
+        optimised.add(series("", "reward", smoothing: 0.6))
+        var grader = LineChart(title: "grader score (the rule grader, 0-1)", yLabel: "grader overall")
+        grader.add(series("training rollouts (sampled)", "grader", smoothing: 0.6))
+        grader.add(series("held-out prompts (greedy)", "eval_grader"))
+        grader.add(series("held-out prompts (sampled)", "eval_sampled_grader"))
+        var rewards = Panels(title: "\(title): reward and grader score", xLabel: "step")
+        rewards.add(optimised)
+        rewards.add(grader)
+        try rewards.write(to: dir.appendingPathComponent("rewards.png").path, height: 2 * 220 + 80)
 
         var kl = LineChart(title: "\(title): KL to the reference model", xLabel: "step", yLabel: "nats per reply")
         kl.add(series("KL on training rollouts", "kl", smoothing: 0.6))

@@ -33,7 +33,21 @@ public enum DPOResultsReport {
         }
         return [ResultsFile("results.md", scores(reports) + "\n" + footer),
                 ResultsFile("results-flaws.md", flaws(reports) + "\n" + footer),
-                ResultsFile("results-pairs.md", try pairs(metrics) + "\n" + footer)]
+                ResultsFile("results-pairs.md", pairAccuracy(reports) + (try pairs(metrics)) + "\n" + footer)]
+    }
+
+    /// The implicit reward as a judge of pairs, after training: held-out tenth and test pairs.
+    static func pairAccuracy(_ reports: [PolicyReport]) -> String {
+        let rows = reports.filter { $0.testPairAccuracy != nil }
+        guard let n = rows.first?.testPairs else { return "" }
+        var md = "| variant | held-out pairs ranked right | test pairs ranked right |\n| --- | ---: | ---: |\n"
+        for r in rows {
+            md += "| \(label(r.name)) | \(Cell.percent(r.heldOutPairAccuracy, 1)) | \(Cell.percent(r.testPairAccuracy, 1)) |\n"
+        }
+        md += "\nAfter training: the share of pairs whose chosen reply gets the higher implicit reward β·(log π − log π_ref), "
+        md += "on the held-out tenth of the training pairs and on \(n) pairs built on the test prompts (product, plan and "
+        md += "scenario combinations no training pair uses).\n\n"
+        return md
     }
 
     /// TRL's held-out pair statistics at every evaluation of each variant: the implicit rewards

@@ -224,6 +224,9 @@ struct Inputs {
     var items: [EvalItem]
     /// The test prompts (read only by a report: `DPOControlsRun`).
     var test: [EvalItem] = []
+    /// Preference pairs on the test prompts (built-in data only): the implicit reward's
+    /// accuracy on them is reported, never trained on.
+    var testPairs: [PreferenceExample] = []
     /// Training prompts with their facts, for self-generated pairs (the training split of the
     /// preference prompts).
     var prompts: [(prompt: [Message], truth: Truth)]
@@ -234,10 +237,10 @@ struct Inputs {
         }
         let data = spec.builtInData(preset)
         var inputs = Inputs(pairs: PreferenceExample.builtIn(data), unpaired: data.unpaired.map(UnpairedPreference.init),
-                            items: data.dev, test: data.test,
+                            items: data.dev, test: data.test, testPairs: data.testPairs.map(PreferenceExample.init),
                             prompts: PreferenceData.split(data.preferences).train.map { ($0.prompt, $0.truth) })
         switch own {
-        case .pairs(let p): inputs.pairs = p
+        case .pairs(let p): (inputs.pairs, inputs.testPairs) = (p, [])
         case .unpaired(let u): inputs.unpaired = u
         case nil: break
         }
@@ -257,6 +260,8 @@ final class DPOSetup {
     let pad: Int
     let train: [PreparedPair]
     let heldOut: [PreparedPair]
+    /// Pairs on the test prompts, with reference log-probs (empty with the learner's own data).
+    let testPairs: [PreparedPair]
     let unpaired: [PreparedUnpaired]
     let items: [EvalItem]
 
@@ -314,6 +319,7 @@ final class DPOSetup {
                                                    context: context, pad: pad, editedOnly: s.editedTokens == true)
         let (ho, d2) = ReferenceLogProbs.prepare(heldPairs, template: template, reference: reference, context: context, pad: pad)
         (train, heldOut) = (tr + trD, ho)
+        testPairs = pairs ? ReferenceLogProbs.prepare(data.testPairs, template: template, reference: reference, context: context, pad: pad).pairs : []
         if needsReference { DPOReporting.referenceGaps(tr + trD) }
         if unpaired {
             let (u, d3) = ReferenceLogProbs.prepare(data.unpaired, template: template, reference: reference, context: context, pad: pad)
@@ -374,6 +380,7 @@ final class DPOSetup {
         let (policy, _) = try SFTRun.loadModel(sftDir)
         let trainable = try DPOAdapters.trainableParameters(policy, lora: s.lora, seed: spec.seed, frozenEmbeddings: s.frozenEmbeddings == true)
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: PreferenceTraining.metricColumns)
+        var pairAccuracy: (heldOut: Double?, test: Double?) = (nil, nil)
         switch variant.pairs {
         case .unpaired:
             let t = try KTOTrainer(model: policy, kto: s.kto, train: unpaired, heldOut: heldOut, settings: s.train,
@@ -396,9 +403,12 @@ final class DPOSetup {
                 metrics.log(["step": 0, "eval_loss": e.loss].merging(e.stats.row(prefix: "eval_")) { $1 })
             }
             try t.run(metrics: metrics, label: label, quiet: quiet, checkpoints: checkpoints)
+            pairAccuracy = (t.evaluate().stats.accuracy, testPairs.isEmpty ? nil : t.evaluate(testPairs).stats.accuracy)
         }
         try DPOAdapters.finish(policy, lora: s.lora, dir: dir)
         var g = grade(policy, name: variant.rawValue, progress: quiet ? nil : ProgressBar("grading \(label)", total: items.count))
+        (g.report.heldOutPairAccuracy, g.report.testPairAccuracy) = pairAccuracy
+        g.report.testPairs = pairAccuracy.test == nil ? nil : testPairs.count
         let sampled = PolicyEvaluation.sample(policy: policy, reference: reference, template: template, items: items,
                                               maxNewTokens: settings.maxNewTokens, seed: spec.seed)
         (g.report.kl, g.report.sampled) = (sampled.kl, sampled.summary)

@@ -108,17 +108,18 @@ public final class DPOTrainer {
         return true
     }
 
-    /// Loss and reward statistics on the held-out pairs (no graph).
-    public func evaluate() -> (loss: Double, stats: RewardStats) {
-        noGrad {
+    /// Loss and reward statistics on `pairs` (default: the held-out pairs), no graph.
+    public func evaluate(_ pairs: [PreparedPair]? = nil) -> (loss: Double, stats: RewardStats) {
+        let pairs = pairs ?? heldOut
+        return noGrad {
             var total = 0.0, c: [Float] = [], r: [Float] = []
-            for s in stride(from: 0, to: heldOut.count, by: 8) {
-                let batch = Array(heldOut[s..<min(s + 8, heldOut.count)])
+            for s in stride(from: 0, to: pairs.count, by: 8) {
+                let batch = Array(pairs[s..<min(s + 8, pairs.count)])
                 let out = lossAndLogProbs(batch).output
                 total += Double(out.loss.scalar) * Double(batch.count)
                 c += out.chosenRewards; r += out.rejectedRewards
             }
-            return (total / Double(max(heldOut.count, 1)), RewardStats(chosen: c, rejected: r))
+            return (total / Double(max(pairs.count, 1)), RewardStats(chosen: c, rejected: r))
         }
     }
 

@@ -29,6 +29,13 @@ public struct PolicyReport: Codable, Sendable {
     /// The same grading of replies sampled at temperature 1 (the replies the KL is measured
     /// on): sampling shows flaws that greedy decoding hides.
     public var sampled: SampledSummary?
+    /// The policy's implicit reward β·(log π − log π_ref) as a judge of preference pairs:
+    /// the share of pairs where it ranks chosen above rejected, on the held-out tenth of the
+    /// training pairs (same prompt combinations as training) and on pairs built on the test
+    /// prompts (combinations no training pair uses). Nil for runs without them (KTO, own data).
+    public var heldOutPairAccuracy: Double?
+    public var testPairAccuracy: Double?
+    public var testPairs: Int?
 }
 
 /// Grader results of sampled replies.

@@ -113,6 +113,34 @@ struct RunAllTests {
         #expect(history.split(separator: "\n").count == 1)
     }
 
+    @Test("DPO reports how well its implicit reward ranks the held-out pairs and pairs on the test prompts")
+    func dpoRanksTestPairs() throws {
+        let (runs, status) = Self.twoChains[0]
+        try #require(status == 0)
+        let data = CLI.file(runs.appendingPathComponent("dpo/sigmoid/report.json"))
+        let reports = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+        let dpo = try #require(reports["sigmoid"])
+        for key in ["heldOutPairAccuracy", "testPairAccuracy"] {
+            let v = try #require(dpo[key] as? Double, "no \(key)")
+            #expect((0...1).contains(v))
+        }
+        #expect((dpo["testPairs"] as? Int ?? 0) > 0)
+        #expect(reports["sft"]?["testPairAccuracy"] == nil)
+    }
+
+    @Test("A Japanese chain writes its report in Japanese")
+    func japaneseChainReport() throws {
+        let runs = CLI.temp("all-quick-ja")
+        #expect(try CLI.course(["run", "all", "--preset", "quick", "--lang", "ja", "--runs", runs.path]) == 0)
+        let report = String(decoding: CLI.file(runs.appendingPathComponent("report.md")), as: UTF8.self)
+        for heading in ["# SupportDesk：コース実行レポート", "## 未見のプロンプトでの結果", "## SFT に対する勝率", "## 結果の読み方"] {
+            #expect(report.contains(heading), "missing \(heading)")
+        }
+        #expect(!report.contains("## Results on held-out prompts"))
+        let html = String(decoding: CLI.file(runs.appendingPathComponent("report.html")), as: UTF8.self)
+        #expect(html.contains("<html lang=\"ja\">"))
+    }
+
     @Test("The variants that make pairs from the SFT model's replies run on the chain's SFT model", arguments: ["self", "mended"])
     func onPolicyVariants(loss: String) throws {
         let (runs, status) = Self.twoChains[1]

@@ -19,6 +19,8 @@ struct Report {
     let minutes: Double
     /// The policy change the run's world carries ("" for the shop as generated), for the history.
     var world = ""
+    /// The report's fixed words, in the run's language.
+    var text = ReportText.en
 
     func ci(_ x: [Double]) -> Statistics.Interval { Statistics.bootstrapMean(x, seed: seed) }
     func pct(_ x: Double) -> String { x.isNaN ? "–" : String(format: "%.0f%%", 100 * x) }
@@ -58,33 +60,25 @@ struct Report {
     }
 
     var markdown: String {
-        var md = "# SupportDesk: the course's run report\n\n"
-        md += String(format: "Preset `%@`, seed %llu (one seed), %d test prompts (of %d), evaluation took %.1f minutes. ",
-                     preset.rawValue, seed, items.count, evalSize, minutes)
-        md += "Every number is measured on prompts whose product × plan × scenario combination never occurs in training; "
-        md += "brackets are 95% bootstrap confidence intervals over prompts.\n\n"
-        md += "## Models\n\n| model | what it is |\n|---|---|\n"
-        for c in candidates { md += "| \(c.name) | \(c.about) |\n" }
-        md += "\n## Results on held-out prompts\n\n"
-        md += "| model | grader overall | structure | facts | tone | hallucination rate | finished | perplexity | KL to SFT | safety | over-refusal | mean length |\n"
+        let t = text
+        var md = t.title + "\n\n" + t.intro(preset.rawValue, seed, items.count, evalSize, minutes) + "\n\n"
+        md += t.models + "\n\n" + t.modelColumns + "\n|---|---|\n"
+        for c in candidates { md += "| \(c.name) | \(t.about[c.name] ?? c.about) |\n" }
+        md += "\n" + t.results + "\n\n" + t.resultColumns + "\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in results {
             md += "| \(r.name) | \(ci(r.overall).text) | \(pct(Statistics.mean(r.scores(.structure)))) | \(pct(Statistics.mean(r.scores(.facts)))) "
             md += "| \(pct(Statistics.mean(r.scores(.tone)))) | \(pct(r.hallucinationRate)) | \(pct(Statistics.mean(r.finished.map { $0 ? 1 : 0 }))) "
             md += "| \(num(r.perplexity, "%.2f")) | \(num(r.klToSFT)) | \(pct(Statistics.mean(r.safety))) | \(pct(r.overRefusal)) | \(num(r.meanLength, "%.0f")) |\n"
         }
-        md += "\nStructure: the four moves in order. Facts: order id, product, dates and policy numbers quoted correctly. "
-        md += "Hallucination rate: replies stating a detail that is not in the prompt. Finished: replies that ended their turn. "
-        md += "Perplexity: of the reference replies. KL to SFT: per token, on the model's own samples. "
-        md += "Safety: held-out adversarial prompts (another customer's data, out-of-policy demands, invented policies, prompt injection) handled as expected. Over-refusal: replies to the ordinary held-out prompts that refuse or say the shop cannot help.\n\n"
+        md += "\n" + t.resultLegend + "\n\n"
         if let kinds = results.first?.safetyByKind.map(\.kind), !kinds.isEmpty {
-            md += "### Safety by kind of adversarial prompt\n\n| model | " + kinds.map(\.rawValue).joined(separator: " | ") + " |\n"
+            md += t.safetyByKind + "\n\n| " + t.model + " | " + kinds.map(\.rawValue).joined(separator: " | ") + " |\n"
             md += "|---|" + String(repeating: "---|", count: kinds.count) + "\n"
             for r in results { md += "| \(r.name) | " + r.safetyByKind.map { pct($0.rate) }.joined(separator: " | ") + " |\n" }
             // Why a reply failed: the behaviour (refusing, not leaking or giving in) apart from
             // the copying (quoting a date or id that is not in the prompt).
-            md += "\nWhat the replies to adversarial prompts did (share of replies):\n\n"
-            md += "| model | stated a refusal or limit | leaked or gave in | invented a detail |\n|---|---|---|---|\n"
+            md += "\n" + t.safetyBehaviour + "\n\n" + t.safetyBehaviourColumns + "\n|---|---|---|---|\n"
             for r in results {
                 func share(_ p: (String) -> Bool) -> String { pct(Statistics.mean(r.safetyFindings.map { $0.contains(where: p) ? 1 : 0 })) }
                 md += "| \(r.name) | " + pct(Statistics.mean(r.safetyFindings.map { $0.contains("no refusal or limitation stated") ? 0 : 1 }))
@@ -94,35 +88,32 @@ struct Report {
         }
         let wr = winRates
         if !wr.isEmpty {
-            md += "## Win rate against SFT\n\nA win counts 1, a tie ½. Above 0.5 with the whole interval above 0.5 is a clear improvement.\n\n"
-            md += "| model | judge | win rate vs SFT |\n|---|---|---|\n"
-            for w in wr { md += "| \(w.model) | \(w.judge) | \(w.interval.text) |\n" }
+            md += t.winRate + "\n\n" + t.winRateLegend + "\n\n" + t.winRateColumns + "\n|---|---|---|\n"
+            for w in wr { md += "| \(w.model) | \(t.judges[w.judge] ?? w.judge) | \(w.interval.text) |\n" }
             md += "\n"
         }
         if let s = sft, !s.passAtK.isEmpty {
-            md += "## pass@k (SFT, sampling at temperature 0.8, a pass = grader overall ≥ 0.9)\n\n"
+            md += t.passAtK + "\n\n"
             md += s.passAtK.keys.sorted().map { "pass@\($0) = \(num(s.passAtK[$0]!))" }.joined(separator: ", ") + "\n\n"
         }
-        md += "## Checks\n\n"
-        md += "- Contamination: \(contaminated) of \(evalSize) held-out prompts share a 30-word run with a training text"
-        md += contaminated == 0 ? " (clean).\n" : " — these scores overstate the model.\n"
+        md += t.checks + "\n\n" + t.contamination(contaminated, evalSize, contaminated == 0) + "\n"
         if let judge, !results.isEmpty {
             let all = results.flatMap { r in zip(items, r.replies).map { ($0, $1) } }
             let corr = Statistics.correlation(all.map { judge($0.0.prompt, $0.1) }, all.map { Double($0.1.count) })
-            md += String(format: "- Length bias of the reward model: correlation of its score with reply length %.2f over %d replies.\n", corr, all.count)
+            md += t.lengthBias(corr, all.count) + "\n"
         }
-        md += "\n## Figures\n\n![Grader scores by model](evaluation/scores.png)\n\n"
-        if !wr.isEmpty { md += "![Win rate against SFT](evaluation/winrate.png)\n\n" }
-        md += "## The same prompts, side by side\n\n"
+        md += "\n" + t.figures + "\n\n![\(t.scoresAlt)](evaluation/scores.png)\n\n"
+        if !wr.isEmpty { md += "![\(t.winRateAlt)](evaluation/winrate.png)\n\n" }
+        md += t.sideBySide + "\n\n"
         for i in 0..<min(3, items.count) {
-            md += "### Prompt \(i + 1) (\(items[i].truth.scenario.rawValue))\n\n"
+            md += t.prompt(i + 1, items[i].truth.scenario.rawValue) + "\n\n"
             md += "> " + items[i].prompt.map(\.content).joined(separator: "\n\n").replacingOccurrences(of: "\n", with: "\n> ") + "\n\n"
             for r in results where i < r.replies.count {
-                md += String(format: "**%@** (grader %.2f): ", r.name, r.grades[i].overall)
-                md += (r.replies[i].isEmpty ? "(empty)" : r.replies[i].replacingOccurrences(of: "\n", with: " ")) + "\n\n"
+                md += String(format: "**%@** (%@ %.2f): ", r.name, t.graderTag, r.grades[i].overall)
+                md += (r.replies[i].isEmpty ? t.empty : r.replies[i].replacingOccurrences(of: "\n", with: " ")) + "\n\n"
             }
         }
-        md += "## Reading the results\n\n" + reading + "\n"
+        md += t.reading + "\n\n" + reading + "\n"
         return md
     }
 
@@ -130,22 +121,20 @@ struct Report {
     var reading: String {
         var lines: [String] = []
         if let base = results.first(where: { $0.name == "base" }), let s = sft {
-            lines.append(String(format: "- SFT turns the base model's structure score from %@ into %@ and its fact accuracy from %@ into %@.",
-                                pct(Statistics.mean(base.scores(.structure))), pct(Statistics.mean(s.scores(.structure))),
-                                pct(Statistics.mean(base.scores(.facts))), pct(Statistics.mean(s.scores(.facts)))))
+            lines.append(text.sftReading(pct(Statistics.mean(base.scores(.structure))), pct(Statistics.mean(s.scores(.structure))),
+                                         pct(Statistics.mean(base.scores(.facts))), pct(Statistics.mean(s.scores(.facts)))))
         }
         if let l = results.first(where: { $0.name == "lora-r16" }), let q = results.first(where: { $0.name == "qlora-r16" }) {
             // Paired over prompts: the same prompt's score under each model.
             let d = ci(zip(q.overall, l.overall).map { $0 - $1 })
-            lines.append(String(format: "- QLoRA r16 against LoRA r16 (same rank, 4-bit base): grader %@ vs %@, difference %+.3f [%+.3f, %+.3f].",
-                                num(Statistics.mean(q.overall)), num(Statistics.mean(l.overall)), d.estimate, d.low, d.high))
+            lines.append(text.qloraReading(num(Statistics.mean(q.overall)), num(Statistics.mean(l.overall)), d.estimate, d.low, d.high))
         }
         for w in winRates {
-            let verdict = w.interval.low > 0.5 ? "clearly better than SFT" : (w.interval.high < 0.5 ? "worse than SFT" : "not distinguishable from SFT on these prompts")
-            lines.append("- \(w.model), judged by the \(w.judge): win rate \(w.interval.text), \(verdict).")
+            let verdict = w.interval.low > 0.5 ? text.better : (w.interval.high < 0.5 ? text.worse : text.tied)
+            lines.append(text.winReading(w.model, text.judges[w.judge] ?? w.judge, w.interval.text, verdict))
         }
         if let best = results.max(by: { Statistics.mean($0.overall) < Statistics.mean($1.overall) }) {
-            lines.append("- Highest mean grader score: \(best.name) (\(num(Statistics.mean(best.overall)))); hallucination rate \(pct(best.hallucinationRate)).")
+            lines.append(text.bestReading(best.name, num(Statistics.mean(best.overall)), pct(best.hallucinationRate)))
         }
         return lines.joined(separator: "\n")
     }
@@ -159,13 +148,13 @@ struct Report {
     /// Every model's replies to the adversarial prompts, with what the scorer found, two per kind.
     var safetyReplies: String {
         guard let first = results.first else { return "" }
-        var md = "# Replies to held-out adversarial prompts\n\nBehaved: the reply did what the prompt's kind asks (refuse, stay within policy, invent nothing).\n\n"
+        var md = text.safetyTitle + "\n\n"
         var shown: [AdversarialKind: Int] = [:]
         for (i, kind) in first.safetyKinds.enumerated() where shown[kind, default: 0] < 2 {
             shown[kind, default: 0] += 1
             md += "## \(kind.rawValue)\n\n"
             for r in results where i < r.safetyReplies.count {
-                md += "**\(r.name)** (\(r.safety[i] == 1 ? "behaved" : "did not: " + r.safetyFindings[i].joined(separator: "; "))):\n\n> "
+                md += "**\(r.name)** (\(r.safety[i] == 1 ? text.behaved : text.didNot + r.safetyFindings[i].joined(separator: "; "))):\n\n> "
                 md += r.safetyReplies[i].replacingOccurrences(of: "\n", with: "\n> ") + "\n\n"
             }
         }
@@ -197,7 +186,7 @@ struct Report {
         // The report, Markdown and HTML, and the measurements for scripts.
         let md = markdown
         try AtomicFile.write(md, to: runs.appendingPathComponent("report.md"))
-        try AtomicFile.write(StandalonePage.html(markdown: md, title: "SupportDesk run report"), to: runs.appendingPathComponent("report.html"))
+        try AtomicFile.write(StandalonePage.html(markdown: md, title: "SupportDesk run report", lang: text.lang), to: runs.appendingPathComponent("report.html"))
         try writeJSON(results.map { ResultRow($0) }, to: dir.appendingPathComponent("results.json"))
         try AtomicFile.write(headline, to: dir.appendingPathComponent("results.md"))
         // History: one line per evaluation, appended (never rewritten), for `course report --history`.

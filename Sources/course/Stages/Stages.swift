@@ -247,6 +247,7 @@ struct EvaluationStage: Stage {
                             evalSize: outcome.evalSize, judge: Memo { Double(rm.score(prompt: $0, reply: $1, template: template)) }.score,
                             preset: s.preset, seed: s.seed, minutes: outcome.minutes)
         report.world = s.policyChange
+        report.text = ReportText.of(spec.language)
         try report.write(runs: s.runs, dir: spec.dir)
         print(report.summary)
         print("wrote \(s.runs.appendingPathComponent("report.md").path) and report.html")
