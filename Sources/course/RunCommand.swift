@@ -40,7 +40,7 @@ struct RunCommand: ParsableCommand {
     var pairs: String?
     @Flag(help: "Score mirror and on-policy pairs only on the tokens where their two replies differ (dpo, dpo-controls).")
     var editedTokens = false
-    @Option(help: "One control of dpo-controls: \(DPOControlsRun.Control.allCases.map(\.rawValue).joined(separator: ", ")) (default: all of them).")
+    @Option(help: "One control of dpo-controls: \(DPOControlsRun.Control.allCases.map(\.rawValue).joined(separator: ", ")) (default: all but variants).")
     var control: String?
     @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
     @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
