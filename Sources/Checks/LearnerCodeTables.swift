@@ -8,7 +8,9 @@ import Solutions
 
 /// What `course run CHAPTER --mine` plugs into the chapters: the learner's functions (or, for
 /// the tests, the reference solutions), keyed by the kit function they replace, with its type.
-/// A chapter listed here runs its training on these; the others have no `--mine` yet.
+/// Every chapter's run is listed; chapters 2–6 and 9 say beside their list which of their
+/// exercises the run never calls, and so cannot plug in. Chapters 2–6 and 9 are in
+/// `LearnerCodeTables+Chain.swift`.
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
