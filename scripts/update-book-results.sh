@@ -42,6 +42,7 @@ copy rlhf/overoptimisation/overoptimisation.png figures/07-rlhf-overoptimisation
 copy dpo/compare/scores.png         figures/08-dpo-scores.png
 copy dpo/controls/results.md        results/dpo-controls.md
 copy dpo/controls/slots.png         figures/08-dpo-slots.png
+copy dpo/controls-variants/results.md results/dpo-variants.md
 copy seeds/results.md               results/seeds.md
 copy seeds/judges.md                results/seeds-judges.md
 copy seeds/flaws.md                 results/seeds-flaws.md

@@ -132,10 +132,12 @@ extension Variable {
         }
         let out = value.copy()
         apply(out, -.infinity)
-        return Variable(out, parents: [self], name: "causal_mask") { [self] g in
+        let masked = Variable(out, parents: [self], name: "causal_mask") { [self] g in
             apply(g, 0)   // g is this node's own gradient: safe to edit, then hand over
             self.accumulate(g)
         }
+        if let mine = LearnerCode.function("causalMask", as: CausalMaskFunction.self), segments == nil { return masked.learnerMasked(mine, scores: value, queries: tq, keys: tk) }
+        return masked
     }
     // MARK: end
 }

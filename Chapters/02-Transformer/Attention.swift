@@ -31,6 +31,7 @@ public final class CausalSelfAttention {
     func callAsFunction(_ x: Variable, cache: LayerCache? = nil, segments: [Int]? = nil) -> Variable {
         guard Self.fused else { return cProj(unfused(x, cache: cache, segments: segments)) }
         // MARK: book attention-fused
+        if let mine = LearnerCode.function("attentionHead", as: AttentionHeadFunction.self) { return cProj(learnerAttention(cAttn(x), cache: cache, segments: segments, mine)) }
         let qkv = cAttn(x)                                        // [B, T, 3C]: queries, keys, values
         if let cache {
             cache.append(qkv.value)                               // keys and values of the new positions

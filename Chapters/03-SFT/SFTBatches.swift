@@ -32,6 +32,7 @@ public enum SFTBatching {
     /// nothing to predict.
     public static func targets(_ e: TokenizedExample) -> [Int] {
         KitAnswer.used("SFTBatching.targets", answers: "3.1")
+        if let mine = LearnerCode.function("sftTargets", as: SFTTargetsFunction.self) { return mine(e.ids, e.trainable) }
         return (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : CrossEntropy.ignoreIndex }
     }
     // MARK: end
@@ -65,6 +66,7 @@ public enum SFTBatching {
             used += e.count
         }
         var inputs: [Int] = [], targets: [Int] = [], positions: [Int] = [], segments: [Int] = []
+        if let mine = LearnerCode.function("packExamples", as: PackExamplesFunction.self) { return learnerPacked(rows.map { $0.map(\.0) }, length, pad, mine) }
         for row in rows {
             var n = 0
             for (e, k) in row {
@@ -84,9 +86,37 @@ public enum SFTBatching {
     // MARK: end
 }
 
+extension SFTBatching {
+    /// The rows `packed` chose, each laid out by the learner's function (exercise 3.4).
+    static func learnerPacked(_ rows: [[TokenizedExample]], _ length: Int, _ pad: Int, _ mine: PackExamplesFunction) -> SFTBatch {
+        var inputs: [Int] = [], targets: [Int] = [], positions: [Int] = [], segments: [Int] = []
+        for row in rows {
+            let r = mine(row.map { ($0.ids, $0.trainable) }, length, pad)
+            precondition([r.inputs.count, r.targets.count, r.positions.count, r.segments.count].allSatisfy { $0 == length },
+                         "packExamples returned a row that is not \(length) long")
+            inputs += r.inputs; targets += r.targets; positions += r.positions; segments += r.segments
+        }
+        return SFTBatch(inputs: inputs, targets: targets, positions: positions, segments: segments, rows: rows.count, length: length)
+    }
+}
+
 extension GPT {
     /// Mean cross-entropy over the batch's trainable target tokens.
     public func loss(_ b: SFTBatch) -> Variable {
-        loss(b.inputs, targets: b.targets, batch: b.rows, positions: b.positions, segments: b.segments)
+        if let mine = LearnerCode.function("maskedCrossEntropy", as: MaskedCrossEntropyFunction.self) {
+            // The learner's loss value; its gradient is the kit's, which holds because the values agree.
+            let logits = self.logits(b.inputs, batch: b.rows, positions: b.positions, segments: b.segments)
+                .reshaped([b.inputs.count, config.vocabSize])
+            let kit = logits.crossEntropy(targets: b.targets)
+            return kit.withLearnerValues(Tensor(scalar: mine(logits.value, b.targets)), exercise: "3.3", what: "the SFT loss", tolerance: 1e-4)
+        }
+        return loss(b.inputs, targets: b.targets, batch: b.rows, positions: b.positions, segments: b.segments)
     }
 }
+
+// The shapes of the functions a learner plugs in with `course run sft --mine` (see
+// `LearnerCode`): their exercises' signatures, without `throws`.
+public typealias SFTTargetsFunction = ([Int], [Bool]) -> [Int]
+public typealias PackExamplesFunction = ([(ids: [Int], trainable: [Bool])], Int, Int)
+    -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
+public typealias MaskedCrossEntropyFunction = (Tensor, [Int]) -> Float

@@ -55,6 +55,7 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     /// given with or without the `transformer.` prefix of the Hugging Face model.
     public func isTarget(_ layerName: String) -> Bool {
         KitAnswer.used("LoRAConfig.isTarget", answers: "4.5")
+        if let mine = LearnerCode.function("loraPlan", as: LoRAPlanFunction.self) { return mine([(layerName, 0, 0)], targets, rank).adapted == [layerName] }
         let full = "transformer." + layerName
         return targets.contains { t in
             layerName == t || full == t || layerName.hasSuffix("." + t) || full.hasSuffix("." + t)

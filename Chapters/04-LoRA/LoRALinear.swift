@@ -59,6 +59,7 @@ public final class LoRALinear: LinearAdapter {
         if merged { return Variable.linear(x, base.weight, base.bias) }   // ΔW is inside W now
         if magnitude != nil { return doraForward(x, base: base) }
         if base.weight.requiresGrad { return Variable.linear(x, base.weight, base.bias) + update(x) }
+        if let mine = LearnerCode.function("loraForward", as: LoRAForwardFunction.self) { return learnerProduct(x, base: base, mine) }
         // The frozen product and the update as one node (LoRAProduct.swift).
         let w = base.weight.value
         return product(x, base: base) { body in body(w.data) }

@@ -30,6 +30,7 @@ public struct QuantizedScales: Sendable, Equatable {
 
     // MARK: book double-quant
     public init(quantizing values: [Float]) {
+        if let mine = LearnerCode.function("doubleQuantize", as: DoubleQuantizeFunction.self) { self = Self.learner(values, mine); return }
         var sum = 0.0
         for v in values { sum += Double(v) }
         self.init(quantizing: values, offset: values.isEmpty ? 0 : Float(sum / Double(values.count)))
@@ -83,4 +84,12 @@ public struct QuantizedScales: Sendable, Equatable {
 
     /// Bits to store: 8 per value, 32 per block scale, 32 for the offset.
     public var storageBits: Int { codes.count * 8 + blockScales.count * 32 + 32 }
+}
+
+extension QuantizedScales {
+    /// The block scales double-quantised by the learner's function (exercise 5.3).
+    static func learner(_ values: [Float], _ mine: DoubleQuantizeFunction) -> QuantizedScales {
+        let q = mine(values, DynamicMap.code)
+        return QuantizedScales(codes: q.codes, blockScales: q.scales, offset: q.offset)
+    }
 }

@@ -36,3 +36,15 @@ public struct TrainingMemory: Codable, Sendable, Equatable {
     }
     // MARK: end
 }
+
+extension TrainingMemory {
+    /// The formula's total in bytes (what the memory-at-scale table compares with the measured
+    /// peak): under `course run qlora --mine`, the learner's total (exercise 5.4).
+    public static func totalBytes(float32Frozen: Int, quantized: Int = 0, bitsPerQuantized: Double = 4, trainable: Int) -> Double {
+        if let mine = LearnerCode.function("trainingMemoryBytes", as: TrainingMemoryFunction.self) { return mine(float32Frozen, quantized, bitsPerQuantized, trainable) }
+        return estimate(float32Frozen: float32Frozen, quantized: quantized, bitsPerQuantized: bitsPerQuantized, trainable: trainable).totalBytes
+    }
+}
+
+/// The shape of exercise 5.4's memory function, plugged in by `course run qlora --mine`.
+public typealias TrainingMemoryFunction = (Int, Int, Double, Int) -> Double

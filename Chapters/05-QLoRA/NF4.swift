@@ -45,6 +45,7 @@ public enum NF4 {
     /// code 7 (the value 0). An odd count is padded with a 0 in the last low nibble.
     public static func quantize(_ x: UnsafeBufferPointer<Float>) -> (packed: [UInt8], absmax: [Float]) {
         KitAnswer.used("NF4.quantize", answers: "5.1")
+        if let mine = LearnerCode.function("nf4QuantizeBlock", as: NF4QuantizeBlockFunction.self) { return learnerQuantize(x, mine) }
         let n = x.count
         let blocks = (n + blockSize - 1) / blockSize
         var absmax = [Float](repeating: 0, count: blocks)
@@ -102,3 +103,27 @@ public enum NF4 {
         return out
     }
 }
+
+extension NF4 {
+    /// `quantize` with each 64-value block quantised by the learner's function (exercise 5.1):
+    /// every block but the last has an even count, so the blocks' bytes follow one another.
+    static func learnerQuantize(_ x: UnsafeBufferPointer<Float>, _ mine: NF4QuantizeBlockFunction) -> (packed: [UInt8], absmax: [Float]) {
+        var packed: [UInt8] = [], absmax: [Float] = []
+        packed.reserveCapacity((x.count + 1) / 2)
+        for start in stride(from: 0, to: x.count, by: blockSize) {
+            let block = Array(x[start..<min(start + blockSize, x.count)])
+            let q = mine(block, code)
+            precondition(q.packed.count == (block.count + 1) / 2, "nf4QuantizeBlock packed \(block.count) values into \(q.packed.count) bytes")
+            packed += q.packed
+            absmax.append(q.absmax)
+        }
+        return (packed, absmax)
+    }
+}
+
+// The shapes of the functions a learner plugs in with `course run qlora --mine` (see
+// `LearnerCode`): their exercises' signatures, without `throws`.
+public typealias NF4QuantizeBlockFunction = ([Float], [Float]) -> (packed: [UInt8], absmax: Float)
+public typealias NF4DequantizeFunction = ([UInt8], Int, [UInt8], [Float], Float, [Float], [Float]) -> [Float]
+public typealias DoubleQuantizeFunction = ([Float], [Float]) -> (codes: [UInt8], scales: [Float], offset: Float)
+public typealias NF4StorageBitsFunction = (Int, Bool) -> Int

@@ -34,6 +34,7 @@ public final class NF4Tensor: @unchecked Sendable {
     public func withDequantized<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         defer { buffer.deallocate() }
+        if let mine = LearnerCode.function("nf4Dequantize", as: NF4DequantizeFunction.self), scales != nil { return try body(learnerDequantize(mine, into: buffer)) }
         let scales = blockAbsmax
         packed.withUnsafeBufferPointer { p in
             scales.withUnsafeBufferPointer { a in NF4.dequantize(packed: p, absmax: a, count: count, into: buffer) }
@@ -55,9 +56,21 @@ public final class NF4Tensor: @unchecked Sendable {
     /// the mean. The 16- and 256-entry code tables are shared by every tensor and not counted.
     public var storageBits: Int {
         KitAnswer.used("NF4Tensor.storageBits", answers: "5.4")
+        if let mine = LearnerCode.function("nf4StorageBits", as: NF4StorageBitsFunction.self) { return mine(count, scales != nil) }
         return packed.count * 8 + (scales?.storageBits ?? absmax!.count * 32)
     }
 
     public var bitsPerParameter: Double { Double(storageBits) / Double(max(count, 1)) }
     // MARK: end
+}
+
+extension NF4Tensor {
+    /// The weight dequantised by the learner's function (exercise 5.2), which reads the
+    /// double-quantised scales as stored.
+    func learnerDequantize(_ mine: NF4DequantizeFunction, into buffer: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> {
+        let values = mine(packed, count, scales!.codes, scales!.blockScales, scales!.offset, NF4.code, DynamicMap.code)
+        precondition(values.count == count, "nf4Dequantize returned \(values.count) values for \(count)")
+        buffer.update(from: values, count: count)
+        return buffer
+    }
 }

@@ -87,16 +87,16 @@ enum QLoRAReport {
             let total = model.parameters.reduce(0) { $0 + $1.value.count }
             let linear = model.linearLayers.reduce(0) { $0 + $1.1.weight.value.count }
             var params = model.parameters
-            var formula = TrainingMemory.estimate(float32Frozen: 0, trainable: total)
+            var formula = TrainingMemory.totalBytes(float32Frozen: 0, trainable: total)
             if method == "LoRA r16" {
                 params = LoRA.attach(to: model, config: lora, seed: spec.seed)
                 let n = params.reduce(0) { $0 + $1.value.count }
-                formula = .estimate(float32Frozen: total, trainable: n)
+                formula = TrainingMemory.totalBytes(float32Frozen: total, trainable: n)
             } else if method == "QLoRA r16" {
                 params = QLoRA.attach(to: model, config: lora, seed: spec.seed)
                 let n = params.reduce(0) { $0 + $1.value.count }
                 let (bits, q) = QLoRA.quantizedStorage(of: model)
-                formula = .estimate(float32Frozen: total - linear, quantized: q, bitsPerQuantized: Double(bits) / Double(q), trainable: n)
+                formula = TrainingMemory.totalBytes(float32Frozen: total - linear, quantized: q, bitsPerQuantized: Double(bits) / Double(q), trainable: n)
             }
             let optimizer = AdamW(params, learningRate: 1e-4, weightDecay: 0)
             ProcessMemory.trimHeap()
@@ -112,7 +112,7 @@ enum QLoRAReport {
             let peak = ProcessMemory.peakBytes
             rows.append(ScaleRow(method: method, parameters: total, trainable: params.reduce(0) { $0 + $1.value.count },
                                  peakAboveBaseMB: FineTuneStudy.mb(peak - base), rssAtStartMB: FineTuneStudy.mb(start - base),
-                                 formulaMB: formula.totalBytes / 1_048_576, stepSeconds: time / Double(steps)))
+                                 formulaMB: formula / 1_048_576, stepSeconds: time / Double(steps)))
             print(String(format: "memory at scale, %@: peak %.0f MB above base (weights+grads+AdamW by the formula: %.0f MB), %.2f s/step",
                          method, rows.last!.peakAboveBaseMB, rows.last!.formulaMB, rows.last!.stepSeconds))
         }

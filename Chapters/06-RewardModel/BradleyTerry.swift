@@ -17,6 +17,7 @@ public enum BradleyTerry {
     /// chosen, rejected: [B] → a scalar.
     public static func loss(chosen: Variable, rejected: Variable, margin: [Float]? = nil, centering: Float = 0) -> Variable {
         KitAnswer.used("BradleyTerry.loss", answers: "6.1")
+        if let mine = LearnerCode.function("bradleyTerry", as: BradleyTerryFunction.self) { return learnerLoss(chosen, rejected, margin, centering, mine) }
         var diff = chosen - rejected                                         // [B]
         if let margin { diff = diff - Variable(Tensor([margin.count], margin)) }
         var loss = -diff.logSigmoid().mean()
@@ -30,3 +31,28 @@ public enum BradleyTerry {
         1 / (1 + expf(-(chosen - rejected)))
     }
 }
+
+extension BradleyTerry {
+    /// The loss computed by the learner's function (exercise 6.1), which returns its own
+    /// gradients with respect to both rewards: they flow back into the reward model, as
+    /// `course run dpo --mine` does with the DPO loss.
+    static func learnerLoss(_ chosen: Variable, _ rejected: Variable, _ margin: [Float]?, _ centering: Float,
+                            _ mine: BradleyTerryFunction) -> Variable {
+        let n = chosen.shape[0]
+        let out = mine(chosen.value.array, rejected.value.array, margin, centering)
+        precondition(out.dChosen.count == n && out.dRejected.count == n,
+                     "bradleyTerryLoss returned \(out.dChosen.count) and \(out.dRejected.count) gradients for \(n) pairs")
+        return Variable(Tensor(scalar: out.loss), parents: [chosen, rejected], name: "bradley_terry_mine") { g in
+            let s = g.scalar
+            chosen.accumulate(Tensor([n], out.dChosen.map { $0 * s }))
+            rejected.accumulate(Tensor([n], out.dRejected.map { $0 * s }))
+        }
+    }
+}
+
+// The shapes of the functions a learner plugs in with `course run reward-model --mine` (see
+// `LearnerCode`): their exercises' signatures, without `throws`.
+public typealias BradleyTerryFunction = ([Float], [Float], [Float]?, Float) -> (loss: Float, dChosen: [Float], dRejected: [Float])
+public typealias LastTokenIndicesFunction = ([Int], Int, Int) -> [Int]
+public typealias RewardHeadFunction = (Tensor, [Int], Tensor) -> [Float]
+public typealias CalibrationBinsFunction = ([Float], [Bool], Int) -> [CalibrationBin]

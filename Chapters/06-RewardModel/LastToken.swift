@@ -9,6 +9,7 @@ extension Padding {
     /// position whose id is not `pad`. A row of nothing but padding points at its position 0.
     public static func lastTokenIndices(_ ids: [Int], rows: Int, pad: Int) -> [Int] {
         KitAnswer.used("lastTokenIndices", answers: "6.2")
+        if let mine = LearnerCode.function("lastTokenIndices", as: LastTokenIndicesFunction.self) { return mine(ids, rows, pad) }
         precondition(rows > 0 && ids.count % rows == 0, "lastTokenIndices: \(ids.count) ids do not form \(rows) rows")
         let t = ids.count / rows
         return (0..<rows).map { r in

@@ -99,6 +99,7 @@ public struct CalibrationBin: Sendable, Codable, Equatable {
     /// frequency of `true` outcomes. Empty bins are left out.
     public static func bin(probabilities p: [Float], outcomes y: [Bool], bins n: Int) -> [CalibrationBin] {
         KitAnswer.used("Calibration.bin", answers: "6.4")
+        if let mine = LearnerCode.function("calibrationBins", as: CalibrationBinsFunction.self) { return mine(p, y, n) }
         precondition(p.count == y.count && n > 0, "calibration: \(p.count) predictions, \(y.count) outcomes, \(n) bins")
         var sumP = [Double](repeating: 0, count: n), hits = [Double](repeating: 0, count: n), counts = [Int](repeating: 0, count: n)
         for (pi, yi) in zip(p, y) {

@@ -49,6 +49,7 @@ public final class RewardModel {
         let hidden = backbone.hidden(ids, batch: batch)                       // [B, T, C]
         let last = Padding.lastTokenIndices(ids, rows: batch, pad: pad)        // [B] flat indices
         let h = hidden.reshaped([ids.count, c]).rows(last)                    // [B, C]
+        if let mine = LearnerCode.function("rewardHead", as: RewardHeadFunction.self) { return learnerRewards(h, hidden, last, mine) }
         return Variable.matmul(h, score, transposeB: true).reshaped([batch])  // [B]
     }
     // MARK: end
@@ -75,5 +76,16 @@ public final class RewardModel {
     /// The reward of one reply to a prompt, rendered with the chat template.
     public func score(prompt: [Message], reply: String, template: ChatTemplate) -> Float {
         score([PromptCompletion(prompt: prompt, reply: reply, template: template).ids])[0]
+    }
+}
+
+extension RewardModel {
+    /// The rewards read off the hidden states by the learner's function (exercise 6.3), with
+    /// the gradient of the kit's gather and product (the values agree, so it is theirs too).
+    func learnerRewards(_ h: Variable, _ hidden: Variable, _ last: [Int], _ mine: RewardHeadFunction) -> Variable {
+        let (batch, t) = (last.count, hidden.shape[1])
+        let kit = Variable.matmul(h, score, transposeB: true).reshaped([batch])
+        let values = mine(hidden.value, last.map { $0 % t }, score.value)
+        return kit.withLearnerValues(Tensor([batch], values), exercise: "6.3", what: "the rewards", tolerance: 1e-4)
     }
 }

@@ -15,14 +15,27 @@ import Transformer
 /// - **beta-sweep**: β 0.3 and 1 besides 0.1. A larger β ties the policy closer to the SFT model.
 /// - **rpo**: DPO plus the SFT loss on the chosen replies (α 1), which keeps them likely.
 /// - **dpop**: DPOP (λ 50), which penalises a chosen reply that falls below the reference.
+/// - **variants** (not in the default set): IPO, hinge, robust DPO, SimPO, ORPO, RPO and KTO
+///   measured the same way, so chapter 8's comparison of the losses has test prompts, the strict
+///   grader and seeds behind it (`course run dpo --loss all` compares them on dev prompts).
 ///
 /// Every model writes greedy replies to the test prompts (test-replies.json) and is measured at
 /// each fact slot (slots.json, slots.png); `course` writes results.md from those files, over one
 /// seed or several. Each model's folder holds its training curves, its dev-prompt report and model/.
 public enum DPOControlsRun {
     public enum Control: String, Codable, CaseIterable, Sendable {
-        case sftSameBudget = "sft-same-budget", frozenEmbeddings = "frozen-embeddings", betaSweep = "beta-sweep", rpo, dpop
+        case sftSameBudget = "sft-same-budget", frozenEmbeddings = "frozen-embeddings", betaSweep = "beta-sweep", rpo, dpop, variants
+        /// What `course run dpo-controls` trains without `--control`: the controls, not the variants.
+        public static let standard: [Control] = [.sftSameBudget, .frozenEmbeddings, .betaSweep, .rpo, .dpop]
     }
+
+    /// The losses `--control variants` trains besides DPO, with what each changes.
+    static let variantArms: [(DPOVariant, String)] = [
+        (.ipo, "IPO: squared distance of the margin from 1/(2β)"), (.hinge, "hinge: no push once the margin passes 1/β"),
+        (.robust, "robust DPO: labels flipped with probability 0.1"), (.simpo, "SimPO: length-normalised, no reference"),
+        (.orpo, "ORPO: SFT loss plus an odds-ratio term, no reference"), (.rpo, "DPO plus the SFT loss on the chosen replies (α 1)"),
+        (.kto, "KTO: the pairs' replies unpaired, labelled good or bad"),
+    ]
 
     /// One trained model of the study.
     public struct Arm: Codable, Sendable {
@@ -57,6 +70,11 @@ public enum DPOControlsRun {
                 arms.append(arm("beta-1", "DPO, β 1") { $0.lossSettings.beta = 1 })
             case .rpo: arms.append(arm("rpo", "DPO plus the SFT loss on the chosen replies (α 1)", variant: .rpo))
             case .dpop: arms.append(arm("dpop", "DPOP: DPO minus λ·max(0, log π_ref(c) − log π(c)), λ 50") { $0.lossSettings.dpopLambda = 50 })
+            case .variants:
+                for (v, about) in variantArms where !arms.contains(where: { $0.name == v.rawValue }) {
+                    // KTO reads the built-in replies one at a time: no pair set, no slot errors.
+                    arms.append(arm(v.rawValue, about, variant: v) { if v == .kto { $0.pairs = nil; $0.slotErrors = nil; $0.editedTokens = nil } })
+                }
             }
         }
         return Settings(arms: arms, testPrompts: preset == .quick ? 6 : 600, slotPrompts: preset == .quick ? 4 : 240)

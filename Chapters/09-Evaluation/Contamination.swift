@@ -33,3 +33,13 @@ public struct ContaminationCheck {
     }
 }
 // MARK: end
+
+extension ContaminationCheck {
+    /// The indices of the evaluation prompts that occur in the training texts: the kit's
+    /// check, or under `--mine` the learner's (exercise 9.4), which takes the same lists.
+    public static func contaminated(training: [String], eval: [String], n: Int) -> [Int] {
+        if let mine = LearnerCode.function("contaminatedPrompts", as: ContaminatedPromptsFunction.self) { return mine(training, eval, n) }
+        let check = ContaminationCheck(training: training, n: n)
+        return eval.indices.filter { check.isContaminated(eval[$0]) }
+    }
+}

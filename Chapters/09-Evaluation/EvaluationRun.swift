@@ -88,8 +88,8 @@ public enum EvaluationRun {
         // Contamination: no test prompt may appear in any training text.
         let training = data.corpus + data.sft.map { $0.messages.map(\.content).joined(separator: "\n") }
             + data.preferences.map { $0.prompt.map(\.content).joined(separator: "\n") }
-        let check = ContaminationCheck(training: training, n: 30)
-        let contaminated = data.test.filter { check.isContaminated($0.prompt.map(\.content).joined(separator: "\n")) }.count
+        let prompts = data.test.map { $0.prompt.map(\.content).joined(separator: "\n") }
+        let contaminated = ContaminationCheck.contaminated(training: training, eval: prompts, n: 30).count
 
         let progress = SharedProgress(ProgressBar("evaluate \(candidates.count) models", total: candidates.count * (items.count + adversarial.count)))
         let sft = candidates.first { $0.name == "sft" }

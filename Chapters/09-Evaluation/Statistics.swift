@@ -20,6 +20,7 @@ public enum Statistics {
         KitAnswer.used("Statistics.bootstrapMean", answers: "9.1")
         guard !x.isEmpty else { return Interval(estimate: .nan, low: .nan, high: .nan) }
         var rng = SeededRandom(seed: seed)
+        if let mine = LearnerCode.function("bootstrapInterval", as: BootstrapIntervalFunction.self) { return learnerInterval(x, resamples, level, &rng, mine) }
         var means: [Double] = []
         means.reserveCapacity(resamples)
         for _ in 0..<resamples {
@@ -67,6 +68,7 @@ public enum Statistics {
     public static func winRate(_ a: [Double], _ b: [Double], tie: Double = 1e-9) -> (rate: Double, outcomes: [Double]) {
         KitAnswer.used("Statistics.winRate", answers: "9.2")
         precondition(a.count == b.count, "winRate: \(a.count) scores against \(b.count)")
+        if let mine = LearnerCode.function("winRate", as: WinRateFunction.self) { return (mine(a, b, tie), zip(a, b).map { mine([$0], [$1], tie) }) }
         let outcomes = zip(a, b).map { x, y in abs(x - y) <= tie ? 0.5 : (x > y ? 1.0 : 0.0) }
         return (mean(outcomes), outcomes)
     }
@@ -79,6 +81,7 @@ public enum Statistics {
     public static func passAtK(n: Int, c: Int, k: Int) -> Double {
         KitAnswer.used("Statistics.passAtK", answers: "9.3")
         precondition(k >= 1 && k <= n && c >= 0 && c <= n, "passAtK: need 1 <= k <= n and 0 <= c <= n")
+        if let mine = LearnerCode.function("passAtK", as: PassAtKFunction.self) { return mine(n, c, k) }
         if c == 0 { return 0 }
     if n - c < k { return 1 }
         var prod = 1.0
@@ -95,3 +98,20 @@ public enum Statistics {
         return sxx == 0 || syy == 0 ? .nan : sxy / (sxx * syy).squareRoot()
     }
 }
+
+extension Statistics {
+    /// The interval from the learner's function (exercise 9.1), drawing from the same seeded
+    /// generator as `bootstrapMean`; the estimate is the plain mean.
+    static func learnerInterval(_ x: [Double], _ resamples: Int, _ level: Double, _ rng: inout SeededRandom,
+                                _ mine: BootstrapIntervalFunction) -> Interval {
+        let (low, high) = mine(x, resamples, level, &rng)
+        return Interval(estimate: mean(x), low: low, high: high)
+    }
+}
+
+// The shapes of the functions a learner plugs in with `course run evaluation --mine` (see
+// `LearnerCode`): their exercises' signatures, without `throws`.
+public typealias BootstrapIntervalFunction = ([Double], Int, Double, inout SeededRandom) -> (low: Double, high: Double)
+public typealias WinRateFunction = ([Double], [Double], Double) -> Double
+public typealias PassAtKFunction = (Int, Int, Int) -> Double
+public typealias ContaminatedPromptsFunction = ([String], [String], Int) -> [Int]

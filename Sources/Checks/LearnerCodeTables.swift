@@ -8,13 +8,29 @@ import Solutions
 
 /// What `course run CHAPTER --mine` plugs into the chapters: the learner's functions (or, for
 /// the tests, the reference solutions), keyed by the kit function they replace, with its type.
-/// A chapter listed here runs its training on these; the others have no `--mine` yet.
+/// Every chapter's run is listed; chapters 2–6 and 9 say beside their list which of their
+/// exercises the run never calls, and so cannot plug in. Chapters 2–6 and 9 are in
+/// `LearnerCodeTables+Chain.swift`.
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
         1: ["1.1"],                         // the scalar engine's backward walk and its tanh
+        // 2.5 (top-p) is not on the run's path: its samples use top-k 40 and p = 1 (no filter);
+        // 2.6 (Hugging Face names) only runs when a GPT-2 checkpoint is loaded (--base).
+        2: ["2.1", "2.2", "2.3", "2.4"],    // BPE merges (training and encoding), the attention figure's mask,
+                                            // every head's attention in training, the samples' KV-cache steps
+        // 3.2 (ChatML text) is not on the path: the template builds token ids turn by turn and
+        // never renders text; 3.5 (leakage): the run does not check its splits for leaks.
+        3: ["3.1", "3.3", "3.4"],           // loss-mask targets, the SFT loss's value, packed rows
+        // 4.3 (merge) is not on the path: the LoRA run never merges (Chapter 9's evaluation does);
+        // 4.4 (DoRA): the run trains no DoRA adapter.
+        4: ["4.1", "4.2", "4.5"],           // the adapted layers' forward and A, B gradients; which layers adapt
+        5: ["5.1", "5.2", "5.3", "5.4"],    // NF4 blocks, the 4-bit weight read back, double quantisation,
+                                            // storage bits and the memory formula's totals
+        6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head, calibration
         7: ["7.1", "7.3", "7.4"],           // PPO's rewards, advantages and β; GRPO's advantages
         8: ["8.2"],                         // DPO's loss and its gradient
+        9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
 
     /// The table for `chapter` from the learner's code (`.learner`) or the solutions
@@ -22,9 +38,6 @@ extension Catalogue {
     /// the checks passed, so that is a case they did not cover.
     public static func learnerCode(chapter: Int, flavor: Flavor) -> LearnerCode.Table {
         let mine = flavor == .learner
-        func must<T>(_ id: String, _ body: () throws -> T) -> T {
-            do { return try body() } catch { fatalError("exercise \(id) threw \(error) during the run") }
-        }
         switch chapter {
         case 1:
             let order: TopologicalOrderFunction = { root in
@@ -57,7 +70,13 @@ extension Catalogue {
             }
             return LearnerCode.Table(["dpoLoss": dpo])
         default:
-            return LearnerCode.Table([:])
+            return chainTable(chapter: chapter, mine: mine)
         }
+    }
+
+    /// Runs an exercise's function during a run: the checks passed, so an error it throws is a
+    /// case they did not cover, and the run stops naming the exercise.
+    static func must<T>(_ id: String, _ body: () throws -> T) -> T {
+        do { return try body() } catch { fatalError("exercise \(id) threw \(error) during the run") }
     }
 }

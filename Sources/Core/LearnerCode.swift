@@ -24,3 +24,27 @@ public enum LearnerCode {
         return table.functions[name] as? F
     }
 }
+
+extension LearnerCode {
+    /// Where the learner's function gives the values and the kit's autograd the gradient
+    /// (exercises that return no gradient), the two must describe the same function: the kit's
+    /// gradient is only right for the learner's values if the values agree. A disagreement the
+    /// checks missed stops the run and names the exercise, rather than training on a mismatch.
+    public static func requireAgreement(_ mine: UnsafeBufferPointer<Float>, _ kit: UnsafeBufferPointer<Float>,
+                                        exercise: String, what: String, tolerance: Float = 1e-3) {
+        precondition(mine.count == kit.count, "exercise \(exercise): \(what) has \(mine.count) values, the kit's \(kit.count)")
+        for i in 0..<mine.count {
+            let (a, b) = (mine[i], kit[i])
+            if a == b { continue }   // also equal infinities (masked scores)
+            guard abs(a - b) <= tolerance * (1 + abs(b)) else {
+                fatalError("exercise \(exercise): \(what)[\(i)] is \(a) with your code, \(b) with the kit's; the checks passed, so this is a case they did not cover")
+            }
+        }
+    }
+
+    public static func requireAgreement(_ mine: [Float], _ kit: [Float], exercise: String, what: String, tolerance: Float = 1e-3) {
+        mine.withUnsafeBufferPointer { m in kit.withUnsafeBufferPointer { k in
+            requireAgreement(m, k, exercise: exercise, what: what, tolerance: tolerance)
+        } }
+    }
+}

@@ -48,10 +48,15 @@ extension Parallel {
     public static func map<T>(_ n: Int, _ body: (Int) throws -> T) throws -> [T] {
         if cores <= 1 || n <= 1 { return try (0..<n).map(body) }
         let queue = WorkQueue<T>(n)
+        // The tasks run on other threads, which do not inherit task-local values: the learner's
+        // functions of a `--mine` run are installed again on each.
+        let learner = UncheckedSendable(LearnerCode.installed)
         withoutActuallyEscaping(body) { body in
             let box = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: min(cores, n)) { _ in
-                while let i = queue.take() { queue.put(i, Result { try box.value(i) }) }
+                LearnerCode.$installed.withValue(learner.value) {
+                    while let i = queue.take() { queue.put(i, Result { try box.value(i) }) }
+                }
             }
         }
         return try queue.results.map { try $0!.get() }

@@ -8,24 +8,50 @@ import Foundation
 /// Only exercises that pass their checks are plugged in: a wrong GAE would not crash, it would
 /// train badly and silently. So the run refuses until they pass, and says which.
 enum Mine {
-    /// Runs `body` with the learner's functions (or the reference solutions, for the tests)
-    /// installed for the chapter named `runName`.
-    static func run<T>(_ runName: String, flavor: Flavor, root: URL, _ body: () throws -> T) throws -> T {
-        guard let chapter = ChapterMap.all.first(where: { $0.runName == runName })?.number,
-              let ids = Catalogue.pluggable[chapter] else {
-            let supported = Catalogue.pluggable.keys.sorted().compactMap { n in ChapterMap.all.first { $0.number == n }?.runName }
-            throw CourseError("--mine: chapter \(runName) does not run on your code yet (available: \(supported.joined(separator: ", ")))")
-        }
+    /// The chapter a stage belongs to, from its run name or folder (`rlhf/ppo-rm` → 7).
+    static func chapter(of stage: String) -> Int? {
+        let name = stage.split(separator: "/").first.map(String.init) ?? stage
+        return ChapterMap.all.first { $0.runName == name }?.number
+    }
+
+    /// Refuses unless every exercise the chapters plug in passes its checks (and, for the
+    /// learner's code, the build is current).
+    static func check(chapters: [Int], flavor: Flavor, root: URL) throws {
         if flavor == .learner { try Freshness.ensureCurrent(root: root) }
+        let ids = chapters.flatMap { Catalogue.pluggable[$0] ?? [] }
         let unfinished = ids.compactMap { id -> String? in
             guard let e = Catalogue.exercise(id) else { return nil }
             let status = CheckCommand.runIsolated(e, flavor: flavor)
             return status == .passed ? nil : "\(id) \(e.title) (\(status.label))"
         }
         if !unfinished.isEmpty {
-            throw CourseError("--mine plugs in exercises \(ids.joined(separator: ", ")); these do not pass yet: \(unfinished.joined(separator: "; ")). Run `course check \(chapter)`.")
+            let commands = Set(unfinished.compactMap { $0.split(separator: ".").first }).sorted().map { "course check \($0)" }
+            throw CourseError("--mine plugs in exercises \(ids.joined(separator: ", ")); these do not pass yet: \(unfinished.joined(separator: "; ")). Run `\(commands.joined(separator: "`, `"))`.")
         }
-        print("Training on your code: exercises \(ids.joined(separator: ", ")) replace the kit's implementations.")
-        return try LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: chapter, flavor: flavor)) { try body() }
+    }
+
+    /// The chapter of the stage named `runName`, refusing one without hooks.
+    static func pluggableChapter(_ runName: String) throws -> Int {
+        guard let chapter = chapter(of: runName), Catalogue.pluggable[chapter] != nil else {
+            let supported = Catalogue.pluggable.keys.sorted().compactMap { n in ChapterMap.all.first { $0.number == n }?.runName }
+            throw CourseError("--mine: chapter \(runName) does not run on your code yet (available: all, \(supported.joined(separator: ", ")))")
+        }
+        return chapter
+    }
+
+    /// Runs `body` with the functions of `chapter` installed: the learner's (or, for the tests,
+    /// the reference solutions).
+    static func installed<T>(chapter: Int, flavor: Flavor, _ body: () throws -> T) throws -> T {
+        try LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: chapter, flavor: flavor)) { try body() }
+    }
+
+    /// `course run CHAPTER --mine`: the stages it reads are built (or reused) on the kit's code,
+    /// then the chapter's own stage on the learner's.
+    static func run<S: Stage>(_ runName: String, stage: S, flavor: Flavor, root: URL, schedule: Schedule) throws {
+        let chapter = try pluggableChapter(runName)
+        try check(chapters: [chapter], flavor: flavor, root: root)
+        for d in stage.dependencies { try schedule.ensure(d) }
+        print("Training on your code: exercises \((Catalogue.pluggable[chapter] ?? []).joined(separator: ", ")) replace the kit's implementations.")
+        _ = try installed(chapter: chapter, flavor: flavor) { try schedule.build(stage, force: true) }
     }
 }

@@ -40,9 +40,10 @@ struct RunCommand: ParsableCommand {
     var pairs: String?
     @Flag(help: "Score mirror and on-policy pairs only on the tokens where their two replies differ (dpo, dpo-controls).")
     var editedTokens = false
-    @Option(help: "One control of dpo-controls: \(DPOControlsRun.Control.allCases.map(\.rawValue).joined(separator: ", ")) (default: all of them).")
+    @Option(help: "One control of dpo-controls: \(DPOControlsRun.Control.allCases.map(\.rawValue).joined(separator: ", ")) (default: all but variants).")
     var control: String?
-    @Flag(help: "Train on your own exercise code where the chapter uses it (autograd, rlhf, dpo).") var mine = false
+    @Flag(help: "Train on your own exercise code wherever the chapter uses a function an exercise asks for (autograd, transformer, sft, lora, qlora, reward-model, rlhf, dpo, evaluation; with all, every stage is built again on its chapter's exercises). Refuses until those exercises pass their checks.")
+    var mine = false
     @Option(help: .hidden) var mineFlavor: String = "learner"   // the tests plug in the reference solutions
 
     /// Every stage `course run` takes, with its variants, as the help lists them (the book runs
@@ -101,7 +102,12 @@ struct RunCommand: ParsableCommand {
 
     /// Every chapter in order, reusing stages already built; a failing stage stops the chain
     /// with its name, and everything built before it stays on disk.
-    static func runAll(_ schedule: Schedule) throws {
+    static func runAll(_ schedule: Schedule, mine: Flavor? = nil) throws {
+        if let mine {
+            let chapters = Array(Set(chain.compactMap { Mine.chapter(of: $0.folder) })).sorted()
+            try Mine.check(chapters: chapters, flavor: mine, root: packageRoot())
+            print("Training on your code: every stage uses its chapter's exercises (\(chapters.flatMap { Catalogue.pluggable[$0] ?? [] }.joined(separator: ", "))) in place of the kit's implementations.")
+        }
         let (start, cpu) = (Date(), ProcessCPU.seconds)
         defer { ProgressBar.chain = nil }
         // How long each stage took, nil for a stage reused from an earlier run: the chain's
@@ -112,8 +118,16 @@ struct RunCommand: ParsableCommand {
             let (stageStart, stageCPU) = (Date(), ProcessCPU.seconds)
             ProgressBar.chain = ChainProgress(index: i, of: chain.map(\.folder), weights: chainMinutes, started: start,
                                               stageStarted: stageStart, secondsBefore: seconds)
-            let reused = schedule.isBuilt(stage)
-            do { try schedule.reuseOrBuild(stage) } catch {
+            // Under --mine every stage is built again, on its chapter's exercises: a stage the kit
+            // built earlier must not stand in for the learner's.
+            let reused = mine == nil && schedule.isBuilt(stage)
+            do {
+                if let mine, let chapter = Mine.chapter(of: stage.folder) {
+                    _ = try Mine.installed(chapter: chapter, flavor: mine) { try schedule.build(stage, force: true) }
+                } else {
+                    try schedule.reuseOrBuild(stage)
+                }
+            } catch {
                 throw CourseError("stage \(stage.folder) failed: \(error) (earlier stages are kept in \(schedule.runs.path); run `course run all` again to continue)")
             }
             seconds.append(reused ? nil : Date().timeIntervalSince(stageStart))
@@ -215,17 +229,26 @@ struct RunCommand: ParsableCommand {
         if let seeds {
             if chapter == "dpo-controls" { return try SeedRuns.runControls(try controlsStage(), seeds: try SeedRuns.parse(seeds), schedule: schedule) }
             guard chapter == "all" else { throw CourseError("--seeds applies to `course run all` and `course run dpo-controls` only") }
+            if mine { throw CourseError("--mine runs one chain on your code; it does not take --seeds") }
             return try SeedRuns.run(try SeedRuns.parse(seeds), schedule: schedule)
         }
-        if chapter == "all" { return try Self.runAll(schedule) }
+        if chapter == "all" { return try Self.runAll(schedule, mine: mine ? try flavor() : nil) }
         let stage = try stage()
         try stage.check()
         guard mine else {
             _ = try schedule.build(stage, force: true)
             return
         }
-        guard let flavor = Flavor(rawValue: mineFlavor) else { throw CourseError("unknown --mine-flavor \(mineFlavor)") }
-        _ = try Mine.run(chapter, flavor: flavor, root: packageRoot()) { try schedule.build(stage, force: true) }
+        try Mine.run(chapter, stage: stage, flavor: try flavor(), root: packageRoot(), schedule: schedule)
+    }
+}
+
+extension RunCommand {
+    /// Whose code `--mine` plugs in: the learner's, or (`--mine-flavor reference`, for the
+    /// tests) the reference solutions.
+    func flavor() throws -> Flavor {
+        guard let f = Flavor(rawValue: mineFlavor) else { throw CourseError("unknown --mine-flavor \(mineFlavor)") }
+        return f
     }
 }
 

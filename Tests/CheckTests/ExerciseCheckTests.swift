@@ -2,7 +2,13 @@ import Foundation
 import Testing
 import Autograd
 import Core
+import Evaluation
+import LoRA
+import QLoRA
+import RewardModel
 import RLHF
+import SFT
+import Transformer
 @testable import Checks
 
 /// The exercise loop is itself tested: every check passes on the reference solutions, fails on
@@ -132,5 +138,47 @@ struct LearnerCodeTests {
             #expect(LearnerCode.function("topologicalOrder", as: TopologicalOrderFunction.self) != nil)
             #expect(LearnerCode.function("tanh", as: TanhNodeFunction.self) != nil)
         }
+    }
+
+    /// The hooks look functions up by name and type; a name or type that does not match would
+    /// not fail, it would silently run the kit's code (and the runs would still agree). So every
+    /// hook's look-up is made here against the reference tables.
+    @Test("Every hook of chapters 2-6 and 9 finds its function in the chapter's table, with the type it asks for")
+    func hooksFindTheirFunctions() {
+        func finds<F>(_ chapter: Int, _ name: String, _ type: F.Type) -> Bool {
+            LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: chapter, flavor: .reference)) {
+                LearnerCode.function(name, as: type) != nil
+            }
+        }
+        #expect(finds(2, "mergePair", MergePairFunction.self) && finds(2, "causalMask", CausalMaskFunction.self))
+        #expect(finds(2, "attentionHead", AttentionHeadFunction.self) && finds(2, "kvCacheStep", KVCacheStepFunction.self))
+        #expect(finds(3, "sftTargets", SFTTargetsFunction.self) && finds(3, "packExamples", PackExamplesFunction.self))
+        #expect(finds(3, "maskedCrossEntropy", MaskedCrossEntropyFunction.self))
+        #expect(finds(4, "loraForward", LoRAForwardFunction.self) && finds(4, "loraGradients", LoRAGradientsFunction.self))
+        #expect(finds(4, "loraPlan", LoRAPlanFunction.self))
+        #expect(finds(5, "nf4QuantizeBlock", NF4QuantizeBlockFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
+        #expect(finds(5, "doubleQuantize", DoubleQuantizeFunction.self) && finds(5, "nf4StorageBits", NF4StorageBitsFunction.self))
+        #expect(finds(5, "trainingMemoryBytes", TrainingMemoryFunction.self))
+        #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
+        #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "calibrationBins", CalibrationBinsFunction.self))
+        #expect(finds(9, "bootstrapInterval", BootstrapIntervalFunction.self) && finds(9, "winRate", WinRateFunction.self))
+        #expect(finds(9, "passAtK", PassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
+        #expect(!finds(3, "mergePair", MergePairFunction.self))   // each chapter's run sees only its own
+    }
+
+    @Test("With chapter 9's table installed, the kit's statistics and contamination count come from the installed functions")
+    func statisticsReachTheChapter() {
+        let win: WinRateFunction = { _, _, _ in 0.25 }
+        let pass: PassAtKFunction = { _, _, _ in 0.75 }
+        let contaminated: ContaminatedPromptsFunction = { _, eval, _ in Array(eval.indices) }
+        let interval: BootstrapIntervalFunction = { _, _, _, _ in (-1, 1) }
+        let table = LearnerCode.Table(["winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated, "bootstrapInterval": interval])
+        LearnerCode.$installed.withValue(table) {
+            #expect(Statistics.winRate([1, 0], [0, 1]).rate == 0.25)
+            #expect(Statistics.passAtK(n: 5, c: 1, k: 1) == 0.75)
+            #expect(ContaminationCheck.contaminated(training: ["a"], eval: ["b", "c"], n: 13) == [0, 1])
+            #expect(Statistics.bootstrapMean([1, 2, 3]).low == -1)
+        }
+        #expect(ContaminationCheck.contaminated(training: ["a"], eval: ["b", "c"], n: 13).isEmpty)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 // Training a byte-level BPE: start from the 256 bytes and repeatedly add the most frequent
 // adjacent pair of tokens as a new token, until the vocabulary has the size asked for.
 //
@@ -110,6 +111,7 @@ extension BPETokenizer {
                         k += 1
                     }
                 }
+                if let mine = LearnerCode.function("mergePair", as: MergePairFunction.self) { merged = mine(old.map(Int.init), Int(left), Int(right), Int(result)).map(Int32.init) }
                 if merged.count == old.count { continue }   // stale entry: pair no longer here
                 for k in 0..<(old.count - 1) { pairCount[pairKey(old[k], old[k + 1]), default: 0] -= c }
                 for k in 0..<max(merged.count - 1, 0) {

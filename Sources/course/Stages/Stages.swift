@@ -272,7 +272,7 @@ final class Memo {
 /// `course run dpo-controls`: DPO on a pair set and its controls (`DPOControlsRun`), then
 /// results.md for this seed; `--seeds` runs it per seed and writes results.md across them.
 struct DPOControlsStage: Stage {
-    var controls = DPOControlsRun.Control.allCases
+    var controls = DPOControlsRun.Control.standard
     var pairs = PairSet.all
     var editedTokens = false
     var options: DPORun.Options { .init(pairs: pairs, editedTokens: editedTokens) }

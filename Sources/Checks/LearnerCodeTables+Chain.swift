@@ -1,0 +1,104 @@
+import Autograd
+import Core
+import Evaluation
+import Exercises
+import LoRA
+import QLoRA
+import RewardModel
+import SFT
+import Solutions
+import Transformer
+
+/// The `--mine` tables of chapters 2–6 and 9 (see `Catalogue.learnerCode`): the learner's
+/// functions (`mine`) or the reference solutions, keyed by the kit function they replace.
+extension Catalogue {
+    static func chainTable(chapter: Int, mine: Bool) -> LearnerCode.Table {
+        switch chapter {
+        case 2:
+            let merge: MergePairFunction = { t, l, r, n in
+                must("2.1") { mine ? try Exercises.mergePair(t, left: l, right: r, into: n) : try Solutions.mergePair(t, left: l, right: r, into: n) }
+            }
+            let mask: CausalMaskFunction = { s in must("2.2") { mine ? try Exercises.applyCausalMask(s) : try Solutions.applyCausalMask(s) } }
+            let head: AttentionHeadFunction = { q, k, v in
+                must("2.3") { mine ? try Exercises.attentionHead(q: q, k: k, v: v) : try Solutions.attentionHead(q: q, k: k, v: v) }
+            }
+            let step: KVCacheStepFunction = { q, k, v, keys, values in
+                must("2.4") { mine ? try Exercises.kvCacheStep(query: q, key: k, value: v, keys: &keys, values: &values)
+                                   : try Solutions.kvCacheStep(query: q, key: k, value: v, keys: &keys, values: &values) }
+            }
+            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step])
+        case 3:
+            let targets: SFTTargetsFunction = { ids, tr in
+                must("3.1") { mine ? try Exercises.sftTargets(ids: ids, trainable: tr) : try Solutions.sftTargets(ids: ids, trainable: tr) }
+            }
+            let loss: MaskedCrossEntropyFunction = { l, t in
+                must("3.3") { mine ? try Exercises.maskedCrossEntropy(logits: l, targets: t) : try Solutions.maskedCrossEntropy(logits: l, targets: t) }
+            }
+            let pack: PackExamplesFunction = { e, length, pad in
+                must("3.4") { mine ? try Exercises.packExamples(e, length: length, pad: pad) : try Solutions.packExamples(e, length: length, pad: pad) }
+            }
+            return LearnerCode.Table(["sftTargets": targets, "maskedCrossEntropy": loss, "packExamples": pack])
+        case 4:
+            let forward: LoRAForwardFunction = { x, w, bias, a, b, s in
+                must("4.1") { mine ? try Exercises.loraForward(x: x, weight: w, bias: bias, a: a, b: b, scaling: s)
+                                   : try Solutions.loraForward(x: x, weight: w, bias: bias, a: a, b: b, scaling: s) }
+            }
+            let gradients: LoRAGradientsFunction = { x, a, b, s, g in
+                must("4.2") { mine ? try Exercises.loraGradients(x: x, a: a, b: b, scaling: s, outputGradient: g)
+                                   : try Solutions.loraGradients(x: x, a: a, b: b, scaling: s, outputGradient: g) }
+            }
+            let plan: LoRAPlanFunction = { layers, targets, r in
+                must("4.5") { mine ? try Exercises.loraPlan(layers: layers, targets: targets, rank: r) : try Solutions.loraPlan(layers: layers, targets: targets, rank: r) }
+            }
+            return LearnerCode.Table(["loraForward": forward, "loraGradients": gradients, "loraPlan": plan])
+        case 5:
+            let quantize: NF4QuantizeBlockFunction = { v, code in
+                must("5.1") { mine ? try Exercises.nf4QuantizeBlock(v, code: code) : try Solutions.nf4QuantizeBlock(v, code: code) }
+            }
+            let dequantize: NF4DequantizeFunction = { p, n, sc, gs, off, code, scode in
+                must("5.2") { mine ? try Exercises.nf4Dequantize(packed: p, count: n, scaleCodes: sc, groupScales: gs, offset: off, code: code, scaleCode: scode)
+                                   : try Solutions.nf4Dequantize(packed: p, count: n, scaleCodes: sc, groupScales: gs, offset: off, code: code, scaleCode: scode) }
+            }
+            let double: DoubleQuantizeFunction = { a, code in
+                must("5.3") { mine ? try Exercises.doubleQuantize(a, code: code) : try Solutions.doubleQuantize(a, code: code) }
+            }
+            let bits: NF4StorageBitsFunction = { n, dq in
+                must("5.4") { mine ? try Exercises.nf4StorageBits(count: n, doubleQuantization: dq) : try Solutions.nf4StorageBits(count: n, doubleQuantization: dq) }
+            }
+            let memory: TrainingMemoryFunction = { f, q, b, t in
+                must("5.4") { mine ? try Exercises.trainingMemoryBytes(float32Frozen: f, quantized: q, bitsPerQuantized: b, trainable: t)
+                                   : try Solutions.trainingMemoryBytes(float32Frozen: f, quantized: q, bitsPerQuantized: b, trainable: t) }
+            }
+            return LearnerCode.Table(["nf4QuantizeBlock": quantize, "nf4Dequantize": dequantize, "doubleQuantize": double, "nf4StorageBits": bits,
+                                      "trainingMemoryBytes": memory])
+        case 6:
+            let bt: BradleyTerryFunction = { c, r, m, k in
+                must("6.1") { mine ? try Exercises.bradleyTerryLoss(chosen: c, rejected: r, margin: m, centering: k)
+                                   : try Solutions.bradleyTerryLoss(chosen: c, rejected: r, margin: m, centering: k) }
+            }
+            let last: LastTokenIndicesFunction = { ids, rows, pad in
+                must("6.2") { mine ? try Exercises.lastTokenIndices(ids, rows: rows, pad: pad) : try Solutions.lastTokenIndices(ids, rows: rows, pad: pad) }
+            }
+            let head: RewardHeadFunction = { h, i, w in
+                must("6.3") { mine ? try Exercises.rewardsFromHidden(h, lastIndex: i, head: w) : try Solutions.rewardsFromHidden(h, lastIndex: i, head: w) }
+            }
+            let bins: CalibrationBinsFunction = { p, y, n in
+                must("6.4") { mine ? try Exercises.calibrationBins(probabilities: p, outcomes: y, bins: n) : try Solutions.calibrationBins(probabilities: p, outcomes: y, bins: n) }
+            }
+            return LearnerCode.Table(["bradleyTerry": bt, "lastTokenIndices": last, "rewardHead": head, "calibrationBins": bins])
+        case 9:
+            let interval: BootstrapIntervalFunction = { x, n, level, rng in
+                must("9.1") { mine ? try Exercises.bootstrapInterval(x, resamples: n, level: level, rng: &rng)
+                                   : try Solutions.bootstrapInterval(x, resamples: n, level: level, rng: &rng) }
+            }
+            let win: WinRateFunction = { a, b, tie in must("9.2") { mine ? try Exercises.winRate(a, b, tie: tie) : try Solutions.winRate(a, b, tie: tie) } }
+            let pass: PassAtKFunction = { n, c, k in must("9.3") { mine ? try Exercises.passAtK(n: n, c: c, k: k) : try Solutions.passAtK(n: n, c: c, k: k) } }
+            let contaminated: ContaminatedPromptsFunction = { t, e, n in
+                must("9.4") { mine ? try Exercises.contaminatedPrompts(training: t, eval: e, n: n) : try Solutions.contaminatedPrompts(training: t, eval: e, n: n) }
+            }
+            return LearnerCode.Table(["bootstrapInterval": interval, "winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated])
+        default:
+            return LearnerCode.Table([:])
+        }
+    }
+}
