@@ -60,6 +60,7 @@ table rlhf/results-overoptimisation.md   results/rlhf-overoptimisation.md
 table dpo/results.md                     results/dpo.md
 table dpo/results-flaws.md               results/dpo-flaws.md
 table dpo/results-pairs.md               results/dpo-pairs.md
+table dpo/results-flaw-study.md          results/dpo-flaw-study.md
 copy cost.md                        results/cost.md
 copy rlhf/ppo-rm/rewards.png        figures/07-rlhf-ppo-rewards.png
 copy rlhf/ppo-rm/kl.png             figures/07-rlhf-ppo-kl.png

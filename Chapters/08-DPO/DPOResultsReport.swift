@@ -19,11 +19,13 @@ public enum DPOResultsReport {
     }
 
     /// runs/dpo -> results.md (grader, KL, win rate per variant), results-flaws.md (the share
-    /// of replies showing each flaw) and results-pairs.md (the held-out pairs while training).
+    /// of replies showing each flaw), results-pairs.md (the held-out pairs while training) and,
+    /// after `--flaws` runs, results-flaw-study.md (`DPOFlawStudy`).
     /// Nothing when no DPO run has finished.
     public static func render(_ dir: URL) throws -> [ResultsFile] {
         let (reports, folders, commands) = try recorded(dir)
-        guard !reports.isEmpty else { return [] }
+        let study = try DPOFlawStudy.render(dir)   // the appendix's runs on the pairs of some flaws
+        guard !reports.isEmpty else { return study }
         let footer = try RunProvenance.common(folders).line(commands: commands) + "\n"
         // Each variant's metrics.csv: in its own folder, or in the comparison's subfolder.
         let metrics = reports.dropFirst().map { r in
@@ -33,7 +35,7 @@ public enum DPOResultsReport {
         }
         return [ResultsFile("results.md", scores(reports) + "\n" + footer),
                 ResultsFile("results-flaws.md", flaws(reports) + "\n" + footer),
-                ResultsFile("results-pairs.md", pairAccuracy(reports) + (try pairs(metrics)) + "\n" + footer)]
+                ResultsFile("results-pairs.md", pairAccuracy(reports) + (try pairs(metrics)) + "\n" + footer)] + study
     }
 
     /// The implicit reward as a judge of pairs, after training: held-out tenth and test pairs.

@@ -159,6 +159,12 @@ struct RunAllTests {
         let config = try JSONSerialization.jsonObject(with: CLI.file(dir.appendingPathComponent("config.json"))) as? [String: Any]
         #expect(config?["flaws"] as? [String] == ["wrong_policy", "cold_tone"])
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.json").path))
+        // `course results` puts the run into the appendix's table, next to the SFT model.
+        let out = CLI.temp("flaw-study")
+        #expect(try CLI.course(["results", runs.path, "--out", out.path]) == 0)
+        let study = String(decoding: CLI.file(out.appendingPathComponent("dpo/results-flaw-study.md")), as: UTF8.self)
+        #expect(study.contains("| none (the SFT model) |") && study.contains("| wrong_policy + cold_tone |"), "\(study)")
+        #expect(study.contains("`course run dpo --flaws wrong_policy,cold_tone`"), "\(study)")
     }
 
     @Test("Killing the whole chain mid-stage and running it again reuses the stages already finished")
