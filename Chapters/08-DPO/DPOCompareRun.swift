@@ -42,19 +42,20 @@ public enum DPOCompareRun {
     }
 
     /// The grader's score and the win rate against SFT per variant, as two bar panels that
-    /// share the variants, each with its own axis from 0 to 1; dashed lines mark the SFT model's
-    /// score and a win rate of 0.5 (named in each panel's legend: bars and their values run
-    /// through both lines, leaving no clear spot beside them).
+    /// share the variants, each with its own axis from 0 (scores: to 1.1, so labels of scores near 1
+    /// stay clear of the title); dashed lines mark the SFT model's
+    /// score and a win rate of 0.5, named in each panel's title (bars and their value labels
+    /// reach the top of the axis, so a legend there would cover them).
     static func scoreFigure(_ reports: [PolicyReport]) -> Panels {
         let names = reports.map(\.name)
-        var scores = BarChart(title: "Grader score on held-out prompts", yLabel: "grader overall (0-1)",
-                              categories: names, yRange: 0...1, showValues: true)
+        var scores = BarChart(title: "Grader score on held-out prompts (dashed: the SFT model's score)", yLabel: "grader overall (0-1)",
+                              categories: names, yRange: 0...1.1, showValues: true)   // room above 1 for the value labels
         scores.add(BarSeries(name: "", values: reports.map(\.overall)))
-        if let sft = reports.first { scores.add(.horizontal(sft.overall, label: "the SFT model's score", inLegend: true)) }
-        var wins = BarChart(title: "Win rate against the SFT model on the same prompts (ties count half)", yLabel: "win rate",
-                            categories: names, yRange: 0...1, showValues: true)
+        if let sft = reports.first { scores.add(.horizontal(sft.overall)) }
+        var wins = BarChart(title: "Win rate against the SFT model on the same prompts, ties count half (dashed: 0.5, as good as SFT)",
+                            yLabel: "win rate", categories: names, yRange: 0...1, showValues: true)
         wins.add(BarSeries(name: "", values: reports.map { $0.winRate ?? .nan }, color: Palette.color(1)))
-        wins.add(.horizontal(0.5, label: "0.5: as good as the SFT model", inLegend: true))
+        wins.add(.horizontal(0.5))
         return Panels(title: "DPO and relatives against the SFT model", xLabel: "variant", bars: [scores, wins])
     }
 
