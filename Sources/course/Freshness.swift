@@ -52,7 +52,7 @@ enum Freshness {
         do { try p.run() } catch { return false }
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { return false }
-        FileManager.default.createFile(atPath: stamp(for: binary).path, contents: Data())
+        _ = FileManager.default.createFile(atPath: stamp(for: binary).path, contents: Data())
         return true
     }
 
