@@ -8,6 +8,7 @@ import QLoRA
 import RewardModel
 import RLHF
 import SFT
+import SupportDesk
 import Transformer
 
 /// The delegating variants: for each exercise, the reference with that one function replaced
@@ -21,7 +22,6 @@ extension Catalogue {
         "2.1",  // the tokenizer's merge loop is internal
         "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
         "2.6",  // the checkpoint loader's name table is internal
-        "3.2",  // ChatTemplate works on token ids, the exercise on text
         "3.5",  // no public leakage check in the kit
         "6.3",  // reading the reward off hidden states is a gather and a dot product inside the model
     ]
@@ -53,6 +53,14 @@ extension Chapter3Functions {
         var f = reference
         switch id {
         case "3.1": f.sftTargets = { SFTBatching.targets(TokenizedExample(ids: $0, trainable: $1)) }
+        case "3.2": f.encodeChat = { m, _, _, _, prompt in   // the check's tokenizer is trained again from its sentence
+            guard m.allSatisfy({ ChatTemplate.roles.contains($0.role) }) else { throw CourseError("unknown role") }
+            let t = try ChatTemplate(tokenizer: chatTokenizer()), messages = m.map { Message(role: $0.role, content: $0.content) }
+            let e = t.encode(messages)
+            guard prompt else { return e }
+            let ids = t.generationPrompt(messages)
+            return (ids, e.trainable + [Bool](repeating: false, count: ids.count - e.ids.count))
+        }
         case "3.3": f.maskedCrossEntropy = { Variable($0).crossEntropy(targets: $1).scalar }
         case "3.4": f.packExamples = { ex, length, pad in
             let b = SFTBatching.packed(ex.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: length, pad: pad)

@@ -37,7 +37,11 @@ extension Catalogue {
             let pack: PackExamplesFunction = { e, length, pad in
                 must("3.4") { mine ? try Exercises.packExamples(e, length: length, pad: pad) : try Solutions.packExamples(e, length: length, pad: pad) }
             }
-            return LearnerCode.Table(["sftTargets": targets, "maskedCrossEntropy": loss, "packExamples": pack])
+            let chat: EncodeChatFunction = { m, encode, start, end, prompt in
+                must("3.2") { mine ? try Exercises.encodeChat(m, encode: encode, start: start, end: end, addGenerationPrompt: prompt)
+                                   : try Solutions.encodeChat(m, encode: encode, start: start, end: end, addGenerationPrompt: prompt) }
+            }
+            return LearnerCode.Table(["sftTargets": targets, "encodeChat": chat, "maskedCrossEntropy": loss, "packExamples": pack])
         case 4:
             let forward: LoRAForwardFunction = { x, w, bias, a, b, s in
                 must("4.1") { mine ? try Exercises.loraForward(x: x, weight: w, bias: bias, a: a, b: b, scaling: s)
