@@ -219,6 +219,13 @@ private func checkSampling(_ sample: @escaping ([Float], Float, Int, Float, Floa
         let got = try sample(logits, t, 0, 1, u)
         try Expect.that(got == expected, "sampling \(show(logits, t, 0, 1, u)): expected token \(expected), got \(got) (large logits)")
     }
+    // Round-off: these probabilities add up to 0.9999999 in Float, so a walk that sums in Float
+    // can pass its last id below u = 0.99999994; the last kept id is the answer.
+    let roundOff: [Float] = [0, 0.7, 0.3, 1.1]
+    for (k, expected) in [(0, 3), (2, 3), (3, 3)] {
+        let got = try sample(roundOff, 1, k, 1, 0.99999994)
+        try Expect.that(got == expected, "sampling \(show(roundOff, 1, k, 1, 0.99999994)): expected token \(expected), got \(got) (the largest u below 1)")
+    }
     // Against the kit: `Sampler.sample` draws u with `rng.uniform()` (none when greedy), so the
     // same u passed to your step must give the same token. Some logits are whole numbers, so
     // that ties (and the lower-id rule) matter.
