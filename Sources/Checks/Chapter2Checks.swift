@@ -188,7 +188,7 @@ private func checkSampling(_ sample: @escaping ([Float], Float, Int, Float, Floa
         let shown = logits.count <= 8 ? "\(logits)" : "\(logits.count) random logits"
         return "\(shown), temperature \(t), top-k \(k), top-p \(p), u = \(u)"
     }
-    // Softmax of [1, 3, 3, 0, 2] ≈ 0.053, 0.392, 0.392, 0.019, 0.144 (cumulative in id order
+    // Softmax of [1, 3, 3, 0, 2] ≈ 0.053, 0.392, 0.392, 0.020, 0.144 (cumulative in id order
     // 0.053, 0.445, 0.836, 0.856, 1). Top-k 2 keeps ids 1 and 2 at exactly 0.5 each; top-k 3
     // gives 0.422, 0.422, 0.155 to ids 1, 2, 4, so top-p 0.8 after it keeps only ids 1 and 2.
     // Temperature 0.5 sharpens (0.464, 0.464, 0.063 for ids 1, 2, 4), 2 flattens (id 0: 0.115).
