@@ -219,8 +219,8 @@ private func checkSampling(_ sample: @escaping ([Float], Float, Int, Float, Floa
         let got = try sample(logits, t, 0, 1, u)
         try Expect.that(got == expected, "sampling \(show(logits, t, 0, 1, u)): expected token \(expected), got \(got) (large logits)")
     }
-    // Round-off: these probabilities add up to 0.9999999 in Float, so a walk that sums in Float
-    // can pass its last id below u = 0.99999994; the last kept id is the answer.
+    // Round-off: unfiltered, these probabilities add up to 0.9999999 in Float, so a walk that
+    // sums in Float can pass its last id below u = 0.99999994; the last kept id is the answer.
     let roundOff: [Float] = [0, 0.7, 0.3, 1.1]
     for (k, expected) in [(0, 3), (2, 3), (3, 3)] {
         let got = try sample(roundOff, 1, k, 1, 0.99999994)
@@ -244,10 +244,18 @@ private func checkSampling(_ sample: @escaping ([Float], Float, Int, Float, Floa
         rng = kitRng
     }
     // Inside generation: a small GPT continues a prompt with your step choosing every token.
+    // The hook cannot throw, so an error (or an id outside the vocabulary) is kept and reported.
     let model = GPT(GPTConfig(vocabSize: 48, contextLength: 40, embeddingSize: 16, layers: 1, heads: 2), seed: 5)
     var failure: Error?
     let step: SampleNextTokenFunction = { l, t, k, p, u in
-        do { return try sample(l, t, k, p, u) } catch { if failure == nil { failure = error }; return 0 }
+        do {
+            let id = try sample(l, t, k, p, u)
+            if l.indices.contains(id) { return id }
+            throw CheckFailure("sampling \(l.count) logits inside generation returned token \(id), outside 0..<\(l.count)")
+        } catch {
+            if failure == nil { failure = error }
+            return 0
+        }
     }
     for o in [SamplingOptions(temperature: 0.8, topK: 40), SamplingOptions(temperature: 1.2, topK: 8, topP: 0.9), .greedy] {
         var a = SeededRandom(seed: 9), b = SeededRandom(seed: 9)
