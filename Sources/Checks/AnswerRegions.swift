@@ -7,7 +7,7 @@ extension Catalogue {
         "Chapters/01-Autograd/Value.swift#value-topological-order": "1.1",
         "Chapters/01-Autograd/Value.swift#value-tanh": "1.1",
         "Chapters/01-Autograd/Optimizers.swift#adamw": "1.4",
-        "Chapters/02-Transformer/Sampling.swift#top-p": "2.5",
+        "Chapters/02-Transformer/Sampling.swift#sampler": "2.5",
         "Chapters/03-SFT/ChatTemplate.swift#chat-template-encode": "3.2",
         "Chapters/03-SFT/SFTBatches.swift#loss-mask": "3.1",
         "Chapters/03-SFT/SFTBatches.swift#packing": "3.4",

@@ -41,7 +41,17 @@ extension Chapter2Functions {
             let scores = Variable.matmul(Variable(q), Variable(k), transposeB: true, alpha: 1 / Float(q.shape[1]).squareRoot())
             return Variable.matmul(scores.causalMask().softmax(), Variable(v)).value
         }
-        case "2.5": f.nucleusFilter = { Sampler.topP($0, p: $1) }
+        case "2.5": f.sampleNextToken = { logits, t, k, p, u in  // the kit's distribution, then the draw by hand
+            guard t != 0 else { return try reference.sampleNextToken(logits, t, k, p, u) }
+            let probs = logits.withUnsafeBufferPointer { Sampler.distribution($0, SamplingOptions(temperature: t, topK: k, topP: p)) }
+            let target = Double(u) * probs.reduce(0.0) { $0 + Double($1) }
+            var total: Double = 0
+            for (i, q) in probs.enumerated() where q > 0 {
+                total += Double(q)
+                if target < total { return i }
+            }
+            return probs.lastIndex { $0 > 0 }!
+        }
         default: break
         }
         return f

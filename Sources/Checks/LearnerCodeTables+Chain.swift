@@ -26,7 +26,12 @@ extension Catalogue {
                 must("2.4") { mine ? try Exercises.kvCacheStep(query: q, key: k, value: v, keys: &keys, values: &values)
                                    : try Solutions.kvCacheStep(query: q, key: k, value: v, keys: &keys, values: &values) }
             }
-            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step])
+            let sample: SampleNextTokenFunction = { l, t, k, p, u in
+                must("2.5") { mine ? try Exercises.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u)
+                                   : try Solutions.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u) }
+            }
+            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
+                                      "sampleNextToken": sample])
         case 3:
             let targets: SFTTargetsFunction = { ids, tr in
                 must("3.1") { mine ? try Exercises.sftTargets(ids: ids, trainable: tr) : try Solutions.sftTargets(ids: ids, trainable: tr) }

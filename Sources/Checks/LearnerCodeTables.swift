@@ -15,10 +15,10 @@ extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
         1: ["1.1"],                         // the scalar engine's backward walk and its tanh
-        // 2.5 (top-p) is not on the run's path: its samples use top-k 40 and p = 1 (no filter);
-        // 2.6 (Hugging Face names) only runs when a GPT-2 checkpoint is loaded (--base).
-        2: ["2.1", "2.2", "2.3", "2.4"],    // BPE merges (training and encoding), the attention figure's mask,
-                                            // every head's attention in training, the samples' KV-cache steps
+        // 2.6 (Hugging Face names) is not on the path: it only runs when a GPT-2 checkpoint is loaded (--base).
+        2: ["2.1", "2.2", "2.3", "2.4", "2.5"],   // BPE merges (training and encoding), the attention figure's mask,
+                                                  // every head's attention in training, the samples' KV-cache steps
+                                                  // and every sampled token
         // 3.5 (leakage) is not on the path: the run does not check its splits for leaks.
         3: ["3.1", "3.2", "3.3", "3.4"],    // loss-mask targets, the chat template's ids and flags
                                             // (training examples, generation prompts), the SFT loss's value, packed rows

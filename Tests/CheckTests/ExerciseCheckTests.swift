@@ -153,6 +153,7 @@ struct LearnerCodeTests {
         }
         #expect(finds(2, "mergePair", MergePairFunction.self) && finds(2, "causalMask", CausalMaskFunction.self))
         #expect(finds(2, "attentionHead", AttentionHeadFunction.self) && finds(2, "kvCacheStep", KVCacheStepFunction.self))
+        #expect(finds(2, "sampleNextToken", SampleNextTokenFunction.self))
         #expect(finds(3, "sftTargets", SFTTargetsFunction.self) && finds(3, "packExamples", PackExamplesFunction.self))
         #expect(finds(3, "maskedCrossEntropy", MaskedCrossEntropyFunction.self) && finds(3, "encodeChat", EncodeChatFunction.self))
         #expect(finds(4, "loraForward", LoRAForwardFunction.self) && finds(4, "loraGradients", LoRAGradientsFunction.self))
@@ -189,6 +190,30 @@ struct LearnerCodeTests {
             #expect(template.encode(chat) == kit && template.generationPrompt(Array(chat.prefix(1))) == kitPrompt)
         }
         #expect(template.encode(chat) == kit)
+    }
+
+    /// Exercise 2.5 gets the u that `SeededRandom.categorical` would draw, so the generator must
+    /// move as in the kit's sampler: one `uniform()` per sampled token, nothing when greedy.
+    @Test("With a sampling step installed, Sampler.sample returns its token and moves the generator as the kit's sampler does")
+    func samplerReachesTheStep() {
+        final class Seen: @unchecked Sendable { var u: [Float] = [] }
+        let seen = Seen()
+        let step: SampleNextTokenFunction = { _, _, _, _, u in seen.u.append(u); return 3 }
+        let logits: [Float] = [0.5, 2, -1, 1, 0]
+        for o in [SamplingOptions(temperature: 0.8, topK: 3), .greedy, SamplingOptions(temperature: 1e-7)] {
+            seen.u = []
+            var kit = SeededRandom(seed: 4), mine = kit, draw = kit
+            let expected = logits.withUnsafeBufferPointer { Sampler.sample($0, o, rng: &kit) }
+            let got = LearnerCode.$installed.withValue(LearnerCode.Table(["sampleNextToken": step])) {
+                logits.withUnsafeBufferPointer { Sampler.sample($0, o, rng: &mine) }
+            }
+            #expect(mine.stateWords == kit.stateWords, "temperature \(o.temperature): the generator moved otherwise")
+            if o.temperature > 0 && o.temperature < 1e-6 {   // where the kit divides by 1e-6, its own sampler runs
+                #expect(got == expected && seen.u.isEmpty)
+            } else {
+                #expect(got == 3 && seen.u == [o.temperature == 0 ? 0 : draw.uniform()], "temperature \(o.temperature)")
+            }
+        }
     }
 
     @Test("With chapter 9's table installed, the kit's statistics and contamination count come from the installed functions")
