@@ -12,35 +12,29 @@ public enum Statistics {
 
     public static func mean(_ x: [Double]) -> Double { x.isEmpty ? .nan : x.reduce(0, +) / Double(x.count) }
 
-    // MARK: book bootstrap
     /// Percentile bootstrap confidence interval of the mean: resample the values with
     /// replacement `resamples` times, take each resample's mean, and read the (1−level)/2 and
-    /// (1+level)/2 quantiles of those means. Seeded, so the interval is reproducible.
+    /// (1+level)/2 quantiles of those means. Seeded, so the interval is reproducible. It is the
+    /// interval over seeds and prompts below with one seed, draw for draw.
     public static func bootstrapMean(_ x: [Double], level: Double = 0.95, resamples: Int = 2000, seed: UInt64 = 0) -> Interval {
         KitAnswer.used("Statistics.bootstrapMean", answers: "9.1")
-        guard !x.isEmpty else { return Interval(estimate: .nan, low: .nan, high: .nan) }
-        var rng = SeededRandom(seed: seed)
-        if let mine = LearnerCode.function("bootstrapInterval", as: BootstrapIntervalFunction.self) { return learnerInterval(x, resamples, level, &rng, mine) }
-        var means: [Double] = []
-        means.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            var s = 0.0
-            for _ in 0..<x.count { s += x[rng.int(x.count)] }
-            means.append(s / Double(x.count))
-        }
-        means.sort()
-        func quantile(_ q: Double) -> Double { means[min(means.count - 1, max(0, Int((q * Double(means.count - 1)).rounded())))] }
-        return Interval(estimate: mean(x), low: quantile((1 - level) / 2), high: quantile((1 + level) / 2))
+        return bootstrapSeedsAndPrompts([x], level: level, resamples: resamples, seed: seed)
     }
-    // MARK: end
 
+    // MARK: book bootstrap
     /// The interval of a mean over seeds and prompts: `x[s][p]` is prompt p's value in seed s's
     /// run (a paired difference or a win outcome, on the same prompts in every seed). Each
     /// resample draws seeds with replacement, then prompts with replacement within each drawn
     /// seed, so the interval carries run-to-run variation as well as the choice of prompts.
-    /// With one seed it is `bootstrapMean` of that seed's values.
+    /// Empty runs are left out. With one run there is no seed to choose and none is drawn: the
+    /// ordinary bootstrap over prompts (`bootstrapMean`), draw for draw.
     public static func bootstrapSeedsAndPrompts(_ x: [[Double]], level: Double = 0.95, resamples: Int = 2000,
                                                 seed: UInt64 = 0) -> Interval {
+        KitAnswer.used("Statistics.bootstrapSeedsAndPrompts", answers: "9.1")
+        if let mine = LearnerCode.function("bootstrapSeedsAndPrompts", as: SeedsAndPromptsIntervalFunction.self) {
+            let i = mine(x, level, resamples, seed)
+            return Interval(estimate: i.estimate, low: i.low, high: i.high)
+        }
         let runs = x.filter { !$0.isEmpty }
         guard !runs.isEmpty else { return Interval(estimate: .nan, low: .nan, high: .nan) }
         var rng = SeededRandom(seed: seed)
@@ -49,7 +43,7 @@ public enum Statistics {
         for _ in 0..<resamples {
             var total = 0.0
             for _ in runs.indices {
-                let run = runs[rng.int(runs.count)]
+                let run = runs.count == 1 ? runs[0] : runs[rng.int(runs.count)]   // one run: nothing to draw
                 var s = 0.0
                 for _ in run.indices { s += run[rng.int(run.count)] }
                 total += s / Double(run.count)
@@ -60,6 +54,7 @@ public enum Statistics {
         func quantile(_ q: Double) -> Double { means[min(means.count - 1, max(0, Int((q * Double(means.count - 1)).rounded())))] }
         return Interval(estimate: mean(runs.map(mean)), low: quantile((1 - level) / 2), high: quantile((1 + level) / 2))
     }
+    // MARK: end
 
     // MARK: book win-rate
     /// Pairwise win rate of A over B from per-prompt scores: a win counts 1, a tie ½, a loss 0
@@ -99,19 +94,10 @@ public enum Statistics {
     }
 }
 
-extension Statistics {
-    /// The interval from the learner's function (exercise 9.1), drawing from the same seeded
-    /// generator as `bootstrapMean`; the estimate is the plain mean.
-    static func learnerInterval(_ x: [Double], _ resamples: Int, _ level: Double, _ rng: inout SeededRandom,
-                                _ mine: BootstrapIntervalFunction) -> Interval {
-        let (low, high) = mine(x, resamples, level, &rng)
-        return Interval(estimate: mean(x), low: low, high: high)
-    }
-}
-
 // The shapes of the functions a learner plugs in with `course run evaluation --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
-public typealias BootstrapIntervalFunction = ([Double], Int, Double, inout SeededRandom) -> (low: Double, high: Double)
+public typealias SeedsAndPromptsIntervalFunction = (_ x: [[Double]], _ level: Double, _ resamples: Int, _ seed: UInt64)
+    -> (estimate: Double, low: Double, high: Double)
 public typealias WinRateFunction = ([Double], [Double], Double) -> Double
 public typealias PassAtKFunction = (Int, Int, Int) -> Double
 public typealias ContaminatedPromptsFunction = ([String], [String], Int) -> [Int]

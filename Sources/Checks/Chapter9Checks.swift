@@ -6,19 +6,19 @@ import Solutions
 
 /// The functions of Chapter 9's exercises in the three flavours (see Chapter1Functions).
 struct Chapter9Functions {
-    var bootstrap: ([Double], Int, Double, inout SeededRandom) throws -> (low: Double, high: Double)
+    var seedsAndPrompts: ([[Double]], Double, Int, UInt64) throws -> (estimate: Double, low: Double, high: Double)
     var winRate: ([Double], [Double], Double) throws -> Double
     var passAtK: (Int, Int, Int) throws -> Double
     var contaminated: ([String], [String], Int) throws -> [Int]
 
     static var learner: Chapter9Functions { Chapter9Functions(
-        bootstrap: { try Exercises.bootstrapInterval($0, resamples: $1, level: $2, rng: &$3) },
+        seedsAndPrompts: { try Exercises.bootstrapSeedsAndPrompts($0, level: $1, resamples: $2, seed: $3) },
         winRate: { try Exercises.winRate($0, $1, tie: $2) },
         passAtK: { try Exercises.passAtK(n: $0, c: $1, k: $2) },
         contaminated: { try Exercises.contaminatedPrompts(training: $0, eval: $1, n: $2) }) }
 
     static var reference: Chapter9Functions { Chapter9Functions(
-        bootstrap: { try Solutions.bootstrapInterval($0, resamples: $1, level: $2, rng: &$3) },
+        seedsAndPrompts: { try Solutions.bootstrapSeedsAndPrompts($0, level: $1, resamples: $2, seed: $3) },
         winRate: { try Solutions.winRate($0, $1, tie: $2) },
         passAtK: { try Solutions.passAtK(n: $0, c: $1, k: $2) },
         contaminated: { try Solutions.contaminatedPrompts(training: $0, eval: $1, n: $2) }) }
@@ -26,8 +26,8 @@ struct Chapter9Functions {
     static func mutant(_ id: String) -> Chapter9Functions {
         var f = reference
         switch id {
-        case "9.1": f.bootstrap = { x, r, level, rng in  // puts all of 1 − level in each tail: too narrow an interval
-            try reference.bootstrap(x, r, 1 - 2 * (1 - level), &rng)
+        case "9.1": f.seedsAndPrompts = { x, level, r, seed in  // pools every seed's prompts and resamples them:
+            try reference.seedsAndPrompts([x.flatMap { $0 }], level, r, seed)   // run-to-run variation vanishes
         }
         case "9.2": f.winRate = { a, b, _ in  // counts ties as losses
             Double(zip(a, b).filter { $0 > $1 }.count) / Double(a.count)
@@ -58,19 +58,45 @@ struct Chapter9Functions {
 
 extension Catalogue {
     static let chapter9: [Exercise] = [
-        Exercise("9.1", "A bootstrap confidence interval", file: "exercises/09-evaluation/BootstrapInterval.swift",
-                 symbol: "bootstrapInterval", hints: [
-                    "Two loops: resamples outside, values.count draws inside; each draw is values[rng.int(values.count)].",
-                    "Collect the resample means, sort them, and read two positions.",
-                    "The two positions are round(q · (resamples − 1)) for q = (1 − level)/2 and (1 + level)/2. Draw in exactly that order so the seeded generator gives the same interval.",
+        Exercise("9.1", "The interval over seeds and prompts", file: "exercises/09-evaluation/SeedsAndPromptsInterval.swift",
+                 symbol: "bootstrapSeedsAndPrompts", hints: [
+                    "Leave out the empty runs first and work only with those left. Then three loops: the resamples; inside, one drawn run per run; inside that, the drawn run's prompts.",
+                    "A resample's mean is the mean of its drawn runs' means, not of all its drawn values pooled; the estimate is the same mean of means on the runs as they are. Draw a run with runs[rng.int(runs.count)] (no draw when there is a single run), then at once its values with run[rng.int(run.count)].",
+                    "Close to the kit's interval but not equal means the draws are out of order or one too many: a run is drawn only when there are two or more, and all of its values come before the next run is drawn. The positions in the sorted means round half away from zero and stay inside the array.",
                  ]) { flavor in
             let f = Chapter9Functions.table(flavor, "9.1")
-            let x = (0..<40).map { Double($0 % 7) / 6 }
-            var r1 = SeededRandom(seed: 91)
-            let got = try f.bootstrap(x, 500, 0.9, &r1)
-            let expected = Statistics.bootstrapMean(x, level: 0.9, resamples: 500, seed: 91)
-            try Expect.close(got.low, expected.low, tolerance: 1e-12, "lower end of the 90% interval")
-            try Expect.close(got.high, expected.high, tolerance: 1e-12, "upper end of the 90% interval")
+            // By hand: every value of seed 1 is 1 and of seed 2 is 0, so a resample's mean is only
+            // decided by its two drawn seeds: 1, ½ or 0 with chances ¼, ½, ¼. The 95% interval is
+            // [0, 1]; pooling the eight values would claim [0.125, 0.875].
+            let split = try f.seedsAndPrompts([[1, 1, 1, 1], [0, 0, 0, 0]], 0.95, 2000, 9)
+            try Expect.that(split.estimate == 0.5 && split.low == 0 && split.high == 1,
+                            "two seeds scoring 1, 1, 1, 1 and 0, 0, 0, 0: expected 0.5 [0, 1] (a quarter of the resamples draw seed 2 twice), "
+                            + "got \(split.estimate) [\(split.low), \(split.high)]; an interval much narrower than [0, 1] has lost the seeds")
+            let constant = try f.seedsAndPrompts([[0.75, 0.75], [0.75, 0.75, 0.75], [0.75]], 0.9, 300, 3)
+            try Expect.that(constant.estimate == 0.75 && constant.low == 0.75 && constant.high == 0.75,
+                            "every value 0.75: expected 0.75 [0.75, 0.75], got \(constant.estimate) [\(constant.low), \(constant.high)]")
+            let none = try f.seedsAndPrompts([[], []], 0.95, 100, 1)
+            try Expect.that(none.estimate.isNaN && none.low.isNaN && none.high.isNaN, "only empty runs: expected NaN for all three numbers, got \(none)")
+            // Random values, several shapes: the same seed must give the kit's numbers exactly,
+            // which holds only with the same draws in the same order.
+            var rng = SeededRandom(seed: 91)
+            let shapes: [(what: String, counts: [Int], level: Double, resamples: Int)] = [
+                ("one seed of 40 prompts", [40], 0.9, 500), ("three seeds of 12 prompts", [12, 12, 12], 0.95, 2000),
+                ("seeds of 5, 9 and 2 prompts", [5, 9, 2], 0.8, 301), ("seeds of 7, 0 and 6 prompts (an empty run)", [7, 0, 6], 0.95, 400),
+            ]
+            for (i, shape) in shapes.enumerated() {
+                let x = shape.counts.map { n in (0..<n).map { _ in Double(rng.int(11)) / 10 - 0.3 } }
+                let got = try f.seedsAndPrompts(x, shape.level, shape.resamples, UInt64(100 + i))
+                let kit = Statistics.bootstrapSeedsAndPrompts(x, level: shape.level, resamples: shape.resamples, seed: UInt64(100 + i))
+                try Expect.that(got.estimate == kit.estimate, "\(shape.what): estimate \(got.estimate), expected \(kit.estimate) (the mean of the runs' means)")
+                try Expect.that(got.low == kit.low && got.high == kit.high,
+                                "\(shape.what), \(Int(100 * shape.level))% with \(shape.resamples) resamples: got [\(got.low), \(got.high)], "
+                                + "expected [\(kit.low), \(kit.high)] (same seed: draw the runs and values in the order the task gives)")
+                if shape.counts.count == 1 {
+                    let plain = Statistics.bootstrapMean(x[0], level: shape.level, resamples: shape.resamples, seed: UInt64(100 + i))
+                    try Expect.that(plain == kit, "the kit's one-seed interval is not its bootstrap over prompts")
+                }
+            }
         },
         Exercise("9.2", "A pairwise win rate with ties", file: "exercises/09-evaluation/WinRate.swift",
                  symbol: "winRate", hints: [

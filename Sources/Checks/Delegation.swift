@@ -258,9 +258,9 @@ extension Chapter9Functions {
     static func delegate(_ id: String) -> Chapter9Functions {
         var f = reference
         switch id {
-        case "9.1": f.bootstrap = { x, resamples, level, rng in
-            let i = Statistics.bootstrapMean(x, level: level, resamples: resamples, seed: rng.next())
-            return (i.low, i.high)
+        case "9.1": f.seedsAndPrompts = { x, level, resamples, seed in
+            let i = Statistics.bootstrapSeedsAndPrompts(x, level: level, resamples: resamples, seed: seed)
+            return (i.estimate, i.low, i.high)
         }
         case "9.2": f.winRate = { Statistics.winRate($0, $1, tie: $2).rate }
         case "9.3": f.passAtK = { Statistics.passAtK(n: $0, c: $1, k: $2) }

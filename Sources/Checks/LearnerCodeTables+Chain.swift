@@ -96,16 +96,16 @@ extension Catalogue {
             }
             return LearnerCode.Table(["bradleyTerry": bt, "lastTokenIndices": last, "rewardHead": head, "calibrationBins": bins])
         case 9:
-            let interval: BootstrapIntervalFunction = { x, n, level, rng in
-                must("9.1") { mine ? try Exercises.bootstrapInterval(x, resamples: n, level: level, rng: &rng)
-                                   : try Solutions.bootstrapInterval(x, resamples: n, level: level, rng: &rng) }
+            let interval: SeedsAndPromptsIntervalFunction = { x, level, n, seed in
+                must("9.1") { mine ? try Exercises.bootstrapSeedsAndPrompts(x, level: level, resamples: n, seed: seed)
+                                   : try Solutions.bootstrapSeedsAndPrompts(x, level: level, resamples: n, seed: seed) }
             }
             let win: WinRateFunction = { a, b, tie in must("9.2") { mine ? try Exercises.winRate(a, b, tie: tie) : try Solutions.winRate(a, b, tie: tie) } }
             let pass: PassAtKFunction = { n, c, k in must("9.3") { mine ? try Exercises.passAtK(n: n, c: c, k: k) : try Solutions.passAtK(n: n, c: c, k: k) } }
             let contaminated: ContaminatedPromptsFunction = { t, e, n in
                 must("9.4") { mine ? try Exercises.contaminatedPrompts(training: t, eval: e, n: n) : try Solutions.contaminatedPrompts(training: t, eval: e, n: n) }
             }
-            return LearnerCode.Table(["bootstrapInterval": interval, "winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated])
+            return LearnerCode.Table(["bootstrapSeedsAndPrompts": interval, "winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated])
         default:
             return LearnerCode.Table([:])
         }

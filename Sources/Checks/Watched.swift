@@ -104,7 +104,7 @@ extension Chapter9Functions {
     func watched() -> Chapter9Functions {
         let f = self
         return Chapter9Functions(
-            bootstrap: { a0, a1, a2, a3 in try KitAnswer.watch { try f.bootstrap(a0, a1, a2, &a3) } },
+            seedsAndPrompts: { a0, a1, a2, a3 in try KitAnswer.watch { try f.seedsAndPrompts(a0, a1, a2, a3) } },
             winRate: { a0, a1, a2 in try KitAnswer.watch { try f.winRate(a0, a1, a2) } },
             passAtK: { a0, a1, a2 in try KitAnswer.watch { try f.passAtK(a0, a1, a2) } },
             contaminated: { a0, a1, a2 in try KitAnswer.watch { try f.contaminated(a0, a1, a2) } })

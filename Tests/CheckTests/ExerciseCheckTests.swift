@@ -163,7 +163,7 @@ struct LearnerCodeTests {
         #expect(finds(5, "trainingMemoryBytes", TrainingMemoryFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
         #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "calibrationBins", CalibrationBinsFunction.self))
-        #expect(finds(9, "bootstrapInterval", BootstrapIntervalFunction.self) && finds(9, "winRate", WinRateFunction.self))
+        #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRate", WinRateFunction.self))
         #expect(finds(9, "passAtK", PassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
         #expect(!finds(3, "mergePair", MergePairFunction.self))   // each chapter's run sees only its own
     }
@@ -221,14 +221,17 @@ struct LearnerCodeTests {
         let win: WinRateFunction = { _, _, _ in 0.25 }
         let pass: PassAtKFunction = { _, _, _ in 0.75 }
         let contaminated: ContaminatedPromptsFunction = { _, eval, _ in Array(eval.indices) }
-        let interval: BootstrapIntervalFunction = { _, _, _, _ in (-1, 1) }
-        let table = LearnerCode.Table(["winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated, "bootstrapInterval": interval])
+        let interval: SeedsAndPromptsIntervalFunction = { x, _, _, _ in (Double(x.count), -1, 1) }
+        let table = LearnerCode.Table(["winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated, "bootstrapSeedsAndPrompts": interval])
         LearnerCode.$installed.withValue(table) {
             #expect(Statistics.winRate([1, 0], [0, 1]).rate == 0.25)
             #expect(Statistics.passAtK(n: 5, c: 1, k: 1) == 0.75)
             #expect(ContaminationCheck.contaminated(training: ["a"], eval: ["b", "c"], n: 13) == [0, 1])
-            #expect(Statistics.bootstrapMean([1, 2, 3]).low == -1)
+            // bootstrapMean hands its values over as a single run.
+            #expect(Statistics.bootstrapMean([1, 2, 3]) == Statistics.Interval(estimate: 1, low: -1, high: 1))
+            #expect(Statistics.bootstrapSeedsAndPrompts([[1], [2], []]).estimate == 3)
         }
+        #expect(Statistics.bootstrapMean([1, 2, 3]).estimate == 2)
         #expect(ContaminationCheck.contaminated(training: ["a"], eval: ["b", "c"], n: 13).isEmpty)
     }
 }
