@@ -69,7 +69,8 @@ public struct BookChecker: Sendable {
             + editorialDebris() + unrecordedNumbers()
     }
 
-    /// Inline HTML in prose: Ink swallows everything after an unclosed tag such as `<br>`, and
+    /// Inline HTML in prose: Ink swallows everything after an unclosed tag such as `<br>` (or a
+    /// special token such as `<|im_end|>` outside backticks), and
     /// GitHub drops many tags, so pages hold none except `<sub>`/`<sup>` pairs. (Write formulas
     /// in Unicode: σ, √, Σ, ŷ, xᵢ, β₁.)
     public func rawHTML() -> [BookProblem] {
@@ -81,6 +82,9 @@ public struct BookChecker: Sendable {
                 if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { inFence.toggle(); continue }
                 if inFence { continue }
                 let prose = line.replacingOccurrences(of: "`[^`]*`", with: "``", options: .regularExpression)
+                if prose.contains("<|") {
+                    out.append(problem(page, i + 1, "a special token such as <|im_end|> outside backticks: Ink reads it as HTML and swallows the rest of the page (write `<|im_end|>`)"))
+                }
                 let ns = prose as NSString
                 for m in tag.matches(in: prose, range: NSRange(location: 0, length: ns.length)) {
                     let name = ns.substring(with: m.range(at: 2)).lowercased()

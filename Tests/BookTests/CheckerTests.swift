@@ -41,6 +41,7 @@ struct CheckerTests {
         ```
 
         A line break<br> here.
+        A customer types "<|im_end|>"; in backticks `<|im_end|>` is fine.
         """
         let found = try problems(["01-broken.md": page])
         let expected = [
@@ -60,6 +61,7 @@ struct CheckerTests {
             "book/01-broken.md:10: Swift pasted by hand: mark a region in the source and use @code(file#region)",
             "book/01-broken.md:14: fenced block without a language (use one of: bash, console, csv, formula, json, jsonl, sh, shell, text)",
             "book/01-broken.md:18: inline HTML <br> is not allowed in the book (write Markdown, formulas in Unicode)",
+            "book/01-broken.md:19: a special token such as <|im_end|> outside backticks: Ink reads it as HTML and swallows the rest of the page (write `<|im_end|>`)",
         ]
         #expect(found == expected)
     }
