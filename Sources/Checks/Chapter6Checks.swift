@@ -67,13 +67,13 @@ extension Catalogue {
             // at position 0 (its last position holds padding).
             let h = Tensor([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]), head = Tensor([1, 2], [0.5, -1])
             let example = "hidden [[[1, 2], [3, 4]], [[5, 6], [7, 8]]], last positions [1, 0], head [0.5, −1]"
-            try Expect.close(try f.rewardsFromHidden(h, [1, 0], head), [-2.5, -3.5], tolerance: 1e-6, "rewards for \(example)")
+            try Expect.close(try f.rewardsFromHidden(h, [1, 0], head), [-2.5, -3.5], tolerance: 1e-6, "\(example): rewards")
             let hand = try f.rewardHeadBackward(h, [1, 0], head, [2, -1])
             try Expect.shape(hand.head.shape, [1, 2], "d(loss)/d(head)")
             try Expect.shape(hand.hidden.shape, [2, 2, 2], "d(loss)/d(hidden)")
-            try Expect.close(hand.head.array, [1, 2], tolerance: 1e-6, "d(loss)/d(head) for \(example), upstream [2, −1]: 2·[3, 4] − 1·[5, 6]")
+            try Expect.close(hand.head.array, [1, 2], tolerance: 1e-6, "\(example), upstream [2, −1] (so 2·[3, 4] − 1·[5, 6]): d(loss)/d(head)")
             try expectHidden(hand.hidden.array, [0, 0, 1, -2, -0.5, 1, 0, 0], [2, 2, 2], last: [1, 0], tolerance: 1e-6,
-                             "d(loss)/d(hidden) for \(example), upstream [2, −1]")
+                             "\(example), upstream [2, −1]")
             // Random tensors: the gradients against the kit's autograd (gather, product) and
             // against central differences of L = Σ_b upstream[b]·reward[b], computed in Double.
             var rng = SeededRandom(seed: 63)
@@ -85,12 +85,12 @@ extension Catalogue {
                 let flat = last.enumerated().map { $0.offset * t + $0.element }
                 let rewards = Variable.matmul(vh.reshaped([b * t, c]).rows(flat), vw, transposeB: true).reshaped([b])
                 (rewards * Variable(Tensor([b], g))).sum().backward()
-                try Expect.close(try f.rewardsFromHidden(hidden, last, w), rewards.value.array, tolerance: 1e-5, "rewards (\(what))")
+                try Expect.close(try f.rewardsFromHidden(hidden, last, w), rewards.value.array, tolerance: 1e-5, "\(what): rewards")
                 let got = try f.rewardHeadBackward(hidden, last, w, g)
-                try Expect.shape(got.head.shape, [1, c], "d(loss)/d(head) (\(what))")
-                try Expect.shape(got.hidden.shape, [b, t, c], "d(loss)/d(hidden) (\(what))")
-                try Expect.close(got.head.array, vw.grad!.array, tolerance: 1e-5, "d(loss)/d(head) against autograd (\(what))")
-                try expectHidden(got.hidden.array, vh.grad!.array, [b, t, c], last: last, tolerance: 1e-5, "d(loss)/d(hidden) against autograd (\(what))")
+                try Expect.shape(got.head.shape, [1, c], "\(what): d(loss)/d(head)")
+                try Expect.shape(got.hidden.shape, [b, t, c], "\(what): d(loss)/d(hidden)")
+                try Expect.close(got.head.array, vw.grad!.array, tolerance: 1e-5, "\(what), against autograd: d(loss)/d(head)")
+                try expectHidden(got.hidden.array, vh.grad!.array, [b, t, c], last: last, tolerance: 1e-5, "\(what), against autograd")
                 let (hd, wd, gd) = (hidden.array.map(Double.init), w.array.map(Double.init), g.map(Double.init))
                 func loss(_ x: [Double], _ v: [Double]) -> Double {
                     var sum = 0.0
@@ -104,8 +104,8 @@ extension Catalogue {
                 func bumped(_ a: [Double], _ i: Int, _ d: Double) -> [Double] { var a = a; a[i] += d; return a }
                 let fdHead = (0..<c).map { Float((loss(hd, bumped(wd, $0, eps)) - loss(hd, bumped(wd, $0, -eps))) / (2 * eps)) }
                 let fdHidden = (0..<hd.count).map { Float((loss(bumped(hd, $0, eps), wd) - loss(bumped(hd, $0, -eps), wd)) / (2 * eps)) }
-                try Expect.close(got.head.array, fdHead, tolerance: 1e-4, "d(loss)/d(head) against finite differences (\(what))")
-                try expectHidden(got.hidden.array, fdHidden, [b, t, c], last: last, tolerance: 1e-4, "d(loss)/d(hidden) against finite differences (\(what))")
+                try Expect.close(got.head.array, fdHead, tolerance: 1e-4, "\(what), against finite differences: d(loss)/d(head)")
+                try expectHidden(got.hidden.array, fdHidden, [b, t, c], last: last, tolerance: 1e-4, "\(what), against finite differences")
             }
             // A reward model on a small GPT: your readout of its hidden states must give its rewards.
             let gpt = GPT(GPTConfig(vocabSize: 20, contextLength: 16, embeddingSize: 8, layers: 1, heads: 2), seed: 63)
@@ -144,12 +144,12 @@ extension Catalogue {
 /// A gradient [B, T, C] against the expected one, naming the first wrong element by sequence,
 /// position and channel, and whether the head read that position.
 private func expectHidden(_ got: [Float], _ expected: [Float], _ shape: [Int], last: [Int], tolerance: Float, _ what: String) throws {
-    try Expect.that(got.count == expected.count, "\(what): expected \(expected.count) values, got \(got.count)")
+    try Expect.that(got.count == expected.count, "\(what): d(loss)/d(hidden) has \(got.count) values, expected \(expected.count)")
     let (t, c) = (shape[1], shape[2])
     for i in got.indices where !(abs(got[i] - expected[i]) <= tolerance * max(1, abs(expected[i]))) {
         let (b, p, j) = (i / (t * c), i / c % t, i % c)
         let read = p == last[b] ? "the position the head read" : "a position the head did not read (sequence \(b) ends at \(last[b]))"
-        throw CheckFailure("\(what)[\(b), \(p), \(j)], \(read): expected \(expected[i]), got \(got[i])")
+        throw CheckFailure("\(what): d(loss)/d(hidden)[\(b), \(p), \(j)], \(read): expected \(expected[i]), got \(got[i])")
     }
 }
 
