@@ -55,4 +55,5 @@ extension BradleyTerry {
 public typealias BradleyTerryFunction = ([Float], [Float], [Float]?, Float) -> (loss: Float, dChosen: [Float], dRejected: [Float])
 public typealias LastTokenIndicesFunction = ([Int], Int, Int) -> [Int]
 public typealias RewardHeadFunction = (Tensor, [Int], Tensor) -> [Float]
+public typealias RewardHeadBackwardFunction = (Tensor, [Int], Tensor, [Float]) -> (head: Tensor, hidden: Tensor)
 public typealias CalibrationBinsFunction = ([Float], [Bool], Int) -> [CalibrationBin]

@@ -24,8 +24,9 @@ extension Padding {
 extension Variable {
     /// Rows of a [N, C] variable picked by index -> [indices.count, C]; the gradient flows back
     /// into the picked rows only. (The same operation as an embedding lookup, with the hidden
-    /// states as the table.)
+    /// states as the table.) The reward model's gather: exercise 6.3 writes it and its backward.
     public func rows(_ indices: [Int]) -> Variable {
+        KitAnswer.used("Variable.rows", answers: "6.3")
         precondition(shape.count == 2, "rows(_:) needs a [N, C] variable, got \(shape)")
         return Variable.embedding(self, ids: indices)
     }

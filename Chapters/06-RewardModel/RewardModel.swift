@@ -48,8 +48,8 @@ public final class RewardModel {
         let c = backbone.config.embeddingSize
         let hidden = backbone.hidden(ids, batch: batch)                       // [B, T, C]
         let last = Padding.lastTokenIndices(ids, rows: batch, pad: pad)        // [B] flat indices
+        if let mine = LearnerCode.function("rewardHead", as: RewardHeadFunction.self) { return learnerRewards(hidden, last, mine) }
         let h = hidden.reshaped([ids.count, c]).rows(last)                    // [B, C]
-        if let mine = LearnerCode.function("rewardHead", as: RewardHeadFunction.self) { return learnerRewards(h, hidden, last, mine) }
         return Variable.matmul(h, score, transposeB: true).reshaped([batch])  // [B]
     }
     // MARK: end
@@ -80,12 +80,28 @@ public final class RewardModel {
 }
 
 extension RewardModel {
-    /// The rewards read off the hidden states by the learner's function (exercise 6.3), with
-    /// the gradient of the kit's gather and product (the values agree, so it is theirs too).
-    func learnerRewards(_ h: Variable, _ hidden: Variable, _ last: [Int], _ mine: RewardHeadFunction) -> Variable {
-        let (batch, t) = (last.count, hidden.shape[1])
-        let kit = Variable.matmul(h, score, transposeB: true).reshaped([batch])
-        let values = mine(hidden.value, last.map { $0 % t }, score.value)
-        return kit.withLearnerValues(Tensor([batch], values), exercise: "6.3", what: "the rewards", tolerance: 1e-4)
+    /// The rewards read off the hidden states by the learner's forward (exercise 6.3), after
+    /// checking they agree with the kit's gather and product, and their gradients with respect
+    /// to the head and the hidden states from the learner's backward (also 6.3): under
+    /// `course run reward-model --mine` the head trains on the learner's gradients, and the
+    /// backbone below it on the gradient the learner scattered back to the last tokens.
+    /// hidden [B, T, C], last [B] flat indices (6.2) → rewards [B].
+    func learnerRewards(_ hidden: Variable, _ last: [Int], _ mine: RewardHeadFunction) -> Variable {
+        guard let backward = LearnerCode.function("rewardHeadBackward", as: RewardHeadBackwardFunction.self) else {
+            fatalError("--mine installed the reward head's forward without its backward (exercise 6.3)")
+        }
+        let (batch, t, c) = (last.count, hidden.shape[1], hidden.shape[2])
+        let positions = last.map { $0 % t }                                   // 6.3 takes positions, not flat indices
+        let kit = noGrad { Variable.matmul(hidden.reshaped([batch * t, c]).rows(last), score, transposeB: true) }
+        let values = mine(hidden.value, positions, score.value)
+        LearnerCode.requireAgreement(values, kit.value.array, exercise: "6.3", what: "the rewards", tolerance: 1e-4)
+        let head = score
+        return Variable(Tensor([batch], values), parents: [hidden, head], name: "reward_head_mine") { g in
+            let grads = backward(hidden.value, positions, head.value, g.array)
+            precondition(grads.head.shape == head.shape && grads.hidden.shape == hidden.shape,
+                         "rewardHeadBackward returned gradients of shapes \(grads.head.shape) and \(grads.hidden.shape) for \(head.shape) and \(hidden.shape)")
+            head.accumulate(grads.head)
+            hidden.accumulate(grads.hidden)
+        }
     }
 }

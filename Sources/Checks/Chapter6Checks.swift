@@ -56,16 +56,57 @@ extension Catalogue {
             let expected = Padding.lastTokenIndices(ids, rows: 6, pad: 0)
             try Expect.that(got == expected, "six random right-padded sequences: expected \(expected), got \(got)")
         },
-        Exercise("6.3", "Reading the reward off the hidden states", file: "exercises/06-reward-model/RewardHead.swift",
+        Exercise("6.3", "The reward head, forward and backward", file: "exercises/06-reward-model/RewardHead.swift",
                  symbol: "rewardsFromHidden", hints: [
-                    "hidden is row-major [B, T, C]: the state of sequence b at position p starts at (b·T + p)·C.",
-                    "One dot product per sequence, of length C, between head[0, :] and that state.",
-                    "lastIndex[b] is a position inside sequence b, not a flat index. Test yourself: a head of all ones returns the sum of each chosen state.",
+                    "hidden is row-major [B, T, C]: the state of sequence b at position p starts at (b·T + p)·C. Each reward is one dot product of length C with head[0, :].",
+                    "reward[b] = Σ_c head[c] · hidden[b, p_b, c], so d/d hidden[b, p_b, c] = upstream[b] · head[c] and d/d head[c] collects upstream[b] · hidden[b, p_b, c] from every row b.",
+                    "Start both gradients at zero and touch only the positions the forward read. Every row read the same head, so its gradient adds up over the rows; lastIndex holds positions within a sequence, not flat indices. Test yourself: with an upstream of all ones, the head's gradient is the sum of the gathered states.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.3")
-            let h = Tensor([1, 2, 2], [1, 2, 3, 4]), head = Tensor([1, 2], [0.5, -1])
-            try Expect.close(try f.rewardsFromHidden(h, [0], head), [-1.5], tolerance: 1e-6,
-                             "hidden [[1, 2], [3, 4]], last index 0, head [0.5, −1]")
+            // B = 2 sequences of T = 2 positions, C = 2: sequence 0 ends at position 1, sequence 1
+            // at position 0 (its last position holds padding).
+            let h = Tensor([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]), head = Tensor([1, 2], [0.5, -1])
+            let example = "hidden [[[1, 2], [3, 4]], [[5, 6], [7, 8]]], last positions [1, 0], head [0.5, −1]"
+            try Expect.close(try f.rewardsFromHidden(h, [1, 0], head), [-2.5, -3.5], tolerance: 1e-6, "\(example): rewards")
+            let hand = try f.rewardHeadBackward(h, [1, 0], head, [2, -1])
+            try Expect.shape(hand.head.shape, [1, 2], "d(loss)/d(head)")
+            try Expect.shape(hand.hidden.shape, [2, 2, 2], "d(loss)/d(hidden)")
+            try Expect.close(hand.head.array, [1, 2], tolerance: 1e-6, "\(example), upstream [2, −1] (so 2·[3, 4] − 1·[5, 6]): d(loss)/d(head)")
+            try expectHidden(hand.hidden.array, [0, 0, 1, -2, -0.5, 1, 0, 0], [2, 2, 2], last: [1, 0], tolerance: 1e-6,
+                             "\(example), upstream [2, −1]")
+            // Random tensors: the gradients against the kit's autograd (gather, product) and
+            // against central differences of L = Σ_b upstream[b]·reward[b], computed in Double.
+            var rng = SeededRandom(seed: 63)
+            for (b, t, c, last) in [(4, 5, 6, [0, 4, 2, 0]), (3, 7, 8, [6, 0, 3])] {
+                let hidden = randomTensor([b, t, c], &rng), w = randomTensor([1, c], &rng)
+                let g = (0..<b).map { _ in rng.normal() }
+                let what = "B \(b), T \(t), C \(c), last positions \(last)"
+                let vh = Variable(hidden, requiresGrad: true), vw = Variable(w, requiresGrad: true)
+                let flat = last.enumerated().map { $0.offset * t + $0.element }
+                let rewards = Variable.matmul(vh.reshaped([b * t, c]).rows(flat), vw, transposeB: true).reshaped([b])
+                (rewards * Variable(Tensor([b], g))).sum().backward()
+                try Expect.close(try f.rewardsFromHidden(hidden, last, w), rewards.value.array, tolerance: 1e-5, "\(what): rewards")
+                let got = try f.rewardHeadBackward(hidden, last, w, g)
+                try Expect.shape(got.head.shape, [1, c], "\(what): d(loss)/d(head)")
+                try Expect.shape(got.hidden.shape, [b, t, c], "\(what): d(loss)/d(hidden)")
+                try Expect.close(got.head.array, vw.grad!.array, tolerance: 1e-5, "\(what), against autograd: d(loss)/d(head)")
+                try expectHidden(got.hidden.array, vh.grad!.array, [b, t, c], last: last, tolerance: 1e-5, "\(what), against autograd")
+                let (hd, wd, gd) = (hidden.array.map(Double.init), w.array.map(Double.init), g.map(Double.init))
+                func loss(_ x: [Double], _ v: [Double]) -> Double {
+                    var sum = 0.0
+                    for r in 0..<b {
+                        let base = (r * t + last[r]) * c
+                        for j in 0..<c { sum += gd[r] * v[j] * x[base + j] }
+                    }
+                    return sum
+                }
+                let eps = 1e-3
+                func bumped(_ a: [Double], _ i: Int, _ d: Double) -> [Double] { var a = a; a[i] += d; return a }
+                let fdHead = (0..<c).map { Float((loss(hd, bumped(wd, $0, eps)) - loss(hd, bumped(wd, $0, -eps))) / (2 * eps)) }
+                let fdHidden = (0..<hd.count).map { Float((loss(bumped(hd, $0, eps), wd) - loss(bumped(hd, $0, -eps), wd)) / (2 * eps)) }
+                try Expect.close(got.head.array, fdHead, tolerance: 1e-4, "\(what), against finite differences: d(loss)/d(head)")
+                try expectHidden(got.hidden.array, fdHidden, [b, t, c], last: last, tolerance: 1e-4, "\(what), against finite differences")
+            }
             // A reward model on a small GPT: your readout of its hidden states must give its rewards.
             let gpt = GPT(GPTConfig(vocabSize: 20, contextLength: 16, embeddingSize: 8, layers: 1, heads: 2), seed: 63)
             let model = RewardModel(backbone: gpt, pad: 0, seed: 64)
@@ -98,6 +139,18 @@ extension Catalogue {
                            "200 random predictions in 10 bins")
         },
     ]
+}
+
+/// A gradient [B, T, C] against the expected one, naming the first wrong element by sequence,
+/// position and channel, and whether the head read that position.
+private func expectHidden(_ got: [Float], _ expected: [Float], _ shape: [Int], last: [Int], tolerance: Float, _ what: String) throws {
+    try Expect.that(got.count == expected.count, "\(what): d(loss)/d(hidden) has \(got.count) values, expected \(expected.count)")
+    let (t, c) = (shape[1], shape[2])
+    for i in got.indices where !(abs(got[i] - expected[i]) <= tolerance * max(1, abs(expected[i]))) {
+        let (b, p, j) = (i / (t * c), i / c % t, i % c)
+        let read = p == last[b] ? "the position the head read" : "a position the head did not read (sequence \(b) ends at \(last[b]))"
+        throw CheckFailure("\(what): d(loss)/d(hidden)[\(b), \(p), \(j)], \(read): expected \(expected[i]), got \(got[i])")
+    }
 }
 
 private func expectBins(_ got: [CalibrationBin], _ expected: [CalibrationBin], _ what: String) throws {

@@ -10,18 +10,21 @@ struct Chapter6Functions {
     var bradleyTerry: ([Float], [Float], [Float]?, Float) throws -> (loss: Float, dChosen: [Float], dRejected: [Float])
     var lastTokenIndices: ([Int], Int, Int) throws -> [Int]
     var rewardsFromHidden: (Tensor, [Int], Tensor) throws -> [Float]
+    var rewardHeadBackward: (Tensor, [Int], Tensor, [Float]) throws -> (head: Tensor, hidden: Tensor)
     var calibrationBins: ([Float], [Bool], Int) throws -> [CalibrationBin]
 
     static var learner: Chapter6Functions { Chapter6Functions(
         bradleyTerry: { try Exercises.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
         lastTokenIndices: { try Exercises.lastTokenIndices($0, rows: $1, pad: $2) },
         rewardsFromHidden: { try Exercises.rewardsFromHidden($0, lastIndex: $1, head: $2) },
+        rewardHeadBackward: { try Exercises.rewardHeadBackward(hidden: $0, lastIndex: $1, head: $2, upstream: $3) },
         calibrationBins: { try Exercises.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
 
     static var reference: Chapter6Functions { Chapter6Functions(
         bradleyTerry: { try Solutions.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
         lastTokenIndices: { try Solutions.lastTokenIndices($0, rows: $1, pad: $2) },
         rewardsFromHidden: { try Solutions.rewardsFromHidden($0, lastIndex: $1, head: $2) },
+        rewardHeadBackward: { try Solutions.rewardHeadBackward(hidden: $0, lastIndex: $1, head: $2, upstream: $3) },
         calibrationBins: { try Solutions.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
@@ -46,8 +49,12 @@ struct Chapter6Functions {
                 return r * t + max(first - 1, 0)
             }
         }
-        case "6.3": f.rewardsFromHidden = { h, _, head in  // reads the last position, padding or not
-            try reference.rewardsFromHidden(h, Array(repeating: h.shape[1] - 1, count: h.shape[0]), head)
+        case "6.3": f.rewardHeadBackward = { h, last, head, g in  // the head's gradient not summed over rows: the last row's term only
+            let out = try reference.rewardHeadBackward(h, last, head, g)
+            let (b, t, c) = (h.shape[0], h.shape[1], h.shape[2])
+            let base = ((b - 1) * t + last[b - 1]) * c
+            for j in 0..<c { out.head[j] = g[b - 1] * h[base + j] }
+            return out
         }
         case "6.4": f.calibrationBins = { p, y, n in  // the last bin left open: p = 1 is dropped
             let kept = zip(p, y).filter { $0.0 < 1 }

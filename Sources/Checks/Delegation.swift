@@ -23,7 +23,6 @@ extension Catalogue {
         "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
         "2.6",  // the checkpoint loader's name table is internal
         "3.5",  // no public leakage check in the kit
-        "6.3",  // reading the reward off hidden states is a gather and a dot product inside the model
     ]
 }
 
@@ -162,6 +161,18 @@ extension Chapter6Functions {
             return (loss.scalar, vc.grad!.array, vr.grad!.array)
         }
         case "6.2": f.lastTokenIndices = { Padding.lastTokenIndices($0, rows: $1, pad: $2) }
+        case "6.3":  // the kit's gather and product, and autograd for the gradients
+            let readout = { (h: Variable, last: [Int], w: Variable) -> Variable in
+                let (b, t, c) = (h.shape[0], h.shape[1], h.shape[2])
+                let flat = last.enumerated().map { $0.offset * t + $0.element }
+                return Variable.matmul(h.reshaped([b * t, c]).rows(flat), w, transposeB: true).reshaped([b])
+            }
+            f.rewardsFromHidden = { h, last, w in readout(Variable(h), last, Variable(w)).value.array }
+            f.rewardHeadBackward = { h, last, w, g in
+                let vh = Variable(h, requiresGrad: true), vw = Variable(w, requiresGrad: true)
+                (readout(vh, last, vw) * Variable(Tensor([g.count], g))).sum().backward()
+                return (vw.grad!, vh.grad!)
+            }
         case "6.4": f.calibrationBins = { CalibrationBin.bin(probabilities: $0, outcomes: $1, bins: $2) }
         default: break
         }

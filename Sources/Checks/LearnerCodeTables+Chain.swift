@@ -91,10 +91,15 @@ extension Catalogue {
             let head: RewardHeadFunction = { h, i, w in
                 must("6.3") { mine ? try Exercises.rewardsFromHidden(h, lastIndex: i, head: w) : try Solutions.rewardsFromHidden(h, lastIndex: i, head: w) }
             }
+            let headBackward: RewardHeadBackwardFunction = { h, i, w, g in
+                must("6.3") { mine ? try Exercises.rewardHeadBackward(hidden: h, lastIndex: i, head: w, upstream: g)
+                                   : try Solutions.rewardHeadBackward(hidden: h, lastIndex: i, head: w, upstream: g) }
+            }
             let bins: CalibrationBinsFunction = { p, y, n in
                 must("6.4") { mine ? try Exercises.calibrationBins(probabilities: p, outcomes: y, bins: n) : try Solutions.calibrationBins(probabilities: p, outcomes: y, bins: n) }
             }
-            return LearnerCode.Table(["bradleyTerry": bt, "lastTokenIndices": last, "rewardHead": head, "calibrationBins": bins])
+            return LearnerCode.Table(["bradleyTerry": bt, "lastTokenIndices": last, "rewardHead": head, "rewardHeadBackward": headBackward,
+                                      "calibrationBins": bins])
         case 9:
             let interval: SeedsAndPromptsIntervalFunction = { x, level, n, seed in
                 must("9.1") { mine ? try Exercises.bootstrapSeedsAndPrompts(x, level: level, resamples: n, seed: seed)

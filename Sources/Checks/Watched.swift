@@ -71,6 +71,7 @@ extension Chapter6Functions {
             bradleyTerry: { a0, a1, a2, a3 in try KitAnswer.watch { try f.bradleyTerry(a0, a1, a2, a3) } },
             lastTokenIndices: { a0, a1, a2 in try KitAnswer.watch { try f.lastTokenIndices(a0, a1, a2) } },
             rewardsFromHidden: { a0, a1, a2 in try KitAnswer.watch { try f.rewardsFromHidden(a0, a1, a2) } },
+            rewardHeadBackward: { a0, a1, a2, a3 in try KitAnswer.watch { try f.rewardHeadBackward(a0, a1, a2, a3) } },
             calibrationBins: { a0, a1, a2 in try KitAnswer.watch { try f.calibrationBins(a0, a1, a2) } })
     }
 }

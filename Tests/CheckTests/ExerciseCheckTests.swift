@@ -162,7 +162,8 @@ struct LearnerCodeTests {
         #expect(finds(5, "doubleQuantize", DoubleQuantizeFunction.self) && finds(5, "nf4StorageBits", NF4StorageBitsFunction.self))
         #expect(finds(5, "trainingMemoryBytes", TrainingMemoryFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
-        #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "calibrationBins", CalibrationBinsFunction.self))
+        #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "rewardHeadBackward", RewardHeadBackwardFunction.self))
+        #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
         #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRate", WinRateFunction.self))
         #expect(finds(9, "passAtK", PassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
         #expect(!finds(3, "mergePair", MergePairFunction.self))   // each chapter's run sees only its own
