@@ -100,7 +100,9 @@ extension Variable {
             node.grad = nil  // an interior node: its gradient has been passed on
         }
     }
+    // MARK: end
 
+    // The order is exercise 1.1's idea for the scalar engine, so the book does not show it.
     /// Nodes reachable from self that need gradients, parents before children (iterative DFS,
     /// so deep graphs cannot overflow the stack).
     func topologicalOrder() -> [Variable] {
@@ -117,7 +119,6 @@ extension Variable {
         }
         return order
     }
-    // MARK: end
 }
 
 extension Variable: CustomStringConvertible {

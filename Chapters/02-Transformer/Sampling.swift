@@ -17,11 +17,11 @@ public struct SamplingOptions: Codable, Sendable {
 }
 
 public enum Sampler {
-    // MARK: book top-p
+    // MARK: book sampler
     /// Nucleus (top-p) filtering of a probability vector: sort tokens by probability, keep the
     /// shortest prefix whose mass reaches p, zero the rest, renormalise.
     public static func topP(_ probs: [Float], p: Float) -> [Float] {
-        KitAnswer.used("Sampling.topP", answers: "2.5")
+        KitAnswer.used("Sampler.topP", answers: "2.5")
         guard p < 1 else { return probs }
         let order = probs.indices.sorted { probs[$0] > probs[$1] || (probs[$0] == probs[$1] && $0 < $1) }
         var kept = [Float](repeating: 0, count: probs.count)
@@ -33,10 +33,10 @@ public enum Sampler {
         }
         return kept.map { $0 / mass }
     }
-    // MARK: end
 
     /// Keeps the k largest probabilities (ties broken by lower id), renormalised.
     public static func topK(_ probs: [Float], k: Int) -> [Float] {
+        KitAnswer.used("Sampler.topK", answers: "2.5")
         guard k > 0, k < probs.count else { return probs }
         let order = probs.indices.sorted { probs[$0] > probs[$1] || (probs[$0] == probs[$1] && $0 < $1) }
         var kept = [Float](repeating: 0, count: probs.count)
@@ -47,6 +47,7 @@ public enum Sampler {
 
     /// The probabilities actually sampled from: softmax(logits / T), then top-k and top-p.
     public static func distribution(_ logits: UnsafeBufferPointer<Float>, _ o: SamplingOptions) -> [Float] {
+        KitAnswer.used("Sampler.distribution", answers: "2.5")
         let t = max(o.temperature, 1e-6)
         let scaled = logits.map { $0 / t }
         let m = scaled.max() ?? 0
@@ -58,6 +59,8 @@ public enum Sampler {
 
     /// Picks one token id from logits [V].
     public static func sample(_ logits: UnsafeBufferPointer<Float>, _ o: SamplingOptions, rng: inout SeededRandom) -> Int {
+        KitAnswer.used("Sampler.sample", answers: "2.5")
+        if let mine = LearnerCode.function("sampleNextToken", as: SampleNextTokenFunction.self), o.temperature == 0 || o.temperature >= 1e-6 { return learnerSample(logits, o, rng: &rng, mine) }
         if o.temperature == 0 {
             var best = 0
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
@@ -65,6 +68,7 @@ public enum Sampler {
         }
         return rng.categorical(distribution(logits, o))
     }
+    // MARK: end
 }
 
 extension GPT {

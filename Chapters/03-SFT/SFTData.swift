@@ -26,7 +26,7 @@ public enum SFTData {
                 guard let m = item as? [String: Any], let role = m["role"] as? String, let content = m["content"] as? String else {
                     throw fail("\"\(key)\"[\(i)] must be an object with string \"role\" and \"content\"")
                 }
-                guard ["system", "user", "assistant"].contains(role) else { throw fail("\"\(key)\"[\(i)]: unknown role \"\(CourseError.escape(role, limit: 40))\"") }
+                guard ChatTemplate.roles.contains(role) else { throw fail("\"\(key)\"[\(i)]: unknown role \"\(CourseError.escape(role, limit: 40))\"") }
                 if content.isEmpty { throw fail("\"\(key)\"[\(i)]: empty content") }
                 return Message(role: role, content: content)
             }

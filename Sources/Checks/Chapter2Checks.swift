@@ -94,33 +94,14 @@ extension Catalogue {
                                  "output of step \(step) (cached) against row \(step) of the full causal attention")
             }
         },
-        Exercise("2.5", "Top-p (nucleus) filtering", file: "exercises/02-transformer/NucleusFilter.swift",
-                 symbol: "nucleusFilter", hints: [
-                    "Sort the indices, not the probabilities: `probs.indices.sorted { ... }`, highest first, lower id on ties.",
-                    "Add the token to the kept set BEFORE testing the running total, so the token that crosses p stays.",
-                    "Renormalise by the kept mass, not by 1, and handle p ≥ 1 before anything else. Test yourself on 0.5, 0.25, 0.125, 0.125 with p = 0.75.",
+        Exercise("2.5", "One sampling step", file: "exercises/02-transformer/SamplingStep.swift",
+                 symbol: "sampleNextToken", hints: [
+                    "Four stages, each on the output of the one before: softmax(logits / T) with the largest subtracted, top-k, top-p, then the draw. Temperature 0 skips them all: return the argmax.",
+                    "Top-k and top-p are the same move with a different stopping rule: sort the ids by probability (lower id on ties), keep a prefix, zero the rest, divide by the kept sum. Top-p measures its total on what top-k left, after renormalising.",
+                    "The draw walks the ids in id order, not the sorted order, and a target exactly on a boundary belongs to the next token. Test yourself on logits 1, 3, 3, 0, 2 with top-k 2: u of one half must give id 2.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.5")
-            let cases: [([Float], Float, [Float])] = [
-                ([0.5, 0.25, 0.125, 0.125], 0.75, [2.0 / 3, 1.0 / 3, 0, 0]),
-                ([0.1, 0.6, 0.3], 0.7, [0, 2.0 / 3, 1.0 / 3]),
-                ([0.1, 0.6, 0.3], 0.05, [0, 1, 0]),
-                ([0.25, 0.25, 0.25, 0.25], 0.5, [0.5, 0.5, 0, 0]),
-                ([0.2, 0.3, 0.5], 1, [0.2, 0.3, 0.5]),
-            ]
-            for (probs, p, expected) in cases {
-                try Expect.close(try f.nucleusFilter(probs, p), expected, tolerance: 1e-6, "top-p of \(probs) with p = \(p)")
-            }
-            var rng = SeededRandom(seed: 25)
-            for trial in 0..<12 {
-                let logits = (0..<40).map { _ in rng.normal() * 2.5 }
-                let m = logits.max()!
-                let e = logits.map { expf($0 - m) }, s = e.reduce(0, +)
-                let probs = e.map { $0 / s }
-                let p: Float = [0.3, 0.6, 0.9, 0.95][trial % 4]
-                try Expect.close(try f.nucleusFilter(probs, p), Sampler.topP(probs, p: p), tolerance: 1e-5,
-                                 "top-p (p = \(p)) of a random 40-token distribution against Sampler.topP")
-            }
+            try checkSampling(f.sampleNextToken)
         },
         Exercise("2.6", "Hugging Face names to the kit's", file: "exercises/02-transformer/HuggingFaceNames.swift",
                  symbol: "kitParameterName", hints: [
@@ -196,6 +177,94 @@ private func expectMasked(_ got: Tensor, _ expected: Tensor, _ what: String) thr
         } else {
             try Expect.that(g == e, "\(at): expected \(e) (kept), got \(g)")
         }
+    }
+}
+
+/// Exercise 2.5: hand-worked draws first (each of temperature, top-k and top-p decides one of
+/// them, and some u fall exactly on a boundary), then the kit's own sampler as the judge, on
+/// random logits and inside `GPT.generate`.
+private func checkSampling(_ sample: @escaping ([Float], Float, Int, Float, Float) throws -> Int) throws {
+    func show(_ logits: [Float], _ t: Float, _ k: Int, _ p: Float, _ u: Float) -> String {
+        let shown = logits.count <= 8 ? "\(logits)" : "\(logits.count) random logits"
+        return "\(shown), temperature \(t), top-k \(k), top-p \(p), u = \(u)"
+    }
+    // Softmax of [1, 3, 3, 0, 2] ≈ 0.053, 0.392, 0.392, 0.020, 0.144 (cumulative in id order
+    // 0.053, 0.445, 0.836, 0.856, 1). Top-k 2 keeps ids 1 and 2 at exactly 0.5 each; top-k 3
+    // gives 0.422, 0.422, 0.155 to ids 1, 2, 4, so top-p 0.8 after it keeps only ids 1 and 2.
+    // Temperature 0.5 sharpens (0.464, 0.464, 0.063 for ids 1, 2, 4), 2 flattens (id 0: 0.115).
+    let w: [Float] = [1, 3, 3, 0, 2]
+    let worked: [(Float, Int, Float, Float, Int, String)] = [
+        (0, 0, 1, 0.7, 1, "greedy: the first of the two largest logits"),
+        (1, 0, 1, 0.01, 0, "no filter: the draw walks ids in id order"),
+        (1, 0, 1, 0.5, 2, "no filter"),
+        (1, 0, 1, 0.845, 3, "no filter: id 3's thin slice, 0.836 to 0.856"),
+        (1, 0, 1, 0.99, 4, "no filter"),
+        (2, 0, 1, 0.1, 0, "temperature 2 flattens: id 0 holds 0.115"),
+        (1, 2, 1, 0, 1, "top-k 2: id 0 is zeroed and cannot be drawn, even at u = 0"),
+        (1, 2, 1, 0.3, 1, "top-k 2"),
+        (1, 2, 1, 0.5, 2, "top-k 2: u exactly on the boundary between 0.5 and 0.5 belongs to the next token"),
+        (1, 2, 1, 0.99999994, 2, "top-k 2: the largest u below 1"),
+        (1, 3, 1, 0.9, 4, "top-k 3 alone keeps id 4 (0.845 to 1)"),
+        (1, 3, 0.8, 0.9, 2, "top-k 3, then top-p 0.8 on the renormalised 0.422, 0.422, 0.155: ids 1 and 2 reach 0.845"),
+        (1, 0, 0.9, 0.95, 4, "top-p 0.9 keeps ids 1, 2 and 4 (0.392 + 0.392 falls short)"),
+        (0.5, 0, 0.9, 0.95, 2, "temperature 0.5, then top-p 0.9: ids 1 and 2 already reach 0.928"),
+    ]
+    for (t, k, p, u, expected, why) in worked {
+        let got = try sample(w, t, k, p, u)
+        try Expect.that(got == expected, "sampling \(show(w, t, k, p, u)): expected token \(expected), got \(got) (\(why))")
+    }
+    // Logits in the hundreds: exp overflows unless the largest is subtracted first.
+    for (logits, t, u, expected) in [([1000, 999, 998, -1000] as [Float], Float(1), Float(0.7), 1), ([60, 61, 59], 0.5, 0.5, 1),
+                                      ([-500, -501, -499.5], 1, 0.9, 2)] {
+        let got = try sample(logits, t, 0, 1, u)
+        try Expect.that(got == expected, "sampling \(show(logits, t, 0, 1, u)): expected token \(expected), got \(got) (large logits)")
+    }
+    // Round-off: unfiltered, these probabilities add up to 0.9999999 in Float, so a walk that
+    // sums in Float can pass its last id below u = 0.99999994; the last kept id is the answer.
+    let roundOff: [Float] = [0, 0.7, 0.3, 1.1]
+    for (k, expected) in [(0, 3), (2, 3), (3, 3)] {
+        let got = try sample(roundOff, 1, k, 1, 0.99999994)
+        try Expect.that(got == expected, "sampling \(show(roundOff, 1, k, 1, 0.99999994)): expected token \(expected), got \(got) (the largest u below 1)")
+    }
+    // Against the kit: `Sampler.sample` draws u with `rng.uniform()` (none when greedy), so the
+    // same u passed to your step must give the same token. Some logits are whole numbers, so
+    // that ties (and the lower-id rule) matter.
+    var rng = SeededRandom(seed: 25)
+    for trial in 0..<200 {
+        let v = 2 + rng.int(40)
+        let ties = trial % 3 == 0
+        let logits = (0..<v).map { _ in ties ? (rng.normal() * 2).rounded() : rng.normal() * 3 }
+        let o = SamplingOptions(temperature: [0, 0.3, 0.7, 1, 1.5][trial % 5], topK: [0, 1, 3, 10, v, v + 5][rng.int(6)],
+                                topP: [0.3, 0.8, 0.95, 1, 1.5][rng.int(5)])
+        var kitRng = rng, draw = rng
+        let expected = logits.withUnsafeBufferPointer { Sampler.sample($0, o, rng: &kitRng) }
+        let u: Float = o.temperature == 0 ? 0 : draw.uniform()
+        let got = try sample(logits, o.temperature, o.topK, o.topP, u)
+        try Expect.that(got == expected, "sampling \(show(logits, o.temperature, o.topK, o.topP, u)): the kit's sampler picks token \(expected), yours \(got)")
+        rng = kitRng
+    }
+    // Inside generation: a small GPT continues a prompt with your step choosing every token.
+    // The hook cannot throw, so an error (or an id outside the vocabulary) is kept and reported.
+    let model = GPT(GPTConfig(vocabSize: 48, contextLength: 40, embeddingSize: 16, layers: 1, heads: 2), seed: 5)
+    var failure: Error?
+    let step: SampleNextTokenFunction = { l, t, k, p, u in
+        do {
+            let id = try sample(l, t, k, p, u)
+            if l.indices.contains(id) { return id }
+            throw CheckFailure("sampling \(l.count) logits inside generation returned token \(id), outside 0..<\(l.count)")
+        } catch {
+            if failure == nil { failure = error }
+            return 0
+        }
+    }
+    for o in [SamplingOptions(temperature: 0.8, topK: 40), SamplingOptions(temperature: 1.2, topK: 8, topP: 0.9), .greedy] {
+        var a = SeededRandom(seed: 9), b = SeededRandom(seed: 9)
+        let expected = model.generate(prompt: [1, 2, 3], maxNewTokens: 30, options: o, rng: &a)
+        let got = LearnerCode.$installed.withValue(LearnerCode.Table(["sampleNextToken": step])) {
+            model.generate(prompt: [1, 2, 3], maxNewTokens: 30, options: o, rng: &b)
+        }
+        if let failure { throw failure }
+        try Expect.that(got == expected, "30 tokens generated with temperature \(o.temperature), top-k \(o.topK), top-p \(o.topP): the kit's sampler writes \(expected), yours \(got)")
     }
 }
 

@@ -10,7 +10,7 @@ struct Chapter2Functions {
     var causalMask: (Tensor) throws -> Tensor
     var attentionHead: (Tensor, Tensor, Tensor) throws -> Tensor
     var kvCacheStep: (Tensor, Tensor, Tensor, inout Tensor, inout Tensor) throws -> Tensor
-    var nucleusFilter: ([Float], Float) throws -> [Float]
+    var sampleNextToken: (_ logits: [Float], _ temperature: Float, _ topK: Int, _ topP: Float, _ u: Float) throws -> Int
     var kitParameterName: (String, Set<String>) throws -> String?
 
     static var learner: Chapter2Functions { Chapter2Functions(
@@ -18,7 +18,7 @@ struct Chapter2Functions {
         causalMask: { try Exercises.applyCausalMask($0) },
         attentionHead: { try Exercises.attentionHead(q: $0, k: $1, v: $2) },
         kvCacheStep: { try Exercises.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
-        nucleusFilter: { try Exercises.nucleusFilter($0, p: $1) },
+        sampleNextToken: { try Exercises.sampleNextToken(logits: $0, temperature: $1, topK: $2, topP: $3, uniform: $4) },
         kitParameterName: { try Exercises.kitParameterName(huggingFace: $0, known: $1) }) }
 
     static var reference: Chapter2Functions { Chapter2Functions(
@@ -26,7 +26,7 @@ struct Chapter2Functions {
         causalMask: { try Solutions.applyCausalMask($0) },
         attentionHead: { try Solutions.attentionHead(q: $0, k: $1, v: $2) },
         kvCacheStep: { try Solutions.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
-        nucleusFilter: { try Solutions.nucleusFilter($0, p: $1) },
+        sampleNextToken: { try Solutions.sampleNextToken(logits: $0, temperature: $1, topK: $2, topP: $3, uniform: $4) },
         kitParameterName: { try Solutions.kitParameterName(huggingFace: $0, known: $1) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
@@ -54,17 +54,26 @@ struct Chapter2Functions {
             _ = try reference.kvCacheStep(q, k, v, &keys, &values)
             return values.slice(axis: 0, start: 0, length: 1)
         }
-        case "2.5": f.nucleusFilter = { probs, p in  // drops the token that makes the mass cross p
-            guard p < 1 else { return probs }
+        case "2.5": f.sampleNextToken = { logits, t, k, p, u in  // top-p before top-k: p measured on the whole softmax
+            guard t != 0 else { return try reference.sampleNextToken(logits, t, k, p, u) }
+            let e = logits.map { expf(($0 - logits.max()!) / t) }
+            let s = e.reduce(0, +)
+            let probs = e.map { $0 / s }
             let order = probs.indices.sorted { probs[$0] > probs[$1] || (probs[$0] == probs[$1] && $0 < $1) }
             var kept = [Float](repeating: 0, count: probs.count)
             var mass: Float = 0
-            for i in order {
-                if mass + probs[i] >= p { break }
+            for (n, i) in order.enumerated() {
+                if (p < 1 && mass >= p) || (k > 0 && n == k) { break }
                 kept[i] = probs[i]
                 mass += probs[i]
             }
-            return kept.map { $0 / mass }
+            let target = Double(u) * Double(mass)
+            var total: Double = 0
+            for (i, q) in kept.enumerated() where q > 0 {
+                total += Double(q)
+                if target < total { return i }
+            }
+            return kept.lastIndex { $0 > 0 }!
         }
         case "2.6": f.kitParameterName = { name, known in  // hasSuffix("attn.bias") also drops c_attn.bias
             if name.hasSuffix("attn.bias") { return nil }

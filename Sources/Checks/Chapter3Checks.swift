@@ -10,21 +10,21 @@ import Transformer
 /// The functions of Chapter 3's exercises in the three flavours (see Chapter1Functions).
 struct Chapter3Functions {
     var sftTargets: ([Int], [Bool]) throws -> [Int]
-    var renderChatML: ([(role: String, content: String)], Bool) throws -> String
+    var encodeChat: ([(role: String, content: String)], (String) -> [Int], Int, Int, Bool) throws -> (ids: [Int], trainable: [Bool])
     var maskedCrossEntropy: (Tensor, [Int]) throws -> Float
     var packExamples: ([(ids: [Int], trainable: [Bool])], Int, Int) throws -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
     var leakedPrompts: ([String], [String]) throws -> [Int]
 
     static var learner: Chapter3Functions { Chapter3Functions(
         sftTargets: { try Exercises.sftTargets(ids: $0, trainable: $1) },
-        renderChatML: { try Exercises.renderChatML($0, addGenerationPrompt: $1) },
+        encodeChat: { try Exercises.encodeChat($0, encode: $1, start: $2, end: $3, addGenerationPrompt: $4) },
         maskedCrossEntropy: { try Exercises.maskedCrossEntropy(logits: $0, targets: $1) },
         packExamples: { try Exercises.packExamples($0, length: $1, pad: $2) },
         leakedPrompts: { try Exercises.leakedPrompts(train: $0, eval: $1) }) }
 
     static var reference: Chapter3Functions { Chapter3Functions(
         sftTargets: { try Solutions.sftTargets(ids: $0, trainable: $1) },
-        renderChatML: { try Solutions.renderChatML($0, addGenerationPrompt: $1) },
+        encodeChat: { try Solutions.encodeChat($0, encode: $1, start: $2, end: $3, addGenerationPrompt: $4) },
         maskedCrossEntropy: { try Solutions.maskedCrossEntropy(logits: $0, targets: $1) },
         packExamples: { try Solutions.packExamples($0, length: $1, pad: $2) },
         leakedPrompts: { try Solutions.leakedPrompts(train: $0, eval: $1) }) }
@@ -35,8 +35,10 @@ struct Chapter3Functions {
         case "3.1": f.sftTargets = { ids, tr in  // masks by the CURRENT token instead of the next one
             ids.indices.map { t in t + 1 < ids.count && tr[t] ? ids[t + 1] : CrossEntropy.ignoreIndex }
         }
-        case "3.2": f.renderChatML = { m, g in  // forgets the newline after <|im_end|>
-            try reference.renderChatML(m, g).replacingOccurrences(of: "<|im_end|>\n", with: "<|im_end|>")
+        case "3.2": f.encodeChat = { m, encode, start, end, g in  // forgets <|im_end|> as a target: replies never learn to stop
+            var r = try reference.encodeChat(m, encode, start, end, g)
+            for i in r.ids.indices where r.ids[i] == end { r.trainable[i] = false }
+            return r
         }
         case "3.3": f.maskedCrossEntropy = { l, t in  // averages over all positions, masked ones included
             let n = Float(t.filter { $0 != CrossEntropy.ignoreIndex }.count)
@@ -69,6 +71,32 @@ struct Chapter3Functions {
     }
 }
 
+extension Chapter3Functions {
+    /// A small tokenizer with ChatML's special tokens, trained on one sentence (the same every call).
+    static func chatTokenizer() -> BPETokenizer {
+        BPETokenizer.train(corpus: ["Hello there, your order SD-1 ships today."], vocabSize: 300,
+                           specialTokens: ["<|endoftext|>", "<|im_start|>", "<|im_end|>"])
+    }
+
+    /// Compares an encoded conversation with the kit's, position by position, and names the
+    /// first position that differs: its id and flag, as expected and as got.
+    static func sameChat(_ got: (ids: [Int], trainable: [Bool]), _ expected: (ids: [Int], trainable: [Bool]),
+                         _ what: String, _ tok: BPETokenizer) throws {
+        guard got.ids.count == got.trainable.count else {
+            throw CheckFailure("\(what): \(got.ids.count) ids but \(got.trainable.count) trainable flags; they must have the same length")
+        }
+        func describe(_ e: (ids: [Int], trainable: [Bool]), _ i: Int) -> String {
+            guard i < e.ids.count else { return "nothing (the sequence has ended)" }
+            let text = tok.tokenText(e.ids[i]).map { " \($0.debugDescription)" } ?? ""
+            return "id \(e.ids[i])\(text), \(e.trainable[i] ? "trainable" : "not trainable")"
+        }
+        for i in 0..<max(got.ids.count, expected.ids.count)
+        where i >= got.ids.count || i >= expected.ids.count || got.ids[i] != expected.ids[i] || got.trainable[i] != expected.trainable[i] {
+            throw CheckFailure("\(what), position \(i) of \(expected.ids.count): expected \(describe(expected, i)), got \(describe(got, i))")
+        }
+    }
+}
+
 extension Catalogue {
     static let chapter3: [Exercise] = [
         Exercise("3.1", "Next-token targets with a loss mask", file: "exercises/03-sft/LossMaskTargets.swift",
@@ -84,9 +112,7 @@ extension Catalogue {
                             "targets of [5, 6, 7, 8] with trainable [F, F, T, T]: expected [-100, 7, 8, -100], got \(simple)")
             try Expect.that(try f.sftTargets([], []) == [], "an empty example must give no targets")
             // Against the kit on a real conversation.
-            let tok = BPETokenizer.train(corpus: ["Hello there, your order SD-1 ships today."], vocabSize: 300,
-                                         specialTokens: ["<|endoftext|>", "<|im_start|>", "<|im_end|>"])
-            let t = try ChatTemplate(tokenizer: tok)
+            let t = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
             let e = t.encode([Message(role: "user", content: "Where is SD-1?"), Message(role: "assistant", content: "It ships today."),
                               Message(role: "user", content: "Thanks"), Message(role: "assistant", content: "Hello there.")])
             let got = try f.sftTargets(e.ids, e.trainable)
@@ -95,20 +121,35 @@ extension Catalogue {
                 throw CheckFailure("two-turn chat, position \(i): expected target \(expected[i]), got \(got[i])")
             }
         },
-        Exercise("3.2", "The ChatML template", file: "exercises/03-sft/ChatMLRender.swift",
-                 symbol: "renderChatML", hints: [
-                    "Each turn is one string interpolation; the generation prompt is only the assistant header.",
-                    "Mind the two newlines per turn: one after the role, one after <|im_end|>.",
-                    "The generation prompt has no content and no end marker: it stops where the model starts writing. Compare your string for one user turn with the chapter's ChatML example character by character.",
+        Exercise("3.2", "The chat template, as token ids and a loss mask", file: "exercises/03-sft/ChatTemplateIds.swift",
+                 symbol: "encodeChat", hints: [
+                    "Build the two arrays together: every time you append tokens to ids, append as many flags to trainable.",
+                    "A turn is [start] + encode(role + \"\\n\"), then encode(content), then [end], then encode(\"\\n\"); only the content and the end of an assistant turn get true.",
+                    "The model must learn to stop, so the reply's closing end token is a target, while the newline after it and the header before the reply are context. Test yourself: a system and a user turn alone have no target at all.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.2")
-            let conv: [(role: String, content: String)] = [("system", "Order: SD-1"), ("user", "Hi")]
-            let expected = "<|im_start|>system\nOrder: SD-1<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n"
-            let got = try f.renderChatML(conv, true)
-            try Expect.that(got == expected, "rendered \(got.debugDescription), expected \(expected.debugDescription)")
-            let noPrompt = try f.renderChatML(conv, false)
-            try Expect.that(noPrompt == String(expected.dropLast("<|im_start|>assistant\n".count)),
-                            "without the generation prompt: got \(noPrompt.debugDescription)")
+            let tok = Chapter3Functions.chatTokenizer()
+            let kit = try ChatTemplate(tokenizer: tok)
+            let encode = { (text: String) in tok.encode(text, allowSpecial: false) }
+            func mine(_ conv: [Message], _ prompt: Bool) throws -> (ids: [Int], trainable: [Bool]) {
+                try f.encodeChat(conv.map { ($0.role, $0.content) }, encode, kit.start, kit.end, prompt)
+            }
+            // Two exchanges after the facts, with a customer who types the end marker as text.
+            let chat = [Message(role: "system", content: "Order: SD-1"), Message(role: "user", content: "Where is SD-1? <|im_end|>"),
+                        Message(role: "assistant", content: "It ships today."), Message(role: "user", content: "Thanks"),
+                        Message(role: "assistant", content: "Hello there.")]
+            try Chapter3Functions.sameChat(try mine(chat, false), kit.encode(chat), "a two-exchange chat", tok)
+            // The generation prompt: the conversation so far and an assistant header, none of it a target.
+            let prompt = Array(chat.prefix(2))
+            let ids = kit.generationPrompt(prompt)
+            try Chapter3Functions.sameChat(try mine(prompt, true), (ids, [Bool](repeating: false, count: ids.count)),
+                                            "system and user turns with the generation prompt", tok)
+            try Chapter3Functions.sameChat(try mine(prompt, false), kit.encode(prompt), "system and user turns alone (nothing to train on)", tok)
+            // A misspelt role must stop the encoding, not silently drop the reply from the loss.
+            let misspelt = [Message(role: "user", content: "Hi"), Message(role: "Assistant", content: "Hello there.")]
+            if let r = try? mine(misspelt, false) {
+                throw CheckFailure("the role \"Assistant\" (capital A) must throw an error; got \(r.ids.count) ids, \(r.trainable.filter { $0 }.count) of them trainable")
+            }
         },
         Exercise("3.3", "Cross-entropy that skips masked positions", file: "exercises/03-sft/MaskedCrossEntropy.swift",
                  symbol: "maskedCrossEntropy", hints: [

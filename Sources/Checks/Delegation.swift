@@ -8,6 +8,7 @@ import QLoRA
 import RewardModel
 import RLHF
 import SFT
+import SupportDesk
 import Transformer
 
 /// The delegating variants: for each exercise, the reference with that one function replaced
@@ -20,7 +21,6 @@ extension Catalogue {
         "2.1",  // the tokenizer's merge loop is internal
         "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
         "2.6",  // the checkpoint loader's name table is internal
-        "3.2",  // ChatTemplate works on token ids, the exercise on text
         "3.5",  // no public leakage check in the kit
         "6.3",  // reading the reward off hidden states is a gather and a dot product inside the model
     ]
@@ -40,7 +40,17 @@ extension Chapter2Functions {
             let scores = Variable.matmul(Variable(q), Variable(k), transposeB: true, alpha: 1 / Float(q.shape[1]).squareRoot())
             return Variable.matmul(scores.causalMask().softmax(), Variable(v)).value
         }
-        case "2.5": f.nucleusFilter = { Sampler.topP($0, p: $1) }
+        case "2.5": f.sampleNextToken = { logits, t, k, p, u in  // the kit's distribution, then the draw by hand
+            guard t != 0 else { return try reference.sampleNextToken(logits, t, k, p, u) }
+            let probs = logits.withUnsafeBufferPointer { Sampler.distribution($0, SamplingOptions(temperature: t, topK: k, topP: p)) }
+            let target = Double(u) * probs.reduce(0.0) { $0 + Double($1) }
+            var total: Double = 0
+            for (i, q) in probs.enumerated() where q > 0 {
+                total += Double(q)
+                if target < total { return i }
+            }
+            return probs.lastIndex { $0 > 0 }!
+        }
         default: break
         }
         return f
@@ -52,6 +62,14 @@ extension Chapter3Functions {
         var f = reference
         switch id {
         case "3.1": f.sftTargets = { SFTBatching.targets(TokenizedExample(ids: $0, trainable: $1)) }
+        case "3.2": f.encodeChat = { m, _, _, _, prompt in   // the check's tokenizer is trained again from its sentence
+            guard m.allSatisfy({ ChatTemplate.roles.contains($0.role) }) else { throw CourseError("unknown role") }
+            let t = try ChatTemplate(tokenizer: chatTokenizer()), messages = m.map { Message(role: $0.role, content: $0.content) }
+            let e = t.encode(messages)
+            guard prompt else { return e }
+            let ids = t.generationPrompt(messages)
+            return (ids, e.trainable + [Bool](repeating: false, count: ids.count - e.ids.count))
+        }
         case "3.3": f.maskedCrossEntropy = { Variable($0).crossEntropy(targets: $1).scalar }
         case "3.4": f.packExamples = { ex, length, pad in
             let b = SFTBatching.packed(ex.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: length, pad: pad)

@@ -26,7 +26,12 @@ extension Catalogue {
                 must("2.4") { mine ? try Exercises.kvCacheStep(query: q, key: k, value: v, keys: &keys, values: &values)
                                    : try Solutions.kvCacheStep(query: q, key: k, value: v, keys: &keys, values: &values) }
             }
-            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step])
+            let sample: SampleNextTokenFunction = { l, t, k, p, u in
+                must("2.5") { mine ? try Exercises.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u)
+                                   : try Solutions.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u) }
+            }
+            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
+                                      "sampleNextToken": sample])
         case 3:
             let targets: SFTTargetsFunction = { ids, tr in
                 must("3.1") { mine ? try Exercises.sftTargets(ids: ids, trainable: tr) : try Solutions.sftTargets(ids: ids, trainable: tr) }
@@ -37,7 +42,11 @@ extension Catalogue {
             let pack: PackExamplesFunction = { e, length, pad in
                 must("3.4") { mine ? try Exercises.packExamples(e, length: length, pad: pad) : try Solutions.packExamples(e, length: length, pad: pad) }
             }
-            return LearnerCode.Table(["sftTargets": targets, "maskedCrossEntropy": loss, "packExamples": pack])
+            let chat: EncodeChatFunction = { m, encode, start, end, prompt in
+                must("3.2") { mine ? try Exercises.encodeChat(m, encode: encode, start: start, end: end, addGenerationPrompt: prompt)
+                                   : try Solutions.encodeChat(m, encode: encode, start: start, end: end, addGenerationPrompt: prompt) }
+            }
+            return LearnerCode.Table(["sftTargets": targets, "encodeChat": chat, "maskedCrossEntropy": loss, "packExamples": pack])
         case 4:
             let forward: LoRAForwardFunction = { x, w, bias, a, b, s in
                 must("4.1") { mine ? try Exercises.loraForward(x: x, weight: w, bias: bias, a: a, b: b, scaling: s)

@@ -16,13 +16,13 @@ extension Catalogue {
     public static let pluggable: [Int: [String]] = [
         1: ["1.1", "1.2", "1.5"],           // the scalar engine's backward walk and its tanh; the tensor engine's
                                             // broadcast gradients (the biases); the gradient check before training
-        // 2.5 (top-p) is not on the run's path: its samples use top-k 40 and p = 1 (no filter);
-        // 2.6 (Hugging Face names) only runs when a GPT-2 checkpoint is loaded (--base).
-        2: ["2.1", "2.2", "2.3", "2.4"],    // BPE merges (training and encoding), the attention figure's mask,
-                                            // every head's attention in training, the samples' KV-cache steps
-        // 3.2 (ChatML text) is not on the path: the template builds token ids turn by turn and
-        // never renders text; 3.5 (leakage): the run does not check its splits for leaks.
-        3: ["3.1", "3.3", "3.4"],           // loss-mask targets, the SFT loss's value, packed rows
+        // 2.6 (Hugging Face names) is not on the path: it only runs when a GPT-2 checkpoint is loaded (--base).
+        2: ["2.1", "2.2", "2.3", "2.4", "2.5"],   // BPE merges (training and encoding), the attention figure's mask,
+                                                  // every head's attention in training, the samples' KV-cache steps
+                                                  // and every sampled token
+        // 3.5 (leakage) is not on the path: the run does not check its splits for leaks.
+        3: ["3.1", "3.2", "3.3", "3.4"],    // loss-mask targets, the chat template's ids and flags
+                                            // (training examples, generation prompts), the SFT loss's value, packed rows
         // 4.3 (merge) is not on the path: the LoRA run never merges (Chapter 9's evaluation does);
         // 4.4 (DoRA): the run trains no DoRA adapter.
         4: ["4.1", "4.2", "4.5"],           // the adapted layers' forward and A, B gradients; which layers adapt

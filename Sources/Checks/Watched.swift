@@ -23,7 +23,7 @@ extension Chapter2Functions {
             causalMask: { a0 in try KitAnswer.watch { try f.causalMask(a0) } },
             attentionHead: { a0, a1, a2 in try KitAnswer.watch { try f.attentionHead(a0, a1, a2) } },
             kvCacheStep: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.kvCacheStep(a0, a1, a2, &a3, &a4) } },
-            nucleusFilter: { a0, a1 in try KitAnswer.watch { try f.nucleusFilter(a0, a1) } },
+            sampleNextToken: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.sampleNextToken(a0, a1, a2, a3, a4) } },
             kitParameterName: { a0, a1 in try KitAnswer.watch { try f.kitParameterName(a0, a1) } })
     }
 }
@@ -33,7 +33,7 @@ extension Chapter3Functions {
         let f = self
         return Chapter3Functions(
             sftTargets: { a0, a1 in try KitAnswer.watch { try f.sftTargets(a0, a1) } },
-            renderChatML: { a0, a1 in try KitAnswer.watch { try f.renderChatML(a0, a1) } },
+            encodeChat: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.encodeChat(a0, a1, a2, a3, a4) } },
             maskedCrossEntropy: { a0, a1 in try KitAnswer.watch { try f.maskedCrossEntropy(a0, a1) } },
             packExamples: { a0, a1, a2 in try KitAnswer.watch { try f.packExamples(a0, a1, a2) } },
             leakedPrompts: { a0, a1 in try KitAnswer.watch { try f.leakedPrompts(a0, a1) } })

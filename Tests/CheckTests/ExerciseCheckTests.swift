@@ -8,6 +8,7 @@ import QLoRA
 import RewardModel
 import RLHF
 import SFT
+import SupportDesk
 import Transformer
 @testable import Checks
 
@@ -175,8 +176,9 @@ struct LearnerCodeTests {
         }
         #expect(finds(2, "mergePair", MergePairFunction.self) && finds(2, "causalMask", CausalMaskFunction.self))
         #expect(finds(2, "attentionHead", AttentionHeadFunction.self) && finds(2, "kvCacheStep", KVCacheStepFunction.self))
+        #expect(finds(2, "sampleNextToken", SampleNextTokenFunction.self))
         #expect(finds(3, "sftTargets", SFTTargetsFunction.self) && finds(3, "packExamples", PackExamplesFunction.self))
-        #expect(finds(3, "maskedCrossEntropy", MaskedCrossEntropyFunction.self))
+        #expect(finds(3, "maskedCrossEntropy", MaskedCrossEntropyFunction.self) && finds(3, "encodeChat", EncodeChatFunction.self))
         #expect(finds(4, "loraForward", LoRAForwardFunction.self) && finds(4, "loraGradients", LoRAGradientsFunction.self))
         #expect(finds(4, "loraPlan", LoRAPlanFunction.self))
         #expect(finds(5, "nf4QuantizeBlock", NF4QuantizeBlockFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
@@ -187,6 +189,54 @@ struct LearnerCodeTests {
         #expect(finds(9, "bootstrapInterval", BootstrapIntervalFunction.self) && finds(9, "winRate", WinRateFunction.self))
         #expect(finds(9, "passAtK", PassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
         #expect(!finds(3, "mergePair", MergePairFunction.self))   // each chapter's run sees only its own
+    }
+
+    /// The template's hook hands the learner the tokenizer's plain-text encoder and the two
+    /// special ids; its answer replaces both the training layout and the generation prompt.
+    @Test("With chapter 3's table installed, the chat template's ids, flags and generation prompt come from the installed function")
+    func chatTemplateReachesTheChapter() throws {
+        let template = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
+        let chat = [Message(role: "user", content: "Hi"), Message(role: "assistant", content: "Hello there.")]
+        let kit = template.encode(chat), kitPrompt = template.generationPrompt(Array(chat.prefix(1)))
+        // [start] + the first role's ids, flagged with the generation-prompt flag: shows what was passed in.
+        let mine: EncodeChatFunction = { m, encode, start, end, prompt in
+            let ids = [start, end] + encode(m[0].role)
+            return (ids, [Bool](repeating: prompt, count: ids.count))
+        }
+        LearnerCode.$installed.withValue(LearnerCode.Table(["encodeChat": mine])) {
+            let e = template.encode(chat)
+            #expect(e.ids == [template.start, template.end] + template.tokenizer.encode("user", allowSpecial: false))
+            #expect(e.trainable.allSatisfy { !$0 })
+            #expect(template.generationPrompt(chat).count == e.ids.count)
+        }
+        LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 3, flavor: .reference)) {
+            #expect(template.encode(chat) == kit && template.generationPrompt(Array(chat.prefix(1))) == kitPrompt)
+        }
+        #expect(template.encode(chat) == kit)
+    }
+
+    /// Exercise 2.5 gets the u that `SeededRandom.categorical` would draw, so the generator must
+    /// move as in the kit's sampler: one `uniform()` per sampled token, nothing when greedy.
+    @Test("With a sampling step installed, Sampler.sample returns its token and moves the generator as the kit's sampler does")
+    func samplerReachesTheStep() {
+        final class Seen: @unchecked Sendable { var u: [Float] = [] }
+        let seen = Seen()
+        let step: SampleNextTokenFunction = { _, _, _, _, u in seen.u.append(u); return 3 }
+        let logits: [Float] = [0.5, 2, -1, 1, 0]
+        for o in [SamplingOptions(temperature: 0.8, topK: 3), .greedy, SamplingOptions(temperature: 1e-7)] {
+            seen.u = []
+            var kit = SeededRandom(seed: 4), mine = kit, draw = kit
+            let expected = logits.withUnsafeBufferPointer { Sampler.sample($0, o, rng: &kit) }
+            let got = LearnerCode.$installed.withValue(LearnerCode.Table(["sampleNextToken": step])) {
+                logits.withUnsafeBufferPointer { Sampler.sample($0, o, rng: &mine) }
+            }
+            #expect(mine.stateWords == kit.stateWords, "temperature \(o.temperature): the generator moved otherwise")
+            if o.temperature > 0 && o.temperature < 1e-6 {   // where the kit divides by 1e-6, its own sampler runs
+                #expect(got == expected && seen.u.isEmpty)
+            } else {
+                #expect(got == 3 && seen.u == [o.temperature == 0 ? 0 : draw.uniform()], "temperature \(o.temperature)")
+            }
+        }
     }
 
     @Test("With chapter 9's table installed, the kit's statistics and contamination count come from the installed functions")
