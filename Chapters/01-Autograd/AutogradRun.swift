@@ -3,7 +3,9 @@ import Foundation
 import Plot
 
 /// Chapter 1's run (`course run autograd`): the same MLP trained by both engines on two moons.
-/// Writes config.json, metrics.csv, loss.png, decision_boundary.png.
+/// Before training, checks the tensor engine's gradient against finite differences at the
+/// initial weights. Writes config.json, gradient_check.json, metrics.csv, loss.png,
+/// decision_boundary.png.
 public enum AutogradRun {
     public static func settings(_ preset: Preset, seed: UInt64) -> MLPDemo.Config {
         var c = MLPDemo.Config()
@@ -16,6 +18,16 @@ public enum AutogradRun {
         let dir = spec.dir
         try writeJSON(c, to: dir.appendingPathComponent("config.json"))
         let data = ToyData.twoMoons(count: c.points, seed: c.seed)
+        // The check an engineer runs on a new op, here on the whole network: stop before training
+        // on a gradient that disagrees with the definition of the derivative.
+        let check = MLPDemo.gradientCheck(c, data: data)
+        try writeJSON(check, to: dir.appendingPathComponent("gradient_check.json"))
+        print(String(format: "gradient check at the initial weights (%d parameters, ε = %g): worst relative error %.2e at %@ (analytic %.6f, numeric %.6f), %@",
+                     check.parameters, check.eps, check.relativeError, check.parameter, check.analytic, check.numeric,
+                     check.passed ? "within \(check.tolerance)" : "ABOVE \(check.tolerance)"))
+        guard check.passed else {
+            throw CourseError("the tensor engine's gradient disagrees with finite differences at \(check.parameter): analytic \(check.analytic), numeric \(check.numeric); not training on it")
+        }
         let (r, params) = MLPDemo.run(c, data: data)
 
         let metrics = MetricsWriter(url: dir.appendingPathComponent("metrics.csv"),
@@ -31,7 +43,7 @@ public enum AutogradRun {
         print(String(format: "tensor engine: final loss %.5f, accuracy %.1f%%, %.3fs", r.tensorLoss.last ?? 0, 100 * r.tensorAccuracy, r.tensorSeconds))
         print(String(format: "largest loss difference between the engines: %.2e (%@)", r.maxLossDifference,
                      r.maxLossDifference < 1e-4 ? "they agree" : "they DISAGREE"))
-        print("wrote \(dir.path)/: config.json, metrics.csv, loss.png, decision_boundary.png")
+        print("wrote \(dir.path)/: config.json, gradient_check.json, metrics.csv, loss.png, decision_boundary.png")
     }
 }
 

@@ -43,4 +43,36 @@ public enum GradCheck {
         }
         return report
     }
+
+    /// The worst coordinate of a gradient check on a function of a flat vector (exercise 1.5):
+    /// every coordinate of `analytic` against its central difference, by the relative error
+    /// |a − n| / max(|a|, |n|, floor), which a true gradient of 0 cannot blow up. A NaN is the
+    /// worst coordinate and fails; on a tie the first index wins.
+    public static func worstCoordinate(of f: ([Float]) -> Float, at x: [Float], analytic: [Float],
+                                       eps: Float, floor: Float, tolerance: Float) -> GradientCheckResult {
+        KitAnswer.used("GradCheck.worstCoordinate", answers: "1.5")
+        if let mine = LearnerCode.function("gradientCheck", as: GradientCheckFunction.self) {
+            return mine(f, x, analytic, eps, floor, tolerance)
+        }
+        precondition(x.count == analytic.count && !x.isEmpty, "one analytic value per coordinate")
+        var worst = (index: 0, analytic: Float(0), numeric: Float(0), error: -Float.infinity)
+        for i in x.indices {
+            var plus = x, minus = x
+            plus[i] += eps
+            minus[i] -= eps
+            let numeric = (f(plus) - f(minus)) / (2 * eps)
+            let a = analytic[i]
+            let error = Swift.abs(a - numeric) / Swift.max(Swift.abs(a), Swift.abs(numeric), floor)
+            if (error.isNaN || error > worst.error) && !worst.error.isNaN { worst = (i, a, numeric, error) }
+        }
+        return (worst.index, worst.analytic, worst.numeric, worst.error, worst.error <= tolerance)
+    }
 }
+
+/// A gradient check's worst coordinate: its index, the analytic and numeric values, the
+/// relative error, and whether it is within the tolerance.
+public typealias GradientCheckResult = (index: Int, analytic: Float, numeric: Float, error: Float, passed: Bool)
+
+/// The shape of the function a learner plugs in with `course run autograd --mine` (see
+/// `LearnerCode`): exercise 1.5's signature, without `throws`.
+public typealias GradientCheckFunction = (([Float]) -> Float, [Float], [Float], Float, Float, Float) -> GradientCheckResult

@@ -88,8 +88,12 @@ extension Variable {
         BLAS.gemm(transA: false, transB: false, m: rows, n: n, k: k, a: X.data, b: W.data,
                   beta: b == nil ? 0 : 1, c: out.data)
         return Variable(out, parents: b.map { [x, w, $0] } ?? [x, w], name: "linear") { g in
-            if let b, b.requiresGrad {  // db[N] = Σ over rows of dC
-                Rows.sum(g.data, into: b.gradBuffer().buffer.data, rows: rows, cols: n)
+            if let b, b.requiresGrad {  // db[N] = Σ over rows of dC: the gradient of broadcasting b to every row
+                if let mine = LearnerCode.function("reduceBroadcastGradient", as: ReduceGradientFunction.self) {
+                    b.accumulate(mine(g, [n]))
+                } else {
+                    Rows.sum(g.data, into: b.gradBuffer().buffer.data, rows: rows, cols: n)
+                }
             }
             linearBackward(x, w, dy: g)
         }

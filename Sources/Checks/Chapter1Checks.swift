@@ -12,7 +12,7 @@ struct Chapter1Functions {
     var reduceBroadcastGradient: (Tensor, [Int]) throws -> Tensor
     var crossEntropyGradient: (Tensor, [Int], Int) throws -> Tensor
     var adamwStep: (Tensor, Tensor, Tensor, Tensor, Int, Float, Float, Float, Float, Float) throws -> Void
-    var numericalGradient: (([Float]) -> Float, [Float], Float) throws -> [Float]
+    var gradientCheck: (([Float]) -> Float, [Float], [Float], Float, Float, Float) throws -> GradientCheckResult
 
     static var learner: Chapter1Functions { Chapter1Functions(
         topologicalOrder: { try Exercises.topologicalOrder(of: $0) },
@@ -20,7 +20,7 @@ struct Chapter1Functions {
         reduceBroadcastGradient: { try Exercises.reduceBroadcastGradient($0, to: $1) },
         crossEntropyGradient: { try Exercises.crossEntropyGradient(logits: $0, targets: $1, ignoreIndex: $2) },
         adamwStep: { try Exercises.adamwStep(parameter: $0, gradient: $1, m: $2, v: $3, step: $4, learningRate: $5, beta1: $6, beta2: $7, eps: $8, weightDecay: $9) },
-        numericalGradient: { try Exercises.numericalGradient(of: $0, at: $1, eps: $2) }) }
+        gradientCheck: { try Exercises.gradientCheck(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }) }
 
     static var reference: Chapter1Functions { Chapter1Functions(
         topologicalOrder: { try Solutions.topologicalOrder(of: $0) },
@@ -28,7 +28,7 @@ struct Chapter1Functions {
         reduceBroadcastGradient: { try Solutions.reduceBroadcastGradient($0, to: $1) },
         crossEntropyGradient: { try Solutions.crossEntropyGradient(logits: $0, targets: $1, ignoreIndex: $2) },
         adamwStep: { try Solutions.adamwStep(parameter: $0, gradient: $1, m: $2, v: $3, step: $4, learningRate: $5, beta1: $6, beta2: $7, eps: $8, weightDecay: $9) },
-        numericalGradient: { try Solutions.numericalGradient(of: $0, at: $1, eps: $2) }) }
+        gradientCheck: { try Solutions.gradientCheck(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter1Functions {
@@ -50,9 +50,17 @@ struct Chapter1Functions {
         case "1.4": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
             try reference.adamwStep(p, g, m, v, 10_000, lr, b1, b2, e, wd)
         }
-        case "1.5": f.numericalGradient = { fn, x, e in  // one-sided difference
-            let f0 = fn(x)
-            return x.indices.map { i in var p = x; p[i] += e; return (fn(p) - f0) / e }
+        case "1.5": f.gradientCheck = { fn, x, a, e, floor, tol in  // a relative error without the floor
+            var worst: GradientCheckResult = (0, 0, 0, -.infinity, false)
+            for i in x.indices {
+                var plus = x, minus = x
+                plus[i] += e; minus[i] -= e
+                let n = (fn(plus) - fn(minus)) / (2 * e)
+                let err = abs(a[i] - n) / max(abs(a[i]), abs(n))
+                if err > worst.error { worst = (i, a[i], n, err, false) }
+            }
+            worst.passed = worst.error <= tol
+            return worst
         }
         default: break
         }
@@ -67,6 +75,7 @@ struct Chapter1Functions {
             f.topologicalOrder = { $0.topologicalOrder() }
             f.tanhNode = { $0.tanh() }
         case "1.2": f.reduceBroadcastGradient = { g, shape in g.reduced(to: shape) }
+        case "1.5": f.gradientCheck = { GradCheck.worstCoordinate(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }
         case "1.3": f.crossEntropyGradient = { logits, targets, ignore in
             let x = Variable(logits.copy(), requiresGrad: true)
             x.crossEntropy(targets: targets, ignoreIndex: ignore).backward()
@@ -185,18 +194,38 @@ extension Catalogue {
                 try Expect.close(p.array, ref.value.array, tolerance: 1e-6, "parameters after step \(t + 1)")
             }
         },
-        Exercise("1.5", "The finite-difference gradient", file: "exercises/01-autograd/NumericalGradient.swift",
-                 symbol: "numericalGradient", hints: [
-                    "Change one coordinate at a time, in both directions.",
-                    "Copy x twice, move coordinate i up by ε in one copy and down by ε in the other, and evaluate f on both.",
-                    "The difference of the two values spans 2ε, not ε. Test yourself on f(x) = x² at x = 3: the answer must be 6 for any small ε.",
+        Exercise("1.5", "A gradient check", file: "exercises/01-autograd/GradientCheck.swift",
+                 symbol: "gradientCheck", hints: [
+                    "Three steps: a central-difference estimate of every coordinate, a relative error per coordinate, and the worst of them against the tolerance.",
+                    "For coordinate i, copy x twice, move it up by ε in one copy and down in the other, and divide the difference of f by 2ε. The error divides |a − n| by the largest of |a|, |n| and the floor, so a true gradient of 0 is judged by its absolute error.",
+                    "Keep the worst coordinate as you go, and make sure a NaN error becomes the worst and stays it: every comparison with NaN is false. Test yourself on f(x) = x³ at x = 0 with ε = 0.01: the estimate is 10⁻⁴, the error 10⁻² with a floor of 10⁻², not 1.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.5")
-            // f(x) = Σ xᵢ³ / 3 + x₀x₁ has gradient xᵢ² (+ x₁, x₀ on the first two).
-            let fn: ([Float]) -> Float = { x in x.map { $0 * $0 * $0 / 3 }.reduce(0, +) + x[0] * x[1] }
-            let x: [Float] = [1.5, -2, 0.5]
-            let g = try f.numericalGradient(fn, x, 1e-2)
-            try Expect.close(g, [2.25 - 2, 4 + 1.5, 0.25], tolerance: 2e-3, "gradient of Σx³/3 + x₀x₁")
+            // f(x) = x₀³ + x₀x₁ + x₂³ at x = (0.5, −2, 0): gradient (3x₀² + x₁, x₀, 3x₂²) = (−1.25, 0.5, 0).
+            // With ε = 0.01 the central differences are (−1.25 + ε², 0.5, ε²): the zero coordinate
+            // is the worst one, at error ε²/floor = 0.01 (1 without the floor); a one-sided
+            // difference would make coordinate 0 the worst instead (error ≈ 0.012).
+            let fn: ([Float]) -> Float = { x in x[0] * x[0] * x[0] + x[0] * x[1] + x[2] * x[2] * x[2] }
+            let x: [Float] = [0.5, -2, 0]
+            let cases: [(what: String, analytic: [Float], tolerance: Float)] = [
+                ("the right gradient", [-1.25, 0.5, 0], 0.05),
+                ("the right gradient with a tolerance of 0.005", [-1.25, 0.5, 0], 0.005),
+                ("a gradient 10% too large on coordinate 1", [-1.25, 0.55, 0], 0.05),
+                ("a NaN on coordinate 1", [-1.25, .nan, 0], 0.05),
+            ]
+            for c in cases {
+                let r = try f.gradientCheck(fn, x, c.analytic, 1e-2, 1e-2, c.tolerance)
+                let e = KitAnswer.reference { GradCheck.worstCoordinate(of: fn, at: x, analytic: c.analytic, eps: 1e-2, floor: 1e-2, tolerance: c.tolerance) }
+                try Expect.that(r.index == e.index, "\(c.what): the worst coordinate is \(e.index), your check says \(r.index) (error \(r.error))")
+                try Expect.that(r.analytic.bitPattern == e.analytic.bitPattern, "\(c.what): the worst coordinate's analytic value is \(e.analytic), you report \(r.analytic)")
+                try Expect.close(Double(r.numeric), Double(e.numeric), tolerance: 1e-5, "\(c.what): the central difference at coordinate \(e.index)")
+                if e.error.isNaN {
+                    try Expect.that(r.error.isNaN, "\(c.what): the error is NaN, you report \(r.error)")
+                } else {
+                    try Expect.close(Double(r.error), Double(e.error), tolerance: 1e-3, "\(c.what): the relative error at coordinate \(e.index)")
+                }
+                try Expect.that(r.passed == e.passed, "\(c.what): the check must \(e.passed ? "pass" : "fail") (error \(e.error), tolerance \(c.tolerance))")
+            }
         },
     ]
 }

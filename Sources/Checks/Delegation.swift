@@ -18,7 +18,6 @@ import Transformer
 /// public kit function that computes their answer, so there is nothing to delegate to.
 extension Catalogue {
     public static let withoutKitCounterpart: Set<String> = [
-        "1.5",  // the kit's GradCheck reports errors, it does not return a gradient
         "2.1",  // the tokenizer's merge loop is internal
         "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
         "2.6",  // the checkpoint loader's name table is internal

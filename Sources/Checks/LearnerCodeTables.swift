@@ -14,7 +14,8 @@ import Solutions
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
-        1: ["1.1"],                         // the scalar engine's backward walk and its tanh
+        1: ["1.1", "1.2", "1.5"],           // the scalar engine's backward walk and its tanh; the tensor engine's
+                                            // broadcast gradients (the biases); the gradient check before training
         // 2.6 (Hugging Face names) is not on the path: it only runs when a GPT-2 checkpoint is loaded (--base).
         2: ["2.1", "2.2", "2.3", "2.4", "2.5"],   // BPE merges (training and encoding), the attention figure's mask,
                                                   // every head's attention in training, the samples' KV-cache steps
@@ -44,7 +45,14 @@ extension Catalogue {
                 must("1.1") { mine ? try Exercises.topologicalOrder(of: root) : try Solutions.topologicalOrder(of: root) }
             }
             let tanh: TanhNodeFunction = { x in must("1.1") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
-            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh])
+            let reduce: ReduceGradientFunction = { g, shape in
+                must("1.2") { mine ? try Exercises.reduceBroadcastGradient(g, to: shape) : try Solutions.reduceBroadcastGradient(g, to: shape) }
+            }
+            let check: GradientCheckFunction = { f, x, a, eps, floor, tol in
+                must("1.5") { mine ? try Exercises.gradientCheck(of: f, at: x, analytic: a, eps: eps, floor: floor, tolerance: tol)
+                                   : try Solutions.gradientCheck(of: f, at: x, analytic: a, eps: eps, floor: floor, tolerance: tol) }
+            }
+            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh, "reduceBroadcastGradient": reduce, "gradientCheck": check])
         case 7:
             let gae: GAEFunction = { r, v, g, l in
                 must("7.1") { mine ? try Exercises.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l)

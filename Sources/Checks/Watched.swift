@@ -11,7 +11,7 @@ extension Chapter1Functions {
             reduceBroadcastGradient: { a0, a1 in try KitAnswer.watch { try f.reduceBroadcastGradient(a0, a1) } },
             crossEntropyGradient: { a0, a1, a2 in try KitAnswer.watch { try f.crossEntropyGradient(a0, a1, a2) } },
             adamwStep: { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9 in try KitAnswer.watch { try f.adamwStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) } },
-            numericalGradient: { a0, a1, a2 in try KitAnswer.watch { try f.numericalGradient(a0, a1, a2) } })
+            gradientCheck: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.gradientCheck(a0, a1, a2, a3, a4, a5) } })
     }
 }
 

@@ -59,6 +59,47 @@ struct AutogradTrainingTests {
         #expect(r.tensorLoss.last! < r.tensorLoss.first!)
     }
 
+    /// The run's check at the initial weights (`MLPDemo.gradientCheckSettings`): the engine's
+    /// gradient must pass with room to spare at both presets (hidden 8 on 60 points, 12 on 100)
+    /// and several seeds (worst errors measured 3.4–5.7·10⁻⁴ against a tolerance of 10⁻²), and
+    /// gradients wrong the way a bug makes them wrong must fail (0.08 and more).
+    @Test("The run's gradient check passes on the engine's gradient and fails on wrong ones", arguments: [8, 12])
+    func mlpGradientCheck(hidden: Int) {
+        var c = MLPDemo.Config()
+        c.hidden = hidden; c.points = hidden == 8 ? 60 : 100
+        let tolerance = MLPDemo.gradientCheckSettings.tolerance
+        for seed: UInt64 in 1...6 {
+            c.seed = seed
+            let data = ToyData.twoMoons(count: c.points, seed: seed)
+            let right = MLPDemo.gradientCheck(c, data: data)
+            #expect(right.passed && right.relativeError < tolerance / 4, "seed \(seed): \(right)")
+            // Every gradient 10 % too large (a factor in a backward rule), and the biases'
+            // gradients averaged over the rows instead of summed (exercise 1.2's mistake).
+            let engine = { (p: [Float]) -> [Float] in
+                let params = MLPDemo.initialWeights(c).map { Variable($0, requiresGrad: true) }
+                let signs = Tensor([data.labels.count, 1], data.labels.map { $0 == 1 ? 1 : -1 })
+                MLPDemo.loss(logits: MLPDemo.forward(Variable(data.inputs), params), signs: signs).backward()
+                return params.map { $0.grad!.array }.flatMap { $0 }
+            }
+            let tooLarge = MLPDemo.gradientCheck(c, data: data, analytic: { engine($0).map { $0 * 1.1 } })
+            #expect(!tooLarge.passed, "seed \(seed): \(tooLarge)")
+            let counts = MLPDemo.initialWeights(c).map(\.count)
+            let averaged = MLPDemo.gradientCheck(c, data: data, analytic: { p in
+                var g = engine(p), start = 0
+                for (k, n) in counts.enumerated() {
+                    if k % 2 == 1 { for i in start..<start + n { g[i] /= Float(c.points) } }
+                    start += n
+                }
+                return g
+            })
+            #expect(!averaged.passed, "seed \(seed): \(averaged)")
+            // Why ε is not smaller: at 10⁻⁴ the loss's Float32 rounding (~10⁻⁷), divided by 2ε,
+            // swamps the small gradients and the engine's right gradient fails (errors 0.03–0.06).
+            let tiny = MLPDemo.gradientCheck(c, data: data, settings: (1e-4, 1e-2, 1e-2))
+            #expect(!tiny.passed, "seed \(seed), ε = 1e-4: \(tiny)")
+        }
+    }
+
     @Test("The tensor engine learns two moons to high accuracy")
     func learnsMoons() {
         var c = MLPDemo.Config()
