@@ -168,6 +168,52 @@ struct LearnerCodeTests {
         #expect(mine == kit)
     }
 
+    /// The quick runs of `MineRunTests` cannot show 7.2's gradients at work in GRPO: its two
+    /// steps see groups that all scored alike, so every advantage is 0. Here a tiny random GPT
+    /// with a reward that always tells replies apart trains a few GRPO steps (μ = 2, so the
+    /// ratio moves and clips) and PPO steps, with chapter 7's reference table installed and
+    /// without, from the same start: the weights must end the same, bit for bit.
+    @Test("GRPO and PPO steps with chapter 7's reference solutions installed leave the weights exactly as the kit's steps do")
+    func rlhfStepsWithTheReferenceLosses() throws {
+        let template = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
+        struct LengthReward: RewardFunction {   // replies of different lengths score differently
+            var name: String { "length" }
+            func scores(_ queries: [RewardQuery]) throws -> [Double] { queries.map { Double($0.replyIDs.count % 7) / 6 } }
+        }
+        let prompts = [RLPrompt(id: "p", messages: [Message(role: "user", content: "Where is SD-1?")], truth: nil)]
+        func model() -> GPT {
+            GPT(GPTConfig(vocabSize: template.tokenizer.vocabSize, contextLength: 64, embeddingSize: 16, layers: 1, heads: 2), seed: 21)
+        }
+        func grpo() throws -> (weights: [[Float]], clipFraction: Double) {
+            var c = GRPOConfig()
+            c.learningRate = 3e-2; c.promptsPerStep = 1; c.groupSize = 4; c.miniBatchSize = 2; c.iterations = 2; c.maxNewTokens = 10
+            let policy = model()
+            let trainer = GRPOTrainer(policy: policy, reference: frozenCopy(of: policy), template: template,
+                                      reward: LengthReward(), prompts: prompts, config: c)
+            var clipped = 0.0
+            for _ in 0..<3 { clipped += try trainer.train().clipFraction }
+            return (policy.parameters.map(\.value.array), clipped)
+        }
+        func ppo() throws -> (weights: [[Float]], clipFraction: Double) {
+            var c = PPOConfig()
+            c.learningRate = 3e-2; c.promptsPerStep = 1; c.samplesPerPrompt = 4; c.miniBatchSize = 2; c.epochs = 2; c.maxNewTokens = 10
+            let policy = PolicyWithValue(model: model())
+            let trainer = PPOTrainer(policy: policy, reference: frozenCopy(of: policy.model), template: template,
+                                     reward: LengthReward(), prompts: prompts, config: c)
+            var clipped = 0.0
+            for _ in 0..<3 { clipped += try trainer.train().clipFraction }
+            return (policy.parameters.map(\.value.array), clipped)
+        }
+        let table = Catalogue.learnerCode(chapter: 7, flavor: .reference)
+        let kitGRPO = try grpo(), mineGRPO = try LearnerCode.$installed.withValue(table) { try grpo() }
+        #expect(kitGRPO.clipFraction > 0, "the GRPO steps clip some tokens")
+        #expect(mineGRPO.weights == kitGRPO.weights && mineGRPO.clipFraction == kitGRPO.clipFraction)
+        let kitPPO = try ppo(), minePPO = try LearnerCode.$installed.withValue(table) { try ppo() }
+        #expect(kitPPO.clipFraction > 0, "the PPO steps clip some tokens")
+        #expect(minePPO.weights == kitPPO.weights && minePPO.clipFraction == kitPPO.clipFraction)
+        #expect(kitPPO.weights != PolicyWithValue(model: model()).parameters.map(\.value.array), "the steps moved the weights")
+    }
+
     @Test("The reference tables plug in every pluggable exercise with the kit function's type")
     func tablesAreComplete() {
         for (chapter, ids) in Catalogue.pluggable {
