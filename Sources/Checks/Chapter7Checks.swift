@@ -8,24 +8,26 @@ import Solutions
 /// The functions of Chapter 7's exercises in the three flavours (see Chapter1Functions).
 struct Chapter7Functions {
     var gae: ([Float], [Float], Float, Float) throws -> (advantages: [Float], returns: [Float])
-    var policyLoss: ([Float], [Float], [Float], Float) throws -> Float
-    var valueLoss: ([Float], [Float], [Float], Float) throws -> Float
+    /// (log-probs, old log-probs, advantages, weights, clip) → the loss and d(loss)/d(log-probs).
+    var policyLoss: ([Float], [Float], [Float], [Float], Float) throws -> (loss: Float, gradient: [Float])
+    /// (values, old values, returns, weights, clip) → the loss and d(loss)/d(values).
+    var valueLoss: ([Float], [Float], [Float], [Float], Float) throws -> (loss: Float, gradient: [Float])
     var klRewards: ([Float], [Float], Float, Float, Bool) throws -> [Float]
     var adaptiveKL: (Float, Double, Double, Double, Int) throws -> Float
     var groupAdvantages: ([Double], Int, Bool) throws -> [Double]
 
     static var learner: Chapter7Functions { Chapter7Functions(
         gae: { try Exercises.gaeAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
-        policyLoss: { try Exercises.clippedPolicyLoss(logProbs: $0, oldLogProbs: $1, advantages: $2, clip: $3) },
-        valueLoss: { try Exercises.clippedValueLoss(values: $0, oldValues: $1, returns: $2, clip: $3) },
+        policyLoss: { try Exercises.clippedPolicyLoss(logProbs: $0, oldLogProbs: $1, advantages: $2, weights: $3, clip: $4) },
+        valueLoss: { try Exercises.clippedValueLoss(values: $0, oldValues: $1, returns: $2, weights: $3, clip: $4) },
         klRewards: { try Exercises.klShapedRewards(logProbs: $0, refLogProbs: $1, score: $2, beta: $3, useK3: $4) },
         adaptiveKL: { try Exercises.adaptiveKLUpdate(beta: $0, observedKL: $1, target: $2, horizon: $3, steps: $4) },
         groupAdvantages: { try Exercises.groupRelativeAdvantages(rewards: $0, groupSize: $1, scaleByStd: $2) }) }
 
     static var reference: Chapter7Functions { Chapter7Functions(
         gae: { try Solutions.gaeAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
-        policyLoss: { try Solutions.clippedPolicyLoss(logProbs: $0, oldLogProbs: $1, advantages: $2, clip: $3) },
-        valueLoss: { try Solutions.clippedValueLoss(values: $0, oldValues: $1, returns: $2, clip: $3) },
+        policyLoss: { try Solutions.clippedPolicyLoss(logProbs: $0, oldLogProbs: $1, advantages: $2, weights: $3, clip: $4) },
+        valueLoss: { try Solutions.clippedValueLoss(values: $0, oldValues: $1, returns: $2, weights: $3, clip: $4) },
         klRewards: { try Solutions.klShapedRewards(logProbs: $0, refLogProbs: $1, score: $2, beta: $3, useK3: $4) },
         adaptiveKL: { try Solutions.adaptiveKLUpdate(beta: $0, observedKL: $1, target: $2, horizon: $3, steps: $4) },
         groupAdvantages: { try Solutions.groupRelativeAdvantages(rewards: $0, groupSize: $1, scaleByStd: $2) }) }
@@ -36,21 +38,13 @@ struct Chapter7Functions {
         case "7.1": f.gae = { r, v, g, l in  // returns = advantages (forgets to add the values back)
             let a = try reference.gae(r, v, g, l); return (a.advantages, a.advantages)
         }
-        case "7.2": f.policyLoss = { lp, old, a, c in  // min instead of max: the optimistic term...
-            var total: Float = 0
-            for t in lp.indices {
-                let ratio = expf(lp[t] - old[t])
-                total += min(-a[t] * ratio, -a[t] * min(max(ratio, 1 - c), 1 + c))
-            }
-            return lp.isEmpty ? 0 : total / Float(lp.count)
+        case "7.2": f.policyLoss = { lp, old, a, w, c in  // the gradient ignores the clip: every token keeps
+            let right = try reference.policyLoss(lp, old, a, w, c)          // the unclipped derivative...
+            return (right.loss, lp.indices.map { -a[$0] * w[$0] * exp(lp[$0] - old[$0]) })
         }
-            f.valueLoss = { v, old, r, c in  // ...and the value is clipped around 0, not around the old value
-                var total: Float = 0
-                for t in v.indices {
-                    let vc = min(max(v[t], -c), c)
-                    total += 0.5 * max((v[t] - r[t]) * (v[t] - r[t]), (vc - r[t]) * (vc - r[t]))
-                }
-                return v.isEmpty ? 0 : total / Float(v.count)
+            f.valueLoss = { v, old, r, w, c in                              // ...and so does every value
+                let right = try reference.valueLoss(v, old, r, w, c)
+                return (right.loss, v.indices.map { w[$0] * (v[$0] - r[$0]) })
             }
         case "7.3": f.klRewards = { lp, ref, s, b, k3 in  // the score lands on the first token...
             var out = try reference.klRewards(lp, ref, 0, b, k3)
@@ -101,37 +95,80 @@ extension Catalogue {
             try Expect.close(mine.advantages, kit.advantages, tolerance: 1e-5, "advantages with γ 0.9, λ 0.8")
             try Expect.close(mine.returns, kit.returns, tolerance: 1e-5, "returns with γ 0.9, λ 0.8")
         },
-        Exercise("7.2", "PPO's clipped objective: policy and value losses", file: "exercises/07-rlhf/PPOLosses.swift",
+        Exercise("7.2", "PPO's clipped objective: the losses and their gradients", file: "exercises/07-rlhf/PPOLosses.swift",
                  symbol: "clippedPolicyLoss", hints: [
-                    "Work token by token for both losses: the ratio is exp of the log-prob difference; the value's clipped estimate stays within ±clip of the OLD value.",
-                    "Policy: both terms carry a minus sign and the loss keeps the LARGER (pessimistic) one. Value: take the larger of the two squared errors, halve it. Average over tokens.",
-                    "Clip the ratio, not the advantage; clip the change V − V_old, then add V_old back. Test yourself: ratio 1.5 with advantage +1 and ε 0.2 costs −1.2; value 1, old 0.5, return 1 costs ½ · 0.09.",
+                    "Work token by token for both losses and add up weight × the token's loss: the ratio is exp of the log-prob difference; the value's clipped estimate stays within ±clip of the OLD value.",
+                    "Policy: both terms carry −A and the loss keeps the LARGER one; while the unclipped term is kept the gradient is −A·ratio·weight (d ratio/d log π = ratio), and where the clipped term wins it is 0. Value: ½·max of the two squared errors, so the gradient is weight·(V − R), or weight·(V_clip − R) while V_clip still moves with V.",
+                    "The clipped term only sends a gradient when clip() did not cut: a token whose kept term is the clipped one, beyond 1 ± clip, must get exactly 0. Test yourself with ε 0.2 and weight 1: ratio 1.5 with advantage +1 costs −1.2 with gradient 0, ratio 0.5 with advantage +2 costs −1 with gradient −1; value 1.2, old 0.5, return 1 costs ½ · 0.09 with gradient 0.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.2")
-            // ratio 1 (unclipped), 1.5 with A > 0 (clipped at 1.2), 0.5 with A < 0 (clipped at 0.8).
-            let loss = try f.policyLoss([0, log(1.5), log(0.5)], [0, 0, 0], [1, 1, -1], 0.2)
-            try Expect.close(Double(loss), (-1 - 1.2 + 0.8) / 3, tolerance: 1e-5, "loss of ratios [1, 1.5, 0.5] with advantages [1, 1, -1]")
-            // Ratio 0.5 with A > 0: the unclipped term is the larger one and is kept.
-            try Expect.close(Double(try f.policyLoss([log(0.5)], [0], [2], 0.2)), -1.0, tolerance: 1e-5, "ratio 0.5, advantage 2")
+            // Five tokens, ε 0.2, each with its own weight (its share of the batch):
+            //   ratio 1.1, A +1   inside the clip range     loss −1.1·0.1,  gradient −A·ratio·w = −0.11
+            //   ratio 1.5, A +1   clipped above at 1.2      loss −1.2·0.2,  gradient 0 (flat)
+            //   ratio 0.5, A −1   clipped below at 0.8      loss  0.8·0.3,  gradient 0 (flat)
+            //   ratio 0.5, A +2   below, but the unclipped −1 beats −1.6: loss −1·0.2, gradient −0.2
+            //   ratio 1.5, A −1   above, but the unclipped 1.5 beats 1.2:  loss 1.5·0.2, gradient +0.3
+            let worked = try f.policyLoss([log(1.1), log(1.5), log(0.5), log(0.5), log(1.5)], [0, 0, 0, 0, 0],
+                                          [1, 1, -1, 2, -1], [0.1, 0.2, 0.3, 0.2, 0.2], 0.2)
+            try Expect.close(Double(worked.loss), -0.11 - 0.24 + 0.24 - 0.2 + 0.3, tolerance: 1e-5,
+                             "policy loss of ratios [1.1, 1.5, 0.5, 0.5, 1.5], advantages [1, 1, −1, 2, −1], weights [0.1, 0.2, 0.3, 0.2, 0.2]")
+            try Expect.that(worked.gradient.count == 5, "the policy gradient has one value per token: expected 5, got \(worked.gradient.count)")
+            let cases: [(Float, String)] = [
+                (-0.11, "ratio 1.1, advantage +1, weight 0.1: inside the clip range, −A·ratio·w"),
+                (0, "ratio 1.5, advantage +1: the clipped term 1.2 is kept, and it is flat in the ratio"),
+                (0, "ratio 0.5, advantage −1: the clipped term 0.8 is kept, and it is flat in the ratio"),
+                (-0.2, "ratio 0.5, advantage +2, weight 0.2: outside the range, but the unclipped term is the larger one"),
+                (0.3, "ratio 1.5, advantage −1, weight 0.2: outside the range, but the unclipped term is the larger one"),
+            ]
+            for (t, (expected, what)) in cases.enumerated() {
+                try Expect.close(Double(worked.gradient[t]), Double(expected), tolerance: 1e-5, "policy gradient of token \(t) (\(what))")
+            }
+            // Random tokens with GRPO's weights (three replies of 4, 3 and 2 tokens): against the
+            // chapter's PPOLoss and its autograd, and against finite differences of your own loss.
             var rng = SeededRandom(seed: 72)
             let n = 9
             let lp = (0..<n).map { _ in rng.normal() * 0.3 - 2 }, old = (0..<n).map { _ in rng.normal() * 0.3 - 2 }
             let a = (0..<n).map { _ in rng.normal() }
-            let kit = PPOLoss.policy(logProbs: Variable(Tensor([n], lp)), oldLogProbs: old, advantages: a,
-                                     weights: [Float](repeating: 1 / Float(n), count: n), clip: 0.2).loss.scalar
-            try Expect.close(Double(try f.policyLoss(lp, old, a, 0.2)), Double(kit), tolerance: 1e-5, "random tokens vs the chapter's PPOLoss")
-            // The value loss.
-            // Token 0 moved 0.5 from its old value: the clipped error (0.7 − 1)² = 0.09 wins.
-            let valueLoss = try f.valueLoss([1, 0], [0.5, 0], [1, 1], 0.2)
-            try Expect.close(Double(valueLoss), 0.5 * (0.09 + 1) / 2, tolerance: 1e-5, "values [1, 0], old [0.5, 0], returns [1, 1]")
-            try Expect.close(Double(try f.valueLoss([2.1], [2.0], [3.0], 0.2)), 0.5 * 0.81, tolerance: 1e-5,
-                             "value 2.1, old 2.0, return 3.0 (inside the clip range)")
+            let w = [4, 3, 2].flatMap { l in [Float](repeating: 1 / Float(3 * l), count: l) }
+            let kitLP = Variable(Tensor([n], lp), requiresGrad: true)
+            let kit = PPOLoss.policy(logProbs: kitLP, oldLogProbs: old, advantages: a, weights: w, clip: 0.2).loss
+            kit.backward()
+            let mine = try f.policyLoss(lp, old, a, w, 0.2)
+            try Expect.close(Double(mine.loss), Double(kit.scalar), tolerance: 1e-5, "policy loss of random tokens vs the chapter's PPOLoss")
+            try Expect.close(mine.gradient, kitLP.grad!.array, tolerance: 1e-5, "policy gradient of random tokens vs the chapter's PPOLoss")
+            try Expect.close(mine.gradient, try numericalGradient(lp) { try f.policyLoss($0, old, a, w, 0.2).loss }, tolerance: 1e-3,
+                             "policy gradient of random tokens vs finite differences of your loss")
+            let none = try f.policyLoss([], [], [], [], 0.2)
+            try Expect.that(none.loss == 0 && none.gradient.isEmpty, "no tokens: loss 0 and no gradient, got \(none)")
+
+            // The value loss, ε 0.2, weights [0.5, 0.25, 0.25]:
+            //   V 2.1, old 2.0, R 3.0   inside the range:     loss ½·0.81·0.5,  gradient w·(V − R) = −0.45
+            //   V 1.2, old 0.5, R 1.0   V_clip 0.7 is kept:   loss ½·0.09·0.25, gradient 0 (V_clip no longer moves)
+            //   V 0.0, old 0.5, R 1.0   V_clip 0.3, but the unclipped 1 beats 0.49: loss ½·1·0.25, gradient −0.25
+            let value = try f.valueLoss([2.1, 1.2, 0], [2.0, 0.5, 0.5], [3, 1, 1], [0.5, 0.25, 0.25], 0.2)
+            try Expect.close(Double(value.loss), 0.5 * (0.81 * 0.5 + 0.09 * 0.25 + 1 * 0.25), tolerance: 1e-5,
+                             "value loss of values [2.1, 1.2, 0], old [2, 0.5, 0.5], returns [3, 1, 1], weights [0.5, 0.25, 0.25]")
+            try Expect.that(value.gradient.count == 3, "the value gradient has one value per token: expected 3, got \(value.gradient.count)")
+            let valueCases: [(Float, String)] = [
+                (-0.45, "value 2.1, old 2.0, return 3.0, weight 0.5: inside the clip range, w·(V − R)"),
+                (0, "value 1.2, old 0.5, return 1: the clipped error is kept, and V_clip = 0.7 no longer moves with V"),
+                (-0.25, "value 0, old 0.5, return 1, weight 0.25: clipped, but the unclipped error is the larger one"),
+            ]
+            for (t, (expected, what)) in valueCases.enumerated() {
+                try Expect.close(Double(value.gradient[t]), Double(expected), tolerance: 1e-5, "value gradient of token \(t) (\(what))")
+            }
             rng = SeededRandom(seed: 73)
             let m = 8
             let v = (0..<m).map { _ in rng.normal() }, oldV = (0..<m).map { _ in rng.normal() }, r = (0..<m).map { _ in rng.normal() }
-            let kitValue = PPOLoss.value(values: Variable(Tensor([m], v)), oldValues: oldV, returns: r,
-                                         weights: [Float](repeating: 1 / Float(m), count: m), clip: 0.2).loss.scalar
-            try Expect.close(Double(try f.valueLoss(v, oldV, r, 0.2)), Double(kitValue), tolerance: 1e-5, "random tokens vs the chapter's PPOLoss (value)")
+            let vw = [Float](repeating: 1 / Float(m), count: m)
+            let kitV = Variable(Tensor([m], v), requiresGrad: true)
+            let kitValue = PPOLoss.value(values: kitV, oldValues: oldV, returns: r, weights: vw, clip: 0.2).loss
+            kitValue.backward()
+            let mineV = try f.valueLoss(v, oldV, r, vw, 0.2)
+            try Expect.close(Double(mineV.loss), Double(kitValue.scalar), tolerance: 1e-5, "value loss of random tokens vs the chapter's PPOLoss")
+            try Expect.close(mineV.gradient, kitV.grad!.array, tolerance: 1e-5, "value gradient of random tokens vs the chapter's PPOLoss")
+            try Expect.close(mineV.gradient, try numericalGradient(v) { try f.valueLoss($0, oldV, r, vw, 0.2).loss }, tolerance: 1e-3,
+                             "value gradient of random tokens vs finite differences of your loss")
         },
         Exercise("7.3", "The KL penalty and its adaptive β", file: "exercises/07-rlhf/KLShapedRewards.swift",
                  symbol: "klShapedRewards", hints: [
@@ -174,4 +211,16 @@ extension Catalogue {
             try Expect.close(try f.groupAdvantages(r, 4, true).map(Float.init), kit.map(Float.init), tolerance: 1e-5, "vs GroupAdvantages.compute")
         },
     ]
+}
+
+/// Central differences of `loss` at `x`, one input at a time (step 1e-3: the losses are sums
+/// of about 10 Float terms of size ~0.1, so rounding costs ~1e-4 and the step's own error less).
+/// The random tokens of check 7.2 lie further than the step from every kink of the clip.
+private func numericalGradient(_ x: [Float], _ loss: ([Float]) throws -> Float) throws -> [Float] {
+    let h: Float = 1e-3
+    return try x.indices.map { i in
+        var up = x, down = x
+        up[i] += h; down[i] -= h
+        return (try loss(up) - loss(down)) / (2 * h)
+    }
 }

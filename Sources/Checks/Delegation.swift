@@ -182,14 +182,19 @@ extension Chapter6Functions {
 extension Chapter7Functions {
     static func delegate(_ id: String) -> Chapter7Functions {
         var f = reference
-        let uniform = { (n: Int) in [Float](repeating: 1 / Float(max(n, 1)), count: n) }
         switch id {
         case "7.1": f.gae = { r, v, g, l in GAE.compute(rewards: r, values: v, gamma: g, lambda: l) }
-        case "7.2": f.policyLoss = { lp, old, a, c in
-            PPOLoss.policy(logProbs: Variable(Tensor([lp.count], lp)), oldLogProbs: old, advantages: a, weights: uniform(lp.count), clip: c).loss.scalar
+        case "7.2": f.policyLoss = { lp, old, a, w, c in   // the kit's losses, differentiated by its autograd
+            let x = Variable(Tensor([lp.count], lp), requiresGrad: true)
+            let loss = PPOLoss.policy(logProbs: x, oldLogProbs: old, advantages: a, weights: w, clip: c).loss
+            loss.backward()
+            return (loss.scalar, x.grad?.array ?? [])
         }
-            f.valueLoss = { v, old, r, c in
-                PPOLoss.value(values: Variable(Tensor([v.count], v)), oldValues: old, returns: r, weights: uniform(v.count), clip: c).loss.scalar
+            f.valueLoss = { v, old, r, w, c in
+                let x = Variable(Tensor([v.count], v), requiresGrad: true)
+                let loss = PPOLoss.value(values: x, oldValues: old, returns: r, weights: w, clip: c).loss
+                loss.backward()
+                return (loss.scalar, x.grad?.array ?? [])
             }
         case "7.3": f.klRewards = { lp, ref, s, b, k3 in
             KLPenalty.rewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, estimator: k3 ? .k3 : .k1)

@@ -29,7 +29,8 @@ extension Catalogue {
         5: ["5.1", "5.2", "5.3", "5.4"],    // NF4 blocks, the 4-bit weight read back, double quantisation,
                                             // storage bits and the memory formula's totals
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
-        7: ["7.1", "7.3", "7.4"],           // PPO's rewards, advantages and β; GRPO's advantages
+        7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages, β, and its clipped losses and their
+                                            // gradients; GRPO's advantages and clipped policy loss
         8: ["8.2"],                         // DPO's loss and its gradient
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
@@ -70,7 +71,16 @@ extension Catalogue {
                 must("7.4") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
                                    : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
             }
-            return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group])
+            let policyLoss: PPOLossFunction = { lp, old, a, w, c in
+                must("7.2") { mine ? try Exercises.clippedPolicyLoss(logProbs: lp, oldLogProbs: old, advantages: a, weights: w, clip: c)
+                                   : try Solutions.clippedPolicyLoss(logProbs: lp, oldLogProbs: old, advantages: a, weights: w, clip: c) }
+            }
+            let valueLoss: PPOLossFunction = { v, old, r, w, c in
+                must("7.2") { mine ? try Exercises.clippedValueLoss(values: v, oldValues: old, returns: r, weights: w, clip: c)
+                                   : try Solutions.clippedValueLoss(values: v, oldValues: old, returns: r, weights: w, clip: c) }
+            }
+            return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group,
+                                      "ppoPolicyLoss": policyLoss, "ppoValueLoss": valueLoss])
         case 8:
             let dpo: DPOLossFunction = { pc, pr, rc, rr, beta in
                 must("8.2") { mine ? try Exercises.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta)

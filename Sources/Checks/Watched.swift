@@ -81,8 +81,8 @@ extension Chapter7Functions {
         let f = self
         return Chapter7Functions(
             gae: { a0, a1, a2, a3 in try KitAnswer.watch { try f.gae(a0, a1, a2, a3) } },
-            policyLoss: { a0, a1, a2, a3 in try KitAnswer.watch { try f.policyLoss(a0, a1, a2, a3) } },
-            valueLoss: { a0, a1, a2, a3 in try KitAnswer.watch { try f.valueLoss(a0, a1, a2, a3) } },
+            policyLoss: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.policyLoss(a0, a1, a2, a3, a4) } },
+            valueLoss: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.valueLoss(a0, a1, a2, a3, a4) } },
             klRewards: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.klRewards(a0, a1, a2, a3, a4) } },
             adaptiveKL: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.adaptiveKL(a0, a1, a2, a3, a4) } },
             groupAdvantages: { a0, a1, a2 in try KitAnswer.watch { try f.groupAdvantages(a0, a1, a2) } })

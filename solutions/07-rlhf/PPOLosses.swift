@@ -1,39 +1,58 @@
 import Core
 import Foundation
 
-/// Exercise 7.2 — PPO's clipped objective: the policy loss and the value loss.
+/// Exercise 7.2 — PPO's clipped objective: the policy loss and the value loss, with their gradients.
 ///
-/// Each token has the log-probability it gets now, the one it had when it was sampled, and
-/// an advantage. The probability ratio between the two says how far the policy has moved;
-/// PPO's policy loss stops rewarding a move beyond 1 ± `clip` and, of the clipped and the
-/// unclipped version, keeps the pessimistic one.
+/// Each token t has the log-probability it gets now, the one it had when it was sampled, an
+/// advantage A_t and a weight w_t: its share of the batch's loss (1/N for every token when
+/// PPO averages over N tokens; GRPO gives the tokens of a reply of length L in a batch of B
+/// replies 1/(B·L) each). The probability ratio exp(log π − log π_old) says how far the policy
+/// has moved; PPO's policy loss stops rewarding a move beyond 1 ± `clip` and, of the clipped
+/// and the unclipped version of −A_t·ratio, keeps the pessimistic (larger) one.
 ///
 /// The value head is trained towards the returns the same way: a new estimate gets no credit
 /// for moving more than `clip` away from the old one. Compare the squared error of the new
 /// estimate with that of the estimate clipped around the old value, keep the larger, halve it.
 ///
-/// Both return the mean loss over the tokens (0 for no tokens). The book gives the formulas
-/// and worked tokens.
-public func clippedPolicyLoss(logProbs: [Float], oldLogProbs: [Float], advantages: [Float], clip: Float) throws -> Float {
-    guard !logProbs.isEmpty else { return 0 }
-    var total: Float = 0
+/// Each returns the weighted sum of its per-token losses, Σ w_t·loss_t (sum in Double, as the
+/// kit does; 0 for no tokens), and its gradient: the derivative of that sum with respect to
+/// each token's log-probability (the policy loss) or each value estimate (the value loss),
+/// one per token. Where the clipped term is kept and is flat, the token's gradient is 0. The
+/// book gives the formulas, the derivatives and worked tokens. `course run rlhf --mine` trains
+/// PPO and GRPO on these losses and gradients.
+public func clippedPolicyLoss(logProbs: [Float], oldLogProbs: [Float], advantages: [Float], weights: [Float],
+                              clip: Float) throws -> (loss: Float, gradient: [Float]) {
+    var total = 0.0
+    var gradient = [Float](repeating: 0, count: logProbs.count)
     for t in logProbs.indices {
-        let ratio = expf(logProbs[t] - oldLogProbs[t])
-        let clipped = min(max(ratio, 1 - clip), 1 + clip)
-        total += max(-advantages[t] * ratio, -advantages[t] * clipped)
+        let ratio = exp(logProbs[t] - oldLogProbs[t])
+        let unclipped = -advantages[t] * ratio
+        let clipped = -advantages[t] * min(max(ratio, 1 - clip), 1 + clip)
+        total += Double(max(unclipped, clipped) * weights[t])
+        // d ratio / d log π = ratio. The clipped term kept alone is flat: no gradient.
+        if unclipped >= clipped { gradient[t] = -advantages[t] * weights[t] * ratio }
     }
-    return total / Float(logProbs.count)
+    return (Float(total), gradient)
 }
 
-/// The clipped value loss of a batch of tokens.
-public func clippedValueLoss(values: [Float], oldValues: [Float], returns: [Float], clip: Float) throws -> Float {
-    guard !values.isEmpty else { return 0 }
-    var total: Float = 0
+/// The clipped value loss of a batch of tokens, ½·Σ w_t·max((V − R)², (V_clip − R)²), and its
+/// gradient with respect to each value V_t.
+public func clippedValueLoss(values: [Float], oldValues: [Float], returns: [Float], weights: [Float],
+                             clip: Float) throws -> (loss: Float, gradient: [Float]) {
+    var total = 0.0
+    var gradient = [Float](repeating: 0, count: values.count)
     for t in values.indices {
-        let vClipped = oldValues[t] + min(max(values[t] - oldValues[t], -clip), clip)
-        let a = (values[t] - returns[t]) * (values[t] - returns[t])
-        let b = (vClipped - returns[t]) * (vClipped - returns[t])
-        total += 0.5 * max(a, b)
+        let change = values[t] - oldValues[t]
+        let vClipped = oldValues[t] + min(max(change, -clip), clip)
+        let unclipped = (values[t] - returns[t]) * (values[t] - returns[t])
+        let clipped = (vClipped - returns[t]) * (vClipped - returns[t])
+        total += Double(max(unclipped, clipped) * weights[t])
+        // ½·d(x²)/dx = x; V_clip moves with V only while the change is inside ±clip.
+        if unclipped >= clipped {
+            gradient[t] = weights[t] * (values[t] - returns[t])
+        } else if abs(change) <= clip {
+            gradient[t] = weights[t] * (vClipped - returns[t])
+        }
     }
-    return total / Float(values.count)
+    return (0.5 * Float(total), gradient)
 }
