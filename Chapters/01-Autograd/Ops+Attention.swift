@@ -50,8 +50,13 @@ extension Variable {
         let o = FusedAttention.Heads(out.data, batchStride: t * c, rowStride: c)
         let training = GradMode.isEnabled && qkv.requiresGrad
         let lse = training ? Tensor(uninitialized: [b, heads, t]) : nil   // L per query row
+        // `course run transformer --mine`: the learner's mask (exercise 2.2), [B, T, T_k], hides
+        // the keys; nil (nothing installed): the kit's rule, in the kernel.
+        let hidden = LearnerCode.function("causalMask", as: CausalMaskFunction.self).map {
+            learnerMask($0, batch: b, queries: t, keys: keys, segments: segments)
+        }
         withOptionalPointer(segments) { seg in
-            FusedAttention.forward(q: q, k: k, v: v, out: o, lse: lse?.data, shape: shape, segments: seg)
+            FusedAttention.forward(q: q, k: k, v: v, out: o, lse: lse?.data, shape: shape, segments: seg, hidden: hidden?.data)
         }
         return Variable(out, parents: [qkv], name: "causal_attention") { g in
             guard let lse else { return }
@@ -62,7 +67,7 @@ extension Variable {
             withOptionalPointer(segments) { seg in
                 FusedAttention.backward(q: q, k: k, v: v, out: o, dOut: FusedAttention.Heads(g.data, batchStride: t * c, rowStride: c),
                                         lse: lse.data, dq: window(0), dk: window(c), dv: window(2 * c), shape: shape,
-                                        segments: seg, accumulate: !fresh)   // a fresh buffer is written, not zeroed first
+                                        segments: seg, hidden: hidden?.data, accumulate: !fresh)   // a fresh buffer is written, not zeroed first
             }
         }
     }

@@ -136,7 +136,7 @@ extension Variable {
             apply(g, 0)   // g is this node's own gradient: safe to edit, then hand over
             self.accumulate(g)
         }
-        if let mine = LearnerCode.function("causalMask", as: CausalMaskFunction.self), segments == nil { return masked.learnerMasked(mine, scores: value, queries: tq, keys: tk) }
+        if let mine = LearnerCode.function("causalMask", as: CausalMaskFunction.self) { return masked.learnerMasked(mine, scores: value, segments: segments) }
         return masked
     }
     // MARK: end

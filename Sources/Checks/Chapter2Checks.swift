@@ -35,18 +35,37 @@ extension Catalogue {
         },
         Exercise("2.2", "The causal mask", file: "exercises/02-transformer/CausalMask.swift",
                  symbol: "applyCausalMask", hints: [
-                    "Query i may see key j exactly when j ≤ offset + i, with offset = T_k − T_q (0 without a cache).",
-                    "Copy the scores (`scores.copy()`), then overwrite the entries above the shifted diagonal.",
-                    "The forbidden entries become −∞ so that softmax gives them exactly 0. Row i of a [T_q, T_k] score matrix starts at i · T_k.",
+                    "Query i sits at position p = offset + i (offset = T_k − T_q, 0 without a cache) and may see key j when j ≤ p; with segments, only when key j also carries the same segment id as position p, in the same batch row.",
+                    "Copy the scores, then walk the B · H blocks of T_q · T_k entries: block n belongs to batch row n / H, whose segment ids start at (n / H) · T_k. Overwrite every hidden entry with −∞.",
+                    "Padding (segment −1) needs no case of its own: it is one more segment. Test yourself on a row packed as [0, 0, 1, 1]: which keys may query 2 see, and why not key 1?",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.2")
+            // Worked by hand (x kept, . −∞): two examples of length 2 packed in one row of 4. Query 2
+            // starts the second example, so it sees only itself; query 3 sees keys 2 and 3.
+            try expectPattern(f.causalMask(Tensor(zeros: [1, 1, 4, 4]), [0, 0, 1, 1]), ["x...", "xx..", "..x.", "..xx"],
+                              "[1, 1, 4, 4] scores packed as segments [0, 0, 1, 1]")
+            // A KV cache: the newest query (position 4) sees all five keys; two queries over five
+            // keys sit at positions 3 and 4.
+            try expectPattern(f.causalMask(Tensor(zeros: [1, 5]), nil), ["xxxxx"], "[1, 5] scores (4 cached keys)")
+            try expectPattern(f.causalMask(Tensor(zeros: [1, 1, 2, 5]), nil), ["xxxx.", "xxxxx"], "[1, 1, 2, 5] scores (3 cached keys)")
+            // Against the kit, bit for bit, on random scores: single blocks, batches of heads with
+            // cached keys, and packed rows with padding (−1) at the end.
             var rng = SeededRandom(seed: 22)
-            for shape in [[4, 4], [1, 1], [2, 6], [1, 5], [3, 4]] {
+            let cases: [([Int], [Int]?)] = [
+                ([4, 4], nil), ([1, 1], nil), ([2, 6], nil), ([3, 4], nil), ([2, 3, 4, 6], nil), ([2, 2, 1, 7], nil),
+                ([2, 2, 5, 5], [0, 0, 0, 1, 1, 0, 1, 1, -1, -1]),
+                ([3, 2, 6, 6], [0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 0, 0, -1, -1, -1, -1]),
+                ([4, 3, 9, 9], randomPacking(rows: 4, length: 9, &rng)),
+                ([2, 4, 16, 16], randomPacking(rows: 2, length: 16, &rng)),
+            ]
+            for (shape, segments) in cases {
                 let scores = randomTensor(shape, &rng)
                 let before = scores.array
-                let got = try f.causalMask(scores)
-                let expected = noGrad { Variable(scores.copy()).causalMask().value }
-                let what = shape[0] == shape[1] ? "mask of \(shape) scores" : "mask of \(shape) scores (\(shape[1] - shape[0]) cached keys)"
+                let got = try f.causalMask(scores, segments)
+                let expected = noGrad { Variable(scores.copy()).causalMask(segments: segments).value }
+                var what = "mask of \(shape) scores"
+                if shape[shape.count - 1] > shape[shape.count - 2] { what += " (\(shape[shape.count - 1] - shape[shape.count - 2]) cached keys)" }
+                if let segments { what += " with segments \(segments)" }
                 try expectMasked(got, expected, what)
                 try Expect.that(scores.array == before, "\(what): the input scores were modified; return a new tensor")
             }
@@ -165,19 +184,44 @@ func referenceAttention(_ q: Tensor, _ k: Tensor, _ v: Tensor) -> [Float] {
     }
 }
 
-/// Element by element, with −∞ required exactly where the reference has it.
+/// Element by element, with −∞ required exactly where the reference has it; the first wrong
+/// entry is named by (b, h, i, j) for [B, H, T_q, T_k] scores, by (i, j) for one block.
 private func expectMasked(_ got: Tensor, _ expected: Tensor, _ what: String) throws {
     try Expect.shape(got.shape, expected.shape, what)
-    let cols = expected.shape[1]
-    for i in 0..<expected.count {
-        let (g, e) = (got[i], expected[i])
-        let at = "\(what) at row \(i / cols), column \(i % cols)"
-        if e == -.infinity {
-            try Expect.that(g == -.infinity, "\(at): expected -inf (a later key), got \(g)")
-        } else {
-            try Expect.that(g == e, "\(at): expected \(e) (kept), got \(g)")
-        }
+    let rank = expected.shape.count, tq = expected.shape[rank - 2], tk = expected.shape[rank - 1]
+    let heads = rank == 4 ? expected.shape[1] : 1
+    for n in 0..<expected.count {
+        let (g, e) = (got[n], expected[n])
+        if g == e { continue }   // also −∞ where −∞ is expected
+        let (block, i, j) = (n / (tq * tk), n / tk % tq, n % tk)
+        let at = rank == 4 ? "(b \(block / heads), h \(block % heads), i \(i), j \(j))" : "(i \(i), j \(j))"
+        try Expect.that(false, "\(what) at \(at): expected \(e == -.infinity ? "-inf (hidden from this query)" : "\(e) (kept)"), got \(g)")
     }
+}
+
+/// A [T_q, T_k] mask pattern (the only block, or block 0 of [1, 1, T_q, T_k]) against rows
+/// drawn as text: "x" a kept score, "." −∞.
+private func expectPattern(_ got: Tensor, _ rows: [String], _ what: String) throws {
+    let tq = rows.count, tk = rows[0].count
+    try Expect.that(got.count == tq * tk, "\(what): expected \(tq * tk) scores, got shape \(got.shape)")
+    let drawn = (0..<tq).map { i in String((0..<tk).map { j in got[i * tk + j] == -.infinity ? "." : "x" }) }
+    try Expect.that(drawn == rows, "\(what) (x kept, . −∞): expected rows \(rows), got \(drawn)")
+}
+
+/// Segment ids of `rows` packed rows of `length` positions, [rows · length]: examples of random
+/// lengths 1...5 numbered from 0 in each row, then 0 to 3 positions of padding (−1).
+private func randomPacking(rows: Int, length: Int, _ rng: inout SeededRandom) -> [Int] {
+    var ids: [Int] = []
+    for _ in 0..<rows {
+        let used = length - Int(rng.next() % 4)
+        var row: [Int] = [], example = 0
+        while row.count < used {
+            row += Array(repeating: example, count: min(1 + Int(rng.next() % 5), used - row.count))
+            example += 1
+        }
+        ids += row + Array(repeating: -1, count: length - used)
+    }
+    return ids
 }
 
 /// Exercise 2.5: hand-worked draws first (each of temperature, top-k and top-p decides one of

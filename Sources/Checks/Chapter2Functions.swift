@@ -7,7 +7,7 @@ import Solutions
 /// learner's code, the reference, or a deliberately wrong variant.
 struct Chapter2Functions {
     var mergePair: ([Int], Int, Int, Int) throws -> [Int]
-    var causalMask: (Tensor) throws -> Tensor
+    var causalMask: (_ scores: Tensor, _ segments: [Int]?) throws -> Tensor
     var attentionHead: (Tensor, Tensor, Tensor) throws -> Tensor
     var kvCacheStep: (Tensor, Tensor, Tensor, inout Tensor, inout Tensor) throws -> Tensor
     var sampleNextToken: (_ logits: [Float], _ temperature: Float, _ topK: Int, _ topP: Float, _ u: Float) throws -> Int
@@ -15,7 +15,7 @@ struct Chapter2Functions {
 
     static var learner: Chapter2Functions { Chapter2Functions(
         mergePair: { try Exercises.mergePair($0, left: $1, right: $2, into: $3) },
-        causalMask: { try Exercises.applyCausalMask($0) },
+        causalMask: { try Exercises.applyCausalMask($0, segments: $1) },
         attentionHead: { try Exercises.attentionHead(q: $0, k: $1, v: $2) },
         kvCacheStep: { try Exercises.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
         sampleNextToken: { try Exercises.sampleNextToken(logits: $0, temperature: $1, topK: $2, topP: $3, uniform: $4) },
@@ -23,7 +23,7 @@ struct Chapter2Functions {
 
     static var reference: Chapter2Functions { Chapter2Functions(
         mergePair: { try Solutions.mergePair($0, left: $1, right: $2, into: $3) },
-        causalMask: { try Solutions.applyCausalMask($0) },
+        causalMask: { try Solutions.applyCausalMask($0, segments: $1) },
         attentionHead: { try Solutions.attentionHead(q: $0, k: $1, v: $2) },
         kvCacheStep: { try Solutions.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
         sampleNextToken: { try Solutions.sampleNextToken(logits: $0, temperature: $1, topK: $2, topP: $3, uniform: $4) },
@@ -40,11 +40,8 @@ struct Chapter2Functions {
             }
             return out
         }
-        case "2.2": f.causalMask = { scores in  // ignores the KV-cache offset: masks j > i
-            let out = scores.copy()
-            let tk = scores.shape[1]
-            for i in 0..<scores.shape[0] { for j in 0..<tk where j > i { out[i * tk + j] = -.infinity } }
-            return out
+        case "2.2": f.causalMask = { scores, _ in  // ignores the segments: plain causal mask (with the offset) across packed examples
+            try reference.causalMask(scores, nil)
         }
         case "2.3": f.attentionHead = { q, k, v in  // forgets the 1/√D scale
             let d = Float(q.shape[1])

@@ -34,7 +34,7 @@ extension Chapter2Functions {
     static func delegate(_ id: String) -> Chapter2Functions {
         var f = reference
         switch id {
-        case "2.2": f.causalMask = { Variable($0).causalMask().value }
+        case "2.2": f.causalMask = { Variable($0).causalMask(segments: $1).value }
         case "2.3": f.attentionHead = { q, k, v in
             let scores = Variable.matmul(Variable(q), Variable(k), transposeB: true, alpha: 1 / Float(q.shape[1]).squareRoot())
             return Variable.matmul(scores.causalMask().softmax(), Variable(v)).value

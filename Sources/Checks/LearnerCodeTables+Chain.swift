@@ -18,7 +18,9 @@ extension Catalogue {
             let merge: MergePairFunction = { t, l, r, n in
                 must("2.1") { mine ? try Exercises.mergePair(t, left: l, right: r, into: n) : try Solutions.mergePair(t, left: l, right: r, into: n) }
             }
-            let mask: CausalMaskFunction = { s in must("2.2") { mine ? try Exercises.applyCausalMask(s) : try Solutions.applyCausalMask(s) } }
+            let mask: CausalMaskFunction = { s, seg in
+                must("2.2") { mine ? try Exercises.applyCausalMask(s, segments: seg) : try Solutions.applyCausalMask(s, segments: seg) }
+            }
             let head: AttentionHeadFunction = { q, k, v in
                 must("2.3") { mine ? try Exercises.attentionHead(q: q, k: k, v: v) : try Solutions.attentionHead(q: q, k: k, v: v) }
             }

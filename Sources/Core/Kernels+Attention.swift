@@ -64,8 +64,11 @@ public enum FusedAttention {
     /// out = softmax(scale · Q Kᵀ + mask) V per (batch row, head), and lse [B, H, Tq] =
     /// log Σⱼ exp(scale · q·kⱼ) over each query's visible keys (nil: not needed, at inference).
     /// `segments` [B·Tk] (packed examples) also hides keys of other examples from a query.
+    /// `hidden` [B, Tq, Tk] (nil by default), when given, replaces that rule: −∞ marks a key its
+    /// query may not see (exercise 2.2's mask under `--mine`, checked against the kit's before).
+    /// Keys after a query's position are skipped either way: that mask hides them too.
     public static func forward(q: Heads, k: Heads, v: Heads, out: Heads, lse: UnsafeMutablePointer<Float>?,
-                               shape s: Shape, segments: UnsafePointer<Int>?) {
+                               shape s: Shape, segments: UnsafePointer<Int>?, hidden: UnsafePointer<Float>? = nil) {
         KitAnswer.used("FusedAttention.forward", answers: "2.3 2.4")
         let d = s.headSize, scale = s.scale
         Parallel.forRanges(s.batch * s.heads, grain: s.grain) { range in
@@ -77,6 +80,7 @@ public enum FusedAttention {
                 let (b, h) = (bh / s.heads, bh % s.heads)
                 let qh = q.head(b, h, size: d), kh = k.head(b, h, size: d), vh = v.head(b, h, size: d)
                 let oh = out.head(b, h, size: d), seg = segments.map { $0 + b * s.keys }
+                let hide = hidden.map { $0 + b * s.queries * s.keys }, masked = seg != nil || hide != nil
                 for i0 in stride(from: 0, to: s.queries, by: bq) {
                     let rows = min(bq, s.queries - i0)
                     let keyEnd = min(s.keys, i0 + rows + s.offset)    // the last query's position + 1
@@ -89,7 +93,8 @@ public enum FusedAttention {
                         BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
                                         a: qh + i0 * q.rowStride, lda: q.rowStride, b: kh + j0 * k.rowStride, ldb: k.rowStride,
                                         beta: 0, c: p, ldc: cols)
-                        if let seg { maskSegments(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg) }
+                        if let hide { maskHidden(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, keys: s.keys, hidden: hide) }
+                        else if let seg { maskSegments(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg) }
                         // Online softmax: m' = max(m, rowmax S), P = e^(S − m'), l = e^(m − m')·l + ΣP,
                         // O = e^(m − m')·O (+ P V below). Keys after a query's position get P = 0.
                         for r in 0..<rows {
@@ -100,7 +105,7 @@ public enum FusedAttention {
                                 sr.update(repeating: 0, count: n); continue
                             }
                             let correction = m[r] == -.infinity ? 0 : fastExp(m[r] - mx)
-                            l[r] = correction * l[r] + VectorMath.expSum(sr, count: n, minus: mx, into: sr, masked: seg != nil)
+                            l[r] = correction * l[r] + VectorMath.expSum(sr, count: n, minus: mx, into: sr, masked: masked)
                             if correction != 1 { let orow = o + r * d; for c in 0..<d { orow[c] *= correction } }
                             m[r] = mx
                         }
@@ -129,7 +134,7 @@ public enum FusedAttention {
     /// thread's work, so the sums always run in the same order.
     public static func backward(q: Heads, k: Heads, v: Heads, out: Heads, dOut: Heads, lse: UnsafePointer<Float>,
                                 dq: Heads, dk: Heads, dv: Heads, shape s: Shape, segments: UnsafePointer<Int>?,
-                                accumulate: Bool = true) {
+                                hidden: UnsafePointer<Float>? = nil, accumulate: Bool = true) {
         let d = s.headSize, scale = s.scale
         Parallel.forRanges(s.batch * s.heads, grain: s.grain) { range in
             let bk = min(backwardKeyBlock, s.keys)
@@ -142,6 +147,7 @@ public enum FusedAttention {
                 let oh = out.head(b, h, size: d), gh = dOut.head(b, h, size: d)
                 let dqh = dq.head(b, h, size: d), dkh = dk.head(b, h, size: d), dvh = dv.head(b, h, size: d)
                 let seg = segments.map { $0 + b * s.keys }, L = lse + bh * s.queries
+                let hide = hidden.map { $0 + b * s.queries * s.keys }, masked = seg != nil || hide != nil
                 for i in 0..<s.queries {                                // Dᵢ = Σ_c dO[i, c] · O[i, c]
                     delta[i] = VectorMath.dot(gh + i * dOut.rowStride, oh + i * out.rowStride, count: d)
                 }
@@ -154,10 +160,11 @@ public enum FusedAttention {
                     // S [rows, cols] = scale · Q_i K_jᵀ, then P = e^(S − L), hidden entries 0
                     BLAS.serialGemm(transA: false, transB: true, m: rows, n: cols, k: d, alpha: scale,
                                     a: qi, lda: q.rowStride, b: kj, ldb: k.rowStride, beta: 0, c: p, ldc: cols)
-                    if let seg { maskSegments(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg) }
+                    if let hide { maskHidden(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, keys: s.keys, hidden: hide) }
+                    else if let seg { maskSegments(p, rows: rows, cols: cols, i0: i0, j0: j0, offset: s.offset, segments: seg) }
                     for r in 0..<rows {
                         let sr = p + r * cols, n = visible(r, i0: i0, j0: j0, cols: cols, offset: s.offset)
-                        VectorMath.scaledExp(sr, count: n, minus: L[i0 + r], times: 1, into: sr, accumulate: false, masked: seg != nil)
+                        VectorMath.scaledExp(sr, count: n, minus: L[i0 + r], times: 1, into: sr, accumulate: false, masked: masked)
                         (sr + n).update(repeating: 0, count: cols - n)
                     }
                     // dV_j [cols, D] = Pᵀ dO_i: every query that sees these keys, in one product
@@ -199,6 +206,17 @@ public enum FusedAttention {
         for r in 0..<rows {
             let pos = i0 + r + offset, row = sc + r * cols, own = seg[pos]
             for j in 0..<visible(r, i0: i0, j0: j0, cols: cols, offset: offset) where seg[j0 + j] != own { row[j] = -.infinity }
+        }
+    }
+
+    /// A given mask: sets the scores [rows, cols] of query rows i0..., key columns j0... to −∞
+    /// where `hidden` (this batch row's [Tq, keys]) is −∞, among the keys the causal rule reaches.
+    @inline(__always)
+    static func maskHidden(_ sc: UnsafeMutablePointer<Float>, rows: Int, cols: Int, i0: Int, j0: Int, offset: Int, keys: Int,
+                           hidden h: UnsafePointer<Float>) {
+        for r in 0..<rows {
+            let row = sc + r * cols, given = h + (i0 + r) * keys + j0
+            for j in 0..<visible(r, i0: i0, j0: j0, cols: cols, offset: offset) where given[j] == -.infinity { row[j] = -.infinity }
         }
     }
 

@@ -8,6 +8,7 @@ public enum CausalMask {
     /// only keys of its own example. `headsPerRow` blocks share a batch row's segments (the heads).
     public static func fill(_ scores: UnsafeMutablePointer<Float>, blocks: Int, queries tq: Int, keys tk: Int,
                             headsPerRow perRow: Int, segments: [Int]?, with fill: Float) {
+        KitAnswer.used("CausalMask.fill", answers: "2.2")
         let offset = tk - tq
         for blk in 0..<blocks {
             let s = scores + blk * tq * tk

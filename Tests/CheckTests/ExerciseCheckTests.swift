@@ -326,6 +326,39 @@ struct LearnerCodeTests {
         }
     }
 
+    /// Exercise 2.2 reaches training through the fused kernel: with a mask installed, the kernel
+    /// hides the keys that mask hides (its answer on zero scores, checked against the kit's rule)
+    /// instead of applying its own rule. The reference mask must then give the kit's output and
+    /// gradient bit for bit, packed rows (segments, padding −1) included.
+    @Test("With a causal mask installed, fused attention asks it for every batch, and the reference mask gives the kit's numbers bit for bit")
+    func maskReachesFusedAttention() {
+        final class Calls: @unchecked Sendable { var plain = 0, packed = 0 }
+        let calls = Calls()
+        let reference = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 2, flavor: .reference)) {
+            LearnerCode.function("causalMask", as: CausalMaskFunction.self)!
+        }
+        let counted: CausalMaskFunction = { scores, segments in
+            if segments == nil { calls.plain += 1 } else { calls.packed += 1 }
+            return reference(scores, segments)
+        }
+        var rng = SeededRandom(seed: 7)
+        let x = Tensor(zeros: [2, 8, 3 * 8]), g = Tensor(zeros: [2, 8, 8])   // qkv [B, T, 3C], 2 heads of 4
+        for i in 0..<x.count { x[i] = rng.normal() }
+        for i in 0..<g.count { g[i] = rng.normal() }
+        func attention(_ segments: [Int]?) -> (out: [Float], grad: [Float]) {
+            let qkv = Variable(x.copy(), requiresGrad: true)
+            let y = Variable.causalAttention(qkv, heads: 2, segments: segments)
+            y.backward(seed: g.copy())
+            return (y.value.array, qkv.grad!.array)
+        }
+        for segments in [nil, [0, 0, 0, 1, 1, 1, 1, -1, 0, 1, 1, 1, 1, 1, -1, -1]] as [[Int]?] {
+            let kit = attention(segments)
+            let mine = LearnerCode.$installed.withValue(LearnerCode.Table(["causalMask": counted])) { attention(segments) }
+            #expect(mine.out == kit.out && mine.grad == kit.grad, "segments \(String(describing: segments))")
+        }
+        #expect(calls.plain == 1 && calls.packed == 1)
+    }
+
     @Test("With chapter 9's table installed, the kit's statistics and contamination count come from the installed functions")
     func statisticsReachTheChapter() {
         let win: WinRateFunction = { _, _, _ in 0.25 }
