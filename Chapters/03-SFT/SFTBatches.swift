@@ -104,13 +104,32 @@ extension GPT {
     /// Mean cross-entropy over the batch's trainable target tokens.
     public func loss(_ b: SFTBatch) -> Variable {
         if let mine = LearnerCode.function("maskedCrossEntropy", as: MaskedCrossEntropyFunction.self) {
-            // The learner's loss value; its gradient is the kit's, which holds because the values agree.
             let logits = self.logits(b.inputs, batch: b.rows, positions: b.positions, segments: b.segments)
                 .reshaped([b.inputs.count, config.vocabSize])
-            let kit = logits.crossEntropy(targets: b.targets)
-            return kit.withLearnerValues(Tensor(scalar: mine(logits.value, b.targets)), exercise: "3.3", what: "the SFT loss", tolerance: 1e-4)
+            return logits.learnerCrossEntropy(targets: b.targets, mine)
         }
         return loss(b.inputs, targets: b.targets, batch: b.rows, positions: b.positions, segments: b.segments)
+    }
+}
+
+extension Variable {
+    /// The SFT loss and its gradient computed by the learner's function (exercise 3.3): the
+    /// loss value is checked against the kit's cross-entropy (forward only, no graph), and the
+    /// backward pass hands the learner's d(loss)/d(logits), times the upstream gradient, to the
+    /// logits, so under `course run sft --mine` the model trains on the learner's gradient.
+    /// The kit's own cross-entropy is one fused op on the logits (nothing else is fused into
+    /// it), so this node replaces exactly that op. self: logits [N, V] → a scalar.
+    func learnerCrossEntropy(targets: [Int], _ mine: MaskedCrossEntropyFunction) -> Variable {
+        let out = mine(value, targets)
+        precondition(out.gradient.shape == shape,
+                     "maskedCrossEntropy returned a gradient of shape \(out.gradient.shape) for logits \(shape)")
+        let kit = noGrad { Variable(value).crossEntropy(targets: targets) }
+        LearnerCode.requireAgreement([out.loss], [kit.scalar], exercise: "3.3", what: "the SFT loss", tolerance: 1e-4)
+        return Variable(Tensor(scalar: out.loss), parents: [self], name: "cross_entropy_mine") { [self] g in
+            let d = out.gradient.copy()                   // the closure keeps the learner's tensor as it was
+            if g.scalar != 1 { d.scale(by: g.scalar) }    // d(out)/d(logits) = upstream · d(loss)/d(logits)
+            self.accumulate(d)
+        }
     }
 }
 
@@ -119,4 +138,4 @@ extension GPT {
 public typealias SFTTargetsFunction = ([Int], [Bool]) -> [Int]
 public typealias PackExamplesFunction = ([(ids: [Int], trainable: [Bool])], Int, Int)
     -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
-public typealias MaskedCrossEntropyFunction = (Tensor, [Int]) -> Float
+public typealias MaskedCrossEntropyFunction = (Tensor, [Int]) -> (loss: Float, gradient: Tensor)

@@ -11,7 +11,7 @@ import Transformer
 struct Chapter3Functions {
     var sftTargets: ([Int], [Bool]) throws -> [Int]
     var encodeChat: ([(role: String, content: String)], (String) -> [Int], Int, Int, Bool) throws -> (ids: [Int], trainable: [Bool])
-    var maskedCrossEntropy: (Tensor, [Int]) throws -> Float
+    var maskedCrossEntropy: (Tensor, [Int]) throws -> (loss: Float, gradient: Tensor)
     var packExamples: ([(ids: [Int], trainable: [Bool])], Int, Int) throws -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
     var leakedPrompts: ([String], [String]) throws -> [Int]
 
@@ -40,9 +40,10 @@ struct Chapter3Functions {
             for i in r.ids.indices where r.ids[i] == end { r.trainable[i] = false }
             return r
         }
-        case "3.3": f.maskedCrossEntropy = { l, t in  // averages over all positions, masked ones included
-            let n = Float(t.filter { $0 != CrossEntropy.ignoreIndex }.count)
-            return try reference.maskedCrossEntropy(l, t) * n / Float(max(t.count, 1))
+        case "3.3": f.maskedCrossEntropy = { l, t in  // right loss, but the gradient divides by all N rows, not the counted ones
+            let r = try reference.maskedCrossEntropy(l, t)
+            r.gradient.scale(by: Float(t.filter { $0 != CrossEntropy.ignoreIndex }.count) / Float(max(t.count, 1)))
+            return r
         }
         case "3.4": f.packExamples = { ex, len, pad in  // one target stream over the whole row: loss across boundaries
             let r = try reference.packExamples(ex, len, pad)
@@ -151,20 +152,58 @@ extension Catalogue {
                 throw CheckFailure("the role \"Assistant\" (capital A) must throw an error; got \(r.ids.count) ids, \(r.trainable.filter { $0 }.count) of them trainable")
             }
         },
-        Exercise("3.3", "Cross-entropy that skips masked positions", file: "exercises/03-sft/MaskedCrossEntropy.swift",
+        Exercise("3.3", "Cross-entropy that skips masked positions, and its gradient", file: "exercises/03-sft/MaskedCrossEntropy.swift",
                  symbol: "maskedCrossEntropy", hints: [
-                    "Loop over rows whose target is not CrossEntropy.ignoreIndex; count them.",
-                    "−log softmax(z)[t] = logsumexp(z) − z[t], and logsumexp(z) = m + log Σ exp(z − m) with m = max z.",
-                    "Average over the counted rows only, and return 0 when none count. Test yourself: all-zero logits over V classes give log V.",
+                    "Loop over rows whose target is not CrossEntropy.ignoreIndex and count them; start the gradient as zeros of the logits' shape, so ignored rows stay zero.",
+                    "−log softmax(z)[t] = logsumexp(z) − z[t], with logsumexp(z) = m + log Σ exp(z − m) and m = max z; the derivative of that term with respect to z is softmax(z) − onehot(t), and softmax(z)ⱼ = exp(zⱼ − logsumexp(z)).",
+                    "Both the loss and every gradient row are divided by the number of counted rows, not by N; when none count, return 0 and the zero tensor. Test yourself: every counted row of your gradient sums to 0.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.3")
-            var rng = SeededRandom(seed: 31)
-            let logits = Tensor([5, 7], (0..<35).map { _ in rng.normal() * 3 + 50 })   // large values: needs the max trick
             let ignored = CrossEntropy.ignoreIndex
+            // By hand: row 0 is ignored; row 1 has logits (0, 0, ln 2), so softmax (¼, ¼, ½), and
+            // target 2: loss −log ½ = ln 2, gradient (¼, ¼, ½) − (0, 0, 1), divided by 1 counted row.
+            let ln2 = Float(log(2.0))
+            let hand = try f.maskedCrossEntropy(Tensor([2, 3], [5, -1, 2, 0, 0, ln2]), [ignored, 2])
+            let example = "logits [[5, −1, 2], [0, 0, ln 2]], targets [−100, 2]"
+            try Expect.close(Double(hand.loss), log(2.0), tolerance: 1e-6, "\(example): the loss (ln 2)")
+            try Expect.shape(hand.gradient.shape, [2, 3], "\(example): the gradient")
+            try Expect.close(hand.gradient.array, [0, 0, 0, 0.25, 0.25, -0.5], tolerance: 1e-6, "\(example): the gradient")
+            // Large random logits (exp(50) overflows Float without the max trick) against the
+            // kit's autograd: the loss, then d(loss)/d(logits) from backward().
+            var rng = SeededRandom(seed: 31)
+            let logits = Tensor([5, 7], (0..<35).map { _ in rng.normal() * 3 + 50 })
             let targets = [2, ignored, 6, ignored, 0]
-            let expected = Variable(logits).crossEntropy(targets: targets).scalar
-            try Expect.close(Double(try f.maskedCrossEntropy(logits, targets)), Double(expected), tolerance: 1e-5, "masked cross-entropy")
-            try Expect.close(Double(try f.maskedCrossEntropy(logits, [Int](repeating: ignored, count: 5))), 0, "all positions masked")
+            let x = Variable(logits.copy(), requiresGrad: true)
+            let kit = x.crossEntropy(targets: targets)
+            KitAnswer.reference { kit.backward() }
+            let got = try f.maskedCrossEntropy(logits, targets)
+            let what = "logits [5, 7] near 50, targets \(targets)"
+            try Expect.close(Double(got.loss), Double(kit.scalar), tolerance: 1e-5, "\(what): the loss")
+            try Expect.shape(got.gradient.shape, [5, 7], "\(what): the gradient")
+            try Expect.close(got.gradient.array, x.grad!.array, tolerance: 1e-5, "\(what), against autograd: the gradient")
+            // Central differences of the loss, computed in Double, on smaller logits.
+            let small = Tensor([4, 5], (0..<20).map { _ in rng.normal() * 2 })
+            let smallTargets = [3, ignored, 0, 4]
+            func loss(_ z: [Double]) -> Double {
+                let counted = smallTargets.indices.filter { smallTargets[$0] != ignored }
+                return counted.map { r in
+                    let row = z[(r * 5)..<(r * 5 + 5)]
+                    return log(row.map { exp($0) }.reduce(0, +)) - z[r * 5 + smallTargets[r]]
+                }.reduce(0, +) / Double(counted.count)
+            }
+            let z = small.array.map(Double.init), eps = 1e-3
+            let numeric = z.indices.map { i -> Float in
+                var up = z, down = z
+                up[i] += eps; down[i] -= eps
+                return Float((loss(up) - loss(down)) / (2 * eps))
+            }
+            let fd = try f.maskedCrossEntropy(small, smallTargets)
+            try Expect.close(Double(fd.loss), loss(z), tolerance: 1e-5, "logits [4, 5], targets \(smallTargets): the loss")
+            try Expect.close(fd.gradient.array, numeric, tolerance: 1e-4, "logits [4, 5], targets \(smallTargets), against finite differences: the gradient")
+            // Nothing to learn from: no loss and no gradient.
+            let none = try f.maskedCrossEntropy(logits, [Int](repeating: ignored, count: 5))
+            try Expect.close(Double(none.loss), 0, "all positions masked: the loss")
+            try Expect.close(none.gradient.array, [Float](repeating: 0, count: 35), "all positions masked: the gradient")
         },
         Exercise("3.4", "Packing with boundaries", file: "exercises/03-sft/PackExamples.swift",
                  symbol: "packExamples", hints: [

@@ -69,7 +69,12 @@ extension Chapter3Functions {
             let ids = t.generationPrompt(messages)
             return (ids, e.trainable + [Bool](repeating: false, count: ids.count - e.ids.count))
         }
-        case "3.3": f.maskedCrossEntropy = { Variable($0).crossEntropy(targets: $1).scalar }
+        case "3.3": f.maskedCrossEntropy = { logits, targets in
+            let x = Variable(logits.copy(), requiresGrad: true)
+            let loss = x.crossEntropy(targets: targets)
+            loss.backward()
+            return (loss.scalar, x.grad ?? Tensor(zeros: logits.shape))
+        }
         case "3.4": f.packExamples = { ex, length, pad in
             let b = SFTBatching.packed(ex.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: length, pad: pad)
             return (b.inputs, b.targets, b.positions ?? [], b.segments ?? [])

@@ -302,6 +302,42 @@ struct LearnerCodeTests {
         #expect(template.encode(chat) == kit)
     }
 
+    /// Exercise 3.3's hook trains on the learner's gradient, not the kit's: an installed
+    /// function returning the right loss and twice the gradient doubles every parameter's
+    /// gradient, and the reference solution gives the kit's gradients to within rounding.
+    @Test("With chapter 3's table installed, the SFT loss's gradient with respect to the logits comes from the installed function")
+    func maskedCrossEntropyGradientReachesTheModel() {
+        let gpt = GPT(GPTConfig(vocabSize: 20, contextLength: 8, embeddingSize: 8, layers: 1, heads: 2), seed: 33)
+        let examples = [TokenizedExample(ids: [3, 4, 5, 6, 7], trainable: [false, false, true, true, true]),
+                        TokenizedExample(ids: [8, 9, 10], trainable: [false, true, true])]
+        let batch = SFTBatching.padded(examples, length: 8, pad: 0)                 // [2, 8], loss on 4 positions
+        func gradients() -> (loss: Float, grads: [[Float]]) {
+            gpt.parameters.forEach { $0.zeroGrad() }
+            let loss = gpt.loss(batch)
+            loss.backward()
+            return (loss.scalar, gpt.parameters.map { $0.grad?.array ?? [] })
+        }
+        let kit = gradients()
+        let doubled: MaskedCrossEntropyFunction = { logits, targets in
+            let x = Variable(logits.copy(), requiresGrad: true)
+            let l = x.crossEntropy(targets: targets)
+            l.backward()
+            x.grad!.scale(by: 2)
+            return (l.scalar, x.grad!)
+        }
+        let twice = LearnerCode.$installed.withValue(LearnerCode.Table(["maskedCrossEntropy": doubled])) { gradients() }
+        #expect(twice.loss == kit.loss)
+        for (a, b) in zip(twice.grads, kit.grads) {
+            #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - 2 * $1) <= 1e-5 * (1 + abs(2 * $1)) })
+        }
+        let reference = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 3, flavor: .reference)) { gradients() }
+        #expect(abs(reference.loss - kit.loss) <= 1e-5)
+        for (a, b) in zip(reference.grads, kit.grads) {
+            #expect(a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * (1 + abs($1)) })
+        }
+        gpt.parameters.forEach { $0.zeroGrad() }
+    }
+
     /// Exercise 2.5 gets the u that `SeededRandom.categorical` would draw, so the generator must
     /// move as in the kit's sampler: one `uniform()` per sampled token, nothing when greedy.
     @Test("With a sampling step installed, Sampler.sample returns its token and moves the generator as the kit's sampler does")
