@@ -12,7 +12,7 @@ extension Catalogue {
                  symbol: "sequenceLogProbs", hints: [
                     "Row (n, t) of the logits starts at (n·T + t)·V; its target is targets[n·T + t]; skip it unless mask[n·T + t]. Forward: log softmax(z)[k] = z[k] − m − log Σ_j exp(z[j] − m) with m = max_j z[j], added to sequence n's total.",
                     "Backward: z[k] − log Σ_i exp(z[i]) has derivative [j = k] − softmax(z)[j] in z[j], and sequence n's log-prob is a sum of such terms, one per counted row, so each counted row of sequence n gets upstream[n] · (one-hot − softmax). softmax(z)[j] = exp(z[j] − m) / Σ_i exp(z[i] − m) reuses the forward's m and sum.",
-                    "Start the gradient at zero so rows that do not count stay zero, and scale each row by its own sequence's upstream. Test yourself: logits [0, 0, 0], target 0, upstream 1 give [2/3, −1/3, −1/3], and every counted row of the gradient sums to upstream · 0.",
+                    "Start the gradient at zero so rows that do not count stay zero, and scale each row by its own sequence's upstream. Test yourself: logits [0, 0, 0], target 0, upstream 1 give [2/3, −1/3, −1/3], and every counted row of the gradient sums to 0.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.1")
             let two = Tensor([1, 2, 2], [0, 0, 1000, 0])    // row 0: uniform; row 1: a huge logit (stability)
