@@ -57,8 +57,11 @@ public enum SequenceLogProbs {
         let (ids, t) = Padding.right(sequences.map(\.ids), pad: pad)
         let n = sequences.count
         let targets = completionTargets(sequences, length: t)
-        let logits = model.logits(ids, batch: n).reshaped([n * t, model.config.vocabSize])
-        let sums = logits.tokenLogProbs(targets).reshaped([n, t]).sum(axis: 1)      // [N]
+        let logits = model.logits(ids, batch: n)                                         // [N, T, V]
+        if let mine = LearnerCode.function("sequenceLogProbs", as: SequenceLogProbsFunction.self) {
+            return (learnerSums(logits, targets, mine), sequences.map(\.scoredCount))  // course run dpo --mine (8.1)
+        }
+        let sums = logits.reshaped([n * t, model.config.vocabSize]).tokenLogProbs(targets).reshaped([n, t]).sum(axis: 1)  // [N]
         return (sums, sequences.map(\.scoredCount))
     }
     // MARK: end

@@ -8,16 +8,74 @@ import SFT
 
 extension Catalogue {
     static let chapter8: [Exercise] = [
-        Exercise("8.1", "The log-probability of a completion", file: "exercises/08-dpo/SequenceLogProb.swift",
+        Exercise("8.1", "The log-probability of a completion, forward and backward", file: "exercises/08-dpo/SequenceLogProb.swift",
                  symbol: "sequenceLogProbs", hints: [
-                    "Row (n, t) of the logits starts at (n·T + t)·V; its target is targets[n·T + t]; skip it unless mask[n·T + t].",
-                    "log softmax(z)[k] = z[k] − m − log Σ_j exp(z[j] − m) with m = max_j z[j]; add it to sequence n's total.",
-                    "One total per sequence (N of them), not per token. Test yourself: all-zero logits give −log V per masked token.",
+                    "Row (n, t) of the logits starts at (n·T + t)·V; its target is targets[n·T + t]; skip it unless mask[n·T + t]. Forward: log softmax(z)[k] = z[k] − m − log Σ_j exp(z[j] − m) with m = max_j z[j], added to sequence n's total.",
+                    "Backward: z[k] − log Σ_i exp(z[i]) has derivative [j = k] − softmax(z)[j] in z[j], and sequence n's log-prob is a sum of such terms, one per counted row, so each counted row of sequence n gets upstream[n] · (one-hot − softmax). softmax(z)[j] = exp(z[j] − m) / Σ_i exp(z[i] − m) reuses the forward's m and sum.",
+                    "Start the gradient at zero so rows that do not count stay zero, and scale each row by its own sequence's upstream. Test yourself: logits [0, 0, 0], target 0, upstream 1 give [2/3, −1/3, −1/3], and every counted row of the gradient sums to 0.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.1")
             let two = Tensor([1, 2, 2], [0, 0, 1000, 0])    // row 0: uniform; row 1: a huge logit (stability)
             try Expect.close(try f.sequenceLogProbs(two, [0, 1], [true, true]), [Float(-log(2.0)) - 1000], tolerance: 1e-5,
                              "logits [[0, 0], [1000, 0]], targets [0, 1]: log ½ + (−1000)")
+            // By hand: one sequence, T = 3, V = 3; positions 0 and 2 count, position 1 (the prompt) does not.
+            // Row 0 [0, 0, 0], target 0: softmax ⅓ each. Row 2 [ln 3, 0, 0], target 2: softmax [⅗, ⅕, ⅕].
+            // log-prob = log ⅓ + log ⅕ = −ln 15; upstream 2 makes the gradient 2 · (one-hot − softmax) in rows 0 and 2.
+            let hand = Tensor([1, 3, 3], [0, 0, 0, 5, -2, 7, Float(log(3.0)), 0, 0])
+            let example = "logits [[0, 0, 0], [5, −2, 7], [ln 3, 0, 0]], targets [0, 1, 2], mask [true, false, true]"
+            try Expect.close(try f.sequenceLogProbs(hand, [0, 1, 2], [true, false, true]), [Float(-log(15.0))], tolerance: 1e-5,
+                             "\(example): log ⅓ + log ⅕")
+            let handGrad = try f.sequenceLogProbsBackward(hand, [0, 1, 2], [true, false, true], [2])
+            try Expect.shape(handGrad.shape, [1, 3, 3], "d(loss)/d(logits)")
+            try Expect.close(handGrad.array, [4.0 / 3, -2.0 / 3, -2.0 / 3, 0, 0, 0, -6.0 / 5, -2.0 / 5, 8.0 / 5], tolerance: 1e-5,
+                             "\(example), upstream [2]: d(loss)/d(logits)")
+            // Huge logits: exp(1000) overflows unless the row's maximum comes out first.
+            // Row 0 [1000, 0, −1000], target 1: softmax [1, 0, 0]. Row 1 [−1000, 1000, 999], target 2:
+            // softmax [0, 1/(1 + e⁻¹), e⁻¹/(1 + e⁻¹)], log-prob −1 − log(1 + e⁻¹).
+            let huge = Tensor([1, 2, 3], [1000, 0, -1000, -1000, 1000, 999])
+            let s = Float(1 / (1 + exp(-1.0)))
+            try Expect.close(try f.sequenceLogProbs(huge, [1, 2], [true, true]), [-1001 - Float(log1p(exp(-1.0)))], tolerance: 1e-6,
+                             "logits [[1000, 0, −1000], [−1000, 1000, 999]], targets [1, 2]")
+            try Expect.close(try f.sequenceLogProbsBackward(huge, [1, 2], [true, true], [0.5]).array,
+                             [-0.5, 0.5, 0, 0, -0.5 * s, 0.5 * s], tolerance: 1e-5,
+                             "logits [[1000, 0, −1000], [−1000, 1000, 999]], targets [1, 2], upstream [0.5]: d(loss)/d(logits)")
+            // Random logits: the values and the gradient against the kit's fused token log-probs
+            // through autograd, and against central differences of L = Σ_n upstream[n] · logprob[n]
+            // computed in Double; rows that do not count must get exactly zero.
+            var rng = SeededRandom(seed: 81)
+            for (n, t, v, std) in [(2, 4, 5, Float(1)), (3, 6, 11, 4)] {
+                let logits = randomTensor([n, t, v], &rng, std: std)
+                let targets = (0..<(n * t)).map { _ in rng.int(v) }
+                var mask = (0..<(n * t)).map { _ in rng.uniform() < 0.6 }
+                mask[0] = false; mask[1] = true                              // at least one of each
+                let g = (0..<n).map { _ in rng.normal() }
+                let what = "N \(n), T \(t), V \(v), logits of scale \(std), mask \(mask.map { $0 ? 1 : 0 })"
+                let vl = Variable(logits, requiresGrad: true)
+                let masked = targets.indices.map { mask[$0] ? targets[$0] : CrossEntropy.ignoreIndex }
+                let sums = vl.reshaped([n * t, v]).tokenLogProbs(masked).reshaped([n, t]).sum(axis: 1)
+                (sums * Variable(Tensor([n], g))).sum().backward()
+                try Expect.close(try f.sequenceLogProbs(logits, targets, mask), sums.value.array, tolerance: 1e-5, "\(what): log-probs")
+                let got = try f.sequenceLogProbsBackward(logits, targets, mask, g)
+                try Expect.shape(got.shape, [n, t, v], "\(what): d(loss)/d(logits)")
+                try Expect.close(got.array, vl.grad!.array, tolerance: 1e-5, "\(what), upstream \(g), against autograd: d(loss)/d(logits)")
+                for row in 0..<(n * t) where !mask[row] {
+                    try Expect.that(got.array[(row * v)..<((row + 1) * v)].allSatisfy { $0 == 0 },
+                                    "\(what): row \(row) does not count, so its gradient must be exactly zero")
+                }
+                let x = logits.array.map(Double.init)
+                func loss(_ x: [Double]) -> Double {
+                    var sum = 0.0
+                    for row in 0..<(n * t) where mask[row] {
+                        let z = x[(row * v)..<((row + 1) * v)], m = z.max()!
+                        sum += Double(g[row / t]) * (x[row * v + targets[row]] - m - log(z.map { exp($0 - m) }.reduce(0, +)))
+                    }
+                    return sum
+                }
+                let eps = 1e-3
+                func bumped(_ i: Int, _ d: Double) -> [Double] { var a = x; a[i] += d; return a }
+                let fd = x.indices.map { Float((loss(bumped($0, eps)) - loss(bumped($0, -eps))) / (2 * eps)) }
+                try Expect.close(got.array, fd, tolerance: 1e-4, "\(what), upstream \(g), against central differences: d(loss)/d(logits)")
+            }
             // Prompts and completions through a small GPT: against the kit's SequenceLogProbs.
             let gpt = GPT(GPTConfig(vocabSize: 24, contextLength: 16, embeddingSize: 8, layers: 1, heads: 2), seed: 81)
             let seqs = [PromptCompletion(prompt: [1, 2, 3], completion: [4, 5, 6, 7]), PromptCompletion(prompt: [8, 9], completion: [10]),

@@ -8,6 +8,7 @@ import Solutions
 struct Chapter8Functions {
     typealias Four = ([Float], [Float], [Float], [Float])
     var sequenceLogProbs: (Tensor, [Int], [Bool]) throws -> [Float]
+    var sequenceLogProbsBackward: (Tensor, [Int], [Bool], [Float]) throws -> Tensor
     var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
     var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> [Float]
     var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> [Float]
@@ -15,6 +16,7 @@ struct Chapter8Functions {
 
     static var learner: Chapter8Functions { Chapter8Functions(
         sequenceLogProbs: { try Exercises.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
+        sequenceLogProbsBackward: { try Exercises.sequenceLogProbsBackward(logits: $0, targets: $1, mask: $2, upstream: $3) },
         dpoLoss: { try Exercises.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4) },
         ipoLoss: { try Exercises.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
                                          chosenCounts: $4, rejectedCounts: $5, beta: $6) },
@@ -23,6 +25,7 @@ struct Chapter8Functions {
 
     static var reference: Chapter8Functions { Chapter8Functions(
         sequenceLogProbs: { try Solutions.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
+        sequenceLogProbsBackward: { try Solutions.sequenceLogProbsBackward(logits: $0, targets: $1, mask: $2, upstream: $3) },
         dpoLoss: { try Solutions.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4) },
         ipoLoss: { try Solutions.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
                                          chosenCounts: $4, rejectedCounts: $5, beta: $6) },
@@ -33,8 +36,8 @@ struct Chapter8Functions {
     static func mutant(_ id: String) -> Chapter8Functions {
         var f = reference
         switch id {
-        case "8.1": f.sequenceLogProbs = { l, t, _ in  // forgets the mask: the prompt's tokens count too
-            try reference.sequenceLogProbs(l, t, Array(repeating: true, count: t.count))
+        case "8.1": f.sequenceLogProbsBackward = { l, t, m, g in  // forgets the upstream: one-hot − softmax, unscaled
+            try reference.sequenceLogProbsBackward(l, t, m, g.map { _ in 1 })
         }
         case "8.2": f.dpoLoss = { pc, pr, _, _, b in  // forgets the reference model: rewards β·log π
             let z = [Float](repeating: 0, count: pc.count)

@@ -236,12 +236,18 @@ extension Chapter8Functions {
     static func delegate(_ id: String) -> Chapter8Functions {
         var f = reference
         switch id {
-        case "8.1": f.sequenceLogProbs = { logits, targets, mask in
-            let rows = logits.shape[0], t = targets.count / rows
-            let masked = targets.indices.map { mask[$0] ? targets[$0] : CrossEntropy.ignoreIndex }
-            let per = Variable(logits.reshaped([rows * t, logits.lastDim])).tokenLogProbs(masked).value.array
-            return (0..<rows).map { r in per[(r * t)..<((r + 1) * t)].reduce(0, +) }
-        }
+        case "8.1":  // the kit's fused token log-probs, and autograd for the gradient
+            let sums = { (logits: Variable, targets: [Int], mask: [Bool]) -> Variable in
+                let (n, t) = (logits.shape[0], logits.shape[1])
+                let masked = targets.indices.map { mask[$0] ? targets[$0] : CrossEntropy.ignoreIndex }
+                return logits.reshaped([n * t, logits.shape[2]]).tokenLogProbs(masked).reshaped([n, t]).sum(axis: 1)
+            }
+            f.sequenceLogProbs = { logits, targets, mask in sums(Variable(logits), targets, mask).value.array }
+            f.sequenceLogProbsBackward = { logits, targets, mask, g in
+                let v = Variable(logits, requiresGrad: true)
+                (sums(v, targets, mask) * Variable(Tensor([g.count], g))).sum().backward()
+                return v.grad!
+            }
         case "8.2": f.dpoLoss = { pc, pr, rc, rr, beta in
             let ones = [Int](repeating: 1, count: pc.count)
             let o = perPair(.sigmoid, pc, pr, rc, rr, ones, ones, LossSettings(beta: beta))

@@ -32,7 +32,7 @@ extension Catalogue {
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages, β, and its clipped losses and their
                                             // gradients; GRPO's advantages and clipped policy loss
-        8: ["8.2"],                         // DPO's loss and its gradient
+        8: ["8.1", "8.2"],                  // the sequence log-probabilities and their gradient, DPO's loss and its gradient
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
 
@@ -87,7 +87,14 @@ extension Catalogue {
                 must("8.2") { mine ? try Exercises.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta)
                                    : try Solutions.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta) }
             }
-            return LearnerCode.Table(["dpoLoss": dpo])
+            let logProbs: SequenceLogProbsFunction = { l, t, m in
+                must("8.1") { mine ? try Exercises.sequenceLogProbs(logits: l, targets: t, mask: m) : try Solutions.sequenceLogProbs(logits: l, targets: t, mask: m) }
+            }
+            let logProbsBackward: SequenceLogProbsBackwardFunction = { l, t, m, g in
+                must("8.1") { mine ? try Exercises.sequenceLogProbsBackward(logits: l, targets: t, mask: m, upstream: g)
+                                   : try Solutions.sequenceLogProbsBackward(logits: l, targets: t, mask: m, upstream: g) }
+            }
+            return LearnerCode.Table(["sequenceLogProbs": logProbs, "sequenceLogProbsBackward": logProbsBackward, "dpoLoss": dpo])
         default:
             return chainTable(chapter: chapter, mine: mine)
         }

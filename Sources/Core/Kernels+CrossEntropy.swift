@@ -66,6 +66,7 @@ public enum CrossEntropy {
     /// whose dy[r] is 0 are skipped (they add nothing). Accumulates into dx [rows, cols].
     public static func logProbBackwardRows(_ x: UnsafePointer<Float>, lse: UnsafePointer<Float>, targets: [Int], ignoreIndex: Int,
                                            dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {
+        KitAnswer.used("CrossEntropy.logProbBackwardRows", answers: "8.1")
         precondition(targets.count == rows, "CrossEntropy.logProbBackwardRows: \(targets.count) targets for \(rows) rows")
         targets.withUnsafeBufferPointer { tg in
             Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: cols, elements: rowsGrainElements)) { range in
