@@ -269,7 +269,7 @@ struct LearnerCodeTests {
         #expect(finds(4, "loraPlan", LoRAPlanFunction.self))
         #expect(finds(5, "nf4QuantizeBlock", NF4QuantizeBlockFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
         #expect(finds(5, "doubleQuantize", DoubleQuantizeFunction.self) && finds(5, "nf4StorageBits", NF4StorageBitsFunction.self))
-        #expect(finds(5, "trainingMemoryBytes", TrainingMemoryFunction.self))
+        #expect(finds(5, "trainingMemoryPlan", TrainingMemoryPlanFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
         #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "rewardHeadBackward", RewardHeadBackwardFunction.self))
         #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
