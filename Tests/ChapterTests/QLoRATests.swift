@@ -96,10 +96,11 @@ struct QLoRATests {
 
     /// The plan counts from the configuration what the memory-at-scale table counts on the built
     /// model (parameters, linear weights, adapter values, NF4 bits of each quantised weight),
-    /// so its totals are the table's formula column exactly, for the quick table's model (the
-    /// default one, 25.8M parameters, is the same count at other sizes) and odd shapes.
+    /// so its totals are the table's formula column exactly: for both of the table's models
+    /// (quick preset, 128,768 parameters; default, 25,809,920) and odd shapes.
     @Test("The memory plan from a configuration equals the counts and the formula on the built model",
           arguments: [(GPTConfig(vocabSize: 384, contextLength: 64, embeddingSize: 64, layers: 2, heads: 2), 16, LoRAConfig.allLinear),
+                      (GPTConfig(vocabSize: 1024, contextLength: 128, embeddingSize: 512, layers: 8, heads: 8), 16, LoRAConfig.allLinear),
                       (GPTConfig(vocabSize: 1000, contextLength: 100, embeddingSize: 36, layers: 3, heads: 3, innerSize: 100), 3, ["c_proj"]),
                       (GPTConfig(vocabSize: 77, contextLength: 9, embeddingSize: 20, layers: 1, heads: 4), 5, ["c_fc", "attn.c_attn"])])
     func memoryPlan(config: GPTConfig, rank: Int, targets: [String]) {
