@@ -64,6 +64,29 @@ struct ExerciseCheckTests {
         }
     }
 
+    /// Exercise 5.4 returns four totals; when one is wrong the check names the kind of
+    /// parameter whose count or price explains the difference (typical mistakes below).
+    @Test("The memory plan's check names the kind of parameter behind a wrong total")
+    func memoryPlanDiagnosis() throws {
+        let config = GPTConfig(vocabSize: 1000, contextLength: 100, embeddingSize: 36, layers: 3, heads: 3, innerSize: 100)
+        let plan = TrainingMemory.plan(config, rank: 3, targets: ["c_proj"])
+        let right = try Chapter5Functions.reference.plan(config, 3, ["c_proj"])
+        let (e, a) = (plan.embeddings, plan.adapter)
+        #expect(memoryPlanMismatch(right, plan, config) == nil)
+        func says(_ got: MemoryPlanTotals, _ words: String...) -> Bool {
+            guard let m = memoryPlanMismatch(got, plan, config) else { return false }
+            return words.allSatisfy { m.contains($0) }
+        }
+        // The tied output layer as a second V×C matrix; the positions forgotten; 8 bytes a value.
+        #expect(says((right.0 + 16 * e, right.1, right.2, right.3), "full fine-tuning", "token embeddings", "counted twice"))
+        #expect(says((right.0 - 16 * plan.positions, right.1, right.2, right.3), "position embeddings left out"))
+        #expect(says((8 * plan.parameters, right.1, right.2, right.3), "8 bytes per parameter"))
+        // The adapters without AdamW's moments; the embeddings quantised with the linear weights.
+        #expect(says((right.0, right.1 - 8 * a, right.2, right.3), "LoRA", "adapters", "AdamW"))
+        let blocks = (e + 63) / 64, nf4 = (e + 1) / 2 + blocks + 4 * ((blocks + 255) / 256) + 4
+        #expect(says((right.0, right.1, right.2, right.3 - 4 * e + nf4), "double quantisation", "token embeddings quantised"))
+    }
+
     @Test("Each chapter with exercises has at least four")
     func counts() {
         for chapter in Set(Catalogue.all.map(\.chapter)) {
