@@ -213,5 +213,5 @@ func memoryPlanMismatch(_ got: MemoryPlanTotals, _ plan: MemoryPlan, _ config: G
         if d == nf4 - 4 * n { why = "the token embeddings quantised too: QLoRA stores only the linear layers' weights in NF4" }
         else if d == 4 * plan.linear - (method == "QLoRA" ? plan.nf4Bytes : plan.nf4DoubleBytes) { why = "the linear weights kept in Float32" }
     }
-    return "\(method): expected \(expected) bytes, got \(value) (\(d > 0 ? "+" : "")\(d))" + (why.map { ": " + $0 } ?? "")
+    return "\(method): expected \(grouped(expected)) bytes, got \(grouped(value)) (\(d > 0 ? "+" : "−")\(grouped(abs(d))))" + (why.map { ": " + $0 } ?? "")
 }
