@@ -303,6 +303,22 @@ struct LearnerCodeTests {
 
     /// The template's hook hands the learner the tokenizer's plain-text encoder and the two
     /// special ids; its answer replaces both the training layout and the generation prompt.
+    /// The memory-at-scale table's formula column under `--mine` (exercise 5.4): the installed
+    /// plan for the table's two models equals the kit's plan, which the QLoRA tests show is the
+    /// formula on the built model exactly.
+    @Test("With chapter 5's table installed, the memory-at-scale table's plan comes from the installed function and equals the kit's")
+    func memoryPlanPlugged() {
+        #expect(TrainingMemory.learnerPlan(GPTConfig(vocabSize: 384, contextLength: 64, embeddingSize: 64, layers: 2, heads: 2), rank: 16, targets: ["c_attn"]) == nil)
+        LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 5, flavor: .reference)) {
+            for (vocab, t, c, layers) in [(384, 64, 64, 2), (1024, 128, 512, 8)] {
+                let config = GPTConfig(vocabSize: vocab, contextLength: t, embeddingSize: c, layers: layers, heads: layers)
+                let mine = TrainingMemory.learnerPlan(config, rank: 16, targets: LoRAConfig.allLinear)
+                let kit = TrainingMemory.plan(config, rank: 16, targets: LoRAConfig.allLinear).totals
+                #expect(mine.map { [$0.0, $0.1, $0.2, $0.3] } == [kit.0, kit.1, kit.2, kit.3])
+            }
+        }
+    }
+
     @Test("With chapter 3's table installed, the chat template's ids, flags and generation prompt come from the installed function")
     func chatTemplateReachesTheChapter() throws {
         let template = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
