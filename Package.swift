@@ -43,8 +43,8 @@ let package = Package(
         .target(name: name, dependencies: deps, path: "Chapters/\(folder)", swiftSettings: fast)
     } + [
         // The learner's code (stubs) and the reference solutions: same public signatures.
-        .target(name: "Exercises", dependencies: ["Core", "Autograd", "RewardModel"], path: "exercises", swiftSettings: fast),
-        .target(name: "Solutions", dependencies: ["Core", "Autograd", "RewardModel"], path: "solutions", swiftSettings: fast),
+        .target(name: "Exercises", dependencies: ["Core", "Autograd", "Transformer", "RewardModel"], path: "exercises", swiftSettings: fast),
+        .target(name: "Solutions", dependencies: ["Core", "Autograd", "Transformer", "RewardModel"], path: "solutions", swiftSettings: fast),
         // The exercise checks, runnable against either module (course check / swift test).
         .target(name: "Checks", dependencies: ["Core", "SupportDesk"] + chapterNames + ["Exercises", "Solutions"]),
         // From the kit to the Hugging Face ecosystem: downloaded GPT-2 checkpoints as a base,

@@ -87,16 +87,20 @@ enum QLoRAReport {
             let total = model.parameters.reduce(0) { $0 + $1.value.count }
             let linear = model.linearLayers.reduce(0) { $0 + $1.1.weight.value.count }
             var params = model.parameters
-            var formula = TrainingMemory.totalBytes(float32Frozen: 0, trainable: total)
+            var formula = TrainingMemory.estimate(float32Frozen: 0, trainable: total).totalBytes
             if method == "LoRA r16" {
                 params = LoRA.attach(to: model, config: lora, seed: spec.seed)
                 let n = params.reduce(0) { $0 + $1.value.count }
-                formula = TrainingMemory.totalBytes(float32Frozen: total, trainable: n)
+                formula = TrainingMemory.estimate(float32Frozen: total, trainable: n).totalBytes
             } else if method == "QLoRA r16" {
                 params = QLoRA.attach(to: model, config: lora, seed: spec.seed)
                 let n = params.reduce(0) { $0 + $1.value.count }
                 let (bits, q) = QLoRA.quantizedStorage(of: model)
-                formula = TrainingMemory.totalBytes(float32Frozen: total - linear, quantized: q, bitsPerQuantized: Double(bits) / Double(q), trainable: n)
+                formula = TrainingMemory.estimate(float32Frozen: total - linear, quantized: q, bitsPerQuantized: Double(bits) / Double(q), trainable: n).totalBytes
+            }
+            // Under --mine the column is the learner's plan, from the configuration alone (5.4).
+            if let mine = TrainingMemory.learnerPlan(config, rank: lora.rank, targets: lora.targets) {
+                formula = Double(method == "full fine-tuning" ? mine.fullFineTuning : method == "LoRA r16" ? mine.lora : mine.qloraDoubleQuantization)
             }
             let optimizer = AdamW(params, learningRate: 1e-4, weightDecay: 0)
             ProcessMemory.trimHeap()

@@ -15,6 +15,7 @@ extension Catalogue {
         "Chapters/05-QLoRA/DoubleQuantization.swift#double-quant": "5.3",
         "Chapters/05-QLoRA/NF4Tensor.swift#nf4-bits": "5.4",
         "Chapters/05-QLoRA/MemoryAccounting.swift#memory-accounting": "5.4",
+        "Chapters/05-QLoRA/MemoryAccounting.swift#memory-plan": "5.4",
         "Chapters/06-RewardModel/BradleyTerry.swift#bradley-terry": "6.1",
         "Chapters/06-RewardModel/LastToken.swift#last-token": "6.2",
         "Chapters/06-RewardModel/PairEvaluation.swift#calibration": "6.4",

@@ -1,8 +1,10 @@
 import Core
 import Exercises
 import Foundation
+import LoRA
 import QLoRA
 import Solutions
+import Transformer
 
 /// The functions of Chapter 5's exercises, as one table (learner / reference / mutant).
 struct Chapter5Functions {
@@ -10,21 +12,21 @@ struct Chapter5Functions {
     var dequantize: ([UInt8], Int, [UInt8], [Float], Float, [Float], [Float]) throws -> [Float]
     var doubleQuantize: ([Float], [Float]) throws -> (codes: [UInt8], scales: [Float], offset: Float)
     var storageBits: (Int, Bool) throws -> Int
-    var memory: (Int, Int, Double, Int) throws -> Double
+    var plan: (GPTConfig, Int, [String]) throws -> MemoryPlanTotals
 
     static var learner: Chapter5Functions { Chapter5Functions(
         quantizeBlock: { try Exercises.nf4QuantizeBlock($0, code: $1) },
         dequantize: { try Exercises.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Exercises.doubleQuantize($0, code: $1) },
         storageBits: { try Exercises.nf4StorageBits(count: $0, doubleQuantization: $1) },
-        memory: { try Exercises.trainingMemoryBytes(float32Frozen: $0, quantized: $1, bitsPerQuantized: $2, trainable: $3) }) }
+        plan: { try Exercises.trainingMemoryPlan($0, rank: $1, targets: $2) }) }
 
     static var reference: Chapter5Functions { Chapter5Functions(
         quantizeBlock: { try Solutions.nf4QuantizeBlock($0, code: $1) },
         dequantize: { try Solutions.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Solutions.doubleQuantize($0, code: $1) },
         storageBits: { try Solutions.nf4StorageBits(count: $0, doubleQuantization: $1) },
-        memory: { try Solutions.trainingMemoryBytes(float32Frozen: $0, quantized: $1, bitsPerQuantized: $2, trainable: $3) }) }
+        plan: { try Solutions.trainingMemoryPlan($0, rank: $1, targets: $2) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter5Functions {
@@ -47,9 +49,10 @@ struct Chapter5Functions {
             r.offset = 0
             return r
         }
-        case "5.4":
-            f.storageBits = { n, dq in try reference.storageBits(n, dq) - (dq ? 32 : 0) }   // forgets the mean
-            f.memory = { fr, q, b, t in try reference.memory(fr, q, b, t) - 8 * Double(t) }  // forgets AdamW's m and v
+        case "5.4": f.plan = { config, r, targets in   // counts the tied output layer as a second V×C matrix
+            let p = try reference.plan(config, r, targets), e = config.vocabSize * config.embeddingSize
+            return (p.fullFineTuning + 16 * e, p.lora + 4 * e, p.qlora + 4 * e, p.qloraDoubleQuantization + 4 * e)
+        }
         default: break
         }
         return f
@@ -146,10 +149,10 @@ extension Catalogue {
                 }
             }
         },
-        Exercise("5.4", "What a 4-bit model stores and training keeps", file: "exercises/05-qlora/StorageBits.swift", symbol: "nf4StorageBits", hints: [
-            "Storage: count the code bytes, the blocks of 64, and with double quantisation the groups of 256 blocks. Memory: frozen values cost only their storage.",
-            "Code bytes are ⌈n/2⌉, blocks ⌈n/64⌉, groups ⌈blocks/256⌉, each rounded up with integer arithmetic. A trainable value costs 16 bytes: weight, gradient and AdamW's two moments.",
-            "Without double quantisation every block stores a 32-bit scale; with it a block stores 8 bits, every group a 32-bit scale, and the whole tensor one 32-bit mean. Test yourself: 1,000 trainable values and nothing else need 16,000 bytes.",
+        Exercise("5.4", "The memory plan of a training setup", file: "exercises/05-qlora/MemoryPlan.swift", symbol: "trainingMemoryPlan", hints: [
+            "Storage: code bytes ⌈n/2⌉, blocks ⌈n/64⌉, with double quantisation groups ⌈blocks/256⌉ (integer arithmetic). Plan: count each kind of parameter from the shapes, then price it: 4 bytes a frozen Float32 value, 16 a trainable one.",
+            "Kinds: V·C token embeddings (once: the output layer is the same matrix), T·C positions, (2L+1)·2C for the LayerNorms, and per block four linear layers C→3C, C→C, C→F, F→C with a bias of their output size. An adapter on an in→out layer has r·(in + out) values.",
+            "Full fine-tuning trains everything; LoRA freezes everything and trains the adapters; QLoRA also stores each linear weight in NF4 as its own tensor, so its bytes are its storage bits / 8, layer by layer. Test yourself: GPT-2 small has 124,439,808 parameters.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.4")
             for n in [49152, 1, 15, 64, 65, 64 * 256, 64 * 256 + 1, 1000] {
@@ -160,16 +163,55 @@ extension Catalogue {
                     try Expect.that(got == t.storageBits, "\(n) values\(dq ? " with double quantisation" : ""): expected \(t.storageBits) bits, got \(got)")
                 }
             }
-            // Memory for training.
-            let cases: [(Int, Int, Double, Int, String)] = [
-                (0, 0, 4, 1_000_000, "full fine-tuning of 1M parameters"),
-                (1_000_000, 0, 4, 20_000, "LoRA: 1M frozen, 20k adapter values"),
-                (50_000, 950_000, 4.127, 20_000, "QLoRA: 950k values in NF4, 50k Float32, 20k adapter values"),
+            // The plans: GPT-2 small (the book's worked numbers), the two models of the
+            // memory-at-scale table (quick and default presets' vocabularies), and odd shapes
+            // where no weight fills whole blocks and the MLP is not 4C wide.
+            let setups: [(GPTConfig, Int, [String], String)] = [
+                (GPTConfig(vocabSize: 50257, contextLength: 1024, embeddingSize: 768, layers: 12, heads: 12), 16, ["c_attn"], "GPT-2 small, LoRA r16 on c_attn"),
+                (GPTConfig(vocabSize: 384, contextLength: 64, embeddingSize: 64, layers: 2, heads: 2), 16, LoRAConfig.allLinear,
+                 "the quick memory-at-scale model, r16 on every linear layer"),
+                (GPTConfig(vocabSize: 1024, contextLength: 128, embeddingSize: 512, layers: 8, heads: 8), 16, LoRAConfig.allLinear,
+                 "the memory-at-scale model (8 layers, width 512), r16 on every linear layer"),
+                (GPTConfig(vocabSize: 1000, contextLength: 100, embeddingSize: 36, layers: 3, heads: 3, innerSize: 100), 3, ["c_proj"],
+                 "width 36, MLP 100, r3 on c_proj (the attention's and the MLP's)"),
+                (GPTConfig(vocabSize: 77, contextLength: 9, embeddingSize: 20, layers: 1, heads: 4), 5, ["c_fc", "c_attn"], "one block of width 20, r5 on c_fc and c_attn"),
             ]
-            for (fr, q, b, t, what) in cases {
-                let expected = TrainingMemory.estimate(float32Frozen: fr, quantized: q, bitsPerQuantized: b, trainable: t).totalBytes
-                try Expect.close(try f.memory(fr, q, b, t), expected, tolerance: 1e-9, what + " (bytes)")
+            for (config, rank, targets, what) in setups {
+                let got = try f.plan(config, rank, targets)
+                if let wrong = memoryPlanMismatch(got, TrainingMemory.plan(config, rank: rank, targets: targets), config) { throw CheckFailure(what + ": " + wrong) }
             }
         },
     ]
+}
+
+/// The first of the four totals that differs from the kit's plan, with the kind of parameter
+/// whose count or price explains the difference when one does; nil when all four agree.
+func memoryPlanMismatch(_ got: MemoryPlanTotals, _ plan: MemoryPlan, _ config: GPTConfig) -> String? {
+    let methods = [("full fine-tuning", got.fullFineTuning, plan.fullFineTuning), ("LoRA", got.lora, plan.lora),
+                   ("QLoRA", got.qlora, plan.qlora), ("QLoRA with double quantisation", got.qloraDoubleQuantization, plan.qloraDoubleQuantization)]
+    guard let (method, value, expected) = methods.first(where: { $0.1 != $0.2 }) else { return nil }
+    let full = method == "full fine-tuning", d = value - expected
+    let frozen = full ? 16 : 4        // bytes of a Float32 value: trained (weight, gradient, m, v) or frozen
+    var kinds = [("the token embeddings (the output layer shares them: count them once)", plan.embeddings, frozen),
+                 ("the position embeddings", plan.positions, frozen), ("the LayerNorms' weights and biases", plan.layerNorms, frozen),
+                 ("the linear layers' biases", plan.biases, frozen), ("the adapters' A and B", full ? 0 : plan.adapter, 16)]
+    if method == "full fine-tuning" || method == "LoRA" { kinds.append(("the linear weights", plan.linear, frozen)) }
+    var why: String? = nil
+    for (kind, count, bytes) in kinds where count > 0 {
+        if d == count * bytes { why = kind + " counted twice" }
+        else if d == -count * bytes { why = kind + " left out" }
+        else if bytes == 16 && (d == -8 * count || d == -12 * count) { why = kind + " without AdamW's two moments (or gradient): a trained value needs 16 bytes" }
+        if why != nil { break }
+    }
+    if why == nil, full, plan.parameters > 0, value % plan.parameters == 0 {
+        why = "\(value / plan.parameters) bytes per parameter; a trained value needs 16: weight, gradient and AdamW's two moments"
+    }
+    if why == nil, !full, method != "LoRA" {
+        // The embeddings in NF4 too (QLoRA quantises only the linear layers' weights).
+        let n = plan.embeddings, blocks = (n + 63) / 64
+        let nf4 = (n + 1) / 2 + (method == "QLoRA" ? 4 * blocks : blocks + 4 * ((blocks + 255) / 256) + 4)
+        if d == nf4 - 4 * n { why = "the token embeddings quantised too: QLoRA stores only the linear layers' weights in NF4" }
+        else if d == 4 * plan.linear - (method == "QLoRA" ? plan.nf4Bytes : plan.nf4DoubleBytes) { why = "the linear weights kept in Float32" }
+    }
+    return "\(method): expected \(grouped(expected)) bytes, got \(grouped(value)) (\(d > 0 ? "+" : "−")\(grouped(abs(d))))" + (why.map { ": " + $0 } ?? "")
 }

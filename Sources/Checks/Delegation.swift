@@ -145,9 +145,7 @@ extension Chapter5Functions {
         }
         case "5.4":
             f.storageBits = { n, dq in NF4Tensor(Tensor(zeros: [n]), doubleQuantization: dq).storageBits }
-            f.memory = { frozen, quantized, bits, trainable in
-                TrainingMemory.estimate(float32Frozen: frozen, quantized: quantized, bitsPerQuantized: bits, trainable: trainable).totalBytes
-            }
+            f.plan = { config, rank, targets in TrainingMemory.plan(config, rank: rank, targets: targets).totals }
         default: break
         }
         return f

@@ -76,12 +76,12 @@ extension Catalogue {
             let bits: NF4StorageBitsFunction = { n, dq in
                 must("5.4") { mine ? try Exercises.nf4StorageBits(count: n, doubleQuantization: dq) : try Solutions.nf4StorageBits(count: n, doubleQuantization: dq) }
             }
-            let memory: TrainingMemoryFunction = { f, q, b, t in
-                must("5.4") { mine ? try Exercises.trainingMemoryBytes(float32Frozen: f, quantized: q, bitsPerQuantized: b, trainable: t)
-                                   : try Solutions.trainingMemoryBytes(float32Frozen: f, quantized: q, bitsPerQuantized: b, trainable: t) }
+            let plan: TrainingMemoryPlanFunction = { config, r, targets in
+                must("5.4") { mine ? try Exercises.trainingMemoryPlan(config, rank: r, targets: targets)
+                                   : try Solutions.trainingMemoryPlan(config, rank: r, targets: targets) }
             }
             return LearnerCode.Table(["nf4QuantizeBlock": quantize, "nf4Dequantize": dequantize, "doubleQuantize": double, "nf4StorageBits": bits,
-                                      "trainingMemoryBytes": memory])
+                                      "trainingMemoryPlan": plan])
         case 6:
             let bt: BradleyTerryFunction = { c, r, m, k in
                 must("6.1") { mine ? try Exercises.bradleyTerryLoss(chosen: c, rejected: r, margin: m, centering: k)

@@ -28,7 +28,7 @@ extension Catalogue {
         // 4.4 (DoRA): the run trains no DoRA adapter.
         4: ["4.1", "4.2", "4.5"],           // the adapted layers' forward and A, B gradients; which layers adapt
         5: ["5.1", "5.2", "5.3", "5.4"],    // NF4 blocks, the 4-bit weight read back, double quantisation,
-                                            // storage bits and the memory formula's totals
+                                            // storage bits and the memory-at-scale table's plan
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages, β, and its clipped losses and their
                                             // gradients; GRPO's advantages and clipped policy loss

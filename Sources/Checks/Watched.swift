@@ -60,7 +60,7 @@ extension Chapter5Functions {
             dequantize: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.dequantize(a0, a1, a2, a3, a4, a5, a6) } },
             doubleQuantize: { a0, a1 in try KitAnswer.watch { try f.doubleQuantize(a0, a1) } },
             storageBits: { a0, a1 in try KitAnswer.watch { try f.storageBits(a0, a1) } },
-            memory: { a0, a1, a2, a3 in try KitAnswer.watch { try f.memory(a0, a1, a2, a3) } })
+            plan: { a0, a1, a2 in try KitAnswer.watch { try f.plan(a0, a1, a2) } })
     }
 }
 

@@ -94,6 +94,46 @@ struct QLoRATests {
         #expect(odd.storageBits == 8 * 8 + 8 + 32 + 32)   // 15 codes in 8 bytes, 1 block, 1 scale, mean
     }
 
+    /// The plan counts from the configuration what the memory-at-scale table counts on the built
+    /// model (parameters, linear weights, adapter values, NF4 bits of each quantised weight),
+    /// so its totals are the table's formula column exactly: for both of the table's models
+    /// (quick preset, 128,768 parameters; default, 25,809,920) and odd shapes.
+    @Test("The memory plan from a configuration equals the counts and the formula on the built model",
+          arguments: [(GPTConfig(vocabSize: 384, contextLength: 64, embeddingSize: 64, layers: 2, heads: 2), 16, LoRAConfig.allLinear),
+                      (GPTConfig(vocabSize: 1024, contextLength: 128, embeddingSize: 512, layers: 8, heads: 8), 16, LoRAConfig.allLinear),
+                      (GPTConfig(vocabSize: 1000, contextLength: 100, embeddingSize: 36, layers: 3, heads: 3, innerSize: 100), 3, ["c_proj"]),
+                      (GPTConfig(vocabSize: 77, contextLength: 9, embeddingSize: 20, layers: 1, heads: 4), 5, ["c_fc", "attn.c_attn"])])
+    func memoryPlan(config: GPTConfig, rank: Int, targets: [String]) {
+        let plan = TrainingMemory.plan(config, rank: rank, targets: targets)
+        let lora = LoRAConfig(rank: rank, alpha: 2 * Float(rank), targets: targets)
+        let model = GPT(config, seed: 1)
+        let total = model.parameters.reduce(0) { $0 + $1.value.count }
+        let linear = model.linearLayers.reduce(0) { $0 + $1.1.weight.value.count }
+        #expect(plan.parameters == total && plan.parameters == config.parameterCount && plan.linear == linear)
+        let adapter = LoRA.attach(to: GPT(config, seed: 1), config: lora, seed: 1).reduce(0) { $0 + $1.value.count }
+        #expect(plan.adapter == adapter)
+        #expect(Double(plan.fullFineTuning) == TrainingMemory.estimate(float32Frozen: 0, trainable: total).totalBytes)
+        #expect(Double(plan.lora) == TrainingMemory.estimate(float32Frozen: total, trainable: adapter).totalBytes)
+        for dq in [false, true] {
+            let q = GPT(config, seed: 1)
+            QLoRA.attach(to: q, config: lora, doubleQuantization: dq, seed: 1)
+            let (bits, n) = QLoRA.quantizedStorage(of: q)
+            #expect(bits % 8 == 0 && bits / 8 == (dq ? plan.nf4DoubleBytes : plan.nf4Bytes))
+            let formula = TrainingMemory.estimate(float32Frozen: total - linear, quantized: n, bitsPerQuantized: Double(bits) / Double(n), trainable: adapter)
+            #expect(Double(dq ? plan.qloraDoubleQuantization : plan.qlora) == formula.totalBytes)
+        }
+    }
+
+    /// The book's worked numbers for GPT-2 small with LoRA r16 on c_attn (exercise 5.4).
+    @Test("The memory plan of GPT-2 small: 124,439,808 parameters, 16 bytes each to fine-tune fully")
+    func memoryPlanGPT2Small() {
+        let plan = TrainingMemory.plan(GPTConfig(vocabSize: 50257, contextLength: 1024, embeddingSize: 768, layers: 12, heads: 12),
+                                       rank: 16, targets: ["c_attn"])
+        #expect(plan.parameters == 124_439_808 && plan.linear == 84_934_656 && plan.adapter == 589_824)
+        #expect(plan.fullFineTuning == 1_991_036_928 && plan.lora == 507_196_416)
+        #expect(plan.qlora == 215_233_536 && plan.qloraDoubleQuantization == 211_273_152)
+    }
+
     @Test("NF4 error on normal weights: about 10% relative, scale-free")
     func quantizationError() {
         var rng = SeededRandom(seed: 2)

@@ -64,6 +64,29 @@ struct ExerciseCheckTests {
         }
     }
 
+    /// Exercise 5.4 returns four totals; when one is wrong the check names the kind of
+    /// parameter whose count or price explains the difference (typical mistakes below).
+    @Test("The memory plan's check names the kind of parameter behind a wrong total")
+    func memoryPlanDiagnosis() throws {
+        let config = GPTConfig(vocabSize: 1000, contextLength: 100, embeddingSize: 36, layers: 3, heads: 3, innerSize: 100)
+        let plan = TrainingMemory.plan(config, rank: 3, targets: ["c_proj"])
+        let right = try Chapter5Functions.reference.plan(config, 3, ["c_proj"])
+        let (e, a) = (plan.embeddings, plan.adapter)
+        #expect(memoryPlanMismatch(right, plan, config) == nil)
+        func says(_ got: MemoryPlanTotals, _ words: String...) -> Bool {
+            guard let m = memoryPlanMismatch(got, plan, config) else { return false }
+            return words.allSatisfy { m.contains($0) }
+        }
+        // The tied output layer as a second V×C matrix; the positions forgotten; 8 bytes a value.
+        #expect(says((right.0 + 16 * e, right.1, right.2, right.3), "full fine-tuning", "token embeddings", "counted twice"))
+        #expect(says((right.0 - 16 * plan.positions, right.1, right.2, right.3), "position embeddings left out"))
+        #expect(says((8 * plan.parameters, right.1, right.2, right.3), "8 bytes per parameter"))
+        // The adapters without AdamW's moments; the embeddings quantised with the linear weights.
+        #expect(says((right.0, right.1 - 8 * a, right.2, right.3), "LoRA", "adapters", "AdamW"))
+        let blocks = (e + 63) / 64, nf4 = (e + 1) / 2 + blocks + 4 * ((blocks + 255) / 256) + 4
+        #expect(says((right.0, right.1, right.2, right.3 - 4 * e + nf4), "double quantisation", "token embeddings quantised"))
+    }
+
     @Test("Each chapter with exercises has at least four")
     func counts() {
         for chapter in Set(Catalogue.all.map(\.chapter)) {
@@ -269,7 +292,7 @@ struct LearnerCodeTests {
         #expect(finds(4, "loraPlan", LoRAPlanFunction.self))
         #expect(finds(5, "nf4QuantizeBlock", NF4QuantizeBlockFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
         #expect(finds(5, "doubleQuantize", DoubleQuantizeFunction.self) && finds(5, "nf4StorageBits", NF4StorageBitsFunction.self))
-        #expect(finds(5, "trainingMemoryBytes", TrainingMemoryFunction.self))
+        #expect(finds(5, "trainingMemoryPlan", TrainingMemoryPlanFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
         #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "rewardHeadBackward", RewardHeadBackwardFunction.self))
         #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
@@ -280,6 +303,22 @@ struct LearnerCodeTests {
 
     /// The template's hook hands the learner the tokenizer's plain-text encoder and the two
     /// special ids; its answer replaces both the training layout and the generation prompt.
+    /// The memory-at-scale table's formula column under `--mine` (exercise 5.4): the installed
+    /// plan for the table's two models equals the kit's plan, which the QLoRA tests show is the
+    /// formula on the built model exactly.
+    @Test("With chapter 5's table installed, the memory-at-scale table's plan comes from the installed function and equals the kit's")
+    func memoryPlanPlugged() {
+        #expect(TrainingMemory.learnerPlan(GPTConfig(vocabSize: 384, contextLength: 64, embeddingSize: 64, layers: 2, heads: 2), rank: 16, targets: ["c_attn"]) == nil)
+        LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 5, flavor: .reference)) {
+            for (vocab, t, c, layers) in [(384, 64, 64, 2), (1024, 128, 512, 8)] {
+                let config = GPTConfig(vocabSize: vocab, contextLength: t, embeddingSize: c, layers: layers, heads: layers)
+                let mine = TrainingMemory.learnerPlan(config, rank: 16, targets: LoRAConfig.allLinear)
+                let kit = TrainingMemory.plan(config, rank: 16, targets: LoRAConfig.allLinear).totals
+                #expect(mine.map { [$0.0, $0.1, $0.2, $0.3] } == [kit.0, kit.1, kit.2, kit.3])
+            }
+        }
+    }
+
     @Test("With chapter 3's table installed, the chat template's ids, flags and generation prompt come from the installed function")
     func chatTemplateReachesTheChapter() throws {
         let template = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
