@@ -130,21 +130,20 @@ public enum ModelEvaluation {
         return Statistics.mean(zip(replies, items).map { scorer.refuses($0, lang: $1.truth.lang) ? 1 : 0 })
     }
 
-    /// pass@k under sampling: n replies per prompt at temperature `temperature`; a reply
-    /// "passes" when the grader's overall score reaches `threshold`. Mean over prompts.
+    /// pass@k under sampling: n replies per prompt at temperature `temperature`, each graded;
+    /// a reply "passes" when the grader's overall score reaches `threshold`. Mean over prompts
+    /// (`Statistics.meanPassAtK`, the statistics after the generation: exercise 9.3).
     public static func passAtK(_ m: ModelUnderTest, items: [EvalItem], n: Int, ks: [Int], threshold: Double = 0.9,
                                temperature: Float = 0.8, seed: UInt64 = 2, maxNewTokens: Int = ReplyEvaluator.replyTokenLimit) -> [Int: Double] {
         let ev = ReplyEvaluator(template: m.template, maxNewTokens: maxNewTokens)
         var rng = SeededRandom(seed: seed)
-        var sums = [Int: Double]()
-        for item in items {
-            var c = 0
-            for _ in 0..<n {
+        // scores[prompt][sample]
+        let scores = items.map { item in
+            (0..<n).map { _ in
                 let text = ev.reply(m.model, prompt: item.prompt, options: SamplingOptions(temperature: temperature), rng: &rng).text
-                if ev.grader.grade(reply: text, truth: item.truth).overall >= threshold { c += 1 }
+                return ev.grader.grade(reply: text, truth: item.truth).overall
             }
-            for k in ks { sums[k, default: 0] += Statistics.passAtK(n: n, c: c, k: k) }
         }
-        return sums.mapValues { $0 / Double(max(items.count, 1)) }
+        return Statistics.meanPassAtK(scores, threshold: threshold, ks: ks)
     }
 }

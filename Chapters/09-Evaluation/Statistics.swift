@@ -63,9 +63,29 @@ public enum Statistics {
     public static func winRate(_ a: [Double], _ b: [Double], tie: Double = 1e-9) -> (rate: Double, outcomes: [Double]) {
         KitAnswer.used("Statistics.winRate", answers: "9.2")
         precondition(a.count == b.count, "winRate: \(a.count) scores against \(b.count)")
-        if let mine = LearnerCode.function("winRate", as: WinRateFunction.self) { return (mine(a, b, tie), zip(a, b).map { mine([$0], [$1], tie) }) }
         let outcomes = zip(a, b).map { x, y in abs(x - y) <= tie ? 0.5 : (x > y ? 1.0 : 0.0) }
         return (mean(outcomes), outcomes)
+    }
+
+    /// A model's win rate against a baseline with its interval over seeds and prompts (the
+    /// report's "win rate vs SFT"): `model[s][p]` and `baseline[s][p]` are a judge's scores of
+    /// the two replies to prompt p in seed s's run. The per-prompt outcomes (`winRate`) go, seed
+    /// by seed, to `bootstrapSeedsAndPrompts`; `bySeed` is each seed's own win rate. With one seed
+    /// it is the bootstrap over prompts. The estimate is the mean of the seeds' win rates.
+    public static func winRateInterval(_ model: [[Double]], against baseline: [[Double]], tie: Double = 1e-9, level: Double = 0.95,
+                                       resamples: Int = 2000, seed: UInt64 = 0) -> (interval: Interval, bySeed: [Double]) {
+        KitAnswer.used("Statistics.winRateInterval", answers: "9.2")
+        precondition(model.count == baseline.count, "winRateInterval: \(model.count) seeds against \(baseline.count)")
+        if let mine = LearnerCode.function("winRateInterval", as: WinRateIntervalFunction.self) {
+            // The installed function gets the kit's bootstrap (itself the installed 9.1 when there is one).
+            let w = mine(model, baseline, tie) { x in
+                let i = bootstrapSeedsAndPrompts(x, level: level, resamples: resamples, seed: seed)
+                return (i.estimate, i.low, i.high)
+            }
+            return (Interval(estimate: w.rate, low: w.low, high: w.high), w.bySeed)
+        }
+        let outcomes = zip(model, baseline).map { winRate($0, $1, tie: tie).outcomes }
+        return (bootstrapSeedsAndPrompts(outcomes, level: level, resamples: resamples, seed: seed), outcomes.map(mean))
     }
     // MARK: end
 
@@ -76,12 +96,27 @@ public enum Statistics {
     public static func passAtK(n: Int, c: Int, k: Int) -> Double {
         KitAnswer.used("Statistics.passAtK", answers: "9.3")
         precondition(k >= 1 && k <= n && c >= 0 && c <= n, "passAtK: need 1 <= k <= n and 0 <= c <= n")
-        if let mine = LearnerCode.function("passAtK", as: PassAtKFunction.self) { return mine(n, c, k) }
         if c == 0 { return 0 }
-    if n - c < k { return 1 }
+        if n - c < k { return 1 }
         var prod = 1.0
         for i in (n - c + 1)...n { prod *= 1 - Double(k) / Double(i) }
         return 1 - prod
+    }
+
+    /// pass@k over prompts from graded samples: `scores[p][j]` is the grader's score of sample j
+    /// of prompt p; a sample passes when its score reaches `threshold`. For each k in `ks`
+    /// (distinct, 1 ≤ k ≤ every prompt's sample count) the mean over prompts of `passAtK`, summed
+    /// in prompt order. No prompts: no entries.
+    public static func meanPassAtK(_ scores: [[Double]], threshold: Double, ks: [Int]) -> [Int: Double] {
+        KitAnswer.used("Statistics.meanPassAtK", answers: "9.3")
+        precondition(Set(ks).count == ks.count, "meanPassAtK: ks \(ks) repeats a k")
+        if let mine = LearnerCode.function("meanPassAtK", as: MeanPassAtKFunction.self) { return mine(scores, threshold, ks) }
+        var sums = [Int: Double]()
+        for samples in scores {
+            let c = samples.filter { $0 >= threshold }.count
+            for k in ks { sums[k, default: 0] += passAtK(n: samples.count, c: c, k: k) }
+        }
+        return sums.mapValues { $0 / Double(max(scores.count, 1)) }
     }
     // MARK: end
 
@@ -98,6 +133,9 @@ public enum Statistics {
 // `LearnerCode`): their exercises' signatures, without `throws`.
 public typealias SeedsAndPromptsIntervalFunction = (_ x: [[Double]], _ level: Double, _ resamples: Int, _ seed: UInt64)
     -> (estimate: Double, low: Double, high: Double)
-public typealias WinRateFunction = ([Double], [Double], Double) -> Double
-public typealias PassAtKFunction = (Int, Int, Int) -> Double
+/// (model, baseline, tie, the kit's interval over seeds and prompts) → (rate, low, high, bySeed).
+public typealias WinRateIntervalFunction = (_ model: [[Double]], _ baseline: [[Double]], _ tie: Double,
+                                            _ interval: ([[Double]]) -> (estimate: Double, low: Double, high: Double))
+    -> (rate: Double, low: Double, high: Double, bySeed: [Double])
+public typealias MeanPassAtKFunction = (_ scores: [[Double]], _ threshold: Double, _ ks: [Int]) -> [Int: Double]
 public typealias ContaminatedPromptsFunction = ([String], [String], Int) -> [Int]

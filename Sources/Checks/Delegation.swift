@@ -286,8 +286,16 @@ extension Chapter9Functions {
             let i = Statistics.bootstrapSeedsAndPrompts(x, level: level, resamples: resamples, seed: seed)
             return (i.estimate, i.low, i.high)
         }
-        case "9.2": f.winRate = { Statistics.winRate($0, $1, tie: $2).rate }
-        case "9.3": f.passAtK = { Statistics.passAtK(n: $0, c: $1, k: $2) }
+        // Both refuse what the kit's preconditions would trap on, as a learner's stub would.
+        case "9.2": f.winRate = { model, baseline, tie, _ in
+            guard model.map(\.count) == baseline.map(\.count) else { throw CourseError("the shapes differ") }
+            let w = Statistics.winRateInterval(model, against: baseline, tie: tie, seed: 7)
+            return (w.interval.estimate, w.interval.low, w.interval.high, w.bySeed)
+        }
+        case "9.3": f.passAtK = { scores, threshold, ks in
+            guard Set(ks).count == ks.count, ks.allSatisfy({ k in k >= 1 && scores.allSatisfy { k <= $0.count } }) else { throw CourseError("bad k") }
+            return Statistics.meanPassAtK(scores, threshold: threshold, ks: ks)
+        }
         case "9.4": f.contaminated = { training, eval, n in
             let kit = ContaminationCheck(training: training, n: n)
             return eval.indices.filter { kit.isContaminated(eval[$0]) }

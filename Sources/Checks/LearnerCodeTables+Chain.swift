@@ -107,12 +107,18 @@ extension Catalogue {
                 must("9.1") { mine ? try Exercises.bootstrapSeedsAndPrompts(x, level: level, resamples: n, seed: seed)
                                    : try Solutions.bootstrapSeedsAndPrompts(x, level: level, resamples: n, seed: seed) }
             }
-            let win: WinRateFunction = { a, b, tie in must("9.2") { mine ? try Exercises.winRate(a, b, tie: tie) : try Solutions.winRate(a, b, tie: tie) } }
-            let pass: PassAtKFunction = { n, c, k in must("9.3") { mine ? try Exercises.passAtK(n: n, c: c, k: k) : try Solutions.passAtK(n: n, c: c, k: k) } }
+            let win: WinRateIntervalFunction = { a, b, tie, interval in
+                must("9.2") { mine ? try Exercises.winRateAgainstBaseline(model: a, baseline: b, tie: tie, interval: interval)
+                                   : try Solutions.winRateAgainstBaseline(model: a, baseline: b, tie: tie, interval: interval) }
+            }
+            let pass: MeanPassAtKFunction = { scores, threshold, ks in
+                must("9.3") { mine ? try Exercises.meanPassAtK(scores: scores, threshold: threshold, ks: ks)
+                                   : try Solutions.meanPassAtK(scores: scores, threshold: threshold, ks: ks) }
+            }
             let contaminated: ContaminatedPromptsFunction = { t, e, n in
                 must("9.4") { mine ? try Exercises.contaminatedPrompts(training: t, eval: e, n: n) : try Solutions.contaminatedPrompts(training: t, eval: e, n: n) }
             }
-            return LearnerCode.Table(["bootstrapSeedsAndPrompts": interval, "winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated])
+            return LearnerCode.Table(["bootstrapSeedsAndPrompts": interval, "winRateInterval": win, "meanPassAtK": pass, "contaminatedPrompts": contaminated])
         default:
             return LearnerCode.Table([:])
         }

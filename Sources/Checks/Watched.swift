@@ -107,7 +107,7 @@ extension Chapter9Functions {
         let f = self
         return Chapter9Functions(
             seedsAndPrompts: { a0, a1, a2, a3 in try KitAnswer.watch { try f.seedsAndPrompts(a0, a1, a2, a3) } },
-            winRate: { a0, a1, a2 in try KitAnswer.watch { try f.winRate(a0, a1, a2) } },
+            winRate: { a0, a1, a2, a3 in try KitAnswer.watch { try f.winRate(a0, a1, a2, a3) } },
             passAtK: { a0, a1, a2 in try KitAnswer.watch { try f.passAtK(a0, a1, a2) } },
             contaminated: { a0, a1, a2 in try KitAnswer.watch { try f.contaminated(a0, a1, a2) } })
     }

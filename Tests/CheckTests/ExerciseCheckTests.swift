@@ -296,8 +296,8 @@ struct LearnerCodeTests {
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
         #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "rewardHeadBackward", RewardHeadBackwardFunction.self))
         #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
-        #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRate", WinRateFunction.self))
-        #expect(finds(9, "passAtK", PassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
+        #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRateInterval", WinRateIntervalFunction.self))
+        #expect(finds(9, "meanPassAtK", MeanPassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
         #expect(!finds(3, "mergePair", MergePairFunction.self))   // each chapter's run sees only its own
     }
 
@@ -436,14 +436,16 @@ struct LearnerCodeTests {
 
     @Test("With chapter 9's table installed, the kit's statistics and contamination count come from the installed functions")
     func statisticsReachTheChapter() {
-        let win: WinRateFunction = { _, _, _ in 0.25 }
-        let pass: PassAtKFunction = { _, _, _ in 0.75 }
+        // The win rate hands over the kit's bootstrap, itself the installed one.
+        let win: WinRateIntervalFunction = { model, _, _, interval in (0.25, interval(model).low, 2, [0.5]) }
+        let pass: MeanPassAtKFunction = { _, _, ks in Dictionary(uniqueKeysWithValues: ks.map { ($0, 0.75) }) }
         let contaminated: ContaminatedPromptsFunction = { _, eval, _ in Array(eval.indices) }
         let interval: SeedsAndPromptsIntervalFunction = { x, _, _, _ in (Double(x.count), -1, 1) }
-        let table = LearnerCode.Table(["winRate": win, "passAtK": pass, "contaminatedPrompts": contaminated, "bootstrapSeedsAndPrompts": interval])
+        let table = LearnerCode.Table(["winRateInterval": win, "meanPassAtK": pass, "contaminatedPrompts": contaminated, "bootstrapSeedsAndPrompts": interval])
         LearnerCode.$installed.withValue(table) {
-            #expect(Statistics.winRate([1, 0], [0, 1]).rate == 0.25)
-            #expect(Statistics.passAtK(n: 5, c: 1, k: 1) == 0.75)
+            let w = Statistics.winRateInterval([[1, 0]], against: [[0, 1]])
+            #expect(w.interval == Statistics.Interval(estimate: 0.25, low: -1, high: 2) && w.bySeed == [0.5])
+            #expect(Statistics.meanPassAtK([[0, 1]], threshold: 0.9, ks: [1, 2]) == [1: 0.75, 2: 0.75])
             #expect(ContaminationCheck.contaminated(training: ["a"], eval: ["b", "c"], n: 13) == [0, 1])
             // bootstrapMean hands its values over as a single run.
             #expect(Statistics.bootstrapMean([1, 2, 3]) == Statistics.Interval(estimate: 1, low: -1, high: 1))

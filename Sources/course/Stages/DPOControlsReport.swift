@@ -69,8 +69,8 @@ struct DPOControlsReport {
             if m == "sft" {
                 md += "– | – | "
             } else {
-                let wins = zip(values(m) { $0.strict.overall }, values("sft") { $0.strict.overall }).map { Statistics.winRate($0, $1).outcomes }
-                md += ci(differences(m) { $0.strict.overall }).text + " | " + ci(wins).text + " | "
+                let wins = Statistics.winRateInterval(values(m) { $0.strict.overall }, against: values("sft") { $0.strict.overall }, seed: 7).interval
+                md += ci(differences(m) { $0.strict.overall }).text + " | " + wins.text + " | "
             }
             md += ci(values(m) { $0.strict.pass ? 1 : 0 }).text + " | "
             md += String(format: "%.3f | %.0f%% | %@ |\n", Statistics.mean(values(m) { $0.rule.overall }.map(Statistics.mean)), 100 * finished,

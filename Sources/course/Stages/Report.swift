@@ -33,12 +33,12 @@ struct Report {
         guard let sft else { return [] }
         var out: [WinRate] = []
         for r in results where r.name != "sft" {
-            let g = Statistics.winRate(r.overall, sft.overall)
-            out.append(WinRate(model: r.name, judge: "grader", interval: ci(g.outcomes)))
+            // One seed: the interval over seeds and prompts is the bootstrap over prompts (`ci`).
+            out.append(WinRate(model: r.name, judge: "grader", interval: Statistics.winRateInterval([r.overall], against: [sft.overall], seed: seed).interval))
             if let judge {
                 let a = zip(items, r.replies).map { judge($0.prompt, $1) }
                 let b = zip(items, sft.replies).map { judge($0.prompt, $1) }
-                out.append(WinRate(model: r.name, judge: "reward model", interval: ci(Statistics.winRate(a, b).outcomes)))
+                out.append(WinRate(model: r.name, judge: "reward model", interval: Statistics.winRateInterval([a], against: [b], seed: seed).interval))
             }
         }
         return out

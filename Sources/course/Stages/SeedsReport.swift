@@ -95,9 +95,8 @@ struct SeedsReport {
                 var row = Row(model: name, signal: signals[name] ?? "", judge: judge.name, meanBySeed: mine.map(Statistics.mean),
                               winRate: nil, winRateBySeed: [])
                 if name != "sft", let sft = s["sft"] {
-                    let outcomes = zip(mine, sft).map { Statistics.winRate($0, $1).outcomes }
-                    row.winRate = ci(outcomes)
-                    row.winRateBySeed = outcomes.map(Statistics.mean)
+                    let w = Statistics.winRateInterval(mine, against: sft, seed: 7)   // `ci`'s seed
+                    (row.winRate, row.winRateBySeed) = (w.interval, w.bySeed)
                 }
                 rows.append(row)
             }
