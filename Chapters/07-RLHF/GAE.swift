@@ -15,7 +15,6 @@ public enum GAE {
     public static func compute(rewards: [Float], values: [Float], gamma: Float = 1, lambda: Float = 0.95)
         -> (advantages: [Float], returns: [Float]) {
         KitAnswer.used("GAE.compute", answers: "7.1")
-        if let mine = LearnerCode.function("gae", as: GAEFunction.self) { return mine(rewards, values, gamma, lambda) }
         precondition(rewards.count == values.count, "GAE: \(rewards.count) rewards vs \(values.count) values")
         var advantages = [Float](repeating: 0, count: rewards.count)
         var next: Float = 0, nextValue: Float = 0
@@ -27,8 +26,23 @@ public enum GAE {
         }
         return (advantages, zip(advantages, values).map { $0 + $1 })
     }
+
+    /// What PPO does with a batch: GAE for every response (of its own length), then the
+    /// advantages of all tokens whitened together (`Whitening.whiten`). The returns stay as GAE
+    /// gave them: the value head learns the reward's own scale.
+    public static func batch(rewards: [[Float]], values: [[Float]], gamma: Float = 1, lambda: Float = 0.95)
+        -> (advantages: [[Float]], returns: [[Float]]) {
+        KitAnswer.used("GAE.batch", answers: "7.1")
+        if let mine = LearnerCode.function("gaeBatch", as: GAEBatchFunction.self) { return mine(rewards, values, gamma, lambda) }
+        precondition(rewards.count == values.count, "GAE: \(rewards.count) responses' rewards vs \(values.count) responses' values")
+        var advantages: [[Float]] = [], returns: [[Float]] = []
+        for (r, v) in zip(rewards, values) {
+            let g = compute(rewards: r, values: v, gamma: gamma, lambda: lambda)
+            advantages.append(g.advantages); returns.append(g.returns)
+        }
+        return (Whitening.whiten(advantages), returns)
+    }
 }
-// MARK: end
 
 /// Advantage whitening: shift and scale every valid token's advantage in the batch so they
 /// have mean 0 and standard deviation 1 (computed over all tokens of all responses, with
@@ -36,6 +50,7 @@ public enum GAE {
 /// usual" rather than raw magnitudes, whatever the reward's scale.
 public enum Whitening {
     public static func whiten(_ sequences: [[Float]], shiftMean: Bool = true, eps: Double = 1e-8) -> [[Float]] {
+        KitAnswer.used("Whitening.whiten", answers: "7.1")
         let all = sequences.flatMap { $0 }.map(Double.init)
         guard all.count > 1 else { return sequences }
         let mean = all.reduce(0, +) / Double(all.count)
@@ -45,6 +60,7 @@ public enum Whitening {
         return sequences.map { s in s.map { Float((Double($0) - mean) * scale + (shiftMean ? 0 : mean)) } }
     }
 }
+// MARK: end
 
 // MARK: book group-advantages
 /// GRPO's advantage: no value model; each reply is compared with the other replies to the
@@ -74,7 +90,7 @@ public enum GroupAdvantages {
 
 // The shapes of the functions a learner plugs in with `course run rlhf --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
-public typealias GAEFunction = ([Float], [Float], Float, Float) -> (advantages: [Float], returns: [Float])
+public typealias GAEBatchFunction = ([[Float]], [[Float]], Float, Float) -> (advantages: [[Float]], returns: [[Float]])
 public typealias GroupAdvantagesFunction = ([Double], Int, Bool) -> [Double]
 public typealias KLRewardsFunction = ([Float], [Float], Float, Float, Bool) -> [Float]
 public typealias AdaptiveKLFunction = (Float, Double, Double, Double, Int) -> Float

@@ -109,16 +109,14 @@ public final class PPOTrainer {
         let ref = noGradOutputs(reference, valueHead: nil, rollouts).logProbs
         let oldLP = TokenScoring.split(old.logProbs, rollouts), refLP = TokenScoring.split(ref, rollouts)
         let oldValues = TokenScoring.split(old.values, rollouts)
-        // 3. Per-token rewards (−β·KL, score on the last token), then GAE advantages and returns.
+        // 3. Per-token rewards (−β·KL, score on the last token), then each reply's GAE advantages
+        //    and returns, the advantages whitened over all tokens of the batch.
         let beta = kl.value
-        var advantages: [[Float]] = [], returns: [[Float]] = []
-        for i in rollouts.indices {
-            let r = KLPenalty.rewards(logProbs: oldLP[i], refLogProbs: refLP[i], score: Float(batch.scores[i]),
-                                      beta: beta, estimator: config.klEstimator)
-            let g = GAE.compute(rewards: r, values: oldValues[i], gamma: config.gamma, lambda: config.lambda)
-            advantages.append(g.advantages); returns.append(g.returns)
+        let rewards = rollouts.indices.map { i in
+            KLPenalty.rewards(logProbs: oldLP[i], refLogProbs: refLP[i], score: Float(batch.scores[i]),
+                              beta: beta, estimator: config.klEstimator)
         }
-        advantages = Whitening.whiten(advantages)
+        let (advantages, returns) = GAE.batch(rewards: rewards, values: oldValues, gamma: config.gamma, lambda: config.lambda)
         // 4. Several epochs of minibatch updates on this one batch.
         var updates = 0.0, valueLoss = 0.0
         for _ in 0..<config.epochs {

@@ -7,7 +7,8 @@ import Solutions
 
 /// The functions of Chapter 7's exercises in the three flavours (see Chapter1Functions).
 struct Chapter7Functions {
-    var gae: ([Float], [Float], Float, Float) throws -> (advantages: [Float], returns: [Float])
+    /// (rewards, values per response, γ, λ) → whitened advantages and returns per response.
+    var gae: ([[Float]], [[Float]], Float, Float) throws -> (advantages: [[Float]], returns: [[Float]])
     /// (log-probs, old log-probs, advantages, weights, clip) → the loss and d(loss)/d(log-probs).
     var policyLoss: ([Float], [Float], [Float], [Float], Float) throws -> (loss: Float, gradient: [Float])
     /// (values, old values, returns, weights, clip) → the loss and d(loss)/d(values).
@@ -17,7 +18,7 @@ struct Chapter7Functions {
     var groupAdvantages: ([Double], Int, Bool) throws -> [Double]
 
     static var learner: Chapter7Functions { Chapter7Functions(
-        gae: { try Exercises.gaeAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
+        gae: { try Exercises.batchAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
         policyLoss: { try Exercises.clippedPolicyLoss(logProbs: $0, oldLogProbs: $1, advantages: $2, weights: $3, clip: $4) },
         valueLoss: { try Exercises.clippedValueLoss(values: $0, oldValues: $1, returns: $2, weights: $3, clip: $4) },
         klRewards: { try Exercises.klShapedRewards(logProbs: $0, refLogProbs: $1, score: $2, beta: $3, useK3: $4) },
@@ -25,7 +26,7 @@ struct Chapter7Functions {
         groupAdvantages: { try Exercises.groupRelativeAdvantages(rewards: $0, groupSize: $1, scaleByStd: $2) }) }
 
     static var reference: Chapter7Functions { Chapter7Functions(
-        gae: { try Solutions.gaeAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
+        gae: { try Solutions.batchAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
         policyLoss: { try Solutions.clippedPolicyLoss(logProbs: $0, oldLogProbs: $1, advantages: $2, weights: $3, clip: $4) },
         valueLoss: { try Solutions.clippedValueLoss(values: $0, oldValues: $1, returns: $2, weights: $3, clip: $4) },
         klRewards: { try Solutions.klShapedRewards(logProbs: $0, refLogProbs: $1, score: $2, beta: $3, useK3: $4) },
@@ -35,8 +36,9 @@ struct Chapter7Functions {
     static func mutant(_ id: String) -> Chapter7Functions {
         var f = reference
         switch id {
-        case "7.1": f.gae = { r, v, g, l in  // returns = advantages (forgets to add the values back)
-            let a = try reference.gae(r, v, g, l); return (a.advantages, a.advantages)
+        case "7.1": f.gae = { r, v, g, l in  // whitens each response on its own, not the batch together
+            let each = try zip(r, v).map { try reference.gae([$0], [$1], g, l) }
+            return (each.map { $0.advantages[0] }, each.map { $0.returns[0] })
         }
         case "7.2": f.policyLoss = { lp, old, a, w, c in  // the gradient ignores the clip: every token keeps
             let right = try reference.policyLoss(lp, old, a, w, c)          // the unclipped derivative...
@@ -77,23 +79,54 @@ struct Chapter7Functions {
 
 extension Catalogue {
     static let chapter7: [Exercise] = [
-        Exercise("7.1", "Generalised advantage estimation", file: "exercises/07-rlhf/GAEAdvantages.swift",
-                 symbol: "gaeAdvantages", hints: [
-                    "Loop t from the last token down to 0, carrying the next token's value and advantage (both 0 at the end).",
-                    "δ_t uses γ·V_{t+1}; the advantage recursion multiplies the carried advantage by γ·λ.",
-                    "Update the carried value AFTER using it for δ_t. Test yourself on the book's example: rewards 0, 0, 1, values 0.5, 0.2, 0.1, γ 1, λ 0.95 give advantages 0.417, 0.755, 0.9.",
+        Exercise("7.1", "PPO's advantages for a batch: GAE, then whitening", file: "exercises/07-rlhf/BatchAdvantages.swift",
+                 symbol: "batchAdvantages", hints: [
+                    "Two passes. First GAE for each response on its own: loop t from its last token down to 0, carrying the next token's value and advantage (both 0 at the end). Then one mean and one standard deviation over every token of every response.",
+                    "δ_t uses γ·V_{t+1} and the recursion multiplies the carried advantage by γ·λ; the returns are A + V before whitening. Whitening works in Double: the mean, the mean of the squared deviations times n/(n − 1), then (a − mean) times 1/√(variance + 1e-8).",
+                    "Only the advantages are whitened, and only when the batch holds more than one token; an empty response stays empty. Test yourself: advantages 1, 2, 4 in one response and 1 in another have mean 2 and sample standard deviation √2, so whitened they are −0.71, 0, 1.41 and −0.71.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.1")
-            // Hand-computed: γ 1, λ 0.95, the score 1 on the last token.
-            let g = try f.gae([0, 0, 1], [0.5, 0.2, 0.1], 1, 0.95)
-            try Expect.close(g.advantages, [0.41725, 0.755, 0.9], tolerance: 1e-5, "advantages of rewards [0, 0, 1], values [0.5, 0.2, 0.1]")
-            try Expect.close(g.returns, [0.91725, 0.955, 1.0], tolerance: 1e-5, "returns (advantages + values)")
-            // Against the chapter's GAE with a discount.
+            // The book's reply on its own: γ 1, λ 0.95, the score 1 on the last token. GAE gives
+            // advantages 0.41725, 0.755, 0.9 and returns 0.91725, 0.955, 1.0; whitened over its
+            // three tokens (mean 0.69075, sample std 0.24771) the advantages are −1.10413, 0.25938, 0.84475.
+            let one = try f.gae([[0, 0, 1]], [[0.5, 0.2, 0.1]], 1, 0.95)
+            try Expect.that(one.advantages.count == 1 && one.returns.count == 1,
+                            "one response in, one out: got \(one.advantages.count) advantage arrays and \(one.returns.count) return arrays")
+            try Expect.close(one.returns[0], [0.91725, 0.955, 1.0], tolerance: 1e-5,
+                             "returns of rewards [0, 0, 1], values [0.5, 0.2, 0.1] (GAE's advantages 0.41725, 0.755, 0.9 plus the values, before whitening)")
+            try Expect.close(one.advantages[0], [-1.10413, 0.25938, 0.84475], tolerance: 1e-4,
+                             "advantages 0.41725, 0.755, 0.9 whitened (mean 0.69075, sample std 0.24771)")
+            // Two responses, γ 1, λ 0.5. Rewards [0, 0, 4] with values 0 give advantages 4, 2, 1
+            // from the end, so [1, 2, 4]; reward 1.5 with value 0.5 gives 1 (return 1.5). The batch's
+            // four advantages [1, 2, 4 | 1] have mean 2, squared deviations 1 + 0 + 4 + 1 = 6, sample
+            // variance 6/3 = 2 (6/4 without Bessel's correction), std √2: whitened −1/√2, 0, 2/√2 | −1/√2.
+            let two = try f.gae([[0, 0, 4], [1.5]], [[0, 0, 0], [0.5]], 1, 0.5)
+            try Expect.that(two.advantages.map(\.count) == [3, 1] && two.returns.map(\.count) == [3, 1],
+                            "responses of 3 and 1 tokens: got advantages of \(two.advantages.map(\.count)) and returns of \(two.returns.map(\.count)) tokens")
+            let h = Float(0.5.squareRoot())
+            try Expect.close(two.advantages[0] + two.advantages[1], [-h, 0, 2 * h, -h], tolerance: 1e-5,
+                             "advantages [1, 2, 4 | 1] whitened over the whole batch (mean 2, sample std √2)")
+            try Expect.close(two.returns[0] + two.returns[1], [1, 2, 4, 1.5], tolerance: 1e-5, "returns (GAE's advantages + values, not whitened)")
+            // Against the chapter's GAE.batch, bit for bit: the task fixes the operations and their
+            // order. Lengths include empty responses, a batch of one token and batches with none
+            // (left as they are: nothing to whiten).
             var rng = SeededRandom(seed: 71)
-            let r = (0..<7).map { _ in rng.normal() }, v = (0..<7).map { _ in rng.normal() }
-            let mine = try f.gae(r, v, 0.9, 0.8), kit = GAE.compute(rewards: r, values: v, gamma: 0.9, lambda: 0.8)
-            try Expect.close(mine.advantages, kit.advantages, tolerance: 1e-5, "advantages with γ 0.9, λ 0.8")
-            try Expect.close(mine.returns, kit.returns, tolerance: 1e-5, "returns with γ 0.9, λ 0.8")
+            let cases: [(lengths: [Int], gamma: Float, lambda: Float)] = [
+                ([5, 1, 9, 3], 1, 0.95), ([7], 0.9, 0.8), ([2, 0, 6, 1, 4], 1, 1), ([12, 11, 3], 0.99, 0.9),
+                ([0, 4, 0], 1, 0.95), ([1], 1, 0.95), ([0, 1, 0], 0.9, 0.8), ([1, 1], 1, 0.95), ([], 1, 0.95), ([0], 1, 0.95),
+            ]
+            for c in cases {
+                let r = c.lengths.map { n in (0..<n).map { _ in rng.normal() * 0.1 } }
+                let v = c.lengths.map { n in (0..<n).map { _ in rng.normal() } }
+                let mine = try f.gae(r, v, c.gamma, c.lambda), kit = GAE.batch(rewards: r, values: v, gamma: c.gamma, lambda: c.lambda)
+                let what = "a batch of responses of \(c.lengths) tokens, γ \(c.gamma), λ \(c.lambda)"
+                try Expect.that(mine.advantages.map(\.count) == c.lengths && mine.returns.map(\.count) == c.lengths,
+                                "\(what): got advantages of \(mine.advantages.map(\.count)) and returns of \(mine.returns.map(\.count)) tokens")
+                try Expect.close(mine.advantages.flatMap { $0 }, kit.advantages.flatMap { $0 }, tolerance: 1e-5, "\(what): advantages")
+                try Expect.close(mine.returns.flatMap { $0 }, kit.returns.flatMap { $0 }, tolerance: 1e-5, "\(what): returns")
+                try expectSame(mine.advantages, kit.advantages, "\(what): advantages")
+                try expectSame(mine.returns, kit.returns, "\(what): returns")
+            }
         },
         Exercise("7.2", "PPO's clipped objective: the losses and their gradients", file: "exercises/07-rlhf/PPOLosses.swift",
                  symbol: "clippedPolicyLoss", hints: [
@@ -211,6 +244,17 @@ extension Catalogue {
             try Expect.close(try f.groupAdvantages(r, 4, true).map(Float.init), kit.map(Float.init), tolerance: 1e-5, "vs GroupAdvantages.compute")
         },
     ]
+}
+
+/// Equal value for value (a close but different last bit comes from another order of operations).
+private func expectSame(_ actual: [[Float]], _ expected: [[Float]], _ what: String) throws {
+    for (i, (a, e)) in zip(actual, expected).enumerated() {
+        for (t, (x, y)) in zip(a, e).enumerated() where x != y {
+            throw CheckFailure("\(what)[\(i)][\(t)]: expected \(y), got \(x): right to within rounding, but the kit's "
+                               + "differs in the last bits; compute in the task's order (GAE in Float, whitening in Double, "
+                               + "the variance as the mean of squared deviations times n/(n − 1), then times 1/√(variance + 1e-8))")
+        }
+    }
 }
 
 /// Central differences of `loss` at `x`, one input at a time (step 1e-3: the losses are sums

@@ -186,7 +186,10 @@ extension Chapter7Functions {
     static func delegate(_ id: String) -> Chapter7Functions {
         var f = reference
         switch id {
-        case "7.1": f.gae = { r, v, g, l in GAE.compute(rewards: r, values: v, gamma: g, lambda: l) }
+        case "7.1": f.gae = { r, v, g, l in   // the kit's GAE per response, then the kit's whitening
+            let each = zip(r, v).map { GAE.compute(rewards: $0, values: $1, gamma: g, lambda: l) }
+            return (Whitening.whiten(each.map(\.advantages)), each.map(\.returns))
+        }
         case "7.2": f.policyLoss = { lp, old, a, w, c in   // the kit's losses, differentiated by its autograd
             let x = Variable(Tensor([lp.count], lp), requiresGrad: true)
             let loss = PPOLoss.policy(logProbs: x, oldLogProbs: old, advantages: a, weights: w, clip: c).loss

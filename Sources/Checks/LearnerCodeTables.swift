@@ -30,8 +30,8 @@ extension Catalogue {
         5: ["5.1", "5.2", "5.3", "5.4"],    // NF4 blocks, the 4-bit weight read back, double quantisation,
                                             // storage bits and the memory-at-scale table's plan
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
-        7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages, β, and its clipped losses and their
-                                            // gradients; GRPO's advantages and clipped policy loss
+        7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
+                                            // losses and their gradients; GRPO's advantages and clipped policy loss
         8: ["8.1", "8.2"],                  // the sequence log-probabilities and their gradient, DPO's loss and its gradient
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
@@ -56,9 +56,9 @@ extension Catalogue {
             }
             return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh, "reduceBroadcastGradient": reduce, "gradientCheck": check])
         case 7:
-            let gae: GAEFunction = { r, v, g, l in
-                must("7.1") { mine ? try Exercises.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l)
-                                   : try Solutions.gaeAdvantages(rewards: r, values: v, gamma: g, lambda: l) }
+            let gae: GAEBatchFunction = { r, v, g, l in
+                must("7.1") { mine ? try Exercises.batchAdvantages(rewards: r, values: v, gamma: g, lambda: l)
+                                   : try Solutions.batchAdvantages(rewards: r, values: v, gamma: g, lambda: l) }
             }
             let rewards: KLRewardsFunction = { lp, ref, s, b, k3 in
                 must("7.3") { mine ? try Exercises.klShapedRewards(logProbs: lp, refLogProbs: ref, score: s, beta: b, useK3: k3)
@@ -80,7 +80,7 @@ extension Catalogue {
                 must("7.2") { mine ? try Exercises.clippedValueLoss(values: v, oldValues: old, returns: r, weights: w, clip: c)
                                    : try Solutions.clippedValueLoss(values: v, oldValues: old, returns: r, weights: w, clip: c) }
             }
-            return LearnerCode.Table(["gae": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group,
+            return LearnerCode.Table(["gaeBatch": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group,
                                       "ppoPolicyLoss": policyLoss, "ppoValueLoss": valueLoss])
         case 8:
             let dpo: DPOLossFunction = { pc, pr, rc, rr, beta in

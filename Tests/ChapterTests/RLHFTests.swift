@@ -42,6 +42,19 @@ struct RLHFTests {
         #expect(abs(kept[0][0] - 1) < 1e-4 && abs(kept[1][0] - 3) < 1e-4)
     }
 
+    @Test("A batch's advantages are each reply's GAE whitened over all the batch's tokens, and its returns are not whitened")
+    func gaeBatch() {
+        // γ 1, λ 0.5: rewards [0, 0, 4] with values 0 give advantages [1, 2, 4]; reward 1.5 with
+        // value 0.5 gives 1 (return 1.5). Mean 2, sample std √2 over the four tokens.
+        let g = GAE.batch(rewards: [[0, 0, 4], [1.5]], values: [[0, 0, 0], [0.5]], gamma: 1, lambda: 0.5)
+        let h = Float(0.5.squareRoot())
+        for (a, e) in zip(g.advantages.joined(), [-h, 0, 2 * h, -h] as [Float]) { #expect(abs(a - e) < 1e-6) }
+        #expect(g.advantages.map(\.count) == [3, 1])
+        #expect(g.returns == [[1, 2, 4], [1.5]])
+        // One token in all: nothing to whiten.
+        #expect(GAE.batch(rewards: [[0.5], []], values: [[0.25], []]).advantages == [[0.25], []])
+    }
+
     @Test("The clipped policy loss, its clip fraction and its gradient match a hand-computed case")
     func policyLoss() {
         // ratios 1 (unclipped), 1.5 with A = 1 (clipped to 1.2), 0.5 with A = −1 (clipped to 0.8)

@@ -133,22 +133,22 @@ struct DelegationTests {
 /// installed, the kit's function returns what the installed one computes; without, the kit's.
 @Suite("Plugging the learner's code into the chapters")
 struct LearnerCodeTests {
-    @Test("With a table installed, the kit's GAE, KL rewards, β update and group advantages call the installed functions")
+    @Test("With a table installed, the kit's batch advantages, KL rewards, β update and group advantages call the installed functions")
     func hooksReachTheChapter() {
-        let gae: GAEFunction = { r, _, _, _ in ([Float](repeating: 7, count: r.count), [Float](repeating: 8, count: r.count)) }
+        let gae: GAEBatchFunction = { r, _, _, _ in (r.map { [Float](repeating: 7, count: $0.count) }, r.map { [Float](repeating: 8, count: $0.count) }) }
         let kl: KLRewardsFunction = { lp, _, _, _, _ in [Float](repeating: 9, count: lp.count) }
         let beta: AdaptiveKLFunction = { _, _, _, _, _ in 0.5 }
         let group: GroupAdvantagesFunction = { r, _, _ in r.map { _ in 3 } }
-        let table = LearnerCode.Table(["gae": gae, "klRewards": kl, "adaptiveKL": beta, "groupAdvantages": group])
+        let table = LearnerCode.Table(["gaeBatch": gae, "klRewards": kl, "adaptiveKL": beta, "groupAdvantages": group])
         LearnerCode.$installed.withValue(table) {
-            #expect(GAE.compute(rewards: [1, 2], values: [0, 0]).advantages == [7, 7])
+            #expect(GAE.batch(rewards: [[1, 2], [3]], values: [[0, 0], [0]]).advantages == [[7, 7], [7]])
             #expect(KLPenalty.rewards(logProbs: [-1], refLogProbs: [-1], score: 1, beta: 0.1, estimator: .k1) == [9])
             var c = AdaptiveKLController(initial: 0.2)
             c.update(observedKL: 6, steps: 10)
             #expect(c.value == 0.5)
             #expect(GroupAdvantages.compute(rewards: [1, 0], groupSize: 2) == [3, 3])
         }
-        #expect(GAE.compute(rewards: [0, 0, 1], values: [0.5, 0.2, 0.1]).advantages != [7, 7, 7])
+        #expect(GAE.batch(rewards: [[0, 0, 1]], values: [[0.5, 0.2, 0.1]]).advantages != [[7, 7, 7]])
     }
 
     /// Exercise 7.2's losses enter PPO and GRPO as one node each, whose backward asks the
