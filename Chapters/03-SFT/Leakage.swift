@@ -1,6 +1,7 @@
 import Core
 import Foundation
 
+// MARK: book leakage
 /// The train/eval leakage check `course run sft` runs before training: an evaluation prompt that
 /// equals a training prompt after normalisation, or nearly equals one, measures memory, not
 /// skill. Texts are lower-cased and split on whitespace, cut into shingles of `n` consecutive
@@ -71,6 +72,7 @@ public enum Leakage {
         return leaks
     }
 }
+// MARK: end
 
 /// The shape of the function a learner plugs in with `course run sft --mine` (see `LearnerCode`):
 /// exercise 3.5's signature, without `throws`.
