@@ -6,8 +6,8 @@ import SupportDesk
 import Transformer
 
 /// Chapter 3's run (`course run sft`): supervised fine-tuning of the pretrained model on
-/// SupportDesk replies. Writes config.json, metrics.csv, results.md, loss.png, grader.png, baseline.json,
-/// samples.md, slots.json, slots.png, slot-attention.png, model/.
+/// SupportDesk replies. Writes config.json, leakage.json, metrics.csv, results.md, loss.png, grader.png,
+/// baseline.json, samples.md, slots.json, slots.png, slot-attention.png, model/.
 public enum SFTRun {
     public struct Settings: Codable, Sendable {
         public var data: SizePreset
@@ -50,6 +50,7 @@ public enum SFTRun {
         let data = spec.builtInData(s.data)
         let examples = own ?? data.sftConversations   // the SFT replies, then the safety prompts with theirs
         let heldOut = data.dev.map { $0.prompt + $0.reference }
+        try checkLeakage(train: examples, eval: data.dev + data.test, to: spec.file("leakage.json"))
 
         // Baselines before any fine-tuning: the base model as it is, and with a prompt that
         // shows it what a good reply looks like (the "try a prompt first" advice).
@@ -108,6 +109,37 @@ public enum SFTRun {
         print(line("after SFT:           ", after))
         print("copied at the slot: " + slotsAfter.map { String(format: "%@ %.0f%%", $0.kind.rawValue, 100 * $0.copied) }.joined(separator: ", "))
         print("wrote \(dir.path)/")
+    }
+
+    /// The leakage check's shingle length and threshold (the data checker's near-duplicate threshold).
+    static let leakageShingle = 3, leakageThreshold = 0.9
+
+    /// A prompt as the leakage check compares it: every message before the reply (the facts block
+    /// and the customer's message), contents joined by newlines. That is what the model reads
+    /// when it is evaluated; the customer's message alone is templated, so the same words recur
+    /// in training with other facts, and answering them from the facts is the skill measured.
+    static func promptText(_ messages: ArraySlice<Message>) -> String { messages.map(\.content).joined(separator: "\n") }
+
+    /// Checks the dev and test prompts against the training prompts (exercise 3.5 under
+    /// `--mine`), prints one line and every leak, and records the count in `url`. Reads nothing
+    /// the training uses, so the run trains the same with or without it.
+    static func checkLeakage(train: [[Message]], eval: [EvalItem], to url: URL) throws {
+        let trainPrompts = train.map { c in promptText(c.prefix(c.lastIndex { $0.role == "assistant" } ?? c.count)) }
+        let evalPrompts = eval.map { promptText($0.prompt[...]) }
+        let leaks = Leakage.check(train: trainPrompts, eval: evalPrompts, n: leakageShingle, threshold: leakageThreshold)
+        print("leakage check: \(leaks.count) of \(eval.count) evaluation prompts match a training prompt "
+              + "(Jaccard ≥ \(leakageThreshold) on \(leakageShingle)-word shingles)")
+        for l in leaks {
+            print(String(format: "  %@ ~ training conversation %d (Jaccard %.3f)", eval[l.eval].id, l.train + 1, l.similarity))
+        }
+        struct Leak: Encodable { var eval: String, training_conversation: Int, similarity: Double }
+        struct Record: Encodable {
+            var shingle_words: Int, threshold: Double, training_prompts: Int, evaluation_prompts: Int, leaked: Int, leaks: [Leak]
+        }
+        try writeJSON(Record(shingle_words: leakageShingle, threshold: leakageThreshold, training_prompts: train.count,
+                             evaluation_prompts: eval.count, leaked: leaks.count,
+                             leaks: leaks.map { Leak(eval: eval[$0.eval].id, training_conversation: $0.train + 1, similarity: $0.similarity) }),
+                      to: url)
     }
 
     /// A prompt that shows the base model one complete, good exchange before the real one.

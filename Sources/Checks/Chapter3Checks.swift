@@ -13,21 +13,21 @@ struct Chapter3Functions {
     var encodeChat: ([(role: String, content: String)], (String) -> [Int], Int, Int, Bool) throws -> (ids: [Int], trainable: [Bool])
     var maskedCrossEntropy: (Tensor, [Int]) throws -> (loss: Float, gradient: Tensor)
     var packExamples: ([(ids: [Int], trainable: [Bool])], Int, Int) throws -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
-    var leakedPrompts: ([String], [String]) throws -> [Int]
+    var leakedPrompts: ([String], [String], Int, Double) throws -> [(eval: Int, train: Int, similarity: Double)]
 
     static var learner: Chapter3Functions { Chapter3Functions(
         sftTargets: { try Exercises.sftTargets(ids: $0, trainable: $1) },
         encodeChat: { try Exercises.encodeChat($0, encode: $1, start: $2, end: $3, addGenerationPrompt: $4) },
         maskedCrossEntropy: { try Exercises.maskedCrossEntropy(logits: $0, targets: $1) },
         packExamples: { try Exercises.packExamples($0, length: $1, pad: $2) },
-        leakedPrompts: { try Exercises.leakedPrompts(train: $0, eval: $1) }) }
+        leakedPrompts: { try Exercises.leakedPrompts(train: $0, eval: $1, n: $2, threshold: $3) }) }
 
     static var reference: Chapter3Functions { Chapter3Functions(
         sftTargets: { try Solutions.sftTargets(ids: $0, trainable: $1) },
         encodeChat: { try Solutions.encodeChat($0, encode: $1, start: $2, end: $3, addGenerationPrompt: $4) },
         maskedCrossEntropy: { try Solutions.maskedCrossEntropy(logits: $0, targets: $1) },
         packExamples: { try Solutions.packExamples($0, length: $1, pad: $2) },
-        leakedPrompts: { try Solutions.leakedPrompts(train: $0, eval: $1) }) }
+        leakedPrompts: { try Solutions.leakedPrompts(train: $0, eval: $1, n: $2, threshold: $3) }) }
 
     static func mutant(_ id: String) -> Chapter3Functions {
         var f = reference
@@ -52,9 +52,10 @@ struct Chapter3Functions {
             for t in 0..<max(all.count - 1, 0) where tr[t + 1] { targets[t] = all[t + 1] }
             return (r.inputs, targets, r.positions, r.segments)
         }
-        case "3.5": f.leakedPrompts = { tr, ev in  // exact match only: misses case and spacing variants
-            let seen = Set(tr)
-            return ev.indices.filter { seen.contains(ev[$0]) }
+        case "3.5": f.leakedPrompts = { tr, ev, _, _ in  // exact matching after normalisation only (the old exercise): misses near-duplicates
+            func normalise(_ s: String) -> String { s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
+            let first = Dictionary(tr.enumerated().map { (normalise($1), $0) }, uniquingKeysWith: { a, _ in a })
+            return ev.indices.compactMap { i in first[normalise(ev[i])].map { (i, $0, 1.0) } }
         }
         default: break
         }
@@ -228,15 +229,60 @@ extension Catalogue {
         },
         Exercise("3.5", "A train/eval leakage check", file: "exercises/03-sft/LeakageCheck.swift",
                  symbol: "leakedPrompts", hints: [
-                    "Normalise both sides the same way, then use a Set of the training prompts.",
-                    "Lower-case, split on whitespace (isWhitespace), join with single spaces.",
-                    "Return indices into eval, in order, not the prompts themselves. Test yourself: Where IS my order matches where is   my order.",
+                    "Write a shingles(text) helper returning a Set<String>: lower-case, split on isWhitespace, then join every run of n consecutive words with single spaces; with fewer than n words, return the one shingle of all of them.",
+                    "Shingle every training prompt once. For each eval prompt, count the shared shingles c against every training prompt: the Jaccard is c / (|A| + |B| − c). Keep the largest, replacing it only when strictly larger, so ties keep the lower training index.",
+                    "An exact match is not a separate case: the same text after normalisation has the same shingles, so its Jaccard is 1. Test yourself: one word changed in the middle of a 12-word prompt leaves 7 of 10 shingles in common, 7/13 ≈ 0.54, well below 0.9.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.5")
-            let train = ["Where is my order SD-1?", "I want a refund."]
-            let eval = ["where is my  order\nSD-1?", "Is the kettle in stock?", " I want a REFUND. ", "I want a refund"]
-            let got = try f.leakedPrompts(train, eval)
-            try Expect.that(got == [0, 2], "leaked eval prompts: expected [0, 2], got \(got)")
+            func show(_ r: [(eval: Int, train: Int, similarity: Double)]) -> String {
+                "[" + r.map { "(eval \($0.eval), train \($0.train), \(String(format: "%.4f", $0.similarity)))" }.joined(separator: ", ") + "]"
+            }
+            func same(_ got: [(eval: Int, train: Int, similarity: Double)], _ expected: [(eval: Int, train: Int, similarity: Double)],
+                      _ what: String) throws {
+                guard got.count == expected.count, zip(got, expected).allSatisfy({
+                    $0.eval == $1.eval && $0.train == $1.train && abs($0.similarity - $1.similarity) <= 1e-12
+                }) else { throw CheckFailure("\(what): expected \(show(expected)), got \(show(got))") }
+            }
+            // By hand, 3-word shingles. The 12-word prompt has 10 shingles; "cracked" → "broken" (word 6)
+            // changes the 3 shingles that hold it: 7 shared, 10 + 10 − 7 = 13 in the union, J = 7/13.
+            // Its last word changed changes 1 shingle: 9 shared, 11 in the union, J = 9/11.
+            let prompt = "my kettle arrived with a cracked lid and i want a refund"
+            let train = ["Where is my order SD-1?", "my kettle arrived with a broken lid and i want a refund",
+                         "my kettle arrived with a cracked lid and i want a replacement", "I want a refund."]
+            let eval = ["where is my  order\nSD-1?", "Is the kettle in stock?", prompt, "MY KETTLE arrived with a cracked lid and I want a refund  "]
+            try same(try f.leakedPrompts(train, eval, 3, 0.5), [(0, 0, 1), (2, 2, 9.0 / 11), (3, 2, 9.0 / 11)],
+                     "train \(train), eval \(eval), n 3, threshold 0.5 (the exact match after normalisation has J = 1; "
+                        + "the 12-word prompt is 9/11 from train[2] and 7/13 from train[1]; the kettle-in-stock question matches nothing)")
+            try same(try f.leakedPrompts(Array(train.prefix(2)), eval, 3, 0.5), [(0, 0, 1), (2, 1, 7.0 / 13), (3, 1, 7.0 / 13)],
+                     "train \(Array(train.prefix(2))), eval \(eval), n 3, threshold 0.5 (one word changed in the middle: J = 7/13)")
+            try same(try f.leakedPrompts(train, eval, 3, 0.9), [(0, 0, 1)],
+                     "the same with threshold 0.9 (9/11 ≈ 0.82 is below it)")
+            // Texts shorter than n words are one shingle of all their words (none for an empty text).
+            let shortTrain = ["refund please", "I want a refund", ""]
+            let shortEval = ["Refund  PLEASE", "please refund", "i want a", "refund", "  "]
+            try same(try f.leakedPrompts(shortTrain, shortEval, 3, 0.5), [(0, 0, 1), (2, 1, 0.5), (4, 2, 1)],
+                     "train \(shortTrain), eval \(shortEval), n 3, threshold 0.5 (\"i want a\" shares 1 of the 2 shingles of \"i want a refund\")")
+            try same(try f.leakedPrompts([], eval, 3, 0.5), [], "an empty training set")
+            try same(try f.leakedPrompts(train, [], 3, 0.5), [], "no eval prompts")
+            // Against the kit on generated prompts: training prompts from a small vocabulary, eval
+            // prompts copied from them with 0–3 words replaced and case and spacing changed, or new.
+            var rng = SeededRandom(seed: 35)
+            let vocabulary = ["where", "is", "my", "order", "the", "kettle", "refund", "lamp", "a", "i", "want", "broken"]
+            func sentence() -> [String] { (0..<(2 + rng.int(13))).map { _ in vocabulary[rng.int(vocabulary.count)] } }
+            let trainSet = (0..<60).map { _ in sentence() }
+            let evalSet = (0..<50).map { _ -> [String] in
+                guard rng.int(4) > 0 else { return sentence() }
+                var w = trainSet[rng.int(trainSet.count)]
+                for _ in 0..<rng.int(4) { w[rng.int(w.count)] = vocabulary[rng.int(vocabulary.count)] }
+                return w.map { rng.int(3) == 0 ? $0.uppercased() : $0 }
+            }
+            let trainTexts = trainSet.map { $0.joined(separator: " ") }
+            let evalTexts = evalSet.map { $0.joined(separator: rng.int(2) == 0 ? " " : "  \t") }
+            for (n, threshold) in [(3, 0.9), (3, 0.6), (2, 0.75), (1, 0.5), (4, 0.3), (3, 1.0)] {
+                let kit = KitAnswer.reference { Leakage.check(train: trainTexts, eval: evalTexts, n: n, threshold: threshold) }
+                try same(try f.leakedPrompts(trainTexts, evalTexts, n, threshold), kit.map { ($0.eval, $0.train, $0.similarity) },
+                         "60 generated training prompts and 50 eval prompts (seed 35), n \(n), threshold \(threshold), against Leakage.check")
+            }
         },
     ]
 }

@@ -21,7 +21,6 @@ extension Catalogue {
         "2.1",  // the tokenizer's merge loop is internal
         "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
         "2.6",  // the checkpoint loader's name table is internal
-        "3.5",  // no public leakage check in the kit
     ]
 }
 
@@ -78,6 +77,9 @@ extension Chapter3Functions {
         case "3.4": f.packExamples = { ex, length, pad in
             let b = SFTBatching.packed(ex.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: length, pad: pad)
             return (b.inputs, b.targets, b.positions ?? [], b.segments ?? [])
+        }
+        case "3.5": f.leakedPrompts = { train, eval, n, threshold in
+            Leakage.check(train: train, eval: eval, n: n, threshold: threshold).map { ($0.eval, $0.train, $0.similarity) }
         }
         default: break
         }

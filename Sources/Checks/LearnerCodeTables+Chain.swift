@@ -48,7 +48,12 @@ extension Catalogue {
                 must("3.2") { mine ? try Exercises.encodeChat(m, encode: encode, start: start, end: end, addGenerationPrompt: prompt)
                                    : try Solutions.encodeChat(m, encode: encode, start: start, end: end, addGenerationPrompt: prompt) }
             }
-            return LearnerCode.Table(["sftTargets": targets, "encodeChat": chat, "maskedCrossEntropy": loss, "packExamples": pack])
+            let leaks: LeakedPromptsFunction = { train, eval, n, threshold in
+                must("3.5") { mine ? try Exercises.leakedPrompts(train: train, eval: eval, n: n, threshold: threshold)
+                                   : try Solutions.leakedPrompts(train: train, eval: eval, n: n, threshold: threshold) }
+            }
+            return LearnerCode.Table(["sftTargets": targets, "encodeChat": chat, "maskedCrossEntropy": loss, "packExamples": pack,
+                                      "leakedPrompts": leaks])
         case 4:
             let forward: LoRAForwardFunction = { x, w, bias, a, b, s in
                 must("4.1") { mine ? try Exercises.loraForward(x: x, weight: w, bias: bias, a: a, b: b, scaling: s)

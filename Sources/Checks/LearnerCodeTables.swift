@@ -21,9 +21,9 @@ extension Catalogue {
                                                   // (the fused kernel's in training and sampling, the figure's),
                                                   // every head's attention in training, the samples' KV-cache steps
                                                   // and every sampled token
-        // 3.5 (leakage) is not on the path: the run does not check its splits for leaks.
-        3: ["3.1", "3.2", "3.3", "3.4"],    // loss-mask targets, the chat template's ids and flags
-                                            // (training examples, generation prompts), the SFT loss's value, packed rows
+        3: ["3.1", "3.2", "3.3", "3.4", "3.5"],   // loss-mask targets, the chat template's ids and flags
+                                                  // (training examples, generation prompts), the SFT loss's value,
+                                                  // packed rows, the leakage check of the dev and test prompts
         // 4.3 (merge) is not on the path: the LoRA run never merges (Chapter 9's evaluation does);
         // 4.4 (DoRA): the run trains no DoRA adapter.
         4: ["4.1", "4.2", "4.5"],           // the adapted layers' forward and A, B gradients; which layers adapt

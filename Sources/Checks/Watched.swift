@@ -36,7 +36,7 @@ extension Chapter3Functions {
             encodeChat: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.encodeChat(a0, a1, a2, a3, a4) } },
             maskedCrossEntropy: { a0, a1 in try KitAnswer.watch { try f.maskedCrossEntropy(a0, a1) } },
             packExamples: { a0, a1, a2 in try KitAnswer.watch { try f.packExamples(a0, a1, a2) } },
-            leakedPrompts: { a0, a1 in try KitAnswer.watch { try f.leakedPrompts(a0, a1) } })
+            leakedPrompts: { a0, a1, a2, a3 in try KitAnswer.watch { try f.leakedPrompts(a0, a1, a2, a3) } })
     }
 }
 

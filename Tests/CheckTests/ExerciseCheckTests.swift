@@ -288,6 +288,7 @@ struct LearnerCodeTests {
         #expect(finds(2, "sampleNextToken", SampleNextTokenFunction.self))
         #expect(finds(3, "sftTargets", SFTTargetsFunction.self) && finds(3, "packExamples", PackExamplesFunction.self))
         #expect(finds(3, "maskedCrossEntropy", MaskedCrossEntropyFunction.self) && finds(3, "encodeChat", EncodeChatFunction.self))
+        #expect(finds(3, "leakedPrompts", LeakedPromptsFunction.self))
         #expect(finds(4, "loraForward", LoRAForwardFunction.self) && finds(4, "loraGradients", LoRAGradientsFunction.self))
         #expect(finds(4, "loraPlan", LoRAPlanFunction.self))
         #expect(finds(5, "nf4QuantizeBlock", NF4QuantizeBlockFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
@@ -432,6 +433,28 @@ struct LearnerCodeTests {
             #expect(mine.out == kit.out && mine.grad == kit.grad, "segments \(String(describing: segments))")
         }
         #expect(calls.plain == 1 && calls.packed == 1)
+    }
+
+    /// The SFT run's leakage check (exercise 3.5): an installed function's answer is the check's
+    /// answer; the reference solution's equals the kit's on prompts with an exact match after
+    /// normalisation, a near duplicate and an unrelated prompt.
+    @Test("With chapter 3's table installed, the SFT run's leakage check comes from the installed function")
+    func leakageCheckReachesTheRun() {
+        let train = ["where is my order SD-1 it was due on monday", "I want a refund for the kettle please", "hello"]
+        let eval = ["WHERE is my order  SD-1 it was due on monday", "I want a refund for the lamp please", "is it in stock", "Hello"]
+        // "lamp" for "kettle" changes 2 of the 6 three-word shingles: 4 shared, 8 in the union.
+        let kit = Leakage.check(train: train, eval: eval, n: 3, threshold: 0.3)
+        #expect(kit == [Leakage.Leak(eval: 0, train: 0, similarity: 1), Leakage.Leak(eval: 1, train: 1, similarity: 4.0 / 8),
+                        Leakage.Leak(eval: 3, train: 2, similarity: 1)])
+        let reference = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 3, flavor: .reference)) {
+            Leakage.check(train: train, eval: eval, n: 3, threshold: 0.3)
+        }
+        #expect(reference == kit)
+        let every: LeakedPromptsFunction = { _, eval, _, _ in eval.indices.map { ($0, 0, 0.5) } }
+        LearnerCode.$installed.withValue(LearnerCode.Table(["leakedPrompts": every])) {
+            #expect(Leakage.check(train: ["a"], eval: ["b", "c"]).map(\.eval) == [0, 1])
+        }
+        #expect(Leakage.check(train: ["a"], eval: ["b", "c"]).isEmpty)
     }
 
     @Test("With chapter 9's table installed, the kit's statistics and contamination count come from the installed functions")

@@ -2,14 +2,33 @@ import Foundation
 
 /// Exercise 3.5 — A train/eval leakage check.
 ///
-/// An evaluation prompt that also appears in the training data measures memory, not skill.
-/// Return the indices (ascending) of the `eval` prompts that occur in `train` after
-/// normalisation: lower-cased, and every run of whitespace (spaces, tabs, newlines) collapsed
-/// to one space, with leading and trailing whitespace removed.
-public func leakedPrompts(train: [String], eval: [String]) throws -> [Int] {
-    func normalise(_ s: String) -> String {
-        s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+/// An evaluation prompt that also appears in the training data, exactly or with a word or two
+/// changed, measures memory, not skill. Normalise every prompt (lower-cased, split on
+/// whitespace: spaces, tabs, newlines) and cut its words into shingles: every run of `n`
+/// consecutive words; a text of fewer than `n` words (even none) is one shingle of all its
+/// words. The similarity of two prompts is the Jaccard index of their shingle sets,
+/// |A ∩ B| / |A ∪ B| (1 for the same text after normalisation). For each `eval` prompt, find
+/// the most similar `train` prompt (the lowest index among equally similar ones); the eval
+/// prompt leaks when that similarity is at least `threshold` (0 < threshold ≤ 1). Return the
+/// leaks in ascending eval index: the eval index, the training index and the similarity.
+public func leakedPrompts(train: [String], eval: [String], n: Int, threshold: Double) throws
+    -> [(eval: Int, train: Int, similarity: Double)] {
+    func shingles(_ text: String) -> Set<String> {
+        let words = text.lowercased().split(whereSeparator: { $0.isWhitespace })
+        guard words.count >= n else { return [words.joined(separator: " ")] }
+        return Set((0...(words.count - n)).map { words[$0..<($0 + n)].joined(separator: " ") })
     }
-    let seen = Set(train.map(normalise))
-    return eval.indices.filter { seen.contains(normalise(eval[$0])) }
+    let trainSets = train.map(shingles)
+    var leaks: [(eval: Int, train: Int, similarity: Double)] = []
+    for (i, text) in eval.enumerated() {
+        let a = shingles(text)
+        var best: (train: Int, similarity: Double)?
+        for (j, b) in trainSets.enumerated() {
+            let common = a.reduce(0) { b.contains($1) ? $0 + 1 : $0 }
+            let similarity = Double(common) / Double(a.count + b.count - common)
+            if similarity > best?.similarity ?? -1 { best = (j, similarity) }
+        }
+        if let best, best.similarity >= threshold { leaks.append((i, best.train, best.similarity)) }
+    }
+    return leaks
 }
