@@ -140,14 +140,7 @@ extension Catalogue {
             try Expect.that(gap.rate == 0.75 && gap.bySeed.count == 2 && gap.bySeed[0] == 0.75 && gap.bySeed[1].isNaN,
                             "a seed without prompts: expected rate 0.75 (it is left out) and bySeed [0.75, nan], got \(gap.rate) and \(gap.bySeed)")
             for (what, model, baseline) in [("2 seeds against 1", [[0.5], [0.5]], [[0.5]]), ("3 prompts against 2 in seed 2", [[0.5], [0.1, 0.2, 0.3]], [[0.5], [0.1, 0.2]])] {
-                do {
-                    let got = try f.winRate(model, baseline, 1e-9, recorder)
-                    throw CheckFailure("\(what): the two do not match, expected an error, got \(got)")
-                } catch let e as CheckFailure {
-                    throw e
-                } catch is Todo {
-                    throw Todo("9.2")
-                } catch {}   // the expected refusal
+                try Expect.refuses("9.2", "\(what): the two do not match") { try f.winRate(model, baseline, 1e-9, recorder) }
             }
             // Random scores on a grid of 0.1 (so ties happen), several shapes and tolerances: the
             // kit's numbers, bit for bit.
@@ -195,14 +188,7 @@ extension Catalogue {
             let none = try f.passAtK([], 0.9, [1])
             try Expect.that(none.isEmpty, "no prompts: expected an empty dictionary, got \(none)")
             for (what, ks) in [("k = 0", [0]), ("k = 11 with 10 samples", [1, 11]), ("k = 2 twice", [2, 1, 2])] {
-                do {
-                    let got = try f.passAtK([book], 0.9, ks)
-                    throw CheckFailure("\(what): expected an error, got \(got)")
-                } catch let e as CheckFailure {
-                    throw e
-                } catch is Todo {
-                    throw Todo("9.3")
-                } catch {}   // the expected refusal
+                try Expect.refuses("9.3", what) { try f.passAtK([book], 0.9, ks) }
             }
             // Random grades, up to 400 samples a prompt (binomial coefficients far beyond Double):
             // the kit's numbers, bit for bit.

@@ -111,6 +111,15 @@ public enum Expect {
         }
     }
 
+    /// `body` must refuse its input by throwing. A stub's `Todo` still reads as exercise `id`
+    /// "not started"; any other error is the expected refusal.
+    public static func refuses<T>(_ id: String, _ what: String, describe: (T) -> String = { "\($0)" },
+                                  _ body: () throws -> T) throws {
+        let got: T
+        do { got = try body() } catch is Todo { throw Todo(id) } catch { return }
+        throw CheckFailure("\(what): expected an error, got \(describe(got))")
+    }
+
     public static func shape(_ actual: [Int], _ expected: [Int], _ what: String) throws {
         if actual != expected { throw CheckFailure("\(what): expected shape \(expected), got \(actual)") }
     }
