@@ -34,7 +34,7 @@ extension Variable {
     /// overflow); backward recomputes softmax from the saved logits and lse, so no [N, V]
     /// probability tensor is kept.
     public func crossEntropy(targets: [Int], ignoreIndex: Int = CrossEntropy.ignoreIndex) -> Variable {
-        KitAnswer.used("Variable.crossEntropy", answers: "1.3 3.3")
+        KitAnswer.used("Variable.crossEntropy", answers: "3.3")
         let v = value.lastDim, rows = value.rows
         precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(shape)")
         for t in targets where t != ignoreIndex {
@@ -59,6 +59,7 @@ extension Variable {
     }
     // MARK: end
 
+    // MARK: book layer-norm
     /// Layer normalisation over the last axis of x [..., C]:
     ///   x̂ = (x − mean) / √(var + eps),  y = x̂ · gamma + beta        (gamma, beta [C])
     /// Backward, with dx̂ = dy · gamma and means over the row:
@@ -66,6 +67,7 @@ extension Variable {
     ///   dgamma = Σ_rows dy · x̂,  dbeta = Σ_rows dy
     /// Forward saves x̂ and 1/√(var + eps) per row for backward.
     public func layerNorm(gamma: Variable, beta: Variable, eps: Float = 1e-5) -> Variable {
+        KitAnswer.used("Variable.layerNorm", answers: "1.3")
         let c = value.lastDim, rows = value.rows
         requireShape(gamma.shape == [c] && beta.shape == [c], "layerNorm", shape, gamma.shape)
         let gm = gamma.value.data
@@ -85,6 +87,7 @@ extension Variable {
                                                       rows: rows, cols: c)
         }
     }
+    // MARK: end
 
     // MARK: book gelu
     /// GELU, tanh form ("gelu_new" in GPT-2), elementwise:

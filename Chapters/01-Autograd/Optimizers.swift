@@ -108,6 +108,7 @@ public final class AdamW: Optimizer {
 /// before clipping (log it: spikes show instability).
 @discardableResult
 public func clipGradNorm(_ parameters: [Variable], maxNorm: Float) -> Float {
+    KitAnswer.used("clipGradNorm", answers: "1.4")
     let norm = gradNorm(parameters)
     let s = clipScale(norm: norm, maxNorm: maxNorm)
     if s != 1 { for p in parameters { p.grad?.scale(by: s) } }

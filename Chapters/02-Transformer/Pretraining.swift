@@ -116,9 +116,9 @@ public final class Trainer {
         }
         let lr = schedule.learningRate(at: step)
         optimizer.learningRate = lr
-        Profiler.time("optimizer: AdamW step") { optimizer.step(gradientScale: clipScale(norm: norm, maxNorm: config.gradClip)) }
+        let logged = Profiler.time("optimizer: AdamW step") { optimizer.clippedStep(norm: norm, maxNorm: config.gradClip) }
         step += 1
-        return (loss.scalar, norm, lr)
+        return (loss.scalar, logged, lr)
     }
 
     /// Mean loss over fixed evaluation batches, without building a graph.

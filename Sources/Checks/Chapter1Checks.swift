@@ -4,111 +4,6 @@ import Exercises
 import Foundation
 import Solutions
 
-/// The functions of Chapter 1's exercises, as one table, so a check can run against the
-/// learner's code, the reference, or a deliberately wrong variant.
-struct Chapter1Functions {
-    var topologicalOrder: (Value) throws -> [Value]
-    var tanhNode: (Value) throws -> Value
-    var reduceBroadcastGradient: (Tensor, [Int]) throws -> Tensor
-    var crossEntropyGradient: (Tensor, [Int], Int) throws -> Tensor
-    var adamwStep: (Tensor, Tensor, Tensor, Tensor, Int, Float, Float, Float, Float, Float) throws -> Void
-    var gradientCheck: (([Float]) -> Float, [Float], [Float], Float, Float, Float) throws -> GradientCheckResult
-
-    static var learner: Chapter1Functions { Chapter1Functions(
-        topologicalOrder: { try Exercises.topologicalOrder(of: $0) },
-        tanhNode: Exercises.tanhNode,
-        reduceBroadcastGradient: { try Exercises.reduceBroadcastGradient($0, to: $1) },
-        crossEntropyGradient: { try Exercises.crossEntropyGradient(logits: $0, targets: $1, ignoreIndex: $2) },
-        adamwStep: { try Exercises.adamwStep(parameter: $0, gradient: $1, m: $2, v: $3, step: $4, learningRate: $5, beta1: $6, beta2: $7, eps: $8, weightDecay: $9) },
-        gradientCheck: { try Exercises.gradientCheck(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }) }
-
-    static var reference: Chapter1Functions { Chapter1Functions(
-        topologicalOrder: { try Solutions.topologicalOrder(of: $0) },
-        tanhNode: Solutions.tanhNode,
-        reduceBroadcastGradient: { try Solutions.reduceBroadcastGradient($0, to: $1) },
-        crossEntropyGradient: { try Solutions.crossEntropyGradient(logits: $0, targets: $1, ignoreIndex: $2) },
-        adamwStep: { try Solutions.adamwStep(parameter: $0, gradient: $1, m: $2, v: $3, step: $4, learningRate: $5, beta1: $6, beta2: $7, eps: $8, weightDecay: $9) },
-        gradientCheck: { try Solutions.gradientCheck(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }) }
-
-    /// The reference with exercise `id` replaced by a typical mistake.
-    static func mutant(_ id: String) -> Chapter1Functions {
-        var f = reference
-        switch id {
-        case "1.1":
-            f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }   // the order backwards...
-            f.tanhNode = { x in  // ...and tanh's derivative written as 1 − x² instead of 1 − tanh(x)²
-                let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
-                out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
-                return out
-            }
-        case "1.2": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
-            let r = try reference.reduceBroadcastGradient(g, s); r.scale(by: Float(r.count) / Float(g.count)); return r
-        }
-        case "1.3": f.crossEntropyGradient = { l, t, i in  // forgets to divide by the count
-            let r = try reference.crossEntropyGradient(l, t, i); r.scale(by: Float(t.filter { $0 != i }.count)); return r
-        }
-        case "1.4": f.adamwStep = { p, g, m, v, _, lr, b1, b2, e, wd in  // no bias correction (step stuck at ∞)
-            try reference.adamwStep(p, g, m, v, 10_000, lr, b1, b2, e, wd)
-        }
-        case "1.5": f.gradientCheck = { fn, x, a, e, floor, tol in  // a relative error without the floor
-            var worst: GradientCheckResult = (0, 0, 0, -.infinity, false)
-            for i in x.indices {
-                var plus = x, minus = x
-                plus[i] += e; minus[i] -= e
-                let n = (fn(plus) - fn(minus)) / (2 * e)
-                let err = abs(a[i] - n) / max(abs(a[i]), abs(n))
-                if err > worst.error { worst = (i, a[i], n, err, false) }
-            }
-            worst.passed = worst.error <= tol
-            return worst
-        }
-        default: break
-        }
-        return f
-    }
-
-    /// The reference with exercise `id` handed to the kit's own implementation.
-    static func delegate(_ id: String) -> Chapter1Functions {
-        var f = reference
-        switch id {
-        case "1.1":
-            f.topologicalOrder = { $0.topologicalOrder() }
-            f.tanhNode = { $0.tanh() }
-        case "1.2": f.reduceBroadcastGradient = { g, shape in g.reduced(to: shape) }
-        case "1.5": f.gradientCheck = { GradCheck.worstCoordinate(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }
-        case "1.3": f.crossEntropyGradient = { logits, targets, ignore in
-            let x = Variable(logits.copy(), requiresGrad: true)
-            x.crossEntropy(targets: targets, ignoreIndex: ignore).backward()
-            return x.grad!
-        }
-        case "1.4":  // one kit optimiser for the whole check, updating the caller's tensor in place
-            let box = OptimizerBox()
-            f.adamwStep = { p, g, _, _, _, lr, b1, b2, eps, wd in
-                if box.optimizer == nil {
-                    box.variable = Variable(p, requiresGrad: true)
-                    box.optimizer = AdamW([box.variable!], learningRate: lr, beta1: b1, beta2: b2, eps: eps, weightDecay: wd)
-                }
-                box.variable!.grad = g.copy()
-                box.optimizer!.step()
-            }
-        default: break
-        }
-        return f
-    }
-
-    final class OptimizerBox { var variable: Variable?; var optimizer: AdamW? }
-
-    static func table(_ flavor: Flavor, _ id: String) -> Chapter1Functions {
-        let f: Chapter1Functions = switch flavor {
-        case .learner: learner
-        case .reference: reference
-        case .mutant: mutant(id)
-        case .delegate: delegate(id)
-        }
-        return f.watched()
-    }
-}
-
 extension Catalogue {
     static let chapter1: [Exercise] = [
         Exercise("1.1", "The scalar engine's backward: its order and a tanh node", file: "exercises/01-autograd/ScalarBackward.swift",
@@ -159,39 +54,104 @@ extension Catalogue {
                 try Expect.close(r.array, KitAnswer.reference { g.reduced(to: shape) }.array, "gradient reduced to \(shape)")
             }
         },
-        Exercise("1.3", "Softmax cross-entropy backward", file: "exercises/01-autograd/CrossEntropyGradient.swift",
-                 symbol: "crossEntropyGradient", hints: [
-                    "For one row the gradient of −log softmax(z)[t] is softmax(z) − onehot(t).",
-                    "The loss is a mean over the rows that are not ignored: divide by that count, and leave ignored rows at zero.",
-                    "Start from a zero tensor of the logits' shape and the softmax of the logits; only counted rows get values. Test yourself: each counted row of your gradient sums to 0.",
+        Exercise("1.3", "Layer normalisation, forward and backward", file: "exercises/01-autograd/LayerNorm.swift",
+                 symbol: "layerNorm", hints: [
+                    "Row by row: the forward pass needs the row's mean, variance and x̂, and the backward pass reuses x̂ and 1/√(var + eps). gamma and beta are shared by all rows, so their gradients add up over the rows.",
+                    "With g = dy·γ (the gradient with respect to x̂): dx = (g − mean(g) − x̂·mean(g·x̂)) / √(var + eps), the means taken over the row's C features; dgamma = Σ over rows of dy·x̂, dbeta = Σ over rows of dy.",
+                    "The two mean terms are the paths through the row's mean and variance, which depend on every x of the row: without them y is right and dx is not. Test yourself: each row of your dx sums to 0, and so does its product with x̂.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.3")
-            var rng = SeededRandom(seed: 4)
-            let logits = Tensor([4, 5], (0..<20).map { _ in rng.normal() * 2 })
-            let ignored = CrossEntropy.ignoreIndex
-            let targets = [3, ignored, 0, 4]
-            let g = try f.crossEntropyGradient(logits, targets, ignored)
-            try Expect.shape(g.shape, [4, 5], "gradient")
-            let x = Variable(logits.copy(), requiresGrad: true)
-            KitAnswer.reference { x.crossEntropy(targets: targets).backward() }
-            try Expect.close(g.array, x.grad!.array, tolerance: 1e-5, "d(loss)/d(logits)")
+            // The worked example: x = [1, 2, 3, 6] has mean 3 and biased variance 14/4 = 3.5
+            // (14/3 unbiased), so x̂ = (x − 3)/√3.5; with dy = [1, 0, 0, 0], g·x̂ has mean −1.069/4.
+            let one = try f.layerNorm(Tensor([1, 4], [1, 2, 3, 6]), Tensor([4], [1, 1, 1, 1]), Tensor(zeros: [4]), 1e-5, Tensor([1, 4], [1, 0, 0, 0]))
+            for (name, got, want) in [("y", one.y.shape, [1, 4]), ("dx", one.dx.shape, [1, 4]), ("dgamma", one.dgamma.shape, [4]), ("dbeta", one.dbeta.shape, [4])] {
+                try Expect.shape(got, want, "worked example: \(name)")
+            }
+            let example = "worked example x = [1, 2, 3, 6], gamma 1, beta 0, upstream [1, 0, 0, 0]"
+            try Expect.that(abs(one.y[0] + 0.92582) > 1e-3, "\(example): y[0] is \(one.y[0]), the value with the unbiased variance (14/3); layer norm divides by C: variance 3.5, y[0] = −2/√3.5 ≈ −1.0690")
+            try Expect.close(one.y.array, [-1.069044, -0.534522, 0, 1.603565], tolerance: 1e-4, "\(example): y")
+            try Expect.close(one.dbeta.array, [1, 0, 0, 0], tolerance: 1e-5, "\(example): dbeta")
+            try Expect.close(one.dgamma.array, [-1.069044, 0, 0, 0], tolerance: 1e-4, "\(example): dgamma")
+            try expectRowsOrthogonal(one.dx, xhat: one.y, "\(example): dx")
+            try Expect.close(one.dx.array, [0.248171, -0.209990, -0.133630, 0.095450], tolerance: 1e-4, "\(example): dx")
+            // Random rows against the kit's layer norm; a row of equal values (variance 0: eps
+            // alone keeps 1/√(var + eps) finite) and C = 1 (x̂ = 0, y = beta, dx = 0).
+            var rng = SeededRandom(seed: 13)
+            for (n, c, eps) in [(3, 5, Float(1e-5)), (4, 16, 1e-5), (2, 1, 1e-5), (2, 6, 0.5)] {
+                let x = Tensor([n, c], (0..<(n * c)).map { i in i < c && n == 4 ? 2 : rng.normal() * 2 + 1 })
+                let gamma = Tensor([c], (0..<c).map { _ in 1 + 0.5 * rng.normal() }), beta = Tensor([c], (0..<c).map { _ in 0.3 * rng.normal() })
+                let dy = Tensor([n, c], (0..<(n * c)).map { _ in rng.normal() })
+                let what = "x [\(n), \(c)], eps \(eps)\(n == 4 ? " (row 0 all equal to 2)" : "")"
+                let r = try f.layerNorm(x, gamma, beta, eps, dy)
+                let kit = KitAnswer.reference { kitLayerNorm(x, gamma, beta, eps, dy) }
+                try Expect.close(r.y.array, kit.y.array, tolerance: 1e-4, "\(what): y")
+                try Expect.close(r.dbeta.array, kit.dbeta.array, tolerance: 1e-4, "\(what): dbeta")
+                try Expect.close(r.dgamma.array, kit.dgamma.array, tolerance: 1e-4, "\(what): dgamma")
+                let xhat = Tensor([n, c], (0..<(n * c)).map { (kit.y[$0] - beta[$0 % c]) / gamma[$0 % c] })
+                try expectRowsOrthogonal(r.dx, xhat: eps < 0.1 ? xhat : nil, "\(what): dx")
+                try Expect.close(r.dx.array, kit.dx.array, tolerance: 1e-4, "\(what): dx")
+                // Central differences of L = Σ dy·y, in Double.
+                guard n == 3 else { continue }
+                let (xd, gd, bd, dyd) = (x.array.map(Double.init), gamma.array.map(Double.init), beta.array.map(Double.init), dy.array.map(Double.init))
+                let loss = { (x: [Double], g: [Double], b: [Double]) in layerNormLoss(x, g, b, eps: Double(eps), dy: dyd, cols: c) }
+                func numeric(_ v: [Double], _ i: Int, _ f: ([Double]) -> Double) -> Double {
+                    var (plus, minus) = (v, v)
+                    plus[i] += 1e-6; minus[i] -= 1e-6
+                    return (f(plus) - f(minus)) / 2e-6
+                }
+                for i in 0..<(n * c) {
+                    try Expect.close(Double(r.dx[i]), numeric(xd, i) { loss($0, gd, bd) }, tolerance: 1e-3, "\(what): dx[\(i)] against central differences of Σ dy·y")
+                }
+                for j in 0..<c {
+                    try Expect.close(Double(r.dgamma[j]), numeric(gd, j) { loss(xd, $0, bd) }, tolerance: 1e-3, "\(what): dgamma[\(j)] against central differences")
+                    try Expect.close(Double(r.dbeta[j]), numeric(bd, j) { loss(xd, gd, $0) }, tolerance: 1e-3, "\(what): dbeta[\(j)] against central differences")
+                }
+            }
         },
-        Exercise("1.4", "One AdamW step", file: "exercises/01-autograd/AdamWStep.swift",
-                 symbol: "adamwStep", hints: [
-                    "Four steps per element: weight decay, first moment, second moment, update.",
-                    "The bias corrections divide m and v by (1 − β1ᵗ) and (1 − β2ᵗ) with t = step; the first step has t = 1.",
-                    "Decay uses the parameter BEFORE the Adam update; m and v must be written back into their tensors, since the next step reads them. ε is added after the square root.",
+        Exercise("1.4", "One optimiser step: global gradient clipping, then AdamW", file: "exercises/01-autograd/ClippedAdamWStep.swift",
+                 symbol: "clippedAdamWStep", hints: [
+                    "Two passes: first the norm of all the gradients together, which decides one scale for every tensor; then the AdamW update of every element, with its gradient times that scale.",
+                    "norm = √(Σ g²) over every element of every tensor; scale = maxNorm / (norm + 1e-6) when norm > maxNorm, else 1. Per element: p ← p·(1 − η·λₖ); m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; p ← p − η·m̂ / (√v̂ + ε) with m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ).",
+                    "Return the norm measured before clipping, and write m and v back into their tensors: the next step reads them. On the first step Adam moves a weight by about η whatever the scale of its gradient, so a clipping mistake shows first in the moments.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.4")
-            let p = Tensor([3], [1, -0.5, 2]), m = Tensor(zeros: [3]), v = Tensor(zeros: [3])
-            let grads: [[Float]] = [[0.5, -1, 0.1], [-0.2, 0.3, 0.0]]
-            let ref = Variable(p.copy(), requiresGrad: true)
-            let opt = AdamW([ref], learningRate: 0.1, weightDecay: 0.01)
-            for (t, g) in grads.enumerated() {
-                try f.adamwStep(p, Tensor([3], g), m, v, t + 1, 0.1, 0.9, 0.999, 1e-8, 0.01)
-                ref.grad = Tensor([3], g)
-                KitAnswer.reference { opt.step() }
-                try Expect.close(p.array, ref.value.array, tolerance: 1e-6, "parameters after step \(t + 1)")
+            // The worked example: gradients [3, 0] and [4] have the global norm 5 (3 and 4 each):
+            // clipped to maxNorm 1, they become [0.6, 0] and [0.8].
+            let p = [Tensor([2], [1, -0.5]), Tensor([1], [2])]
+            let (m, v) = (p.map { Tensor(zeros: $0.shape) }, p.map { Tensor(zeros: $0.shape) })
+            let norm = try f.clippedAdamWStep(p, [Tensor([2], [3, 0]), Tensor([1], [4])], m, v, 1, 0.1, 0.9, 0.999, 1e-8, [0.01, 0], 1)
+            let example = "worked example (gradients [3, 0] and [4], maxNorm 1, first step)"
+            try Expect.that(abs(norm - 1) > 1e-3, "\(example): you return \(norm), the norm after clipping; return the norm before it, 5")
+            try Expect.close(Double(norm), 5, tolerance: 1e-5, "\(example): the global norm")
+            try Expect.that(abs(m[0][0] - 0.3) > 1e-4, "\(example): m[0][0] = \(m[0][0]) = 0.1 · 3, the gradient unclipped: the norm 5 is above maxNorm 1, so every gradient is scaled by 1/5")
+            try Expect.that(abs(m[0][0] - 0.1) > 1e-4, "\(example): m = \(m[0][0]), \(m[1][0]), each tensor clipped by its own norm (3 and 4); one global norm (5) scales both: m ≈ 0.06, 0.08")
+            try Expect.close(m[0].array + m[1].array, [0.06, 0, 0.08], tolerance: 1e-5, "\(example): m of the two tensors")
+            try Expect.close(v[0].array + v[1].array, [0.00036, 0, 0.00064], tolerance: 1e-6, "\(example): v of the two tensors")
+            try Expect.close(p[0].array + p[1].array, [0.899, -0.4995, 1.9], tolerance: 1e-5, "\(example): the parameters (decay 0.01 and 0)")
+            // Four steps against the kit's clipGradNorm and AdamW, clipping on some and not others.
+            var rng = SeededRandom(seed: 7)
+            let shapes = [[3, 4], [4], [2, 3]], decay = shapes.map { $0.count >= 2 ? Float(0.1) : 0 }
+            let params = shapes.map { s in Tensor(s, (0..<s.reduce(1, *)).map { _ in rng.normal() }) }
+            let (mine, m2, v2) = (params.map { $0.copy() }, params.map { Tensor(zeros: $0.shape) }, params.map { Tensor(zeros: $0.shape) })
+            let kit = params.map { Variable($0.copy(), requiresGrad: true) }
+            let opt = AdamW(kit, learningRate: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decayMatricesOnly: true)
+            for (t, (size, lr)) in zip([Float(2), 0.1, 3, 0.05], [Float(0.01), 0.02, 0.005, 0.01]).enumerated() {
+                let grads = shapes.map { s in Tensor(s, (0..<s.reduce(1, *)).map { _ in size * rng.normal() }) }
+                let n = try f.clippedAdamWStep(mine, grads, m2, v2, t + 1, lr, 0.9, 0.95, 1e-8, decay, 1)
+                let kitNorm = KitAnswer.reference { () -> Float in
+                    for (variable, g) in zip(kit, grads) { variable.grad = g.copy() }
+                    opt.learningRate = lr
+                    let norm = clipGradNorm(kit, maxNorm: 1)
+                    opt.step()
+                    return norm
+                }
+                let what = "step \(t + 1) (norm \(kitNorm), maxNorm 1, η = \(lr))"
+                try Expect.close(Double(n), Double(kitNorm), tolerance: 1e-5, "\(what): the global norm")
+                for k in shapes.indices {
+                    try Expect.close(m2[k].array, opt.m[k].array, tolerance: 1e-5, "\(what): m of tensor \(k) \(shapes[k])")
+                    try Expect.close(v2[k].array, opt.v[k].array, tolerance: 1e-5, "\(what): v of tensor \(k) \(shapes[k])")
+                    try Expect.close(mine[k].array, kit[k].value.array, tolerance: 1e-5, "\(what): tensor \(k) \(shapes[k]) (decay \(decay[k]))")
+                }
             }
         },
         Exercise("1.5", "A gradient check", file: "exercises/01-autograd/GradientCheck.swift",

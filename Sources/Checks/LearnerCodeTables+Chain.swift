@@ -32,8 +32,14 @@ extension Catalogue {
                 must("2.5") { mine ? try Exercises.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u)
                                    : try Solutions.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u) }
             }
+            let optimizerStep: ClippedAdamWStepFunction = { p, g, m, v, t, lr, b1, b2, e, wd, maxNorm in
+                must("1.4") { mine ? try Exercises.clippedAdamWStep(parameters: p, gradients: g, m: m, v: v, step: t, learningRate: lr,
+                                                                    beta1: b1, beta2: b2, eps: e, weightDecay: wd, maxNorm: maxNorm)
+                                   : try Solutions.clippedAdamWStep(parameters: p, gradients: g, m: m, v: v, step: t, learningRate: lr,
+                                                                    beta1: b1, beta2: b2, eps: e, weightDecay: wd, maxNorm: maxNorm) }
+            }
             return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
-                                      "sampleNextToken": sample])
+                                      "sampleNextToken": sample, "clippedAdamWStep": optimizerStep])
         case 3:
             let targets: SFTTargetsFunction = { ids, tr in
                 must("3.1") { mine ? try Exercises.sftTargets(ids: ids, trainable: tr) : try Solutions.sftTargets(ids: ids, trainable: tr) }

@@ -9,8 +9,9 @@ extension Chapter1Functions {
             topologicalOrder: { a0 in try KitAnswer.watch { try f.topologicalOrder(a0) } },
             tanhNode: { a0 in try KitAnswer.watch { try f.tanhNode(a0) } },
             reduceBroadcastGradient: { a0, a1 in try KitAnswer.watch { try f.reduceBroadcastGradient(a0, a1) } },
-            crossEntropyGradient: { a0, a1, a2 in try KitAnswer.watch { try f.crossEntropyGradient(a0, a1, a2) } },
-            adamwStep: { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9 in try KitAnswer.watch { try f.adamwStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9) } },
+            layerNorm: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.layerNorm(a0, a1, a2, a3, a4) } },
+            clippedAdamWStep: { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10 in
+                try KitAnswer.watch { try f.clippedAdamWStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) } },
             gradientCheck: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.gradientCheck(a0, a1, a2, a3, a4, a5) } })
     }
 }

@@ -18,6 +18,7 @@ public enum Normalization {
     public static func layerNorm(_ x: UnsafePointer<Float>, gamma gm: UnsafePointer<Float>, beta bt: UnsafePointer<Float>,
                                  eps: Float, out: UnsafeMutablePointer<Float>, xhat: UnsafeMutablePointer<Float>,
                                  rstd: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) {
+        KitAnswer.used("Normalization.layerNorm", answers: "1.3")
         Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: c, elements: rowsGrainElements)) { range in
             for r in range {
                 let xi = x + r * c, oi = out + r * c, hi = xhat + r * c
@@ -34,6 +35,7 @@ public enum Normalization {
     /// dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), the means taken over the row.
     public static func layerNormBackward(dy: UnsafePointer<Float>, xhat: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                                          gamma gm: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) {
+        KitAnswer.used("Normalization.layerNormBackward", answers: "1.3")
         Parallel.forRanges(rows, grain: Parallel.rowGrain(cols: c, elements: rowsGrainElements)) { range in
             for r in range {
                 let gi = dy + r * c, hi = xhat + r * c, di = dx + r * c
