@@ -137,7 +137,10 @@ extension Chapter5Functions {
     static func delegate(_ id: String) -> Chapter5Functions {
         var f = reference
         switch id {
-        case "5.1": f.quantizeBlock = { v, _ in let q = NF4.quantize(v); return (q.packed, q.absmax[0]) }
+        case "5.1": f.quantize = { v, _, size in
+            guard size >= 1 else { throw CourseError("blockSize \(size)") }
+            return NF4.quantize(v, blockSize: size)
+        }
         case "5.2": f.dequantize = { packed, count, codes, scales, offset, _, _ in
             NF4.dequantize(packed: packed, absmax: QuantizedScales(codes: codes, blockScales: scales, offset: offset).dequantized(), count: count)
         }

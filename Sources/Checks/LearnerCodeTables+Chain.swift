@@ -68,8 +68,8 @@ extension Catalogue {
             }
             return LearnerCode.Table(["loraForward": forward, "loraGradients": gradients, "loraPlan": plan])
         case 5:
-            let quantize: NF4QuantizeBlockFunction = { v, code in
-                must("5.1") { mine ? try Exercises.nf4QuantizeBlock(v, code: code) : try Solutions.nf4QuantizeBlock(v, code: code) }
+            let quantize: NF4QuantizeFunction = { v, code, size in
+                must("5.1") { mine ? try Exercises.nf4Quantize(v, code: code, blockSize: size) : try Solutions.nf4Quantize(v, code: code, blockSize: size) }
             }
             let dequantize: NF4DequantizeFunction = { p, n, sc, gs, off, code, scode in
                 must("5.2") { mine ? try Exercises.nf4Dequantize(packed: p, count: n, scaleCodes: sc, groupScales: gs, offset: off, code: code, scaleCode: scode)
@@ -85,7 +85,7 @@ extension Catalogue {
                 must("5.4") { mine ? try Exercises.trainingMemoryPlan(config, rank: r, targets: targets)
                                    : try Solutions.trainingMemoryPlan(config, rank: r, targets: targets) }
             }
-            return LearnerCode.Table(["nf4QuantizeBlock": quantize, "nf4Dequantize": dequantize, "doubleQuantize": double, "nf4StorageBits": bits,
+            return LearnerCode.Table(["nf4Quantize": quantize, "nf4Dequantize": dequantize, "doubleQuantize": double, "nf4StorageBits": bits,
                                       "trainingMemoryPlan": plan])
         case 6:
             let bt: BradleyTerryFunction = { c, r, m, k in

@@ -56,7 +56,7 @@ extension Chapter5Functions {
     func watched() -> Chapter5Functions {
         let f = self
         return Chapter5Functions(
-            quantizeBlock: { a0, a1 in try KitAnswer.watch { try f.quantizeBlock(a0, a1) } },
+            quantize: { a0, a1, a2 in try KitAnswer.watch { try f.quantize(a0, a1, a2) } },
             dequantize: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.dequantize(a0, a1, a2, a3, a4, a5, a6) } },
             doubleQuantize: { a0, a1 in try KitAnswer.watch { try f.doubleQuantize(a0, a1) } },
             storageBits: { a0, a1 in try KitAnswer.watch { try f.storageBits(a0, a1) } },
