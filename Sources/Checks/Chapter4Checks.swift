@@ -10,21 +10,21 @@ import Transformer
 struct Chapter4Functions {
     var forward: (Tensor, Tensor, Tensor, Tensor, Tensor, Float) throws -> Tensor
     var gradients: (Tensor, Tensor, Tensor, Float, Tensor) throws -> (a: Tensor, b: Tensor)
-    var merge: (Tensor, Tensor, Tensor, Float) throws -> Tensor
+    var merge: (Tensor, Tensor, Tensor, Float, Tensor?) throws -> Tensor
     var dora: (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Float) throws -> Tensor
     var plan: ([(name: String, inFeatures: Int, outFeatures: Int)], [String], Int) throws -> (adapted: [String], trainable: Int)
 
     static var learner: Chapter4Functions { Chapter4Functions(
         forward: { try Exercises.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
         gradients: { try Exercises.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
-        merge: { try Exercises.mergeLoRA(weight: $0, a: $1, b: $2, scaling: $3) },
+        merge: { try Exercises.mergeAdapter(weight: $0, a: $1, b: $2, scaling: $3, magnitude: $4) },
         dora: { try Exercises.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
         plan: { try Exercises.loraPlan(layers: $0, targets: $1, rank: $2) }) }
 
     static var reference: Chapter4Functions { Chapter4Functions(
         forward: { try Solutions.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
         gradients: { try Solutions.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
-        merge: { try Solutions.mergeLoRA(weight: $0, a: $1, b: $2, scaling: $3) },
+        merge: { try Solutions.mergeAdapter(weight: $0, a: $1, b: $2, scaling: $3, magnitude: $4) },
         dora: { try Solutions.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
         plan: { try Solutions.loraPlan(layers: $0, targets: $1, rank: $2) }) }
 
@@ -36,15 +36,18 @@ struct Chapter4Functions {
         case "4.2": f.gradients = { x, a, b, s, g in  // scales dB but not dA
             let r = try reference.gradients(x, a, b, s, g); r.a.scale(by: 1 / s); return r
         }
-        case "4.3": f.merge = { w, a, b, s in  // adds B·A itself, not its transpose (only possible when in == out)
-            guard w.shape[0] == w.shape[1] else { return try reference.merge(w, a, b, s) }
-            let t = try reference.merge(Tensor(zeros: w.shape), a, b, s)
-            let n = w.shape[0], out = w.copy()
-            for i in 0..<n { for j in 0..<n { out[i * n + j] += t[j * n + i] } }
+        case "4.3": f.merge = { w, a, b, s, m in  // DoRA's length taken along each row of the [in, out] weight (PEFT's dim = 1 without the transpose)
+            guard let m, w.shape[0] == w.shape[1] else { return try reference.merge(w, a, b, s, m) }
+            let n = w.shape[0], out = try reference.merge(w, a, b, s, nil)
+            for i in 0..<n {
+                var norm: Float = 0
+                for j in 0..<n { norm += out[i * n + j] * out[i * n + j] }
+                for j in 0..<n { out[i * n + j] *= m[i] / norm.squareRoot() }
+            }
             return out
         }
         case "4.4": f.dora = { x, w, bias, a, b, m, s in  // normalises by ‖W‖ instead of ‖W + ΔW‖
-            let merged = try reference.merge(w, a, b, s)
+            let merged = try reference.merge(w, a, b, s, nil)
             var ratio = [Float](repeating: 0, count: w.shape[1])
             for j in 0..<w.shape[1] {
                 var n0: Float = 0, n1: Float = 0
@@ -87,6 +90,16 @@ func loraLayer(_ inF: Int, _ outF: Int, rank r: Int, alpha: Float, dora: Bool = 
     }
     layer.adapter = adapter
     return (layer, adapter)
+}
+
+/// A merged weight [in, out] against the expected one; the first wrong element is named by its
+/// input row i and output column j.
+private func expectWeight(_ got: Tensor, _ expected: Tensor, tolerance: Float, _ what: String) throws {
+    try Expect.shape(got.shape, expected.shape, "\(what): merged weight")
+    let outF = expected.shape[1]
+    for n in 0..<expected.count where !(abs(got[n] - expected[n]) <= tolerance * max(1, abs(expected[n]))) {
+        throw CheckFailure("\(what): element (i \(n / outF), j \(n % outF)) expected \(expected[n]), got \(got[n])")
+    }
 }
 
 extension Catalogue {
@@ -133,25 +146,54 @@ extension Catalogue {
                 try Expect.close(gb.array, adapter.B.grad!.array, tolerance: 1e-4, "dL/dB (r \(r), s = \(adapter.scaling))")
             }
         },
-        Exercise("4.3", "Merge an adapter into the weight", file: "exercises/04-lora/MergeLoRA.swift", symbol: "mergeLoRA", hints: [
-            "The update for Conv1D element (i, j) is s · Σ_k B[j, k] · A[k, i]: B's row j, A's column i.",
-            "Copy the weight first (`weight.copy()`), then add the update to every element of the copy.",
-            "The merged weight keeps W's [in, out] layout, so the product B·A ([out, in]) enters transposed. Test yourself: with B = 0 the merge returns W unchanged.",
+        Exercise("4.3", "Merge an adapter into its layer, LoRA or DoRA", file: "exercises/04-lora/MergeAdapter.swift", symbol: "mergeAdapter", hints: [
+            "Two steps: add the LoRA update into a copy of the weight; then, for DoRA only, rescale every output's column of that sum.",
+            "The update for Conv1D element (i, j) is s · Σ_k B[j, k] · A[k, i]; DoRA's column j becomes m[j] · W'[:, j] / √(Σ_i W'[i, j]²), with W' the weight after the update.",
+            "The length runs over the inputs i for one output j, down a column of the [in, out] weight, not along its row, and it is taken after the update is added, not before. Test yourself: with B = 0 and m equal to the column lengths of W, both merges return W.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.3")
+            // The worked example: W = I, A = [[0.5, −0.5]], B = [[2], [1]], s = 2 (the book's).
+            let (w0, a0, b0) = (Tensor([2, 2], [1, 0, 0, 1]), Tensor([1, 2], [0.5, -0.5]), Tensor([2, 1], [2, 1]))
+            try expectWeight(try f.merge(w0, a0, b0, 2, nil), Tensor([2, 2], [3, 1, -2, 0]), tolerance: 1e-6,
+                             "LoRA merge of W = I, A = [[0.5, −0.5]], B = [[2], [1]], s = 2 (W + s·(BA)ᵀ)")
+            let c = 1 / Float(13).squareRoot()
+            try expectWeight(try f.merge(w0, a0, b0, 2, Tensor([2], [1, 1])), Tensor([2, 2], [3 * c, 1, -2 * c, 0]), tolerance: 1e-6,
+                             "DoRA merge of the same adapter with m = [1, 1] (columns of W + s·(BA)ᵀ: (3, −2) of length √13 and (1, 0))")
+            // Random layers, LoRA and DoRA, against the kit's merge of the same adapter; the
+            // merged layer must compute what the adapted one did.
             var rng = SeededRandom(seed: 43)
-            for (inF, outF, r) in [(5, 7, 2), (6, 6, 3), (8, 3, 4)] {
-                let (layer, adapter) = loraLayer(inF, outF, rank: r, alpha: 2 * Float(r), &rng)
+            for (inF, outF, r, dora) in [(5, 7, 2, false), (6, 6, 3, false), (8, 3, 4, false), (5, 7, 2, true), (6, 6, 3, true), (4, 9, 1, true)] {
+                let (layer, adapter) = loraLayer(inF, outF, rank: r, alpha: 2 * Float(r), dora: dora, &rng)
                 let w = layer.weight.value, before = w.array
-                let got = try f.merge(w, adapter.A.value, adapter.B.value, adapter.scaling)
-                try Expect.that(w.array == before, "the weight passed in was modified; return a merged copy")
-                try Expect.shape(got.shape, [inF, outF], "merged weight")
+                let m = adapter.magnitude?.value
+                let what = "\(dora ? "DoRA" : "LoRA") merge, W [\(inF), \(outF)], r = \(r), s = \(adapter.scaling)"
+                let got = try f.merge(w, adapter.A.value, adapter.B.value, adapter.scaling, m)
+                try Expect.that(w.array == before, "\(what): the weight passed in was modified; return a merged copy")
                 let x = randomTensor([3, inF], &rng)
                 let adapted = noGrad { layer(Variable(x)).value }
                 adapter.merge(into: layer)
-                try Expect.close(got.array, w.array, tolerance: 1e-5, "W + s·(BA)ᵀ for W [\(inF), \(outF)], r = \(r)")
+                try expectWeight(got, w, tolerance: 1e-5, "\(what): against LoRALinear.merge")
                 let merged = noGrad { Variable.linear(Variable(x), Variable(got), layer.bias).value }
-                try Expect.close(merged.array, adapted.array, tolerance: 1e-4, "x·merged + b against the adapter's output")
+                try Expect.close(merged.array, adapted.array, tolerance: 1e-4, "\(what): x·merged + b against the adapter's output")
+            }
+            // B = 0 and m at its init (the lengths of W's columns): both merges give W back.
+            let (layer, adapter) = loraLayer(6, 4, rank: 2, alpha: 4, dora: true, &rng)
+            let w = layer.weight.value
+            adapter.B.value.fill(0)
+            adapter.enableDoRA(weight: w)
+            try expectWeight(try f.merge(w, adapter.A.value, adapter.B.value, adapter.scaling, nil), w, tolerance: 0,
+                             "LoRA merge with B = 0 (must return W unchanged)")
+            try expectWeight(try f.merge(w, adapter.A.value, adapter.B.value, adapter.scaling, adapter.magnitude!.value), w,
+                             tolerance: 1e-6, "DoRA merge with B = 0 and m = the lengths of W's columns (must return W)")
+            // An adapter saved for another layer: its shapes do not fit, and nothing may be merged.
+            try Expect.refuses("4.3", "A [2, 4] for a weight [6, 4] (A must be [r, in])") {
+                try f.merge(w, Tensor(zeros: [2, 4]), Tensor(zeros: [4, 2]), 1, nil).shape
+            }
+            try Expect.refuses("4.3", "B [2, 4] for a weight [6, 4] (B must be [out, r])") {
+                try f.merge(w, Tensor(zeros: [2, 6]), Tensor(zeros: [2, 4]), 1, nil).shape
+            }
+            try Expect.refuses("4.3", "a magnitude of 6 values for a weight [6, 4] (one per output)") {
+                try f.merge(w, Tensor(zeros: [2, 6]), Tensor(zeros: [4, 2]), 1, Tensor(zeros: [6])).shape
             }
         },
         Exercise("4.4", "DoRA: magnitude and direction", file: "exercises/04-lora/DoRAForward.swift", symbol: "doraForward", hints: [

@@ -116,11 +116,10 @@ extension Chapter4Functions {
             y.backward(seed: g)
             return (va.grad!, vb.grad!)
         }
-        case "4.3": f.merge = { w, a, b, s in
-            let (_, adapter) = kitLayer(w, Tensor(zeros: [w.shape[1]]), a, b, s)
-            let merged = w.copy()
-            _ = adapter.deltaWeight(into: merged)
-            return merged
+        case "4.3": f.merge = { w, a, b, s, m in
+            let (layer, adapter) = kitLayer(w, Tensor(zeros: [w.shape[1]]), a, b, s, magnitude: m)
+            adapter.merge(into: layer)
+            return layer.weight.value
         }
         case "4.4": f.dora = { x, w, bias, a, b, m, s in kitLayer(w, bias, a, b, s, magnitude: m).0(Variable(x)).value }
         case "4.5": f.plan = { layers, targets, r in

@@ -46,7 +46,7 @@ extension Chapter4Functions {
         return Chapter4Functions(
             forward: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.forward(a0, a1, a2, a3, a4, a5) } },
             gradients: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.gradients(a0, a1, a2, a3, a4) } },
-            merge: { a0, a1, a2, a3 in try KitAnswer.watch { try f.merge(a0, a1, a2, a3) } },
+            merge: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.merge(a0, a1, a2, a3, a4) } },
             dora: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.dora(a0, a1, a2, a3, a4, a5, a6) } },
             plan: { a0, a1, a2 in try KitAnswer.watch { try f.plan(a0, a1, a2) } })
     }
