@@ -12,21 +12,21 @@ struct Chapter4Functions {
     var gradients: (Tensor, Tensor, Tensor, Float, Tensor) throws -> (a: Tensor, b: Tensor)
     var merge: (Tensor, Tensor, Tensor, Float, Tensor?) throws -> Tensor
     var dora: (Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Float) throws -> Tensor
-    var plan: ([(name: String, inFeatures: Int, outFeatures: Int)], [String], Int) throws -> (adapted: [String], trainable: Int)
+    var plan: ([(name: String, inFeatures: Int, outFeatures: Int)], [String], [Int]?, Int) throws -> (adapted: [String], trainable: Int)
 
     static var learner: Chapter4Functions { Chapter4Functions(
         forward: { try Exercises.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
         gradients: { try Exercises.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
         merge: { try Exercises.mergeAdapter(weight: $0, a: $1, b: $2, scaling: $3, magnitude: $4) },
         dora: { try Exercises.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
-        plan: { try Exercises.loraPlan(layers: $0, targets: $1, rank: $2) }) }
+        plan: { try Exercises.loraPlan(layers: $0, targets: $1, layersToTransform: $2, rank: $3) }) }
 
     static var reference: Chapter4Functions { Chapter4Functions(
         forward: { try Solutions.loraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, scaling: $5) },
         gradients: { try Solutions.loraGradients(x: $0, a: $1, b: $2, scaling: $3, outputGradient: $4) },
         merge: { try Solutions.mergeAdapter(weight: $0, a: $1, b: $2, scaling: $3, magnitude: $4) },
         dora: { try Solutions.doraForward(x: $0, weight: $1, bias: $2, a: $3, b: $4, magnitude: $5, scaling: $6) },
-        plan: { try Solutions.loraPlan(layers: $0, targets: $1, rank: $2) }) }
+        plan: { try Solutions.loraPlan(layers: $0, targets: $1, layersToTransform: $2, rank: $3) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter4Functions {
@@ -58,8 +58,12 @@ struct Chapter4Functions {
             for r in 0..<x.shape[0] { for j in 0..<w.shape[1] { y[r * w.shape[1] + j] = (y[r * w.shape[1] + j] - bias[j]) * ratio[j] + bias[j] } }
             return y
         }
-        case "4.5": f.plan = { layers, targets, r in   // a substring match
-            let hit = layers.filter { l in targets.contains { l.name.contains($0) } }
+        case "4.5": f.plan = { layers, targets, blocks, r in   // a block found by a name prefix: h.1 also keeps h.10 and h.11
+            let hit = layers.filter { l in
+                guard targets.contains(l.name) || targets.contains(where: { l.name.hasSuffix("." + $0) }) else { return false }
+                guard let blocks, !blocks.isEmpty, !targets.contains(l.name) else { return true }
+                return blocks.contains { l.name.hasPrefix("h.\($0)") }
+            }
             return (hit.map(\.name), hit.reduce(0) { $0 + r * ($1.inFeatures + $1.outFeatures) })
         }
         default: break
@@ -214,24 +218,38 @@ extension Catalogue {
             }
         },
         Exercise("4.5", "Which layers get an adapter, and what trains", file: "exercises/04-lora/TargetModules.swift", symbol: "loraPlan", hints: [
-            "Two parts: decide for each layer name whether a target selects it, then add up the adapter sizes of the selected layers.",
-            "A target matches when it is the whole name, or the end of the name right after a dot. An adapter of rank r trains r·in values in A and out·r in B.",
-            "A plain substring test is the trap: c_attn must not match a target attn. Test yourself: h.0.attn.c_attn matches c_attn, h.0.attn.c_attn_x does not, and a [128, 384] layer at rank 8 trains 4,096 values.",
+            "Two questions per layer: does a target select it, by its full name or by its ending, and is its block one of layersToTransform? Then add up the adapter sizes of the layers kept.",
+            "A target matches when it is the whole name, or the end of the name right after a dot. The block is the number right after \"h\" in the name. An adapter of rank r trains r·in values in A and out·r in B.",
+            "Compare whole parts of a name, never loose substrings: c_attn must not match a target attn, and block 1 must not match h.10. A target that names the layer in full ignores the block list, and an empty list means every block. Test yourself: a [128, 384] layer at rank 8 trains 4,096 values.",
         ]) { flavor in
             let f = Chapter4Functions.table(flavor, "4.5")
-            let model = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 2, heads: 2), seed: 1)
+            // 12 blocks, so that block 1 and block 10 can be told apart.
+            let model = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 12, heads: 2), seed: 1)
             let layers = model.linearLayers.map { (name: $0.0, inFeatures: $0.1.inFeatures, outFeatures: $0.1.outFeatures) }
-            for targets in [["c_attn"], ["c_proj"], ["mlp.c_proj"], ["attn"], ["c_fc", "attn.c_proj"], ["h.1.mlp.c_fc"], ["proj"], ["0.attn.c_attn"]] {
+            let cases: [([String], [Int]?)] = [
+                (["c_attn"], nil), (["c_proj"], nil), (["mlp.c_proj"], nil), (["attn"], nil), (["c_fc", "attn.c_proj"], nil),
+                (["h.1.mlp.c_fc"], nil), (["proj"], nil), (["0.attn.c_attn"], nil), (["c_attn"], []), (["c_attn"], [1]),
+                (["c_proj", "c_fc"], [10, 11]), (["mlp.c_proj"], [0, 5, 40]), (["h.1.mlp.c_fc", "c_attn"], [3]), (["c_attn"], [12]),
+            ]
+            for (targets, blocks) in cases {
+                let what = "target_modules \(targets)" + (blocks.map { ", layers_to_transform \($0)" } ?? "")
                 for rank in [1, 4] {
-                    let chosen = layers.filter { LoRAConfig(targets: targets).isTarget($0.name) }
+                    let config = LoRAConfig(targets: targets, layersToTransform: blocks)
+                    let chosen = layers.filter { config.isTarget($0.name) }
                     let expected = chosen.reduce(0) { $0 + rank * ($1.inFeatures + $1.outFeatures) }
-                    let got = try f.plan(layers, targets, rank)
-                    try Expect.that(got.adapted == chosen.map(\.name), "target_modules \(targets): expected the layers \(chosen.map(\.name)), got \(got.adapted)")
-                    try Expect.that(got.trainable == expected, "target_modules \(targets), rank \(rank): expected \(expected) trainable values, got \(got.trainable)")
+                    let got = try f.plan(layers, targets, blocks, rank)
+                    try Expect.that(got.adapted == chosen.map(\.name), "\(what): expected the layers \(chosen.map(\.name)), got \(got.adapted)")
+                    try Expect.that(got.trainable == expected, "\(what), rank \(rank): expected \(expected) trainable values, got \(got.trainable)")
                 }
             }
-            // The chapter's own numbers: c_attn of GPT-2 small, [768, 2304], rank 8.
-            let small = try f.plan([(name: "h.0.attn.c_attn", inFeatures: 768, outFeatures: 2304)], ["c_attn"], 8)
+            // The chapter's numbers: c_attn of the default model, [128, 384], 4 blocks, rank 8;
+            // and GPT-2 small's, [768, 2304].
+            let four = (0..<4).map { (name: "h.\($0).attn.c_attn", inFeatures: 128, outFeatures: 384) }
+            let all = try f.plan(four, ["c_attn"], nil, 8), top = try f.plan(four, ["c_attn"], [2, 3], 8)
+            try Expect.that(all.trainable == 16_384, "c_attn [128, 384] in 4 blocks at rank 8: expected 16,384 trainable values, got \(all.trainable)")
+            try Expect.that(top.adapted == ["h.2.attn.c_attn", "h.3.attn.c_attn"] && top.trainable == 8_192,
+                            "c_attn [128, 384] in 4 blocks, layers_to_transform [2, 3], rank 8: expected h.2 and h.3 and 8,192 values, got \(top.adapted) and \(top.trainable)")
+            let small = try f.plan([(name: "h.0.attn.c_attn", inFeatures: 768, outFeatures: 2304)], ["c_attn"], nil, 8)
             try Expect.that(small.trainable == 24_576, "GPT-2 small's c_attn at rank 8: expected 24,576 trainable values, got \(small.trainable)")
         },
     ]

@@ -122,8 +122,8 @@ extension Chapter4Functions {
             return layer.weight.value
         }
         case "4.4": f.dora = { x, w, bias, a, b, m, s in kitLayer(w, bias, a, b, s, magnitude: m).0(Variable(x)).value }
-        case "4.5": f.plan = { layers, targets, r in
-            let hit = layers.filter { LoRAConfig(targets: targets).isTarget($0.name) }
+        case "4.5": f.plan = { layers, targets, blocks, r in
+            let hit = layers.filter { LoRAConfig(targets: targets, layersToTransform: blocks).isTarget($0.name) }
             return (hit.map(\.name), hit.reduce(0) { $0 + r * ($1.inFeatures + $1.outFeatures) })
         }
         default: break

@@ -63,8 +63,9 @@ extension Catalogue {
                 must("4.2") { mine ? try Exercises.loraGradients(x: x, a: a, b: b, scaling: s, outputGradient: g)
                                    : try Solutions.loraGradients(x: x, a: a, b: b, scaling: s, outputGradient: g) }
             }
-            let plan: LoRAPlanFunction = { layers, targets, r in
-                must("4.5") { mine ? try Exercises.loraPlan(layers: layers, targets: targets, rank: r) : try Solutions.loraPlan(layers: layers, targets: targets, rank: r) }
+            let plan: LoRAPlanFunction = { layers, targets, blocks, r in
+                must("4.5") { mine ? try Exercises.loraPlan(layers: layers, targets: targets, layersToTransform: blocks, rank: r)
+                                   : try Solutions.loraPlan(layers: layers, targets: targets, layersToTransform: blocks, rank: r) }
             }
             return LearnerCode.Table(["loraForward": forward, "loraGradients": gradients, "loraPlan": plan])
         case 5:

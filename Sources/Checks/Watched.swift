@@ -48,7 +48,7 @@ extension Chapter4Functions {
             gradients: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.gradients(a0, a1, a2, a3, a4) } },
             merge: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.merge(a0, a1, a2, a3, a4) } },
             dora: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.dora(a0, a1, a2, a3, a4, a5, a6) } },
-            plan: { a0, a1, a2 in try KitAnswer.watch { try f.plan(a0, a1, a2) } })
+            plan: { a0, a1, a2, a3 in try KitAnswer.watch { try f.plan(a0, a1, a2, a3) } })
     }
 }
 
