@@ -22,17 +22,20 @@ public struct PEFTAdapterConfig: Codable, Sendable {
     public var baseModelNameOrPath: String?
     /// Modules trained in full beside the adapters (null when none, as PEFT writes it).
     public var modulesToSave: [String]?
+    /// The blocks that get adapters (absent when all do; PEFT writes null).
+    public var layersToTransform: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case peftType = "peft_type", taskType = "task_type", r, loraAlpha = "lora_alpha", loraDropout = "lora_dropout"
         case targetModules = "target_modules", fanInFanOut = "fan_in_fan_out", bias, useRSLoRA = "use_rslora"
         case useDoRA = "use_dora", initLoraWeights = "init_lora_weights", inferenceMode = "inference_mode"
         case baseModelNameOrPath = "base_model_name_or_path", modulesToSave = "modules_to_save"
+        case layersToTransform = "layers_to_transform"
     }
     /// PEFT options this loader does not implement; a file that uses them is refused rather
     /// than loaded into a model that would compute something else.
     enum UnsupportedKeys: String, CodingKey {
-        case rankPattern = "rank_pattern", alphaPattern = "alpha_pattern", layersToTransform = "layers_to_transform"
+        case rankPattern = "rank_pattern", alphaPattern = "alpha_pattern", layersPattern = "layers_pattern"
         case loraBias = "lora_bias"
     }
 
@@ -44,6 +47,7 @@ public struct PEFTAdapterConfig: Codable, Sendable {
         // side of the table we trained.
         let modules = c.modulesToSave + (c.modulesToSave.contains("wte") ? ["lm_head"] : [])
         modulesToSave = modules.isEmpty ? nil : modules
+        layersToTransform = c.layersToTransform
     }
 
     public init(from decoder: Decoder) throws {
@@ -68,21 +72,29 @@ public struct PEFTAdapterConfig: Codable, Sendable {
         inferenceMode = try c.decodeIfPresent(Bool.self, forKey: .inferenceMode) ?? true
         baseModelNameOrPath = try c.decodeIfPresent(String.self, forKey: .baseModelNameOrPath)
         modulesToSave = try c.decodeIfPresent([String].self, forKey: .modulesToSave)
+        // PEFT takes one block index or a list of them.
+        if let one = try? c.decodeIfPresent(Int.self, forKey: .layersToTransform) {
+            layersToTransform = [one]
+        } else {
+            layersToTransform = try c.decodeIfPresent([Int].self, forKey: .layersToTransform)
+        }
         let u = try decoder.container(keyedBy: UnsupportedKeys.self)
         for key in [UnsupportedKeys.rankPattern, .alphaPattern] {
             if let m = try? u.decodeIfPresent([String: Double].self, forKey: key), !m.isEmpty {
                 throw CourseError("\(key.rawValue) is not supported (one rank and alpha for every layer)")
             }
         }
-        for key in [UnsupportedKeys.layersToTransform] where u.contains(key) {
-            if !(try u.decodeNil(forKey: key)) { throw CourseError("\(key.rawValue) is not supported") }
+        // GPT-2's blocks are "h.<i>"; PEFT finds them without a pattern, or with "h".
+        if u.contains(.layersPattern), !(try u.decodeNil(forKey: .layersPattern)) {
+            let pattern = (try? u.decode([String].self, forKey: .layersPattern)) ?? (try? u.decode(String.self, forKey: .layersPattern)).map { [$0] }
+            guard let pattern, pattern.allSatisfy({ $0 == "h" }) else { throw CourseError("layers_pattern is not supported (GPT-2's blocks are \"h\")") }
         }
         if (try? u.decodeIfPresent(Bool.self, forKey: .loraBias)) == true { throw CourseError("lora_bias is not supported") }
     }
 
     public var loraConfig: LoRAConfig {
         LoRAConfig(rank: r, alpha: loraAlpha, dropout: loraDropout, targets: targetModules, useRSLoRA: useRSLoRA, useDoRA: useDoRA,
-                   modulesToSave: (modulesToSave ?? []).filter { $0 != "lm_head" })
+                   modulesToSave: (modulesToSave ?? []).filter { $0 != "lm_head" }, layersToTransform: layersToTransform)
     }
 }
 
@@ -125,7 +137,10 @@ extension LoRA {
             throw CourseError(file: configPath, "modules_to_save \(m) lists only one of wte and lm_head; this model ties them (list both)")
         }
         let targets = model.linearLayers.filter { config.isTarget($0.0) }
-        guard !targets.isEmpty else { throw CourseError(file: configPath, "target_modules \(config.targets) match no layer of this model") }
+        guard !targets.isEmpty else {
+            let blocks = config.layersToTransform.map { " in the blocks \($0)" } ?? ""
+            throw CourseError(file: configPath, "target_modules \(config.targets)\(blocks) match no layer of this model")
+        }
         if let busy = targets.first(where: { $0.1.adapter != nil }) {
             throw CourseError("\(busy.0) already has an adapter; load into a fresh model")
         }

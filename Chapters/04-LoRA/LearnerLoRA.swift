@@ -41,5 +41,5 @@ extension LoRALinear {
 // `LearnerCode`): their exercises' signatures, without `throws`.
 public typealias LoRAForwardFunction = (Tensor, Tensor, Tensor, Tensor, Tensor, Float) -> Tensor
 public typealias LoRAGradientsFunction = (Tensor, Tensor, Tensor, Float, Tensor) -> (a: Tensor, b: Tensor)
-public typealias LoRAPlanFunction = ([(name: String, inFeatures: Int, outFeatures: Int)], [String], Int)
+public typealias LoRAPlanFunction = ([(name: String, inFeatures: Int, outFeatures: Int)], [String], [Int]?, Int)
     -> (adapted: [String], trainable: Int)

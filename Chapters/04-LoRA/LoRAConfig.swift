@@ -29,11 +29,17 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     /// taught their rows not to be predicted). Our GPT ties `wte` to the output layer, so the
     /// trained table serves both ends.
     public var modulesToSave: [String]
+    /// PEFT's `layers_to_transform`: only the blocks h.<i> whose i is listed get adapters (nil
+    /// or empty: every block), e.g. the top blocks only. As in PEFT it filters the layers a
+    /// target selects by the end of their name; a target naming a layer in full
+    /// ("h.0.mlp.c_fc") selects that layer whatever its block.
+    public var layersToTransform: [Int]?
 
     public init(rank: Int = 8, alpha: Float = 8, dropout: Float = 0, targets: [String] = ["c_attn"],
-                useRSLoRA: Bool = false, useDoRA: Bool = false, modulesToSave: [String] = []) {
+                useRSLoRA: Bool = false, useDoRA: Bool = false, modulesToSave: [String] = [], layersToTransform: [Int]? = nil) {
         (self.rank, self.alpha, self.dropout, self.targets) = (rank, alpha, dropout, targets)
         (self.useRSLoRA, self.useDoRA, self.modulesToSave) = (useRSLoRA, useDoRA, modulesToSave)
+        self.layersToTransform = layersToTransform
     }
 
     /// Whether a base parameter ("wte.weight", "ln_f.bias") belongs to a module to save.
@@ -51,20 +57,32 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
     }
     // MARK: end
 
-    /// PEFT's rule for a list of target names: exact match or a ".name" suffix. Names may be
-    /// given with or without the `transformer.` prefix of the Hugging Face model.
+    /// PEFT's rule for a list of target names: exact match or a ".name" suffix, the latter
+    /// only in the blocks of `layersToTransform` when it lists any. Names may be given with or
+    /// without the `transformer.` prefix of the Hugging Face model.
     public func isTarget(_ layerName: String) -> Bool {
         KitAnswer.used("LoRAConfig.isTarget", answers: "4.5")
-        if let mine = LearnerCode.function("loraPlan", as: LoRAPlanFunction.self) { return mine([(layerName, 0, 0)], targets, rank).adapted == [layerName] }
-        let full = "transformer." + layerName
-        return targets.contains { t in
-            layerName == t || full == t || layerName.hasSuffix("." + t) || full.hasSuffix("." + t)
+        if let mine = LearnerCode.function("loraPlan", as: LoRAPlanFunction.self) {
+            return mine([(layerName, 0, 0)], targets, layersToTransform, rank).adapted == [layerName]
         }
+        let full = "transformer." + layerName
+        if targets.contains(where: { layerName == $0 || full == $0 }) { return true }
+        guard targets.contains(where: { layerName.hasSuffix("." + $0) || full.hasSuffix("." + $0) }) else { return false }
+        guard let blocks = layersToTransform, !blocks.isEmpty else { return true }
+        return Self.blockIndex(layerName).map(blocks.contains) ?? false
+    }
+
+    /// The block of a layer: "h.3.attn.c_attn" → 3, the number after GPT-2's block list "h"
+    /// (PEFT's `layers_pattern`); nil for a name outside the blocks.
+    public static func blockIndex(_ layerName: String) -> Int? {
+        let parts = layerName.split(separator: ".", omittingEmptySubsequences: false)
+        guard let h = parts.firstIndex(of: "h"), h + 2 < parts.count else { return nil }
+        return Int(parts[h + 1])
     }
 
     /// Keys of the decoder that are not ours: Codable ignores unknown keys, and missing
     /// optional ones take the defaults, so older config files still load.
-    enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets, useRSLoRA, useDoRA, modulesToSave }
+    enum CodingKeys: String, CodingKey { case rank, alpha, dropout, targets, useRSLoRA, useDoRA, modulesToSave, layersToTransform }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -76,5 +94,6 @@ public struct LoRAConfig: Codable, Sendable, Equatable {
         useRSLoRA = try c.decodeIfPresent(Bool.self, forKey: .useRSLoRA) ?? false
         useDoRA = try c.decodeIfPresent(Bool.self, forKey: .useDoRA) ?? false
         modulesToSave = try c.decodeIfPresent([String].self, forKey: .modulesToSave) ?? []
+        layersToTransform = try c.decodeIfPresent([Int].self, forKey: .layersToTransform)
     }
 }

@@ -104,6 +104,7 @@ public final class LoRALinear: LinearAdapter {
 
     /// W ← W + s·(BA)ᵀ; forward then skips the adapter (inference costs nothing extra).
     public func merge(into base: Linear) {
+        KitAnswer.used("LoRALinear.merge", answers: "4.3")
         guard !merged else { return }
         if magnitude != nil { doraMerge(into: base) } else { _ = deltaWeight(into: base.weight.value) }
         merged = true

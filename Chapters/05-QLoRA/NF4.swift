@@ -39,13 +39,15 @@ public enum NF4 {
     // MARK: end
 
     // MARK: book nf4-quantize
-    /// Quantises `x` (any length n): returns ⌈n/2⌉ packed bytes and ⌈n/64⌉ absmax values.
-    /// Each value is scaled by the reciprocal of its block's absmax and clamped to [-1, 1]
-    /// (bitsandbytes' CPU path: `A * (1 / absmax)`). An all-zero block keeps absmax 0 and
-    /// code 7 (the value 0). An odd count is padded with a 0 in the last low nibble.
-    public static func quantize(_ x: UnsafeBufferPointer<Float>) -> (packed: [UInt8], absmax: [Float]) {
+    /// Quantises `x` (any length n) in blocks of `blockSize` values (the last one may be
+    /// shorter): returns ⌈n/2⌉ packed bytes and one absmax per block. Each value is scaled by the
+    /// reciprocal of its block's absmax and clamped to [-1, 1] (bitsandbytes' CPU path:
+    /// `A * (1 / absmax)`). An all-zero block keeps absmax 0 and code 7 (the value 0). Value i
+    /// goes to byte i/2 whatever its block; an odd count is padded with a 0 in the last low nibble.
+    public static func quantize(_ x: UnsafeBufferPointer<Float>, blockSize: Int = Self.blockSize) -> (packed: [UInt8], absmax: [Float]) {
         KitAnswer.used("NF4.quantize", answers: "5.1")
-        if let mine = LearnerCode.function("nf4QuantizeBlock", as: NF4QuantizeBlockFunction.self) { return learnerQuantize(x, mine) }
+        if let mine = LearnerCode.function("nf4Quantize", as: NF4QuantizeFunction.self) { return mine(Array(x), code, blockSize) }
+        precondition(blockSize >= 1, "NF4.quantize: blockSize must be at least 1, got \(blockSize)")
         let n = x.count
         let blocks = (n + blockSize - 1) / blockSize
         var absmax = [Float](repeating: 0, count: blocks)
@@ -89,8 +91,8 @@ public enum NF4 {
     // MARK: end
 
     /// Array conveniences (tests, exercises, the book's worked example).
-    public static func quantize(_ x: [Float]) -> (packed: [UInt8], absmax: [Float]) {
-        x.withUnsafeBufferPointer { quantize($0) }
+    public static func quantize(_ x: [Float], blockSize: Int = Self.blockSize) -> (packed: [UInt8], absmax: [Float]) {
+        x.withUnsafeBufferPointer { quantize($0, blockSize: blockSize) }
     }
 
     public static func dequantize(packed: [UInt8], absmax: [Float], count: Int) -> [Float] {
@@ -104,26 +106,9 @@ public enum NF4 {
     }
 }
 
-extension NF4 {
-    /// `quantize` with each 64-value block quantised by the learner's function (exercise 5.1):
-    /// every block but the last has an even count, so the blocks' bytes follow one another.
-    static func learnerQuantize(_ x: UnsafeBufferPointer<Float>, _ mine: NF4QuantizeBlockFunction) -> (packed: [UInt8], absmax: [Float]) {
-        var packed: [UInt8] = [], absmax: [Float] = []
-        packed.reserveCapacity((x.count + 1) / 2)
-        for start in stride(from: 0, to: x.count, by: blockSize) {
-            let block = Array(x[start..<min(start + blockSize, x.count)])
-            let q = mine(block, code)
-            precondition(q.packed.count == (block.count + 1) / 2, "nf4QuantizeBlock packed \(block.count) values into \(q.packed.count) bytes")
-            packed += q.packed
-            absmax.append(q.absmax)
-        }
-        return (packed, absmax)
-    }
-}
-
 // The shapes of the functions a learner plugs in with `course run qlora --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
-public typealias NF4QuantizeBlockFunction = ([Float], [Float]) -> (packed: [UInt8], absmax: Float)
+public typealias NF4QuantizeFunction = ([Float], [Float], Int) -> (packed: [UInt8], absmax: [Float])
 public typealias NF4DequantizeFunction = ([UInt8], Int, [UInt8], [Float], Float, [Float], [Float]) -> [Float]
 public typealias DoubleQuantizeFunction = ([Float], [Float]) -> (codes: [UInt8], scales: [Float], offset: Float)
 public typealias NF4StorageBitsFunction = (Int, Bool) -> Int

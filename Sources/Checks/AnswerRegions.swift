@@ -12,6 +12,7 @@ extension Catalogue {
         "Chapters/03-SFT/SFTBatches.swift#loss-mask": "3.1",
         "Chapters/03-SFT/SFTBatches.swift#packing": "3.4",
         "Chapters/03-SFT/Leakage.swift#leakage": "3.5",
+        "Chapters/04-LoRA/LoRALinear.swift#lora-merge": "4.3",
         "Chapters/05-QLoRA/NF4.swift#nf4-quantize": "5.1",
         "Chapters/05-QLoRA/DoubleQuantization.swift#double-quant": "5.3",
         "Chapters/05-QLoRA/NF4Tensor.swift#nf4-bits": "5.4",

@@ -8,21 +8,21 @@ import Transformer
 
 /// The functions of Chapter 5's exercises, as one table (learner / reference / mutant).
 struct Chapter5Functions {
-    var quantizeBlock: ([Float], [Float]) throws -> (packed: [UInt8], absmax: Float)
+    var quantize: ([Float], [Float], Int) throws -> (packed: [UInt8], absmax: [Float])
     var dequantize: ([UInt8], Int, [UInt8], [Float], Float, [Float], [Float]) throws -> [Float]
     var doubleQuantize: ([Float], [Float]) throws -> (codes: [UInt8], scales: [Float], offset: Float)
     var storageBits: (Int, Bool) throws -> Int
     var plan: (GPTConfig, Int, [String]) throws -> MemoryPlanTotals
 
     static var learner: Chapter5Functions { Chapter5Functions(
-        quantizeBlock: { try Exercises.nf4QuantizeBlock($0, code: $1) },
+        quantize: { try Exercises.nf4Quantize($0, code: $1, blockSize: $2) },
         dequantize: { try Exercises.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Exercises.doubleQuantize($0, code: $1) },
         storageBits: { try Exercises.nf4StorageBits(count: $0, doubleQuantization: $1) },
         plan: { try Exercises.trainingMemoryPlan($0, rank: $1, targets: $2) }) }
 
     static var reference: Chapter5Functions { Chapter5Functions(
-        quantizeBlock: { try Solutions.nf4QuantizeBlock($0, code: $1) },
+        quantize: { try Solutions.nf4Quantize($0, code: $1, blockSize: $2) },
         dequantize: { try Solutions.nf4Dequantize(packed: $0, count: $1, scaleCodes: $2, groupScales: $3, offset: $4, code: $5, scaleCode: $6) },
         doubleQuantize: { try Solutions.doubleQuantize($0, code: $1) },
         storageBits: { try Solutions.nf4StorageBits(count: $0, doubleQuantization: $1) },
@@ -32,8 +32,11 @@ struct Chapter5Functions {
     static func mutant(_ id: String) -> Chapter5Functions {
         var f = reference
         switch id {
-        case "5.1": f.quantizeBlock = { v, c in  // first value in the LOW nibble
-            let r = try reference.quantizeBlock(v, c); return (r.packed.map { $0 << 4 | $0 >> 4 }, r.absmax)
+        case "5.1": f.quantize = { v, c, size in  // the block count rounded down: a short last block is never quantised
+            let whole = v.count / size * size
+            var r = try reference.quantize(Array(v[..<whole]), c, size)
+            r.packed += [UInt8](repeating: 0, count: (v.count + 1) / 2 - r.packed.count)
+            return r
         }
         case "5.2": f.dequantize = { p, n, sc, gs, off, c, dc in  // forgets the offset of the scales
             try reference.dequantize(p, n, sc, gs, 0, c, dc)
@@ -87,25 +90,50 @@ func nf4TestBlocks(_ rng: inout SeededRandom) -> [(String, [Float])] {
     ]
 }
 
+/// An NF4 quantisation of `values` against the expected one: the scales block by block, then the
+/// codes; a wrong code is named by its position, its block and its byte.
+private func expectNF4(_ got: (packed: [UInt8], absmax: [Float]), _ expected: (packed: [UInt8], absmax: [Float]),
+                       _ values: [Float], _ blockSize: Int) throws {
+    let what = values.count <= 8 ? "\(values) in blocks of \(blockSize)" : "\(values.count) values in blocks of \(blockSize)"
+    try Expect.that(got.absmax.count == expected.absmax.count, "\(what): expected \(expected.absmax.count) absmax values (one per block), got \(got.absmax.count)")
+    if let b = got.absmax.indices.first(where: { got.absmax[$0] != expected.absmax[$0] }) {
+        throw CheckFailure("\(what): absmax of block \(b) (values \(b * blockSize)..<\(min((b + 1) * blockSize, values.count))) expected \(expected.absmax[b]), got \(got.absmax[b])")
+    }
+    try Expect.that(got.packed.count == expected.packed.count, "\(what): expected \(expected.packed.count) bytes, got \(got.packed.count)")
+    guard let k = got.packed.indices.first(where: { got.packed[$0] != expected.packed[$0] }) else { return }
+    let (e, g) = (expected.packed[k], got.packed[k])
+    let i = e >> 4 != g >> 4 ? 2 * k : 2 * k + 1
+    let value = i < values.count ? "value \(i) (\(values[i]), block \(i / blockSize))" : "the padding after value \(i - 1)"
+    throw CheckFailure(String(format: "%@: byte %d expected 0x%02x (codes %d, %d), got 0x%02x (codes %d, %d): %@ is wrong", what, k,
+                              e, e >> 4, e & 15, g, g >> 4, g & 15, value))
+}
+
 extension Catalogue {
     static let chapter5: [Exercise] = [
-        Exercise("5.1", "Quantise one block to NF4", file: "exercises/05-qlora/NF4QuantizeBlock.swift", symbol: "nf4QuantizeBlock", hints: [
-            "absmax = the largest |value|; scale every value by 1/absmax (0 when absmax is 0) and clamp to [-1, 1].",
-            "The nearest code is the number of midpoints (code[k] + code[k+1]) / 2 strictly below the scaled value: a tie stays low.",
-            "Two codes share a byte, the first in the high four bits; an odd count pads the last low nibble with code 7 (the value 0).",
+        Exercise("5.1", "NF4 quantisation of a whole tensor, block by block", file: "exercises/05-qlora/NF4Quantize.swift", symbol: "nf4Quantize", hints: [
+            "Walk the tensor one block of blockSize values at a time (the last one may be shorter): find the block's absmax, then turn each of its values into a code.",
+            "A value's code is the number of midpoints (code[k] + code[k+1]) / 2 strictly below value · (1 / absmax), clamped to [-1, 1] first; a zero absmax means a zero scale.",
+            "Where a code goes depends on the value's position in the whole tensor, not in its block: even positions take the high four bits of their byte. Count the blocks by rounding up, and pad an odd tensor's last low nibble with the code of 0.0. Test yourself: 1,000 values in blocks of 64 give 16 absmax values and 500 bytes.",
         ]) { flavor in
             let f = Chapter5Functions.table(flavor, "5.1")
+            // The worked example, in one block of 64 and in blocks of 2.
+            let x: [Float] = [0.8, -0.2, 0.05, -0.4]
+            try expectNF4(try f.quantize(x, NF4.code, 64), ([0xF4, 0x82], [0.8]), x, 64)
+            try expectNF4(try f.quantize(x, NF4.code, 2), ([0xF4, 0x90], [0.8, 0.4]), x, 2)
+            // Blocks that hit the rules one at a time, then all of them in one tensor.
             var rng = SeededRandom(seed: 51)
-            for (name, block) in nf4TestBlocks(&rng) {
-                let (packed, absmax) = try f.quantizeBlock(block, NF4.code)
-                let expected = NF4.quantize(block)
-                try Expect.that(absmax == expected.absmax[0], "\(name): absmax expected \(expected.absmax[0]), got \(absmax)")
-                try Expect.that(packed.count == expected.packed.count, "\(name): expected \(expected.packed.count) bytes, got \(packed.count)")
-                if let i = packed.indices.first(where: { packed[$0] != expected.packed[$0] }) {
-                    throw CheckFailure(String(format: "%@: byte %d expected 0x%02x (codes %d, %d), got 0x%02x", name, i,
-                                              expected.packed[i], expected.packed[i] >> 4, expected.packed[i] & 15, packed[i]))
-                }
+            let blocks = nf4TestBlocks(&rng)
+            for (_, block) in blocks { try expectNF4(try f.quantize(block, NF4.code, 64), NF4.quantize(block), block, 64) }
+            let all = blocks.flatMap(\.1)
+            try expectNF4(try f.quantize(all, NF4.code, 64), NF4.quantize(all), all, 64)
+            // Random tensors against the kit: short last blocks, odd counts, a zero block in the
+            // middle, other block sizes.
+            for (n, size) in [(1, 64), (63, 64), (65, 64), (129, 64), (1000, 64), (1000, 32), (333, 128), (7, 4)] {
+                var t = (0..<n).map { _ in rng.normal() * 0.05 }
+                if n >= 3 * size { for i in size..<(2 * size) { t[i] = 0 } }
+                try expectNF4(try f.quantize(t, NF4.code, size), NF4.quantize(t, blockSize: size), t, size)
             }
+            try Expect.refuses("5.1", "a blockSize of 0") { try f.quantize(x, NF4.code, 0).absmax }
         },
         Exercise("5.2", "Read a QLoRA weight back", file: "exercises/05-qlora/NF4Dequantize.swift", symbol: "nf4Dequantize", hints: [
             "Two passes: the block scales from their 8-bit codes, then the values from their 4-bit indices. Block b belongs to group b / 256; value i to block i / 64.",

@@ -116,15 +116,14 @@ extension Chapter4Functions {
             y.backward(seed: g)
             return (va.grad!, vb.grad!)
         }
-        case "4.3": f.merge = { w, a, b, s in
-            let (_, adapter) = kitLayer(w, Tensor(zeros: [w.shape[1]]), a, b, s)
-            let merged = w.copy()
-            _ = adapter.deltaWeight(into: merged)
-            return merged
+        case "4.3": f.merge = { w, a, b, s, m in
+            let (layer, adapter) = kitLayer(w, Tensor(zeros: [w.shape[1]]), a, b, s, magnitude: m)
+            adapter.merge(into: layer)
+            return layer.weight.value
         }
         case "4.4": f.dora = { x, w, bias, a, b, m, s in kitLayer(w, bias, a, b, s, magnitude: m).0(Variable(x)).value }
-        case "4.5": f.plan = { layers, targets, r in
-            let hit = layers.filter { LoRAConfig(targets: targets).isTarget($0.name) }
+        case "4.5": f.plan = { layers, targets, blocks, r in
+            let hit = layers.filter { LoRAConfig(targets: targets, layersToTransform: blocks).isTarget($0.name) }
             return (hit.map(\.name), hit.reduce(0) { $0 + r * ($1.inFeatures + $1.outFeatures) })
         }
         default: break
@@ -137,7 +136,10 @@ extension Chapter5Functions {
     static func delegate(_ id: String) -> Chapter5Functions {
         var f = reference
         switch id {
-        case "5.1": f.quantizeBlock = { v, _ in let q = NF4.quantize(v); return (q.packed, q.absmax[0]) }
+        case "5.1": f.quantize = { v, _, size in
+            guard size >= 1 else { throw CourseError("blockSize \(size)") }
+            return NF4.quantize(v, blockSize: size)
+        }
         case "5.2": f.dequantize = { packed, count, codes, scales, offset, _, _ in
             NF4.dequantize(packed: packed, absmax: QuantizedScales(codes: codes, blockScales: scales, offset: offset).dequantized(), count: count)
         }

@@ -69,13 +69,14 @@ extension Catalogue {
                 must("4.2") { mine ? try Exercises.loraGradients(x: x, a: a, b: b, scaling: s, outputGradient: g)
                                    : try Solutions.loraGradients(x: x, a: a, b: b, scaling: s, outputGradient: g) }
             }
-            let plan: LoRAPlanFunction = { layers, targets, r in
-                must("4.5") { mine ? try Exercises.loraPlan(layers: layers, targets: targets, rank: r) : try Solutions.loraPlan(layers: layers, targets: targets, rank: r) }
+            let plan: LoRAPlanFunction = { layers, targets, blocks, r in
+                must("4.5") { mine ? try Exercises.loraPlan(layers: layers, targets: targets, layersToTransform: blocks, rank: r)
+                                   : try Solutions.loraPlan(layers: layers, targets: targets, layersToTransform: blocks, rank: r) }
             }
             return LearnerCode.Table(["loraForward": forward, "loraGradients": gradients, "loraPlan": plan])
         case 5:
-            let quantize: NF4QuantizeBlockFunction = { v, code in
-                must("5.1") { mine ? try Exercises.nf4QuantizeBlock(v, code: code) : try Solutions.nf4QuantizeBlock(v, code: code) }
+            let quantize: NF4QuantizeFunction = { v, code, size in
+                must("5.1") { mine ? try Exercises.nf4Quantize(v, code: code, blockSize: size) : try Solutions.nf4Quantize(v, code: code, blockSize: size) }
             }
             let dequantize: NF4DequantizeFunction = { p, n, sc, gs, off, code, scode in
                 must("5.2") { mine ? try Exercises.nf4Dequantize(packed: p, count: n, scaleCodes: sc, groupScales: gs, offset: off, code: code, scaleCode: scode)
@@ -91,7 +92,7 @@ extension Catalogue {
                 must("5.4") { mine ? try Exercises.trainingMemoryPlan(config, rank: r, targets: targets)
                                    : try Solutions.trainingMemoryPlan(config, rank: r, targets: targets) }
             }
-            return LearnerCode.Table(["nf4QuantizeBlock": quantize, "nf4Dequantize": dequantize, "doubleQuantize": double, "nf4StorageBits": bits,
+            return LearnerCode.Table(["nf4Quantize": quantize, "nf4Dequantize": dequantize, "doubleQuantize": double, "nf4StorageBits": bits,
                                       "trainingMemoryPlan": plan])
         case 6:
             let bt: BradleyTerryFunction = { c, r, m, k in

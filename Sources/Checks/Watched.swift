@@ -47,9 +47,9 @@ extension Chapter4Functions {
         return Chapter4Functions(
             forward: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.forward(a0, a1, a2, a3, a4, a5) } },
             gradients: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.gradients(a0, a1, a2, a3, a4) } },
-            merge: { a0, a1, a2, a3 in try KitAnswer.watch { try f.merge(a0, a1, a2, a3) } },
+            merge: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.merge(a0, a1, a2, a3, a4) } },
             dora: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.dora(a0, a1, a2, a3, a4, a5, a6) } },
-            plan: { a0, a1, a2 in try KitAnswer.watch { try f.plan(a0, a1, a2) } })
+            plan: { a0, a1, a2, a3 in try KitAnswer.watch { try f.plan(a0, a1, a2, a3) } })
     }
 }
 
@@ -57,7 +57,7 @@ extension Chapter5Functions {
     func watched() -> Chapter5Functions {
         let f = self
         return Chapter5Functions(
-            quantizeBlock: { a0, a1 in try KitAnswer.watch { try f.quantizeBlock(a0, a1) } },
+            quantize: { a0, a1, a2 in try KitAnswer.watch { try f.quantize(a0, a1, a2) } },
             dequantize: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.dequantize(a0, a1, a2, a3, a4, a5, a6) } },
             doubleQuantize: { a0, a1 in try KitAnswer.watch { try f.doubleQuantize(a0, a1) } },
             storageBits: { a0, a1 in try KitAnswer.watch { try f.storageBits(a0, a1) } },

@@ -86,6 +86,18 @@ struct LoRATests {
         #expect(matched(["attn"]).isEmpty)
     }
 
+    @Test("layers_to_transform keeps the listed blocks of the suffix matches; a full name is kept whatever the list")
+    func layersToTransform() {
+        let names = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 12, heads: 2), seed: 1).linearLayers.map(\.0)
+        func matched(_ t: [String], _ blocks: [Int]?) -> [String] { names.filter { LoRAConfig(targets: t, layersToTransform: blocks).isTarget($0) } }
+        #expect(matched(["c_attn"], [1]) == ["h.1.attn.c_attn"])
+        #expect(matched(["c_attn"], [10, 2]) == ["h.2.attn.c_attn", "h.10.attn.c_attn"])
+        #expect(matched(["c_attn"], []) == matched(["c_attn"], nil) && matched(["c_attn"], nil).count == 12)
+        #expect(matched(["h.0.mlp.c_fc", "transformer.h.1.mlp.c_fc", "c_proj"], [5]) == ["h.0.mlp.c_fc", "h.1.mlp.c_fc", "h.5.attn.c_proj", "h.5.mlp.c_proj"])
+        #expect(matched(["c_attn"], [12]).isEmpty)
+        #expect(LoRAConfig.blockIndex("h.11.mlp.c_fc") == 11 && LoRAConfig.blockIndex("wte") == nil && LoRAConfig.blockIndex("h.3") == nil)
+    }
+
     /// DoRA treats the norm ‖W + ΔW‖ as a constant in backward (as the paper and PEFT do), so
     /// only its magnitude's gradient is the full derivative; with DoRA only m is checked.
     @Test("Gradients of A and B (and DoRA's magnitude) match finite differences")
@@ -251,6 +263,39 @@ struct LoRATests {
         // The adapters really change the output (the check above is not vacuous).
         let base = (expected["base"] as! [[Double]]).flatMap { $0 }, lora = (expected["lora"] as! [[Double]]).flatMap { $0 }
         #expect(zip(base, lora).map { abs($0 - $1) }.max()! > 0.5)
+    }
+
+    @Test("An adapter on some blocks only saves PEFT's layers_to_transform and loads back on the same layers; PEFT's single index loads too")
+    func layersToTransformFiles() throws {
+        let cfg = LoRAConfig(rank: 2, targets: ["c_attn", "mlp.c_fc"], layersToTransform: [1])
+        let m = GPT(Self.tinyConfig(), seed: 3)
+        LoRA.attach(to: m, config: cfg, seed: 1)
+        Self.randomizeB(m)
+        #expect(LoRA.adapters(of: m).map(\.name) == ["h.1.attn.c_attn", "h.1.mlp.c_fc"])
+        let dir = ScratchFolder.root.appendingPathComponent("lora-blocks-\(getpid())")
+        try LoRA.save(m, config: cfg, to: dir)
+        let path = dir.appendingPathComponent(LoRA.configFile)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as! [String: Any]
+        #expect(json["layers_to_transform"] as? [Int] == [1])
+        let fresh = GPT(Self.tinyConfig(), seed: 3)
+        try LoRA.load(into: fresh, from: dir)
+        #expect(LoRA.adapters(of: fresh).map(\.name) == ["h.1.attn.c_attn", "h.1.mlp.c_fc"])
+        #expect(Self.logits(fresh).bitwiseEqual(Self.logits(m)))
+        // PEFT also writes one index as a plain number, and names GPT-2's blocks "h" when asked.
+        json["layers_to_transform"] = 1
+        json["layers_pattern"] = "h"
+        try JSONSerialization.data(withJSONObject: json).write(to: path)
+        let again = GPT(Self.tinyConfig(), seed: 3)
+        try LoRA.load(into: again, from: dir)
+        #expect(Self.logits(again).bitwiseEqual(Self.logits(m)))
+        json["layers_pattern"] = "layers"
+        try JSONSerialization.data(withJSONObject: json).write(to: path)
+        #expect(throws: CourseError(file: path.path, "layers_pattern is not supported (GPT-2's blocks are \"h\")")) {
+            try LoRA.load(into: GPT(Self.tinyConfig(), seed: 3), from: dir)
+        }
+        // Without the key (every adapter saved before), the config is PEFT's default: every block.
+        #expect(!String(decoding: try JSONEncoder().encode(PEFTAdapterConfig(LoRAConfig())), as: UTF8.self).contains("layers_to_transform"))
+        #expect(!String(decoding: try JSONEncoder().encode(LoRAConfig()), as: UTF8.self).contains("layersToTransform"))
     }
 
     @Test("Bad adapter folders are refused with the file and the tensor named")

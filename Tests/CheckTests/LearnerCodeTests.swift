@@ -174,7 +174,7 @@ struct LearnerCodeTests {
         #expect(finds(3, "leakedPrompts", LeakedPromptsFunction.self))
         #expect(finds(4, "loraForward", LoRAForwardFunction.self) && finds(4, "loraGradients", LoRAGradientsFunction.self))
         #expect(finds(4, "loraPlan", LoRAPlanFunction.self))
-        #expect(finds(5, "nf4QuantizeBlock", NF4QuantizeBlockFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
+        #expect(finds(5, "nf4Quantize", NF4QuantizeFunction.self) && finds(5, "nf4Dequantize", NF4DequantizeFunction.self))
         #expect(finds(5, "doubleQuantize", DoubleQuantizeFunction.self) && finds(5, "nf4StorageBits", NF4StorageBitsFunction.self))
         #expect(finds(5, "trainingMemoryPlan", TrainingMemoryPlanFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "lastTokenIndices", LastTokenIndicesFunction.self))
