@@ -15,8 +15,8 @@ extension Catalogue {
     static func chainTable(chapter: Int, mine: Bool) -> LearnerCode.Table {
         switch chapter {
         case 2:
-            let merge: MergePairFunction = { t, l, r, n in
-                must("2.1") { mine ? try Exercises.mergePair(t, left: l, right: r, into: n) : try Solutions.mergePair(t, left: l, right: r, into: n) }
+            let round: BPETrainingRoundFunction = { w, n in
+                must("2.1") { mine ? try Exercises.bpeTrainingRound(words: w, newID: n) : try Solutions.bpeTrainingRound(words: w, newID: n) }
             }
             let mask: CausalMaskFunction = { s, seg in
                 must("2.2") { mine ? try Exercises.applyCausalMask(s, segments: seg) : try Solutions.applyCausalMask(s, segments: seg) }
@@ -32,7 +32,7 @@ extension Catalogue {
                 must("2.5") { mine ? try Exercises.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u)
                                    : try Solutions.sampleNextToken(logits: l, temperature: t, topK: k, topP: p, uniform: u) }
             }
-            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
+            return LearnerCode.Table(["bpeTrainingRound": round, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
                                       "sampleNextToken": sample])
         case 3:
             let targets: SFTTargetsFunction = { ids, tr in
