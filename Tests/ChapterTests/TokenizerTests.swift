@@ -239,6 +239,29 @@ enum TokenizerFixtures {
         #expect(words.mergeMostFrequentPair(into: 304) == nil)
     }
 
+    /// `course run transformer --mine` installs the learner's round (exercise 2.1): every round
+    /// of training is then theirs, its pairs become the merges and its words the next round's.
+    @Test("with a round installed, training learns the installed round's merges")
+    func installedRound() {
+        var seen: [[[Int]: Int]] = [], chosen: [[Int]] = []
+        let firstPair: BPETrainingRoundFunction = { words, newID in   // not the most frequent: the longest word's first pair
+            seen.append(words)
+            let long = words.keys.filter { $0.count > 1 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+            guard let w = long.first else { return nil }
+            var merged = words
+            merged[w] = nil
+            merged[[newID] + w.dropFirst(2), default: 0] += words[w]!
+            chosen.append([w[0], w[1]])
+            return (w[0], w[1], merged)
+        }
+        let t = LearnerCode.$installed.withValue(LearnerCode.Table(["bpeTrainingRound": firstPair])) {
+            BPETokenizer.train(corpus: ["abc abc xy"], vocabSize: 1000, specialTokens: [])
+        }
+        #expect(t.merges.map { [$0.left, $0.right] } == chosen && chosen.count == 7)   // " abc" and " xy" end as one token each
+        #expect(t.merges.map { t.decode([$0.result]) }.sorted() == [" a", " ab", " abc", " x", " xy", "ab", "abc"])
+        #expect(seen.count == 8 && seen.last!.keys.allSatisfy { $0.count == 1 })
+    }
+
     /// With `splitDigits` the words are cut at their digits before training; a digit run never
     /// merges, and the pairs around it are learned as without the digits.
     @Test("with splitDigits no merge holds a digit")
