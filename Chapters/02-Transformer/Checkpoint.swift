@@ -58,28 +58,53 @@ extension GPT {
         return out + [("ln_f.weight", [c]), ("ln_f.bias", [c])]
     }
 
-    /// The file's entry for every expected parameter name (prefix `transformer.` optional;
-    /// attention mask buffers and a tied `lm_head.weight` ignored). Throws on a missing tensor,
-    /// a wrong shape or an unexpected tensor, naming it.
+    /// The file's entry for every expected parameter name, from `loadPlan`; its errors name
+    /// the file too.
     static func checkTensors(of file: SafetensorsFile, expected: [(String, [Int])]) throws -> [String: SafetensorsEntry] {
-        var byName: [String: SafetensorsEntry] = [:]
-        for e in file.entries {
-            let name = e.name.hasPrefix("transformer.") ? String(e.name.dropFirst("transformer.".count)) : e.name
-            if name.hasSuffix(".attn.bias") || name.hasSuffix(".attn.masked_bias") || name == "lm_head.weight" { continue }
-            byName[name] = e
+        let plan: [String: String]
+        do {
+            plan = try loadPlan(checkpoint: file.entries.map { ($0.name, $0.shape) }, parameters: expected.map { ($0.0, $0.1) })
+        } catch let e as CourseError {
+            throw CourseError(file: file.path, e.message)
         }
-        for (name, shape) in expected {
-            guard let e = byName[name] else { throw CourseError(file: file.path, "missing tensor \"\(name)\"") }
-            guard e.shape == shape else {
-                throw CourseError(file: file.path, "tensor \"\(name)\" has shape \(e.shape), the config needs \(shape)")
-            }
-        }
-        let unknown = Set(byName.keys).subtracting(expected.map(\.0))
-        if let u = unknown.sorted().first {
-            throw CourseError(file: file.path, "unexpected tensor \"\(CourseError.escape(u))\" (not part of a GPT-2 with this config)")
-        }
-        return byName
+        let entries = Dictionary(file.entries.map { ($0.name, $0) }) { a, _ in a }
+        return plan.mapValues { entries[$0]! }
     }
+
+    // MARK: book load-plan
+    /// Which tensor of a checkpoint fills which parameter (exercise 2.6's idea): parameter name →
+    /// the checkpoint's tensor name. A checkpoint saved by this kit or by Hugging Face
+    /// (`save_pretrained`, or an original hub file) names the model's tensors with or without
+    /// `transformer.` in front; it may also hold tensors that are not parameters: the attention
+    /// mask buffers (last two name parts `attn.bias` or `attn.masked_bias`; `attn.c_attn.bias`
+    /// is a parameter) and the output layer `lm_head.weight`, tied to `wte.weight`. Everything
+    /// else must match one parameter exactly, shape included, and every parameter must be
+    /// there: a model loaded half from the file and half from its random start would train or
+    /// answer without a word of warning. Each refusal is one line naming the tensor.
+    public static func loadPlan(checkpoint: [(name: String, shape: [Int])],
+                                parameters: [(name: String, shape: [Int])]) throws -> [String: String] {
+        KitAnswer.used("GPT.loadPlan", answers: "2.6")
+        var byName: [String: (name: String, shape: [Int])] = [:]
+        for t in checkpoint {
+            let name = t.name.hasPrefix("transformer.") ? String(t.name.dropFirst("transformer.".count)) : t.name
+            let lastTwo = name.split(separator: ".", omittingEmptySubsequences: false).suffix(2).joined(separator: ".")
+            if lastTwo == "attn.bias" || lastTwo == "attn.masked_bias" || name == "lm_head.weight" { continue }
+            if let first = byName[name] {
+                throw CourseError("tensors \"\(CourseError.escape(first.name))\" and \"\(CourseError.escape(t.name))\" are both \"\(CourseError.escape(name))\"")
+            }
+            byName[name] = t
+        }
+        for (name, shape) in parameters {
+            guard let t = byName[name] else { throw CourseError("missing tensor \"\(name)\"") }
+            guard t.shape == shape else { throw CourseError("tensor \"\(name)\" has shape \(t.shape), the config needs \(shape)") }
+        }
+        let known = Set(parameters.map(\.name))
+        if let u = byName.keys.filter({ !known.contains($0) }).sorted().first {
+            throw CourseError("unexpected tensor \"\(CourseError.escape(byName[u]!.name))\" (not part of a GPT-2 with this config)")
+        }
+        return byName.mapValues(\.name)
+    }
+    // MARK: end
 }
 
 /// What a stopped run needs to continue exactly where it was: the model, the AdamW moments,

@@ -5,33 +5,14 @@ import Transformer
 
 extension Catalogue {
     static let chapter2: [Exercise] = [
-        Exercise("2.1", "One BPE merge step", file: "exercises/02-transformer/BPEMergeStep.swift",
-                 symbol: "mergePair", hints: [
-                    "Walk the list with an index you advance yourself (a while loop), building a new array.",
-                    "When tokens[i] and tokens[i + 1] are the pair, the two become one token and the walk moves past both.",
-                    "Guard the look-ahead at the end of the list. Test yourself: merging (a, a) in a, a, a gives the new token then a, not two new tokens.",
+        Exercise("2.1", "One round of BPE training", file: "exercises/02-transformer/BPETrainingRound.swift",
+                 symbol: "bpeTrainingRound", hints: [
+                    "Two passes over the words: the first counts every adjacent pair, the second rewrites each word with the winning pair merged.",
+                    "A word that occurs c times adds c to a pair for each place the pair sits in it. The winner has the largest count; among equal counts the smaller left id wins, then the smaller right id, so the order a dictionary lists its entries in never decides.",
+                    "The rewrite walks each word from the left and, on the pair, writes the new id and steps past both tokens. Test yourself on the book's corpus: the first round merges e and a, counted 14 times.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.1")
-            let cases: [([Int], Int, Int, Int, [Int])] = [
-                ([1, 2, 3, 1, 2], 1, 2, 9, [9, 3, 9]),
-                ([5, 5, 5], 5, 5, 7, [7, 5]),
-                ([5, 5, 5, 5], 5, 5, 7, [7, 7]),
-                ([2, 1, 2, 1], 1, 2, 9, [2, 9, 1]),
-                ([4], 4, 4, 8, [4]),
-                ([], 1, 2, 9, []),
-                ([3, 1, 3], 1, 2, 9, [3, 1, 3]),
-            ]
-            for (tokens, l, r, new, expected) in cases {
-                let got = try f.mergePair(tokens, l, r, new)
-                try Expect.that(got == expected, "merging (\(l), \(r)) → \(new) in \(tokens): expected \(expected), got \(got)")
-            }
-            // The tokenizer's merge loop built on your step must encode words as the kit does.
-            let tok = BPETokenizer.train(corpus: bpeCorpus, vocabSize: 256 + 60, specialTokens: [])
-            for word in [" returns", " shipping", " order", " aaaaaaa", " refunded", "desk"] {
-                let got = try encodeWord(word, tok, f.mergePair)
-                let expected = tok.encode(word, allowSpecial: false)
-                try Expect.that(got == expected, "\"\(word)\" encoded with your merge step: expected ids \(expected), got \(got)")
-            }
+            try checkTrainingRound(f.trainingRound)
         },
         Exercise("2.2", "The causal mask", file: "exercises/02-transformer/CausalMask.swift",
                  symbol: "applyCausalMask", hints: [
@@ -122,51 +103,19 @@ extension Catalogue {
             let f = Chapter2Functions.table(flavor, "2.5")
             try checkSampling(f.sampleNextToken)
         },
-        Exercise("2.6", "Hugging Face names to the kit's", file: "exercises/02-transformer/HuggingFaceNames.swift",
-                 symbol: "kitParameterName", hints: [
-                    "Three outcomes: a kit name, nil (skip), or a thrown error. Strip the prefix first, then decide.",
-                    "Skip lm_head.weight and the mask buffers; compare the last two dot-separated parts, since a plain suffix test for attn.bias also matches c_attn.bias.",
-                    "Order matters: strip transformer., then test the names to skip, then look the rest up in known; only a name that survives all three and is unknown is an error.",
+        Exercise("2.6", "The load plan of a Hugging Face checkpoint", file: "exercises/02-transformer/HuggingFaceLoadPlan.swift",
+                 symbol: "loadPlan", hints: [
+                    "Go through the checkpoint tensor by tensor: strip the prefix, skip what is not a parameter, check the rest against the parameters. The parameters nobody filled show only at the end.",
+                    "Keep the parameters' shapes in a dictionary by name. A mask buffer is a name whose last two dot-separated parts are attn and bias (or masked_bias); a plain suffix test for attn.bias also catches c_attn.bias.",
+                    "Every misfit is thrown, never skipped: a tensor that is no parameter, a shape that differs, a parameter filled twice or not at all. Test yourself: a file whose c_attn weight is stored transposed must be refused, naming both shapes.",
                  ]) { flavor in
             let f = Chapter2Functions.table(flavor, "2.6")
-            try checkNameMapping(f.kitParameterName)
+            try checkLoadPlan(f.loadPlan)
         },
     ]
 }
 
 // MARK: - Helpers
-
-/// A small corpus with enough repetition for a few dozen merges (and a run of one letter, so
-/// that overlapping pairs such as "aa" + "a" appear).
-private let bpeCorpus = Array(repeating: [
-    "Returns are accepted within 30 days; the order number is on the receipt.",
-    "Free shipping on every order over 50 dollars; shipping takes 3 to 5 days.",
-    "Your refund was refunded to the card; returns of opened items are refunded too.",
-    "aaaaaaa aaaa aaaaaaa the support desk answers every ticket, desk by desk.",
-].joined(separator: " "), count: 20)
-
-/// GPT-2's merge loop on one word, with the merge step passed in: start from the word's
-/// bytes, then apply the lowest-ranked merge whose pair occurs, until none does.
-private func encodeWord(_ word: String, _ tok: BPETokenizer, _ merge: ([Int], Int, Int, Int) throws -> [Int]) throws -> [Int] {
-    var byteID = [Int](repeating: -1, count: 256)
-    for (id, bytes) in tok.tokenBytes.enumerated() where bytes.count == 1 && byteID[Int(bytes[0])] < 0 {
-        byteID[Int(bytes[0])] = id
-    }
-    var rank: [[Int]: (rank: Int, result: Int)] = [:]
-    for (r, m) in tok.merges.enumerated() where rank[[m.left, m.right]] == nil { rank[[m.left, m.right]] = (r, m.result) }
-    var ids = word.utf8.map { byteID[Int($0)] }
-    while ids.count > 1 {
-        var best: (rank: Int, left: Int, right: Int, result: Int)?
-        for i in 0..<(ids.count - 1) {
-            if let m = rank[[ids[i], ids[i + 1]]], m.rank < best?.rank ?? .max { best = (m.rank, ids[i], ids[i + 1], m.result) }
-        }
-        guard let best else { break }
-        let next = try merge(ids, best.left, best.right, best.result)
-        try Expect.that(next.count < ids.count, "merging (\(best.left), \(best.right)) in \(ids) removed no token")
-        ids = next
-    }
-    return ids
-}
 
 func randomTensor(_ shape: [Int], _ rng: inout SeededRandom, std: Float = 1) -> Tensor {
     let t = Tensor(zeros: shape)
@@ -341,50 +290,4 @@ private func checkInsideGPT(_ head: (Tensor, Tensor, Tensor) throws -> Tensor) t
         try Expect.close(out.value.array, model.hidden(ids, batch: 1).value.array, tolerance: 1e-4,
                          "hidden states of a GPT block using your attention heads, against GPT.hidden")
     }
-}
-
-/// Names built in code (all three kinds of outcome), then, when the package's fixture is
-/// found, every tensor of a real `save_pretrained` file.
-private func checkNameMapping(_ map: (String, Set<String>) throws -> String?) throws {
-    let model = GPT(GPTConfig(vocabSize: 16, contextLength: 8, embeddingSize: 8, layers: 2, heads: 2), seed: 0)
-    let known = Set(model.namedParameters.map(\.0))
-    func show(_ s: String?) -> String { s.map { "\"\($0)\"" } ?? "nil" }
-    for (name, _) in model.namedParameters {
-        for given in ["transformer." + name, name] {
-            let got = try map(given, known)
-            try Expect.that(got == name, "\"\(given)\": expected \"\(name)\", got \(show(got))")
-        }
-    }
-    for skipped in ["transformer.h.0.attn.bias", "transformer.h.1.attn.masked_bias", "h.1.attn.bias", "lm_head.weight"] {
-        let got = try map(skipped, known)
-        try Expect.that(got == nil, "\"\(skipped)\" must be skipped (nil), got \(show(got))")
-    }
-    for unknown in ["transformer.h.2.ln_1.weight", "h.0.attn.c_attn.weights", "score.weight",
-                    "transformer.transformer.wte.weight", "transformer.h.0.mlp.bias"] {
-        try Expect.refuses("2.6", "\"\(unknown)\" is not a parameter of this model", describe: show) { try map(unknown, known) }
-    }
-    guard let dir = fixtureDirectory("hf-tiny-gpt2") else { return }
-    let config = try GPTConfig.load(path: dir.appendingPathComponent("config.json").path)
-    let shapes = Dictionary(uniqueKeysWithValues: GPT(config, seed: 0).namedParameters.map { ($0.0, $0.1.shape) })
-    let file = try SafetensorsFile.open(path: dir.appendingPathComponent("model.safetensors").path)
-    var loaded = Set<String>()
-    for e in file.entries {
-        guard let name = try map(e.name, Set(shapes.keys)) else { continue }
-        try Expect.that(shapes[name] == e.shape, "\"\(e.name)\" in the Hugging Face fixture mapped to \"\(name)\", whose shape differs")
-        try Expect.that(loaded.insert(name).inserted, "two tensors of the Hugging Face fixture map to \"\(name)\"")
-    }
-    if let missing = Set(shapes.keys).subtracting(loaded).sorted().first {
-        throw CheckFailure("no tensor of the Hugging Face fixture (\(dir.lastPathComponent)) mapped to \"\(missing)\"")
-    }
-}
-
-/// Tests/ChapterTests/Fixtures/NAME in this package: found from this source file's location
-/// (a build from the checkout), else from the working directory and its parents.
-private func fixtureDirectory(_ name: String) -> URL? {
-    let sub = "Tests/ChapterTests/Fixtures/\(name)"
-    var candidates = [URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()]
-    var url = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    for _ in 0..<6 { candidates.append(url); url.deleteLastPathComponent() }
-    return candidates.map { $0.appendingPathComponent(sub) }
-        .first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("model.safetensors").path) }
 }

@@ -6,39 +6,48 @@ import Solutions
 /// The functions of Chapter 2's exercises, as one table, so a check can run against the
 /// learner's code, the reference, or a deliberately wrong variant.
 struct Chapter2Functions {
-    var mergePair: ([Int], Int, Int, Int) throws -> [Int]
+    var trainingRound: (_ words: [[Int]: Int], _ newID: Int) throws -> (left: Int, right: Int, words: [[Int]: Int])?
     var causalMask: (_ scores: Tensor, _ segments: [Int]?) throws -> Tensor
     var attentionHead: (Tensor, Tensor, Tensor) throws -> Tensor
     var kvCacheStep: (Tensor, Tensor, Tensor, inout Tensor, inout Tensor) throws -> Tensor
     var sampleNextToken: (_ logits: [Float], _ temperature: Float, _ topK: Int, _ topP: Float, _ u: Float) throws -> Int
-    var kitParameterName: (String, Set<String>) throws -> String?
+    var loadPlan: (_ checkpoint: [(name: String, shape: [Int])], _ parameters: [(name: String, shape: [Int])]) throws -> [String: String]
 
     static var learner: Chapter2Functions { Chapter2Functions(
-        mergePair: { try Exercises.mergePair($0, left: $1, right: $2, into: $3) },
+        trainingRound: { try Exercises.bpeTrainingRound(words: $0, newID: $1) },
         causalMask: { try Exercises.applyCausalMask($0, segments: $1) },
         attentionHead: { try Exercises.attentionHead(q: $0, k: $1, v: $2) },
         kvCacheStep: { try Exercises.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
         sampleNextToken: { try Exercises.sampleNextToken(logits: $0, temperature: $1, topK: $2, topP: $3, uniform: $4) },
-        kitParameterName: { try Exercises.kitParameterName(huggingFace: $0, known: $1) }) }
+        loadPlan: { try Exercises.loadPlan(checkpoint: $0, parameters: $1) }) }
 
     static var reference: Chapter2Functions { Chapter2Functions(
-        mergePair: { try Solutions.mergePair($0, left: $1, right: $2, into: $3) },
+        trainingRound: { try Solutions.bpeTrainingRound(words: $0, newID: $1) },
         causalMask: { try Solutions.applyCausalMask($0, segments: $1) },
         attentionHead: { try Solutions.attentionHead(q: $0, k: $1, v: $2) },
         kvCacheStep: { try Solutions.kvCacheStep(query: $0, key: $1, value: $2, keys: &$3, values: &$4) },
         sampleNextToken: { try Solutions.sampleNextToken(logits: $0, temperature: $1, topK: $2, topP: $3, uniform: $4) },
-        kitParameterName: { try Solutions.kitParameterName(huggingFace: $0, known: $1) }) }
+        loadPlan: { try Solutions.loadPlan(checkpoint: $0, parameters: $1) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter2Functions {
         var f = reference
         switch id {
-        case "2.1": f.mergePair = { tokens, l, r, new in  // steps one token after a merge: overlapping pairs merge twice
-            var out: [Int] = []
-            for i in tokens.indices {
-                if i + 1 < tokens.count, tokens[i] == l, tokens[i + 1] == r { out.append(new) } else { out.append(tokens[i]) }
+        case "2.1": f.trainingRound = { words, newID in  // counts each distinct word once, not as often as it occurs
+            var pairs: [[Int]: Int] = [:]
+            for w in words.keys where w.count > 1 { for i in 0..<(w.count - 1) { pairs[[w[i], w[i + 1]], default: 0] += 1 } }
+            guard let best = pairs.min(by: { $0.value != $1.value ? $0.value > $1.value : $0.key.lexicographicallyPrecedes($1.key) })?.key else {
+                return nil
             }
-            return out
+            var merged: [[Int]: Int] = [:]
+            for (w, c) in words {
+                var out: [Int] = [], i = 0
+                while i < w.count {
+                    if i + 1 < w.count, w[i] == best[0], w[i + 1] == best[1] { out.append(newID); i += 2 } else { out.append(w[i]); i += 1 }
+                }
+                merged[out, default: 0] += c
+            }
+            return (best[0], best[1], merged)
         }
         case "2.2": f.causalMask = { scores, _ in  // ignores the segments: plain causal mask (with the offset) across packed examples
             try reference.causalMask(scores, nil)
@@ -72,9 +81,9 @@ struct Chapter2Functions {
             }
             return kept.lastIndex { $0 > 0 }!
         }
-        case "2.6": f.kitParameterName = { name, known in  // hasSuffix("attn.bias") also drops c_attn.bias
-            if name.hasSuffix("attn.bias") { return nil }
-            return try reference.kitParameterName(name, known)
+        case "2.6": f.loadPlan = { checkpoint, parameters in  // compares names only: a tensor of the wrong shape is planned in
+            let shapes = Dictionary(checkpoint.map { t in (t.name.hasPrefix("transformer.") ? String(t.name.dropFirst(12)) : t.name, t.shape) }) { a, _ in a }
+            return try reference.loadPlan(checkpoint, parameters.map { p in (p.name, shapes[p.name] ?? p.shape) })
         }
         default: break
         }

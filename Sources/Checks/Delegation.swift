@@ -18,9 +18,7 @@ import Transformer
 /// public kit function that computes their answer, so there is nothing to delegate to.
 extension Catalogue {
     public static let withoutKitCounterpart: Set<String> = [
-        "2.1",  // the tokenizer's merge loop is internal
         "2.4",  // the KV cache's append is internal and tied to the model's fused qkv layout
-        "2.6",  // the checkpoint loader's name table is internal
     ]
 }
 
@@ -33,6 +31,11 @@ extension Chapter2Functions {
     static func delegate(_ id: String) -> Chapter2Functions {
         var f = reference
         switch id {
+        case "2.1": f.trainingRound = { words, newID in
+            var corpus = BPEWordCounts(words)
+            guard let pair = corpus.mergeMostFrequentPair(into: newID) else { return nil }
+            return (pair.left, pair.right, corpus.wordCounts)
+        }
         case "2.2": f.causalMask = { Variable($0).causalMask(segments: $1).value }
         case "2.3": f.attentionHead = { q, k, v in
             let scores = Variable.matmul(Variable(q), Variable(k), transposeB: true, alpha: 1 / Float(q.shape[1]).squareRoot())
@@ -49,6 +52,7 @@ extension Chapter2Functions {
             }
             return probs.lastIndex { $0 > 0 }!
         }
+        case "2.6": f.loadPlan = { try GPT.loadPlan(checkpoint: $0, parameters: $1) }
         default: break
         }
         return f

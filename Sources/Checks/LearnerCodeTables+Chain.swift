@@ -15,8 +15,8 @@ extension Catalogue {
     static func chainTable(chapter: Int, mine: Bool) -> LearnerCode.Table {
         switch chapter {
         case 2:
-            let merge: MergePairFunction = { t, l, r, n in
-                must("2.1") { mine ? try Exercises.mergePair(t, left: l, right: r, into: n) : try Solutions.mergePair(t, left: l, right: r, into: n) }
+            let round: BPETrainingRoundFunction = { w, n in
+                must("2.1") { mine ? try Exercises.bpeTrainingRound(words: w, newID: n) : try Solutions.bpeTrainingRound(words: w, newID: n) }
             }
             let mask: CausalMaskFunction = { s, seg in
                 must("2.2") { mine ? try Exercises.applyCausalMask(s, segments: seg) : try Solutions.applyCausalMask(s, segments: seg) }
@@ -38,7 +38,7 @@ extension Catalogue {
                                    : try Solutions.clippedAdamWStep(parameters: p, gradients: g, m: m, v: v, step: t, learningRate: lr,
                                                                     beta1: b1, beta2: b2, eps: e, weightDecay: wd, maxNorm: maxNorm) }
             }
-            return LearnerCode.Table(["mergePair": merge, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
+            return LearnerCode.Table(["bpeTrainingRound": round, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
                                       "sampleNextToken": sample, "clippedAdamWStep": optimizerStep])
         case 3:
             let targets: SFTTargetsFunction = { ids, tr in

@@ -16,11 +16,11 @@ extension Catalogue {
     public static let pluggable: [Int: [String]] = [
         1: ["1.1", "1.2", "1.5"],           // the scalar engine's backward walk and its tanh; the tensor engine's
                                             // broadcast gradients (the biases); the gradient check before training
-        // 2.6 (Hugging Face names) is not on the path: it only runs when a GPT-2 checkpoint is loaded (--base).
+        // 2.6 (the load plan) is not on the path: the run saves its model and loads one only with --resume.
         // 1.4 is chapter 1's: pretraining takes every optimiser step (global clipping, AdamW) with it.
         // 1.3 (layer norm) is not plugged in: the kit's kernel sums each row in eight lanes, so a plain
         // loop gives other last bits, and the run would no longer reproduce the kit's numbers exactly.
-        2: ["1.4", "2.1", "2.2", "2.3", "2.4", "2.5"],   // BPE merges (training and encoding), the mask of every attention
+        2: ["1.4", "2.1", "2.2", "2.3", "2.4", "2.5"],   // every round of the tokenizer's training, the mask of every attention
                                                   // (the fused kernel's in training and sampling, the figure's),
                                                   // every head's attention in training, the samples' KV-cache steps
                                                   // and every sampled token

@@ -20,12 +20,12 @@ extension Chapter2Functions {
     func watched() -> Chapter2Functions {
         let f = self
         return Chapter2Functions(
-            mergePair: { a0, a1, a2, a3 in try KitAnswer.watch { try f.mergePair(a0, a1, a2, a3) } },
+            trainingRound: { a0, a1 in try KitAnswer.watch { try f.trainingRound(a0, a1) } },
             causalMask: { a0, a1 in try KitAnswer.watch { try f.causalMask(a0, a1) } },
             attentionHead: { a0, a1, a2 in try KitAnswer.watch { try f.attentionHead(a0, a1, a2) } },
             kvCacheStep: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.kvCacheStep(a0, a1, a2, &a3, &a4) } },
             sampleNextToken: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.sampleNextToken(a0, a1, a2, a3, a4) } },
-            kitParameterName: { a0, a1 in try KitAnswer.watch { try f.kitParameterName(a0, a1) } })
+            loadPlan: { a0, a1 in try KitAnswer.watch { try f.loadPlan(a0, a1) } })
     }
 }
 

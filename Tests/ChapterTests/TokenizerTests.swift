@@ -221,4 +221,53 @@ enum TokenizerFixtures {
         #expect(empty.vocabSize == 256)
         #expect(empty.decode(empty.encode("ok 日本")) == "ok 日本")
     }
+
+    /// The book's corpus, round by round, then a token renamed (what the trainer does when a
+    /// merge's bytes already have a token): the next round counts the renamed words.
+    @Test("rounds of training merge the most frequent pair, and a renamed token is counted under its new id")
+    func rounds() {
+        let (t, e, a, m, s) = (116, 101, 97, 109, 115)
+        var words = BPEWordCounts([[t, e, a]: 5, [t, e, a, m]: 3, [s, t, e, a, m]: 2, [e, a, t]: 4])
+        #expect(words.mergeMostFrequentPair(into: 256)! == (e, a))
+        #expect(words.wordCounts == [[t, 256]: 5, [t, 256, m]: 3, [s, t, 256, m]: 2, [256, t]: 4])
+        #expect(words.mergeMostFrequentPair(into: 257)! == (t, 256))
+        words.rename(257, to: 300)
+        #expect(words.wordCounts == [[300]: 5, [300, m]: 3, [s, 300, m]: 2, [256, t]: 4])
+        #expect(words.mergeMostFrequentPair(into: 301)! == (300, m))   // 5 times, against ea+t 4
+        #expect(words.mergeMostFrequentPair(into: 302)! == (256, t))
+        #expect(words.mergeMostFrequentPair(into: 303)! == (s, 301))
+        #expect(words.mergeMostFrequentPair(into: 304) == nil)
+    }
+
+    /// `course run transformer --mine` installs the learner's round (exercise 2.1): every round
+    /// of training is then theirs, its pairs become the merges and its words the next round's.
+    @Test("with a round installed, training learns the installed round's merges")
+    func installedRound() {
+        var seen: [[[Int]: Int]] = [], chosen: [[Int]] = []
+        let firstPair: BPETrainingRoundFunction = { words, newID in   // not the most frequent: the longest word's first pair
+            seen.append(words)
+            let long = words.keys.filter { $0.count > 1 }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.lexicographicallyPrecedes($1) }
+            guard let w = long.first else { return nil }
+            var merged = words
+            merged[w] = nil
+            merged[[newID] + w.dropFirst(2), default: 0] += words[w]!
+            chosen.append([w[0], w[1]])
+            return (w[0], w[1], merged)
+        }
+        let t = LearnerCode.$installed.withValue(LearnerCode.Table(["bpeTrainingRound": firstPair])) {
+            BPETokenizer.train(corpus: ["abc abc xy"], vocabSize: 1000, specialTokens: [])
+        }
+        #expect(t.merges.map { [$0.left, $0.right] } == chosen && chosen.count == 7)   // " abc" and " xy" end as one token each
+        #expect(t.merges.map { t.decode([$0.result]) }.sorted() == [" a", " ab", " abc", " x", " xy", "ab", "abc"])
+        #expect(seen.count == 8 && seen.last!.keys.allSatisfy { $0.count == 1 })
+    }
+
+    /// With `splitDigits` the words are cut at their digits before training; a digit run never
+    /// merges, and the pairs around it are learned as without the digits.
+    @Test("with splitDigits no merge holds a digit")
+    func digits() {
+        let t = BPETokenizer.train(corpus: ["SD-23340 SD-23340 SD-11 order 2233 2233"], vocabSize: 300, specialTokens: [], splitDigits: true)
+        #expect(t.merges.allSatisfy { m in !t.tokenBytes[m.result].contains { $0 >= 0x30 && $0 <= 0x39 } })
+        #expect(t.encode(" 2233") == [t.encode(" ")[0]] + "2233".utf8.map { t.encode(String(UnicodeScalar($0)))[0] })
+    }
 }

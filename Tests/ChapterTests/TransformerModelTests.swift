@@ -40,7 +40,7 @@ struct TransformerModelTests {
         }
     }
 
-    @Test("A checkpoint with a wrong shape or a missing tensor is rejected, naming the tensor")
+    @Test("A checkpoint with a wrong shape, a missing, unexpected or doubled tensor is rejected, naming the tensor")
     func badCheckpoints() throws {
         let model = Self.tinyModel()
         let dir = ScratchFolder.root.appendingPathComponent("gpt-bad-\(getpid())")
@@ -53,6 +53,11 @@ struct TransformerModelTests {
         tensors.append((name: "ln_f.bias", tensor: Tensor(zeros: [3])))
         try Safetensors.write(tensors, to: path)
         #expect(throws: CourseError(file: path, "tensor \"ln_f.bias\" has shape [3], the config needs [16]")) { try GPT.load(directory: dir) }
+        tensors.removeLast()
+        try Safetensors.write(tensors + [(name: "transformer.ln_f.bias", tensor: Tensor(zeros: [16])), (name: "score.weight", tensor: Tensor(zeros: [1, 16]))], to: path)
+        #expect(throws: CourseError(file: path, "unexpected tensor \"score.weight\" (not part of a GPT-2 with this config)")) { try GPT.load(directory: dir) }
+        try Safetensors.write(tensors + [(name: "transformer.ln_f.bias", tensor: Tensor(zeros: [16])), (name: "ln_f.bias", tensor: Tensor(zeros: [16]))], to: path)
+        #expect(throws: CourseError(file: path, "tensors \"ln_f.bias\" and \"transformer.ln_f.bias\" are both \"ln_f.bias\"")) { try GPT.load(directory: dir) }
     }
 
     @Test("KV-cached decoding gives the same logits as recomputing the prefix")

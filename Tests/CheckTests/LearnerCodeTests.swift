@@ -166,7 +166,7 @@ struct LearnerCodeTests {
                 LearnerCode.function(name, as: type) != nil
             }
         }
-        #expect(finds(2, "mergePair", MergePairFunction.self) && finds(2, "causalMask", CausalMaskFunction.self))
+        #expect(finds(2, "bpeTrainingRound", BPETrainingRoundFunction.self) && finds(2, "causalMask", CausalMaskFunction.self))
         #expect(finds(2, "attentionHead", AttentionHeadFunction.self) && finds(2, "kvCacheStep", KVCacheStepFunction.self))
         #expect(finds(2, "sampleNextToken", SampleNextTokenFunction.self))
         #expect(finds(3, "sftTargets", SFTTargetsFunction.self) && finds(3, "packExamples", PackExamplesFunction.self))
@@ -182,7 +182,7 @@ struct LearnerCodeTests {
         #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
         #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRateInterval", WinRateIntervalFunction.self))
         #expect(finds(9, "meanPassAtK", MeanPassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
-        #expect(!finds(3, "mergePair", MergePairFunction.self))   // each chapter's run sees only its own
+        #expect(!finds(3, "bpeTrainingRound", BPETrainingRoundFunction.self))   // each chapter's run sees only its own
     }
 
     /// The template's hook hands the learner the tokenizer's plain-text encoder and the two

@@ -160,7 +160,6 @@ public final class BPETokenizer: @unchecked Sendable {
                 }
             }
             if best.result < 0 { break }
-            if let mine = LearnerCode.function("mergePair", as: MergePairFunction.self) { symbols = mine(symbols.map(Int.init), Int(left), Int(right), Int(best.result)).map(Int32.init); continue }
             var w = 0, k = 0
             while k < symbols.count {
                 if k + 1 < symbols.count, symbols[k] == left, symbols[k + 1] == right {
@@ -194,7 +193,3 @@ public final class BPETokenizer: @unchecked Sendable {
         String(decoding: decodeBytes(ids), as: UTF8.self)
     }
 }
-
-// The shape of the function a learner plugs in with `course run transformer --mine` (see
-// `LearnerCode`): exercise 2.1's signature, without `throws`.
-public typealias MergePairFunction = ([Int], Int, Int, Int) -> [Int]
