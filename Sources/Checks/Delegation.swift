@@ -212,7 +212,10 @@ extension Chapter7Functions {
                 c.update(observedKL: kl, steps: steps)
                 return c.value
             }
-        case "7.4": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
+        case "7.4": f.groupAdvantages = { r, g, lengths, m, dr in   // the kit's per-token advantages and weights
+            guard g > 0, r.count % g == 0, lengths.count == r.count else { throw CourseError("the batch does not split") }
+            return GroupAdvantages.perToken(rewards: r, groupSize: g, lengths: lengths, variant: dr ? .drGRPO : .grpo, maxNewTokens: m)
+        }
         default: break
         }
         return f

@@ -31,7 +31,8 @@ extension Catalogue {
                                             // storage bits and the memory-at-scale table's plan
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
-                                            // losses and their gradients; GRPO's advantages and clipped policy loss
+                                            // losses and their gradients; GRPO's per-token advantages and
+                                            // weights, and its clipped policy loss
         8: ["8.1", "8.2"],                  // the sequence log-probabilities and their gradient, DPO's loss and its gradient
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
@@ -68,9 +69,9 @@ extension Catalogue {
                 must("7.3") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
                                    : try Solutions.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n) }
             }
-            let group: GroupAdvantagesFunction = { r, g, s in
-                must("7.4") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
-                                   : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
+            let group: GroupAdvantagesFunction = { r, g, l, m, dr in
+                must("7.4") { mine ? try Exercises.groupAdvantages(rewards: r, groupSize: g, lengths: l, maxNewTokens: m, drGRPO: dr)
+                                   : try Solutions.groupAdvantages(rewards: r, groupSize: g, lengths: l, maxNewTokens: m, drGRPO: dr) }
             }
             let policyLoss: PPOLossFunction = { lp, old, a, w, c in
                 must("7.2") { mine ? try Exercises.clippedPolicyLoss(logProbs: lp, oldLogProbs: old, advantages: a, weights: w, clip: c)

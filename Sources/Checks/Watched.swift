@@ -85,7 +85,7 @@ extension Chapter7Functions {
             valueLoss: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.valueLoss(a0, a1, a2, a3, a4) } },
             klRewards: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.klRewards(a0, a1, a2, a3, a4) } },
             adaptiveKL: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.adaptiveKL(a0, a1, a2, a3, a4) } },
-            groupAdvantages: { a0, a1, a2 in try KitAnswer.watch { try f.groupAdvantages(a0, a1, a2) } })
+            groupAdvantages: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.groupAdvantages(a0, a1, a2, a3, a4) } })
     }
 }
 

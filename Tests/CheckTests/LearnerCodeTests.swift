@@ -16,12 +16,15 @@ import Transformer
 /// installed, the kit's function returns what the installed one computes; without, the kit's.
 @Suite("Plugging the learner's code into the chapters")
 struct LearnerCodeTests {
-    @Test("With a table installed, the kit's batch advantages, KL rewards, β update and group advantages call the installed functions")
+    @Test("With a table installed, the kit's batch advantages, KL rewards, β update and GRPO's per-token advantages call the installed functions")
     func hooksReachTheChapter() {
         let gae: GAEBatchFunction = { r, _, _, _ in (r.map { [Float](repeating: 7, count: $0.count) }, r.map { [Float](repeating: 8, count: $0.count) }) }
         let kl: KLRewardsFunction = { lp, _, _, _, _ in [Float](repeating: 9, count: lp.count) }
         let beta: AdaptiveKLFunction = { _, _, _, _, _ in 0.5 }
-        let group: GroupAdvantagesFunction = { r, _, _ in r.map { _ in 3 } }
+        let group: GroupAdvantagesFunction = { _, _, lengths, _, _ in
+            let n = lengths.reduce(0, +)
+            return ([Float](repeating: 3, count: n), [Float](repeating: 4, count: n))
+        }
         let table = LearnerCode.Table(["gaeBatch": gae, "klRewards": kl, "adaptiveKL": beta, "groupAdvantages": group])
         LearnerCode.$installed.withValue(table) {
             #expect(GAE.batch(rewards: [[1, 2], [3]], values: [[0, 0], [0]]).advantages == [[7, 7], [7]])
@@ -29,7 +32,8 @@ struct LearnerCodeTests {
             var c = AdaptiveKLController(initial: 0.2)
             c.update(observedKL: 6, steps: 10)
             #expect(c.value == 0.5)
-            #expect(GroupAdvantages.compute(rewards: [1, 0], groupSize: 2) == [3, 3])
+            let perToken = GroupAdvantages.perToken(rewards: [1, 0], groupSize: 2, lengths: [2, 1], variant: .grpo, maxNewTokens: 4)
+            #expect(perToken.advantages == [3, 3, 3] && perToken.weights == [4, 4, 4])
         }
         #expect(GAE.batch(rewards: [[0, 0, 1]], values: [[0.5, 0.2, 0.1]]).advantages != [[7, 7, 7]])
     }
