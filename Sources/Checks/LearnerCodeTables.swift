@@ -33,9 +33,23 @@ extension Catalogue {
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
                                             // losses and their gradients; GRPO's per-token advantages and
                                             // weights, and its clipped policy loss
-        8: ["8.1", "8.2"],                  // the sequence log-probabilities and their gradient, DPO's loss and its gradient
+        8: ["8.1", "8.2", "8.4"],           // the sequence log-probabilities and their gradient, DPO's loss and its
+                                            // gradient, KTO's loss and its gradient (only runs that train KTO)
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
+
+    /// Exercises that only some runs of a chapter call (exercise → those runs' folders under
+    /// runs/): `--mine` asks for them only when one of those runs trains. KTO trains in
+    /// `--loss kto` and in the comparison of every loss (`--loss all`).
+    public static let variantOnly: [String: [String]] = ["8.4": ["dpo/kto", "dpo/compare"]]
+
+    /// The exercises whose code a run of `stage` (its folder under runs/, e.g. `dpo/kto-lora`)
+    /// trains on under `--mine`, and which must pass before it starts.
+    public static func pluggable(chapter: Int, stage: String) -> [String] {
+        (pluggable[chapter] ?? []).filter { id in
+            variantOnly[id].map { $0.contains { stage == $0 || stage.hasPrefix($0 + "-") } } ?? true
+        }
+    }
 
     /// The table for `chapter` from the learner's code (`.learner`) or the solutions
     /// (`.reference`). A function that throws during the run stops it with the exercise's id:
@@ -95,7 +109,14 @@ extension Catalogue {
                 must("8.1") { mine ? try Exercises.sequenceLogProbsBackward(logits: l, targets: t, mask: m, upstream: g)
                                    : try Solutions.sequenceLogProbsBackward(logits: l, targets: t, mask: m, upstream: g) }
             }
-            return LearnerCode.Table(["sequenceLogProbs": logProbs, "sequenceLogProbsBackward": logProbsBackward, "dpoLoss": dpo])
+            let kto: KTOLossFunction = { p, r, l, pk, rk, beta, wd, wu in
+                must("8.4") { mine ? try Exercises.ktoLoss(policy: p, reference: r, labels: l, policyKL: pk, referenceKL: rk, beta: beta,
+                                                           desirableWeight: wd, undesirableWeight: wu)
+                                   : try Solutions.ktoLoss(policy: p, reference: r, labels: l, policyKL: pk, referenceKL: rk, beta: beta,
+                                                           desirableWeight: wd, undesirableWeight: wu) }
+            }
+            return LearnerCode.Table(["sequenceLogProbs": logProbs, "sequenceLogProbsBackward": logProbsBackward, "dpoLoss": dpo,
+                                      "ktoLoss": kto])
         default:
             return chainTable(chapter: chapter, mine: mine)
         }
