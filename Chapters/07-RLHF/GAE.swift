@@ -74,7 +74,6 @@ public enum Whitening {
 public enum GroupAdvantages {
     public static func compute(rewards: [Double], groupSize: Int, scaleByStd: Bool = true, eps: Double = 1e-4) -> [Double] {
         KitAnswer.used("GroupAdvantages.compute", answers: "7.4")
-        if let mine = LearnerCode.function("groupAdvantages", as: GroupAdvantagesFunction.self), eps == 1e-4 { return mine(rewards, groupSize, scaleByStd) }
         precondition(groupSize > 0 && rewards.count % groupSize == 0, "GRPO: \(rewards.count) rewards in groups of \(groupSize)")
         var out: [Double] = []
         for start in stride(from: 0, to: rewards.count, by: groupSize) {
@@ -85,12 +84,35 @@ public enum GroupAdvantages {
         }
         return out
     }
+
+    /// What GRPO trains on, token by token, flattened reply after reply (reply i has
+    /// `lengths[i]` tokens): its reply's advantage (Double, as the rewards, made Float), and the
+    /// token's weight in the loss, which decides how the replies share it. GRPO averages each
+    /// reply's tokens, then the replies: 1/(B·|o_i|) for B replies. Dr. GRPO gives every token
+    /// the same 1/(B·maxNewTokens), so a long reply counts as much per token as a short one.
+    public static func perToken(rewards: [Double], groupSize: Int, lengths: [Int], variant: GRPOVariant, maxNewTokens: Int)
+        -> (advantages: [Float], weights: [Float]) {
+        KitAnswer.used("GroupAdvantages.perToken", answers: "7.4")
+        if let mine = LearnerCode.function("groupAdvantages", as: GroupAdvantagesFunction.self) {
+            return mine(rewards, groupSize, lengths, maxNewTokens, variant == .drGRPO)
+        }
+        precondition(lengths.count == rewards.count, "GRPO: \(rewards.count) rewards for \(lengths.count) replies")
+        let replyAdvantages = compute(rewards: rewards, groupSize: groupSize, scaleByStd: variant == .grpo)
+        let b = Float(rewards.count)
+        var advantages: [Float] = [], weights: [Float] = []
+        for (i, n) in lengths.enumerated() {
+            advantages += repeatElement(Float(replyAdvantages[i]), count: n)
+            weights += repeatElement(variant == .grpo ? 1 / (b * Float(n)) : 1 / (b * Float(maxNewTokens)), count: n)
+        }
+        return (advantages, weights)
+    }
 }
 // MARK: end
 
 // The shapes of the functions a learner plugs in with `course run rlhf --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
 public typealias GAEBatchFunction = ([[Float]], [[Float]], Float, Float) -> (advantages: [[Float]], returns: [[Float]])
-public typealias GroupAdvantagesFunction = ([Double], Int, Bool) -> [Double]
+/// (rewards, group size, tokens per reply, maximum new tokens, Dr. GRPO) → per-token advantages and weights.
+public typealias GroupAdvantagesFunction = ([Double], Int, [Int], Int, Bool) -> (advantages: [Float], weights: [Float])
 public typealias KLRewardsFunction = ([Float], [Float], Float, Float, Bool) -> [Float]
 public typealias AdaptiveKLFunction = (Float, Double, Double, Double, Int) -> Float

@@ -86,17 +86,14 @@ public final class GRPOTrainer {
                                              count: config.groupSize, reward: reward,
                                              missingEndPenalty: config.missingEndPenalty, rng: &rng)
         let rollouts = batch.rollouts
-        // 2. Group-relative advantages, one per reply, broadcast to its tokens.
-        let advantages = GroupAdvantages.compute(rewards: batch.scores, groupSize: config.groupSize,
-                                                 scaleByStd: config.variant == .grpo)
-        let tokenAdvantages = rollouts.indices.map { [Float](repeating: Float(advantages[$0]), count: rollouts[$0].responseIDs.count) }
-        // 3. How each token counts: GRPO averages within a reply, then over replies; Dr. GRPO
+        // 2. Group-relative advantages, one per reply, given to every one of its tokens, and
+        // 3. how each token counts: GRPO averages within a reply, then over replies; Dr. GRPO
         //    divides every token by the same constant (replies × maximum length).
-        let b = Float(rollouts.count)
-        let weights = rollouts.map { r in
-            [Float](repeating: config.variant == .grpo ? 1 / (b * Float(r.responseIDs.count)) : 1 / (b * Float(config.maxNewTokens)),
-                    count: r.responseIDs.count)
-        }
+        let perToken = GroupAdvantages.perToken(rewards: batch.scores, groupSize: config.groupSize,
+                                                lengths: rollouts.map(\.responseIDs.count), variant: config.variant,
+                                                maxNewTokens: config.maxNewTokens)
+        let tokenAdvantages = TokenScoring.split(perToken.advantages, rollouts)
+        let weights = TokenScoring.split(perToken.weights, rollouts)
         let ref = TokenScoring.split(logProbs(reference, rollouts).logProbs, rollouts)
         // π_old: the policy that sampled. With μ = 1 it is the policy being updated (detached),
         // read from the first forward pass; with μ > 1 it is computed once beforehand.

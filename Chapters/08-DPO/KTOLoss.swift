@@ -40,17 +40,21 @@ public enum KTOLoss {
     public static func loss(_ x: KTOBatch, _ s: KTOSettings = .init())
         -> (loss: Variable, kl: Float, chosenRewards: [Float], rejectedRewards: [Float]) {
         KitAnswer.used("KTOLoss.loss", answers: "8.4")
+        let ratio = x.policy - constant(x.reference)                    // r [B]
+        let rewards = (s.beta * ratio).value.array
+        let chosen = zip(rewards, x.labels).filter(\.1).map(\.0)
+        let rejected = zip(rewards, x.labels).filter { !$0.1 }.map(\.0)
+        if let mine = LearnerCode.function("ktoLoss", as: KTOLossFunction.self) {
+            let out = learnerLoss(x, s, mine)
+            return (out.loss, out.z, chosen, rejected)
+        }
         // z: mean log-ratio on mismatched pairs, clamped at 0, a plain number (detached).
         let gaps = zip(x.policyKL, x.referenceKL).map { $0 - $1 }
         let z = max(gaps.reduce(0, +) / Float(max(gaps.count, 1)), 0)
-        let ratio = x.policy - constant(x.reference)                    // r [B]
         // +1 for desirable replies, −1 for undesirable: 1 − σ(β·sign·(r − z)).
         let sign = constant(x.labels.map { $0 ? 1 : -1 })
         let weight = constant(x.labels.map { $0 ? s.desirableWeight : s.undesirableWeight })
         let losses = weight * (-(s.beta * sign * (ratio - z)).sigmoid() + 1)
-        let rewards = (s.beta * ratio).value.array
-        let chosen = zip(rewards, x.labels).filter(\.1).map(\.0)
-        let rejected = zip(rewards, x.labels).filter { !$0.1 }.map(\.0)
         return (losses.mean(), z, chosen, rejected)
     }
     // MARK: end

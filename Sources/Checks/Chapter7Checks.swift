@@ -15,7 +15,8 @@ struct Chapter7Functions {
     var valueLoss: ([Float], [Float], [Float], [Float], Float) throws -> (loss: Float, gradient: [Float])
     var klRewards: ([Float], [Float], Float, Float, Bool) throws -> [Float]
     var adaptiveKL: (Float, Double, Double, Double, Int) throws -> Float
-    var groupAdvantages: ([Double], Int, Bool) throws -> [Double]
+    /// (rewards, group size, tokens per reply, maximum new tokens, Dr. GRPO) → per-token advantages and weights.
+    var groupAdvantages: ([Double], Int, [Int], Int, Bool) throws -> (advantages: [Float], weights: [Float])
 
     static var learner: Chapter7Functions { Chapter7Functions(
         gae: { try Exercises.batchAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
@@ -23,7 +24,7 @@ struct Chapter7Functions {
         valueLoss: { try Exercises.clippedValueLoss(values: $0, oldValues: $1, returns: $2, weights: $3, clip: $4) },
         klRewards: { try Exercises.klShapedRewards(logProbs: $0, refLogProbs: $1, score: $2, beta: $3, useK3: $4) },
         adaptiveKL: { try Exercises.adaptiveKLUpdate(beta: $0, observedKL: $1, target: $2, horizon: $3, steps: $4) },
-        groupAdvantages: { try Exercises.groupRelativeAdvantages(rewards: $0, groupSize: $1, scaleByStd: $2) }) }
+        groupAdvantages: { try Exercises.groupAdvantages(rewards: $0, groupSize: $1, lengths: $2, maxNewTokens: $3, drGRPO: $4) }) }
 
     static var reference: Chapter7Functions { Chapter7Functions(
         gae: { try Solutions.batchAdvantages(rewards: $0, values: $1, gamma: $2, lambda: $3) },
@@ -31,7 +32,7 @@ struct Chapter7Functions {
         valueLoss: { try Solutions.clippedValueLoss(values: $0, oldValues: $1, returns: $2, weights: $3, clip: $4) },
         klRewards: { try Solutions.klShapedRewards(logProbs: $0, refLogProbs: $1, score: $2, beta: $3, useK3: $4) },
         adaptiveKL: { try Solutions.adaptiveKLUpdate(beta: $0, observedKL: $1, target: $2, horizon: $3, steps: $4) },
-        groupAdvantages: { try Solutions.groupRelativeAdvantages(rewards: $0, groupSize: $1, scaleByStd: $2) }) }
+        groupAdvantages: { try Solutions.groupAdvantages(rewards: $0, groupSize: $1, lengths: $2, maxNewTokens: $3, drGRPO: $4) }) }
 
     static func mutant(_ id: String) -> Chapter7Functions {
         var f = reference
@@ -56,10 +57,10 @@ struct Chapter7Functions {
             f.adaptiveKL = { b, kl, target, h, n in  // ...and β's proportional error is not clipped
                 b * Float(1 + (kl / target - 1) * Double(n) / h)
             }
-        case "7.4": f.groupAdvantages = { r, g, scale in  // normalises over the whole batch, not per group
-            let mean = r.reduce(0, +) / Double(r.count)
-            let s = (r.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(r.count - 1, 1))).squareRoot()
-            return r.map { scale ? ($0 - mean) / (s + 1e-4) : $0 - mean }
+        case "7.4": f.groupAdvantages = { r, g, lengths, m, dr in  // GRPO's tokens all weigh 1/(tokens in the batch)
+            let right = try reference.groupAdvantages(r, g, lengths, m, dr)      // (a token-level mean), not 1/(B·|o_i|)
+            let tokens = Float(lengths.reduce(0, +))
+            return dr ? right : (right.advantages, right.weights.map { _ in 1 / tokens })
         }
         default: break
         }
@@ -225,23 +226,55 @@ extension Catalogue {
             controller.update(observedKL: 5, steps: 64)
             try Expect.close(Double(try f.adaptiveKL(0.1, 5, 6, 1000, 64)), Double(controller.value), tolerance: 1e-6, "vs AdaptiveKLController")
         },
-        Exercise("7.4", "GRPO's group-relative advantages", file: "exercises/07-rlhf/GroupRelativeAdvantages.swift",
-                 symbol: "groupRelativeAdvantages", hints: [
-                    "Handle each group of groupSize rewards on its own: its mean and its standard deviation.",
-                    "The sample standard deviation divides by n − 1; add 1e-4 before dividing.",
-                    "Without scaling (Dr. GRPO) the advantage is just the reward minus its group's mean. Test yourself: a group 0.5, 0.5 gives 0, 0 either way.",
+        Exercise("7.4", "GRPO's per-token advantages and loss weights", file: "exercises/07-rlhf/GroupAdvantages.swift",
+                 symbol: "groupAdvantages", hints: [
+                    "Two numbers per reply, each handed to every one of its tokens: its advantage, from its own group's rewards (their mean and, for GRPO, their spread), and its weight, from its length. Refuse a batch that does not split into whole groups first.",
+                    "GRPO: A_i = (r_i − mean)/(std + 1e-4) with std = √(Σ(r − mean)² / (n − 1)) over the group, in Double, and weight 1/(B·lengths[i]) in Float. Dr. GRPO: A_i = r_i − mean and weight 1/(B·maxNewTokens). B is the number of replies in the whole batch.",
+                    "B counts every reply of the batch, not of one group, and a reply of 0 tokens adds nothing to either array. Test yourself: rewards 1, 0 | 0.5, 0.5 with lengths 2, 1, 3, 1 give GRPO advantages 0.707, 0.707, −0.707, 0, 0, 0, 0 and weights 1/8, 1/8, 1/4, 1/12, 1/12, 1/12, 1/4: each reply's weights add up to 1/4.",
                  ]) { flavor in
             let f = Chapter7Functions.table(flavor, "7.4")
-            let s = 0.5.squareRoot()   // sample std of [1, 0]
-            let got = try f.groupAdvantages([1, 0, 0.5, 0.5], 2, true)
-            try Expect.close(got.map(Float.init), [0.5 / (s + 1e-4), -0.5 / (s + 1e-4), 0, 0].map(Float.init), tolerance: 1e-5,
-                             "rewards [1, 0 | 0.5, 0.5] in groups of 2")
-            let dr = try f.groupAdvantages([1, 0, 0.5, 0.5], 2, false)
-            try Expect.close(dr.map(Float.init), [0.5, -0.5, 0, 0], tolerance: 1e-6, "Dr. GRPO (no std scaling)")
+            // Two prompts, two replies each: rewards [1, 0 | 0.5, 0.5], replies of 2, 1, 3 and 1
+            // tokens, B = 4. The first group has mean 0.5 and sample std √½, so its advantages are
+            // ±0.5/(√½ + 1e-4); the second scored alike and gets 0. GRPO weighs a token of a reply of
+            // L tokens 1/(4L); Dr. GRPO every token 1/(4 · maxNewTokens) = 1/16.
+            let a = Float(0.5 / (0.5.squareRoot() + 1e-4))
+            let example = "rewards [1, 0 | 0.5, 0.5] in groups of 2, replies of [2, 1, 3, 1] tokens"
+            let grpo = try f.groupAdvantages([1, 0, 0.5, 0.5], 2, [2, 1, 3, 1], 4, false)
+            try Expect.that(grpo.advantages.count == 7 && grpo.weights.count == 7,
+                            "\(example): one advantage and one weight per token (7), got \(grpo.advantages.count) and \(grpo.weights.count)")
+            try Expect.close(grpo.advantages, [a, a, -a, 0, 0, 0, 0], tolerance: 1e-6,
+                             "\(example): GRPO's advantages (±0.5/(√½ + 1e-4) in the first group, 0 in the second, given to every token)")
+            try Expect.close(grpo.weights, [1.0 / 8, 1.0 / 8, 1.0 / 4, 1.0 / 12, 1.0 / 12, 1.0 / 12, 1.0 / 4], tolerance: 1e-7,
+                             "\(example): GRPO's weights 1/(B·L) with B = 4 replies (each reply's tokens add up to 1/4)")
+            let dr = try f.groupAdvantages([1, 0, 0.5, 0.5], 2, [2, 1, 3, 1], 4, true)
+            try Expect.close(dr.advantages, [0.5, 0.5, -0.5, 0, 0, 0, 0], tolerance: 1e-7, "\(example): Dr. GRPO's advantages (not scaled)")
+            try Expect.close(dr.weights, [Float](repeating: 1.0 / 16, count: 7), tolerance: 1e-7,
+                             "\(example), maxNewTokens 4: Dr. GRPO's weights 1/(B·maxNewTokens) = 1/16 for every token")
+            // Against the chapter's GroupAdvantages.perToken, bit for bit: the run trains on these
+            // numbers. Groups of one reply, replies of 0 tokens, groups that all scored alike.
             var rng = SeededRandom(seed: 76)
-            let r = (0..<12).map { _ in Double(rng.uniform()) }
-            let kit = GroupAdvantages.compute(rewards: r, groupSize: 4)
-            try Expect.close(try f.groupAdvantages(r, 4, true).map(Float.init), kit.map(Float.init), tolerance: 1e-5, "vs GroupAdvantages.compute")
+            let cases: [(groupSize: Int, lengths: [Int], alike: Bool)] = [
+                (4, [5, 1, 9, 3, 7, 7, 2, 4], false), (2, [3, 0, 6, 1], false), (1, [2, 3], false), (3, [4, 4, 4], true),
+                (8, (0..<8).map { 1 + $0 * 5 }, false), (2, [], false),
+            ]
+            for c in cases {
+                let rewards = c.lengths.map { _ in c.alike ? 0.25 : Double(rng.uniform()) }
+                for drGRPO in [false, true] {
+                    let what = "rewards \(rewards.map { ($0 * 1000).rounded() / 1000 }) in groups of \(c.groupSize), replies of \(c.lengths) tokens, "
+                        + (drGRPO ? "Dr. GRPO" : "GRPO")
+                    let mine = try f.groupAdvantages(rewards, c.groupSize, c.lengths, 32, drGRPO)
+                    let kit = GroupAdvantages.perToken(rewards: rewards, groupSize: c.groupSize, lengths: c.lengths,
+                                                       variant: drGRPO ? .drGRPO : .grpo, maxNewTokens: 32)
+                    try Expect.that(mine.advantages.count == kit.advantages.count && mine.weights.count == kit.weights.count,
+                                    "\(what): expected \(kit.advantages.count) advantages and weights, got \(mine.advantages.count) and \(mine.weights.count)")
+                    try Expect.close(mine.advantages, kit.advantages, tolerance: 1e-5, "\(what): advantages")
+                    try Expect.close(mine.weights, kit.weights, tolerance: 1e-7, "\(what): weights")
+                    try expectSameTokens(mine.advantages, kit.advantages, "\(what): advantages")
+                    try expectSameTokens(mine.weights, kit.weights, "\(what): weights")
+                }
+            }
+            try Expect.refuses("7.4", "3 rewards in groups of 2") { try f.groupAdvantages([1, 0, 1], 2, [1, 1, 1], 4, false) }
+            try Expect.refuses("7.4", "4 rewards but 3 lengths") { try f.groupAdvantages([1, 0, 1, 0], 2, [1, 1, 1], 4, false) }
         },
     ]
 }
@@ -254,6 +287,15 @@ private func expectSame(_ actual: [[Float]], _ expected: [[Float]], _ what: Stri
                                + "differs in the last bits; compute in the task's order (GAE in Float, whitening in Double, "
                                + "the variance as the mean of squared deviations times n/(n − 1), then times 1/√(variance + 1e-8))")
         }
+    }
+}
+
+/// Equal value for value, token by token (7.4): the run trains on exactly these numbers.
+private func expectSameTokens(_ actual: [Float], _ expected: [Float], _ what: String) throws {
+    for (t, (x, y)) in zip(actual, expected).enumerated() where x != y {
+        throw CheckFailure("\(what)[\(t)]: expected \(y), got \(x): right to within rounding, but the kit's differs in the "
+                           + "last bits; compute the group's mean and sample standard deviation in Double and make the "
+                           + "advantage Float at the end, and the weight in Float as 1 / (B · length)")
     }
 }
 

@@ -135,24 +135,83 @@ extension Catalogue {
                 (try f.simpoLoss(x.pc, x.pr, x.nc, x.nr, 2, 1), nil, nil)
             }
         },
-        Exercise("8.4", "The KTO loss", file: "exercises/08-dpo/KTOLossValues.swift",
+        Exercise("8.4", "The KTO loss and its gradient", file: "exercises/08-dpo/KTOLossValues.swift",
                  symbol: "ktoLoss", hints: [
-                    "First z: the mean of policyKL − referenceKL over the mismatched pairs, then max(z, 0).",
-                    "Each reply: r = policy − reference; desirable replies want r above z, undesirable ones below it.",
-                    "The loss is 1 − σ of the β-scaled distance on the wanted side. Test yourself: β 0.1, z 0, r 2 cost 0.450 if desirable and 0.550 if not.",
+                    "First z, one number for the batch: the mean of policyKL − referenceKL over the mismatched pairs, then max(z, 0). Then each reply on its own: its log-ratio r = policy − reference, its sign (+1 desirable, −1 undesirable) and its weight.",
+                    "With x = β·sign·(r − z), the loss is weight·(1 − σ(x)), and since σ′ = σ(1 − σ) and z does not move, d loss/d policy = −weight·σ(x)·(1 − σ(x))·β·sign. The batch's loss is the mean, so divide each derivative by B.",
+                    "Compute σ(x) as 1/(1 + e^(−x)): for a very negative x the exponential overflows to infinity and σ to 0, which is right, where e^x/(1 + e^x) would give infinity over infinity. Test yourself: β 0.1, z 0, r 2 in a batch of two, one desirable and one not, cost 0.450 and 0.550 with derivatives −0.0124 and +0.0124.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.4")
+            // Two replies with r = 2 (policy −10, reference −12), one desirable, one not, β 0.1.
+            // Mismatched gaps 1 and −2 have mean −0.5, so z is clamped to 0: x = ±0.2, losses
+            // 1 − σ(0.2) = 0.450166 and 1 − σ(−0.2) = 0.549834, and σ(0.2)·(1 − σ(0.2))·β/B =
+            // 0.0123758 is the size of both derivatives: the desirable reply's loss falls as it rises.
+            let one = try f.ktoLoss([-10, -10], [-12, -12], [true, false], [-40, -45], [-41, -43], 0.1, 1, 1)
+            let example = "policy [−10, −10], reference [−12, −12], labels [desirable, undesirable], β 0.1"
+            try Expect.close(Double(one.z), 0, tolerance: 1e-7, "z of mismatched gaps [1, −2]: their mean −0.5, clamped at 0")
+            try Expect.that(one.losses.count == 2 && one.gradient.count == 2,
+                            "\(example): one loss and one derivative per reply, got \(one.losses.count) and \(one.gradient.count)")
+            try Expect.close(one.losses, [0.450166, 0.549834], tolerance: 1e-5, "\(example), z 0: losses 1 − σ(±0.2)")
+            try Expect.close(one.gradient, [-0.0123758, 0.0123758], tolerance: 1e-6,
+                             "\(example), z 0: d(mean loss)/d(policy) = ∓σ(0.2)(1 − σ(0.2))·β/2")
+            // The same replies with mismatched gaps 1 and 1 (z = 1) and the undesirable ones
+            // weighted 1.5: x = ±0.1, losses 1 − σ(0.1) = 0.475021 and 1.5·(1 − σ(−0.1)) = 0.787469,
+            // derivatives −0.0124688 and +1.5 · 0.0124688 = 0.0187032.
+            let two = try f.ktoLoss([-10, -10], [-12, -12], [true, false], [-40, -44], [-41, -45], 0.1, 1, 1.5)
+            try Expect.close(Double(two.z), 1, tolerance: 1e-6, "z of mismatched gaps [1, 1]")
+            try Expect.close(two.losses, [0.475021, 0.787469], tolerance: 1e-5,
+                             "\(example), z 1, undesirable weight 1.5: losses 1 − σ(0.1) and 1.5·(1 − σ(−0.1))")
+            try Expect.close(two.gradient, [-0.0124688, 0.0187032], tolerance: 1e-6,
+                             "\(example), z 1, undesirable weight 1.5: d(mean loss)/d(policy)")
+            // Random batches against the chapter's KTOLoss and its autograd (z detached, as TRL),
+            // and against central differences of your own mean loss.
             var rng = SeededRandom(seed: 85)
-            for (drift, what) in [(Float(3), "a policy that drifted up (z > 0)"), (-3, "a policy below the reference on mismatched pairs (z clamped to 0)")] {
-                let p = (0..<6).map { _ in -30 + rng.normal() * 5 }, r = p.map { $0 + rng.normal() * 4 }
+            let cases: [(drift: Float, beta: Float, wd: Float, wu: Float, what: String)] = [
+                (3, 0.1, 1, 1, "a policy that drifted up (z > 0)"),
+                (-3, 0.1, 1, 1, "a policy below the reference on mismatched pairs (z clamped to 0)"),
+                (2, 0.5, 1, 1.33, "β 0.5, undesirable weight 1.33"),
+                (1, 0.1, 0.7, 1, "desirable weight 0.7"),
+            ]
+            for c in cases {
+                let n = 6
+                let p = (0..<n).map { _ in -30 + rng.normal() * 5 }, r = p.map { $0 + rng.normal() * 4 }
                 let labels = [true, false, true, true, false, false]
-                let pk = (0..<6).map { _ in -60 + rng.normal() * 5 }, rk = pk.map { $0 - drift + rng.normal() }
-                let got = try f.ktoLoss(p, r, labels, pk, rk, 0.1)
-                let ref = KTOLoss.loss(KTOBatch(policy: Variable(Tensor([6], p)), reference: r, labels: labels, policyKL: pk, referenceKL: rk))
-                try Expect.close(Double(got.z), Double(ref.kl), tolerance: 1e-5, "z for \(what)")
-                let mean = got.losses.reduce(0, +) / Float(got.losses.count)
-                try Expect.close(Double(mean), Double(ref.loss.scalar), tolerance: 1e-5, "mean loss for \(what)")
+                let pk = (0..<n).map { _ in -60 + rng.normal() * 5 }, rk = pk.map { $0 - c.drift + rng.normal() }
+                let got = try f.ktoLoss(p, r, labels, pk, rk, c.beta, c.wd, c.wu)
+                let s = KTOSettings(beta: c.beta, desirableWeight: c.wd, undesirableWeight: c.wu)
+                let v = Variable(Tensor([n], p), requiresGrad: true)
+                let kit = KTOLoss.loss(KTOBatch(policy: v, reference: r, labels: labels, policyKL: pk, referenceKL: rk), s)
+                kit.loss.backward()
+                try Expect.close(Double(got.z), Double(kit.kl), tolerance: 1e-5, "z for \(c.what)")
+                try Expect.that(got.losses.count == n && got.gradient.count == n,
+                                "\(c.what): \(n) replies, got \(got.losses.count) losses and \(got.gradient.count) derivatives")
+                for i in 0..<n {
+                    let alone = KTOLoss.loss(KTOBatch(policy: Variable(Tensor([1], [p[i]])), reference: [r[i]], labels: [labels[i]],
+                                                      policyKL: pk, referenceKL: rk), s).loss.scalar
+                    try Expect.close(Double(got.losses[i]), Double(alone), tolerance: 1e-5,
+                                     "\(c.what): loss of reply \(i) (\(labels[i] ? "desirable" : "undesirable"), r = \(p[i] - r[i]))")
+                }
+                try Expect.close(got.gradient, v.grad!.array, tolerance: 1e-6, "\(c.what): d(mean loss)/d(policy) against the kit's autograd")
+                let h: Float = 1e-2
+                let fd = try (0..<n).map { i -> Float in
+                    var up = p, down = p
+                    up[i] += h; down[i] -= h
+                    let mean = { (x: [Float]) throws -> Double in
+                        try f.ktoLoss(x, r, labels, pk, rk, c.beta, c.wd, c.wu).losses.reduce(0.0) { $0 + Double($1) } / Double(n)
+                    }
+                    return Float((try mean(up) - mean(down)) / Double(2 * h))
+                }
+                try Expect.close(got.gradient, fd, tolerance: 2e-5, "\(c.what): d(mean loss)/d(policy) against central differences of your mean loss")
             }
+            // Far from the reference: σ must saturate without NaN. r = 1000 with β 1: the
+            // desirable reply costs 0, the undesirable one its full weight, and neither moves.
+            let far = try f.ktoLoss([0, 0], [-1000, -1000], [true, false], [], [], 1, 1, 1)
+            try Expect.that(far.losses.allSatisfy(\.isFinite) && far.gradient.allSatisfy(\.isFinite),
+                            "r = 1000, β 1: losses \(far.losses) and derivatives \(far.gradient) must be finite")
+            try Expect.close(far.losses, [0, 1], tolerance: 1e-6, "r = 1000, β 1, no mismatched pairs (z 0): losses of a desirable and an undesirable reply")
+            try Expect.close(far.gradient, [0, 0], tolerance: 1e-6, "r = 1000, β 1: derivatives (σ saturated)")
+            try Expect.refuses("8.4", "3 policy log-probs but 2 labels") { try f.ktoLoss([-1, -2, -3], [-1, -2, -3], [true, false], [-5], [-5], 0.1, 1, 1) }
+            try Expect.refuses("8.4", "2 mismatched policy log-probs but 1 reference") { try f.ktoLoss([-1], [-1], [true], [-5, -6], [-5], 0.1, 1, 1) }
         },
     ]
 }

@@ -12,7 +12,9 @@ struct Chapter8Functions {
     var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
     var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> [Float]
     var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> [Float]
-    var ktoLoss: ([Float], [Float], [Bool], [Float], [Float], Float) throws -> (losses: [Float], z: Float)
+    /// (policy, reference, labels, policy KL, reference KL, β, desirable weight, undesirable weight)
+    /// → per-example losses, z, and d(mean loss)/d(policy).
+    var ktoLoss: ([Float], [Float], [Bool], [Float], [Float], Float, Float, Float) throws -> (losses: [Float], z: Float, gradient: [Float])
 
     static var learner: Chapter8Functions { Chapter8Functions(
         sequenceLogProbs: { try Exercises.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
@@ -21,7 +23,8 @@ struct Chapter8Functions {
         ipoLoss: { try Exercises.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
                                          chosenCounts: $4, rejectedCounts: $5, beta: $6) },
         simpoLoss: { try Exercises.simpoLoss(policyChosen: $0, policyRejected: $1, chosenCounts: $2, rejectedCounts: $3, beta: $4, gamma: $5) },
-        ktoLoss: { try Exercises.ktoLoss(policy: $0, reference: $1, labels: $2, policyKL: $3, referenceKL: $4, beta: $5) }) }
+        ktoLoss: { try Exercises.ktoLoss(policy: $0, reference: $1, labels: $2, policyKL: $3, referenceKL: $4, beta: $5,
+                                         desirableWeight: $6, undesirableWeight: $7) }) }
 
     static var reference: Chapter8Functions { Chapter8Functions(
         sequenceLogProbs: { try Solutions.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
@@ -30,7 +33,8 @@ struct Chapter8Functions {
         ipoLoss: { try Solutions.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
                                          chosenCounts: $4, rejectedCounts: $5, beta: $6) },
         simpoLoss: { try Solutions.simpoLoss(policyChosen: $0, policyRejected: $1, chosenCounts: $2, rejectedCounts: $3, beta: $4, gamma: $5) },
-        ktoLoss: { try Solutions.ktoLoss(policy: $0, reference: $1, labels: $2, policyKL: $3, referenceKL: $4, beta: $5) }) }
+        ktoLoss: { try Solutions.ktoLoss(policy: $0, reference: $1, labels: $2, policyKL: $3, referenceKL: $4, beta: $5,
+                                         desirableWeight: $6, undesirableWeight: $7) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter8Functions {
@@ -50,16 +54,9 @@ struct Chapter8Functions {
             f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
                 try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
             }
-        case "8.4": f.ktoLoss = { p, r, l, pk, rk, b in  // z not clamped at 0
-            var out = try reference.ktoLoss(p, r, l, pk, rk, b)
-            let raw = zip(pk, rk).map { $0 - $1 }.reduce(0, +) / Float(pk.count)
-            if raw < 0 {
-                out.z = raw
-                out.losses = p.indices.map { i in
-                    let x = l[i] ? b * (p[i] - r[i] - raw) : b * (raw - p[i] + r[i])
-                    return 1 - 1 / (1 + expf(-x))
-                }
-            }
+        case "8.4": f.ktoLoss = { p, r, l, pk, rk, b, wd, wu in  // the gradient of each example's own loss,
+            var out = try reference.ktoLoss(p, r, l, pk, rk, b, wd, wu)   // not of the batch's mean (no 1/B)
+            out.gradient = out.gradient.map { $0 * Float(p.count) }
             return out
         }
         default: break

@@ -218,7 +218,10 @@ extension Chapter7Functions {
                 c.update(observedKL: kl, steps: steps)
                 return c.value
             }
-        case "7.4": f.groupAdvantages = { GroupAdvantages.compute(rewards: $0, groupSize: $1, scaleByStd: $2) }
+        case "7.4": f.groupAdvantages = { r, g, lengths, m, dr in   // the kit's per-token advantages and weights
+            guard g > 0, r.count % g == 0, lengths.count == r.count else { throw CourseError("the batch does not split") }
+            return GroupAdvantages.perToken(rewards: r, groupSize: g, lengths: lengths, variant: dr ? .drGRPO : .grpo, maxNewTokens: m)
+        }
         default: break
         }
         return f
@@ -273,15 +276,17 @@ extension Chapter8Functions {
             f.simpoLoss = { pc, pr, cc, rcn, beta, gamma in
                 perPair(.simpo, pc, pr, [], [], cc, rcn, LossSettings(beta: beta, simpoGamma: gamma)).losses
             }
-        case "8.4": f.ktoLoss = { p, r, labels, pkl, rkl, beta in
-            var losses: [Float] = [], z: Float = 0
-            for i in p.indices {
-                let o = KTOLoss.loss(KTOBatch(policy: Variable(Tensor([1], [p[i]])), reference: [r[i]], labels: [labels[i]],
-                                              policyKL: pkl, referenceKL: rkl), KTOSettings(beta: beta))
-                losses.append(o.loss.scalar)
-                z = o.kl
+        case "8.4": f.ktoLoss = { p, r, labels, pkl, rkl, beta, wd, wu in   // the kit's loss, one example at a time,
+            guard r.count == p.count, labels.count == p.count, rkl.count == pkl.count else { throw CourseError("counts differ") }
+            let s = KTOSettings(beta: beta, desirableWeight: wd, undesirableWeight: wu)   // and its autograd on the batch
+            let losses = p.indices.map { i in
+                KTOLoss.loss(KTOBatch(policy: Variable(Tensor([1], [p[i]])), reference: [r[i]], labels: [labels[i]],
+                                      policyKL: pkl, referenceKL: rkl), s).loss.scalar
             }
-            return (losses, z)
+            let v = Variable(Tensor([p.count], p), requiresGrad: true)
+            let o = KTOLoss.loss(KTOBatch(policy: v, reference: r, labels: labels, policyKL: pkl, referenceKL: rkl), s)
+            o.loss.backward()
+            return (losses, o.kl, v.grad?.array ?? [])
         }
         default: break
         }

@@ -35,10 +35,25 @@ extension Catalogue {
                                             // storage bits and the memory-at-scale table's plan
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
-                                            // losses and their gradients; GRPO's advantages and clipped policy loss
-        8: ["8.1", "8.2"],                  // the sequence log-probabilities and their gradient, DPO's loss and its gradient
+                                            // losses and their gradients; GRPO's per-token advantages and
+                                            // weights, and its clipped policy loss
+        8: ["8.1", "8.2", "8.4"],           // the sequence log-probabilities and their gradient, DPO's loss and its
+                                            // gradient, KTO's loss and its gradient (only runs that train KTO)
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
+
+    /// Exercises that only some runs of a chapter call (exercise → those runs' folders under
+    /// runs/): `--mine` asks for them only when one of those runs trains. KTO trains in
+    /// `--loss kto` and in the comparison of every loss (`--loss all`).
+    public static let variantOnly: [String: [String]] = ["8.4": ["dpo/kto", "dpo/compare"]]
+
+    /// The exercises whose code a run of `stage` (its folder under runs/, e.g. `dpo/kto-lora`)
+    /// trains on under `--mine`, and which must pass before it starts.
+    public static func pluggable(chapter: Int, stage: String) -> [String] {
+        (pluggable[chapter] ?? []).filter { id in
+            variantOnly[id].map { $0.contains { stage == $0 || stage.hasPrefix($0 + "-") } } ?? true
+        }
+    }
 
     /// The table for `chapter` from the learner's code (`.learner`) or the solutions
     /// (`.reference`). A function that throws during the run stops it with the exercise's id:
@@ -72,9 +87,9 @@ extension Catalogue {
                 must("7.3") { mine ? try Exercises.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n)
                                    : try Solutions.adaptiveKLUpdate(beta: b, observedKL: kl, target: t, horizon: h, steps: n) }
             }
-            let group: GroupAdvantagesFunction = { r, g, s in
-                must("7.4") { mine ? try Exercises.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s)
-                                   : try Solutions.groupRelativeAdvantages(rewards: r, groupSize: g, scaleByStd: s) }
+            let group: GroupAdvantagesFunction = { r, g, l, m, dr in
+                must("7.4") { mine ? try Exercises.groupAdvantages(rewards: r, groupSize: g, lengths: l, maxNewTokens: m, drGRPO: dr)
+                                   : try Solutions.groupAdvantages(rewards: r, groupSize: g, lengths: l, maxNewTokens: m, drGRPO: dr) }
             }
             let policyLoss: PPOLossFunction = { lp, old, a, w, c in
                 must("7.2") { mine ? try Exercises.clippedPolicyLoss(logProbs: lp, oldLogProbs: old, advantages: a, weights: w, clip: c)
@@ -98,7 +113,14 @@ extension Catalogue {
                 must("8.1") { mine ? try Exercises.sequenceLogProbsBackward(logits: l, targets: t, mask: m, upstream: g)
                                    : try Solutions.sequenceLogProbsBackward(logits: l, targets: t, mask: m, upstream: g) }
             }
-            return LearnerCode.Table(["sequenceLogProbs": logProbs, "sequenceLogProbsBackward": logProbsBackward, "dpoLoss": dpo])
+            let kto: KTOLossFunction = { p, r, l, pk, rk, beta, wd, wu in
+                must("8.4") { mine ? try Exercises.ktoLoss(policy: p, reference: r, labels: l, policyKL: pk, referenceKL: rk, beta: beta,
+                                                           desirableWeight: wd, undesirableWeight: wu)
+                                   : try Solutions.ktoLoss(policy: p, reference: r, labels: l, policyKL: pk, referenceKL: rk, beta: beta,
+                                                           desirableWeight: wd, undesirableWeight: wu) }
+            }
+            return LearnerCode.Table(["sequenceLogProbs": logProbs, "sequenceLogProbsBackward": logProbsBackward, "dpoLoss": dpo,
+                                      "ktoLoss": kto])
         default:
             return chainTable(chapter: chapter, mine: mine)
         }

@@ -86,7 +86,7 @@ extension Chapter7Functions {
             valueLoss: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.valueLoss(a0, a1, a2, a3, a4) } },
             klRewards: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.klRewards(a0, a1, a2, a3, a4) } },
             adaptiveKL: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.adaptiveKL(a0, a1, a2, a3, a4) } },
-            groupAdvantages: { a0, a1, a2 in try KitAnswer.watch { try f.groupAdvantages(a0, a1, a2) } })
+            groupAdvantages: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.groupAdvantages(a0, a1, a2, a3, a4) } })
     }
 }
 
@@ -99,7 +99,7 @@ extension Chapter8Functions {
             dpoLoss: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.dpoLoss(a0, a1, a2, a3, a4) } },
             ipoLoss: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.ipoLoss(a0, a1, a2, a3, a4, a5, a6) } },
             simpoLoss: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.simpoLoss(a0, a1, a2, a3, a4, a5) } },
-            ktoLoss: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.ktoLoss(a0, a1, a2, a3, a4, a5) } })
+            ktoLoss: { a0, a1, a2, a3, a4, a5, a6, a7 in try KitAnswer.watch { try f.ktoLoss(a0, a1, a2, a3, a4, a5, a6, a7) } })
     }
 }
 

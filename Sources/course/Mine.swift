@@ -14,11 +14,20 @@ enum Mine {
         return ChapterMap.all.first { $0.runName == name }?.number
     }
 
-    /// Refuses unless every exercise the chapters plug in passes its checks (and, for the
+    /// The exercises a run of these stages (folders under runs/) plugs in, in chapter order.
+    static func pluggable(stages: [String]) -> [String] {
+        var ids: [String] = []
+        for s in stages {
+            guard let chapter = chapter(of: s) else { continue }
+            for id in Catalogue.pluggable(chapter: chapter, stage: s) where !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// Refuses unless every exercise the stages plug in passes its checks (and, for the
     /// learner's code, the build is current).
-    static func check(chapters: [Int], flavor: Flavor, root: URL) throws {
+    static func check(ids: [String], flavor: Flavor, root: URL) throws {
         if flavor == .learner { try Freshness.ensureCurrent(root: root) }
-        let ids = chapters.flatMap { Catalogue.pluggable[$0] ?? [] }
         let unfinished = ids.compactMap { id -> String? in
             guard let e = Catalogue.exercise(id) else { return nil }
             let status = CheckCommand.runIsolated(e, flavor: flavor)
@@ -49,9 +58,10 @@ enum Mine {
     /// then the chapter's own stage on the learner's.
     static func run<S: Stage>(_ runName: String, stage: S, flavor: Flavor, root: URL, schedule: Schedule) throws {
         let chapter = try pluggableChapter(runName)
-        try check(chapters: [chapter], flavor: flavor, root: root)
+        let ids = Catalogue.pluggable(chapter: chapter, stage: stage.folder)
+        try check(ids: ids, flavor: flavor, root: root)
         for d in stage.dependencies { try schedule.ensure(d) }
-        print("Training on your code: exercises \((Catalogue.pluggable[chapter] ?? []).joined(separator: ", ")) replace the kit's implementations.")
+        print("Training on your code: exercises \(ids.joined(separator: ", ")) replace the kit's implementations.")
         _ = try installed(chapter: chapter, flavor: flavor) { try schedule.build(stage, force: true) }
     }
 }

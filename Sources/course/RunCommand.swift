@@ -104,9 +104,9 @@ struct RunCommand: ParsableCommand {
     /// with its name, and everything built before it stays on disk.
     static func runAll(_ schedule: Schedule, mine: Flavor? = nil) throws {
         if let mine {
-            let chapters = Array(Set(chain.compactMap { Mine.chapter(of: $0.folder) })).sorted()
-            try Mine.check(chapters: chapters, flavor: mine, root: packageRoot())
-            print("Training on your code: every stage uses its chapter's exercises (\(chapters.flatMap { Catalogue.pluggable[$0] ?? [] }.joined(separator: ", "))) in place of the kit's implementations.")
+            let ids = Mine.pluggable(stages: chain.map(\.folder))
+            try Mine.check(ids: ids, flavor: mine, root: packageRoot())
+            print("Training on your code: every stage uses its chapter's exercises (\(ids.joined(separator: ", "))) in place of the kit's implementations.")
         }
         let (start, cpu) = (Date(), ProcessCPU.seconds)
         defer { ProgressBar.chain = nil }

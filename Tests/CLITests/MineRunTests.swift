@@ -56,6 +56,24 @@ struct MineRunTests {
         }
     }
 
+    /// The quick chain records no KTO run, so the kit's KTO run is made here, from the same
+    /// earlier stages, and the --mine run on the reference solutions (KTO's loss and gradient
+    /// from exercise 8.4, the log-probabilities from 8.1) is held to DPO's rule above.
+    @Test("KTO run on the reference solutions gives the kit's KTO metrics to within rounding")
+    func kto() throws {
+        let chain = Chain.twoChains[0]
+        try #require(chain.status == 0)
+        let (kit, mine) = (CLI.temp("kit-kto"), CLI.temp("mine-kto"))
+        try FileManager.default.copyItem(at: chain.runs, to: kit)
+        try FileManager.default.copyItem(at: chain.runs, to: mine)
+        #expect(try CLI.course(["run", "dpo", "--loss", "kto", "--preset", "quick", "--runs", kit.path]) == 0)
+        #expect(try CLI.course(["run", "dpo", "--loss", "kto", "--preset", "quick", "--mine", "--mine-flavor", "reference", "--runs", mine.path]) == 0)
+        let f = "dpo/kto/metrics.csv"
+        #expect(Chain.deterministicPart(kit.appendingPathComponent(f)).contains("kl"), "the KTO run logs z as kl")
+        Self.expectClose(f, mine: mine, kit: kit)
+        for u in [kit, mine] { try? FileManager.default.removeItem(at: u) }
+    }
+
     /// A metrics file of a --mine run against the kit's: the same rows and columns, numbers
     /// equal to within rounding (`abs(mine - kit) <= 1e-4 + 1e-3 |kit|`). The learner's
     /// functions compute the same values in another order (plain loops where the kit calls BLAS

@@ -120,6 +120,19 @@ struct RLHFTests {
         #expect(GroupAdvantages.compute(rewards: [1, 0, 0.5, 0.5], groupSize: 2, scaleByStd: false) == [0.5, -0.5, 0, 0])
     }
 
+    @Test("GRPO's tokens carry their reply's advantage and weigh 1/(B·L); Dr. GRPO's are unscaled and weigh 1/(B·maxNewTokens)")
+    func perTokenAdvantages() {
+        // B = 4 replies of 2, 1, 3 and 0 tokens; the empty reply adds nothing.
+        let g = GroupAdvantages.perToken(rewards: [1, 0, 0.5, 0.5], groupSize: 2, lengths: [2, 1, 3, 0], variant: .grpo, maxNewTokens: 4)
+        let a = Float(0.5 / (0.5.squareRoot() + 1e-4))
+        #expect(g.advantages == [a, a, -a, 0, 0, 0])
+        let weights: [Float] = [8, 8, 4, 12, 12, 12].map { 1 / $0 }
+        #expect(g.weights == weights)
+        let d = GroupAdvantages.perToken(rewards: [1, 0, 0.5, 0.5], groupSize: 2, lengths: [2, 1, 3, 0], variant: .drGRPO, maxNewTokens: 4)
+        let unscaled: [Float] = [0.5, 0.5, -0.5, 0, 0, 0]
+        #expect(d.advantages == unscaled && d.weights == [Float](repeating: 1 / 16, count: 6))
+    }
+
     // MARK: The model side
 
     static let tokenizer = BPETokenizer.train(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Autograd
 import Core
+import DPO
 import Evaluation
 import LoRA
 import QLoRA
@@ -16,12 +17,15 @@ import Transformer
 /// installed, the kit's function returns what the installed one computes; without, the kit's.
 @Suite("Plugging the learner's code into the chapters")
 struct LearnerCodeTests {
-    @Test("With a table installed, the kit's batch advantages, KL rewards, β update and group advantages call the installed functions")
+    @Test("With a table installed, the kit's batch advantages, KL rewards, β update and GRPO's per-token advantages call the installed functions")
     func hooksReachTheChapter() {
         let gae: GAEBatchFunction = { r, _, _, _ in (r.map { [Float](repeating: 7, count: $0.count) }, r.map { [Float](repeating: 8, count: $0.count) }) }
         let kl: KLRewardsFunction = { lp, _, _, _, _ in [Float](repeating: 9, count: lp.count) }
         let beta: AdaptiveKLFunction = { _, _, _, _, _ in 0.5 }
-        let group: GroupAdvantagesFunction = { r, _, _ in r.map { _ in 3 } }
+        let group: GroupAdvantagesFunction = { _, _, lengths, _, _ in
+            let n = lengths.reduce(0, +)
+            return ([Float](repeating: 3, count: n), [Float](repeating: 4, count: n))
+        }
         let table = LearnerCode.Table(["gaeBatch": gae, "klRewards": kl, "adaptiveKL": beta, "groupAdvantages": group])
         LearnerCode.$installed.withValue(table) {
             #expect(GAE.batch(rewards: [[1, 2], [3]], values: [[0, 0], [0]]).advantages == [[7, 7], [7]])
@@ -29,7 +33,8 @@ struct LearnerCodeTests {
             var c = AdaptiveKLController(initial: 0.2)
             c.update(observedKL: 6, steps: 10)
             #expect(c.value == 0.5)
-            #expect(GroupAdvantages.compute(rewards: [1, 0], groupSize: 2) == [3, 3])
+            let perToken = GroupAdvantages.perToken(rewards: [1, 0], groupSize: 2, lengths: [2, 1], variant: .grpo, maxNewTokens: 4)
+            #expect(perToken.advantages == [3, 3, 3] && perToken.weights == [4, 4, 4])
         }
         #expect(GAE.batch(rewards: [[0, 0, 1]], values: [[0.5, 0.2, 0.1]]).advantages != [[7, 7, 7]])
     }
@@ -118,6 +123,78 @@ struct LearnerCodeTests {
         #expect(kitPPO.clipFraction > 0, "the PPO steps clip some tokens")
         #expect(minePPO.weights == kitPPO.weights && minePPO.clipFraction == kitPPO.clipFraction)
         #expect(kitPPO.weights != PolicyWithValue(model: model()).parameters.map(\.value.array), "the steps moved the weights")
+    }
+
+    /// `course run dpo --mine` (and the chain's DPO stage) asks only for the exercises DPO trains
+    /// on; 8.4 is asked for when KTO trains (`--loss kto`, and `--loss all`'s comparison).
+    @Test("Only the runs of chapter 8 that train KTO require exercise 8.4 under --mine")
+    func ktoOnlyInTheKTORun() {
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/sigmoid") == ["8.1", "8.2"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/sigmoid-lora") == ["8.1", "8.2"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/kto") == ["8.1", "8.2", "8.4"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/kto-lora") == ["8.1", "8.2", "8.4"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/compare") == ["8.1", "8.2", "8.4"])   // trains KTO too
+        #expect(Catalogue.pluggable(chapter: 7, stage: "rlhf/grpo") == ["7.1", "7.2", "7.3", "7.4"])
+    }
+
+    /// Exercise 8.4's loss enters KTO training as one node whose backward hands the policy's
+    /// log-probabilities the learner's derivatives of the mean loss. The reference sums the mean
+    /// in another order than the kit's autograd, so the last bits may differ: the gradients
+    /// through the whole model agree to within rounding, and after a few steps of training so do
+    /// the loss and z (the rule of `MineRunTests`). The weights are not compared one by one:
+    /// Adam turns a rounding difference in a gradient near 0 into a full step either way.
+    @Test("KTO with chapter 8's reference solutions installed gives the kit's gradients, and after training its loss and z, to within rounding")
+    func ktoWithTheReferenceLoss() throws {
+        // A stand-in: its losses' mean is the loss, its z is z, its derivatives reach the policy
+        // scaled by the gradient arriving from above.
+        let fake: KTOLossFunction = { p, _, _, _, _, _, _, _ in (p.map { _ in 1 }, 7, p.indices.map { Float($0 + 1) }) }
+        LearnerCode.$installed.withValue(LearnerCode.Table(["ktoLoss": fake])) {
+            let v = Variable(Tensor([2], [-3, -4]), requiresGrad: true)
+            let out = KTOLoss.loss(KTOBatch(policy: v, reference: [-3, -4], labels: [true, false], policyKL: [-1], referenceKL: [-1]))
+            #expect(out.loss.scalar == 1 && out.kl == 7 && out.chosenRewards == [0] && out.rejectedRewards == [0])
+            (2 * out.loss).backward()
+            #expect(v.grad?.array == [2, 4])
+        }
+        #expect(LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 8, flavor: .reference)) {
+            LearnerCode.function("ktoLoss", as: KTOLossFunction.self) != nil
+        })
+        let template = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
+        let replies = ["Sorry about that. Your order SD-1 ships today.", "No.", "We apologise; the refund is on its way.",
+                       "Figure it out yourself.", "Thank you for waiting: SD-2 arrives on Monday.", "Whatever."]
+        let examples = replies.enumerated().map { i, reply in
+            UnpairedPreference(prompt: [Message(role: "user", content: "Where is SD-\(i % 3)?")], completion: reply, label: i % 2 == 0)
+        }
+        let pad = template.tokenizer.id(ofSpecial: "<|pad|>") ?? template.end
+        func model(seed: UInt64 = 22) -> GPT {
+            GPT(GPTConfig(vocabSize: template.tokenizer.vocabSize, contextLength: 64, embeddingSize: 16, layers: 1, heads: 2), seed: seed)
+        }
+        func kto() throws -> (gradients: [Float], loss: Float, z: Float) {
+            let policy = model()
+            // Another model as the reference, so that the log-ratios and z are not 0.
+            let reference = model(seed: 23)
+            let prepared = ReferenceLogProbs.prepare(examples, template: template, reference: reference, context: 64, pad: pad).examples
+            let t = try KTOTrainer(model: policy, kto: KTOSettings(beta: 0.5, undesirableWeight: 1.33), train: prepared, heldOut: [],
+                                   settings: .init(steps: 4, pairsPerBatch: 2, learningRate: 1e-2, warmupSteps: 1, evalEvery: 100), pad: pad)
+            for p in policy.parameters { p.grad = nil }
+            t.loss(prepared).loss.backward()
+            let gradients = policy.parameters.flatMap { $0.grad?.array ?? [] }
+            for p in policy.parameters { p.grad = nil }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kto-mine-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try t.run(metrics: MetricsWriter(url: dir.appendingPathComponent("metrics.csv"), columns: PreferenceTraining.metricColumns), quiet: true)
+            let last = noGrad { t.loss(prepared) }
+            return (gradients, last.loss.scalar, last.kl)
+        }
+        let kit = try kto()
+        let mine = try LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 8, flavor: .reference)) { try kto() }
+        func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 1e-4 + 1e-3 * abs(b) }
+        #expect(kit.z > 0, "the mismatched pairs give a reference point above 0: \(kit.z)")
+        #expect(mine.gradients.count == kit.gradients.count && kit.gradients.contains { $0 != 0 })
+        let worst = zip(mine.gradients, kit.gradients).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-6 + 1e-4 * (kit.gradients.map(abs).max() ?? 0), "the gradients differ by up to \(worst)")
+        #expect(close(mine.loss, kit.loss) && close(mine.z, kit.z),
+                "after the steps: loss \(mine.loss) and z \(mine.z) with the reference, \(kit.loss) and \(kit.z) with the kit")
     }
 
     @Test("The reference tables plug in every pluggable exercise with the kit function's type")
