@@ -9,7 +9,7 @@ extension Catalogue {
         "Chapters/01-Autograd/Optimizers.swift#adamw": "1.4",
         "Chapters/02-Transformer/Sampling.swift#sampler": "2.5",
         "Chapters/03-SFT/ChatTemplate.swift#chat-template-encode": "3.2",
-        "Chapters/03-SFT/SFTBatches.swift#loss-mask": "3.1",
+        "Chapters/03-SFT/SFTBatches.swift#padded-batch": "3.1",
         "Chapters/03-SFT/SFTBatches.swift#packing": "3.4",
         "Chapters/03-SFT/Leakage.swift#leakage": "3.5",
         "Chapters/05-QLoRA/NF4.swift#nf4-quantize": "5.1",
