@@ -25,30 +25,33 @@ public struct SFTBatch: Sendable {
 }
 
 public enum SFTBatching {
-    // MARK: book loss-mask
+    // MARK: book padded-batch
     /// Targets for next-token prediction with a loss mask: position t predicts token t+1, and
     /// only where token t+1 is trainable (the reply); elsewhere the target is
     /// `CrossEntropy.ignoreIndex` (−100), which the cross-entropy skips. The last position has
     /// nothing to predict.
     public static func targets(_ e: TokenizedExample) -> [Int] {
         KitAnswer.used("SFTBatching.targets", answers: "3.1")
-        if let mine = LearnerCode.function("sftTargets", as: SFTTargetsFunction.self) { return mine(e.ids, e.trainable) }
         return (0..<e.count).map { t in t + 1 < e.count && e.trainable[t + 1] ? e.ids[t + 1] : CrossEntropy.ignoreIndex }
     }
-    // MARK: end
 
     /// Padding: one example per row, filled to `length` with `pad` (targets ignored there).
     /// Examples longer than `length` must be filtered out beforehand (see `fits`).
     public static func padded(_ examples: [TokenizedExample], length: Int, pad: Int) -> SFTBatch {
+        KitAnswer.used("SFTBatching.padded", answers: "3.1")
+        for (k, e) in examples.enumerated() {
+            precondition(e.count <= length, "example \(k) has \(e.count) tokens, more than the row of \(length)")
+        }
+        if let mine = LearnerCode.function("paddedBatch", as: PaddedBatchFunction.self) { return learnerPadded(examples, length, pad, mine) }
         var inputs: [Int] = [], targets: [Int] = []
         for e in examples {
-            precondition(e.count <= length, "example of \(e.count) tokens exceeds the context \(length)")
             let t = Self.targets(e)
             inputs += e.ids + Array(repeating: pad, count: length - e.count)
             targets += t + Array(repeating: CrossEntropy.ignoreIndex, count: length - e.count)
         }
         return SFTBatch(inputs: inputs, targets: targets, positions: nil, segments: nil, rows: examples.count, length: length)
     }
+    // MARK: end
 
     // MARK: book packing
     /// Packing: examples placed one after another in rows of `length` tokens, so no compute is
@@ -87,6 +90,14 @@ public enum SFTBatching {
 }
 
 extension SFTBatching {
+    /// The padded rows laid out by the learner's function (exercise 3.1).
+    static func learnerPadded(_ examples: [TokenizedExample], _ length: Int, _ pad: Int, _ mine: PaddedBatchFunction) -> SFTBatch {
+        let r = mine(examples.map { ($0.ids, $0.trainable) }, length, pad)
+        precondition(r.inputs.count == examples.count * length && r.targets.count == examples.count * length,
+                     "paddedBatch returned \(r.inputs.count) inputs and \(r.targets.count) targets for \(examples.count) rows of \(length)")
+        return SFTBatch(inputs: r.inputs, targets: r.targets, positions: nil, segments: nil, rows: examples.count, length: length)
+    }
+
     /// The rows `packed` chose, each laid out by the learner's function (exercise 3.4).
     static func learnerPacked(_ rows: [[TokenizedExample]], _ length: Int, _ pad: Int, _ mine: PackExamplesFunction) -> SFTBatch {
         var inputs: [Int] = [], targets: [Int] = [], positions: [Int] = [], segments: [Int] = []
@@ -135,7 +146,7 @@ extension Variable {
 
 // The shapes of the functions a learner plugs in with `course run sft --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
-public typealias SFTTargetsFunction = ([Int], [Bool]) -> [Int]
+public typealias PaddedBatchFunction = ([(ids: [Int], trainable: [Bool])], Int, Int) -> (inputs: [Int], targets: [Int])
 public typealias PackExamplesFunction = ([(ids: [Int], trainable: [Bool])], Int, Int)
     -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
 public typealias MaskedCrossEntropyFunction = (Tensor, [Int]) -> (loss: Float, gradient: Tensor)

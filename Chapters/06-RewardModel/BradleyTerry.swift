@@ -53,7 +53,7 @@ extension BradleyTerry {
 // The shapes of the functions a learner plugs in with `course run reward-model --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
 public typealias BradleyTerryFunction = ([Float], [Float], [Float]?, Float) -> (loss: Float, dChosen: [Float], dRejected: [Float])
-public typealias LastTokenIndicesFunction = ([Int], Int, Int) -> [Int]
+public typealias PairBatchFunction = ([(chosen: [Int], rejected: [Int])], Int) -> (ids: [Int], last: [Int])
 public typealias RewardHeadFunction = (Tensor, [Int], Tensor) -> [Float]
 public typealias RewardHeadBackwardFunction = (Tensor, [Int], Tensor, [Float]) -> (head: Tensor, hidden: Tensor)
 public typealias CalibrationBinsFunction = ([Float], [Bool], Int) -> [CalibrationBin]

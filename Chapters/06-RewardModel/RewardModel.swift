@@ -43,11 +43,12 @@ public final class RewardModel {
 
     // MARK: book reward-forward
     /// Rewards [B] for right-padded ids [B, T]: hidden states [B, T, C] → the row of each
-    /// sequence's last real token [B, C] → times the head [1, C]ᵀ → [B, 1] → [B].
-    public func rewards(_ ids: [Int], batch: Int) -> Variable {
+    /// sequence's last real token [B, C] → times the head [1, C]ᵀ → [B, 1] → [B]. `last` gives
+    /// those rows as flat indices when the batch came with them (`Padding.pairBatch`).
+    public func rewards(_ ids: [Int], batch: Int, last: [Int]? = nil) -> Variable {
         let c = backbone.config.embeddingSize
         let hidden = backbone.hidden(ids, batch: batch)                       // [B, T, C]
-        let last = Padding.lastTokenIndices(ids, rows: batch, pad: pad)        // [B] flat indices
+        let last = last ?? Padding.lastTokenIndices(ids, rows: batch, pad: pad) // [B] flat indices
         if let mine = LearnerCode.function("rewardHead", as: RewardHeadFunction.self) { return learnerRewards(hidden, last, mine) }
         let h = hidden.reshaped([ids.count, c]).rows(last)                    // [B, C]
         return Variable.matmul(h, score, transposeB: true).reshaped([batch])  // [B]

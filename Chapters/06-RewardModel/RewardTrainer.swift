@@ -73,8 +73,8 @@ public final class RewardTrainer {
     /// pass ([2B, T] → rewards [2B]), then split into r_c [B] and r_r [B].
     public func loss(_ pairs: [TokenizedPreference]) -> (loss: Variable, chosen: [Float], rejected: [Float]) {
         let b = pairs.count
-        let (ids, _) = Padding.right(pairs.map(\.chosen.ids) + pairs.map(\.rejected.ids), pad: model.pad)
-        let r = model.rewards(ids, batch: 2 * b)                                     // [2B]
+        let batch = Padding.pairBatch(pairs.map { ($0.chosen.ids, $0.rejected.ids) }, pad: model.pad)  // [2B, T], chosen rows first
+        let r = model.rewards(batch.ids, batch: 2 * b, last: batch.last)           // [2B]
         let chosen = r.slice(axis: 0, start: 0, length: b), rejected = r.slice(axis: 0, start: b, length: b)
         let loss = BradleyTerry.loss(chosen: chosen, rejected: rejected, centering: settings.centering)
         return (loss, chosen.value.array, rejected.value.array)

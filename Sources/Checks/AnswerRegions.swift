@@ -11,7 +11,7 @@ extension Catalogue {
         "Chapters/02-Transformer/Sampling.swift#sampler": "2.5",
         "Chapters/02-Transformer/Checkpoint.swift#load-plan": "2.6",
         "Chapters/03-SFT/ChatTemplate.swift#chat-template-encode": "3.2",
-        "Chapters/03-SFT/SFTBatches.swift#loss-mask": "3.1",
+        "Chapters/03-SFT/SFTBatches.swift#padded-batch": "3.1",
         "Chapters/03-SFT/SFTBatches.swift#packing": "3.4",
         "Chapters/03-SFT/Leakage.swift#leakage": "3.5",
         "Chapters/04-LoRA/LoRALinear.swift#lora-merge": "4.3",

@@ -9,21 +9,21 @@ import Transformer
 
 /// The functions of Chapter 3's exercises in the three flavours (see Chapter1Functions).
 struct Chapter3Functions {
-    var sftTargets: ([Int], [Bool]) throws -> [Int]
+    var paddedBatch: ([(ids: [Int], trainable: [Bool])], Int, Int) throws -> (inputs: [Int], targets: [Int])
     var encodeChat: ([(role: String, content: String)], (String) -> [Int], Int, Int, Bool) throws -> (ids: [Int], trainable: [Bool])
     var maskedCrossEntropy: (Tensor, [Int]) throws -> (loss: Float, gradient: Tensor)
     var packExamples: ([(ids: [Int], trainable: [Bool])], Int, Int) throws -> (inputs: [Int], targets: [Int], positions: [Int], segments: [Int])
     var leakedPrompts: ([String], [String], Int, Double) throws -> [(eval: Int, train: Int, similarity: Double)]
 
     static var learner: Chapter3Functions { Chapter3Functions(
-        sftTargets: { try Exercises.sftTargets(ids: $0, trainable: $1) },
+        paddedBatch: { try Exercises.paddedBatch($0, length: $1, pad: $2) },
         encodeChat: { try Exercises.encodeChat($0, encode: $1, start: $2, end: $3, addGenerationPrompt: $4) },
         maskedCrossEntropy: { try Exercises.maskedCrossEntropy(logits: $0, targets: $1) },
         packExamples: { try Exercises.packExamples($0, length: $1, pad: $2) },
         leakedPrompts: { try Exercises.leakedPrompts(train: $0, eval: $1, n: $2, threshold: $3) }) }
 
     static var reference: Chapter3Functions { Chapter3Functions(
-        sftTargets: { try Solutions.sftTargets(ids: $0, trainable: $1) },
+        paddedBatch: { try Solutions.paddedBatch($0, length: $1, pad: $2) },
         encodeChat: { try Solutions.encodeChat($0, encode: $1, start: $2, end: $3, addGenerationPrompt: $4) },
         maskedCrossEntropy: { try Solutions.maskedCrossEntropy(logits: $0, targets: $1) },
         packExamples: { try Solutions.packExamples($0, length: $1, pad: $2) },
@@ -32,8 +32,12 @@ struct Chapter3Functions {
     static func mutant(_ id: String) -> Chapter3Functions {
         var f = reference
         switch id {
-        case "3.1": f.sftTargets = { ids, tr in  // masks by the CURRENT token instead of the next one
-            ids.indices.map { t in t + 1 < ids.count && tr[t] ? ids[t + 1] : CrossEntropy.ignoreIndex }
+        case "3.1": f.paddedBatch = { ex, length, pad in  // targets read off the padded row: the last real token
+            var r = try reference.paddedBatch(ex, length, pad)  // learns to predict the pad, and every pad the next pad
+            for (k, e) in ex.enumerated() where e.ids.count < length {
+                for t in max(e.ids.count - 1, 0)..<(length - 1) { r.targets[k * length + t] = pad }
+            }
+            return r
         }
         case "3.2": f.encodeChat = { m, encode, start, end, g in  // forgets <|im_end|> as a target: replies never learn to stop
             var r = try reference.encodeChat(m, encode, start, end, g)
@@ -99,28 +103,100 @@ extension Chapter3Functions {
     }
 }
 
+extension Chapter3Functions {
+    /// Compares a padded batch with the expected one and names the first wrong position by row
+    /// and position, with what the position holds and, for a target, why it is what it is.
+    static func samePadded(_ got: (inputs: [Int], targets: [Int]), _ examples: [(ids: [Int], trainable: [Bool])], length: Int, pad: Int,
+                           inputs: [Int], targets: [Int], _ what: String) throws {
+        let size = examples.count * length
+        guard got.inputs.count == size, got.targets.count == size else {
+            throw CheckFailure("\(what): expected \(size) inputs and targets (\(examples.count) rows of \(length)), got \(got.inputs.count) and \(got.targets.count)")
+        }
+        func why(_ k: Int, _ t: Int) -> String {
+            let n = examples[k].ids.count
+            if t >= n { return "padding" }
+            if t == n - 1 { return "the example's last token: nothing real follows it" }
+            return examples[k].trainable[t + 1] ? "the next token, a reply token" : "the next token is not a reply token"
+        }
+        for i in 0..<size where got.inputs[i] != inputs[i] || got.targets[i] != targets[i] {
+            let (k, t) = (i / length, i % length)
+            if got.inputs[i] != inputs[i] {
+                throw CheckFailure("\(what), row \(k), position \(t): expected the input \(inputs[i])\(t >= examples[k].ids.count ? " (padding)" : ""), got \(got.inputs[i])")
+            }
+            throw CheckFailure("\(what), row \(k), position \(t): expected the target \(targets[i]) (\(why(k, t))), got \(got.targets[i])")
+        }
+    }
+
+    /// Expects `body` to throw an error whose text holds each of `numbers` (an index, a length).
+    static func refusesNaming<T>(_ id: String, _ what: String, numbers: [Int], _ body: () throws -> T) throws {
+        do {
+            _ = try body()
+        } catch is Todo {
+            throw Todo(id)
+        } catch {
+            let text = "\(error)"
+            let found = Set(text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) })
+            guard numbers.allSatisfy(found.contains) else {
+                throw CheckFailure("\(what): the error must name \(numbers.map(String.init).joined(separator: " and ")); it says \"\(text)\"")
+            }
+            return
+        }
+        throw CheckFailure("\(what): expected an error, got a batch")
+    }
+}
+
 extension Catalogue {
     static let chapter3: [Exercise] = [
-        Exercise("3.1", "Next-token targets with a loss mask", file: "exercises/03-sft/LossMaskTargets.swift",
-                 symbol: "sftTargets", hints: [
-                    "Position t predicts token t+1: look at trainable[t + 1], not trainable[t].",
-                    "Start from an array of CrossEntropy.ignoreIndex (-100) and fill in only the positions whose NEXT token is a reply token.",
-                    "The last position has no next token and always stays ignored. Test yourself: a prompt of 3 tokens and a reply of 2 gives targets at positions 2 and 3 only.",
+        Exercise("3.1", "The padded SFT batch", file: "exercises/03-sft/PaddedBatch.swift",
+                 symbol: "paddedBatch", hints: [
+                    "Refuse first (a CourseError naming the example's index and its token count), then build each row of exactly `length` positions: the example's ids, then the pad id.",
+                    "With n the example's own length, targets[t] = ids[t + 1] when t + 1 < n and trainable[t + 1]; otherwise CrossEntropy.ignoreIndex (−100). Row k starts at k · length.",
+                    "Position t predicts the token AFTER it, so look at trainable[t + 1], not trainable[t]; the last real token and every pad predict nothing. Tell padding by position, never by id: the pad id can be a real token. Test yourself: a 3-token prompt and a 2-token reply in a row of 8 give targets at positions 2 and 3 only.",
                  ]) { flavor in
             let f = Chapter3Functions.table(flavor, "3.1")
-            let simple = try f.sftTargets([5, 6, 7, 8], [false, false, true, true])
             let ignored = CrossEntropy.ignoreIndex
-            try Expect.that(simple == [ignored, 7, 8, ignored],
-                            "targets of [5, 6, 7, 8] with trainable [F, F, T, T]: expected [-100, 7, 8, -100], got \(simple)")
-            try Expect.that(try f.sftTargets([], []) == [], "an empty example must give no targets")
-            // Against the kit on a real conversation.
+            // By hand: rows of 5, pad 0; [5, 6, 7, 8] with the reply 7, 8 and [9, 3] with the reply 3.
+            let hand: [(ids: [Int], trainable: [Bool])] = [([5, 6, 7, 8], [false, false, true, true]), ([9, 3], [false, true])]
+            try Chapter3Functions.samePadded(try f.paddedBatch(hand, 5, 0), hand, length: 5, pad: 0,
+                                             inputs: [5, 6, 7, 8, 0, 9, 3, 0, 0, 0],
+                                             targets: [ignored, 7, 8, ignored, ignored, 3, ignored, ignored, ignored, ignored],
+                                             "[5, 6, 7, 8] with trainable [F, F, T, T] and [9, 3] with [F, T], length 5, pad 0")
+            // An example that fills its row (no padding), an empty one (a row of padding), and a pad id
+            // that is also a real token, as when the held-out batches pad with <|im_end|>.
+            let edges: [(ids: [Int], trainable: [Bool])] = [([4, 2, 7, 2], [false, true, true, true]), ([], []), ([2, 5, 2], [false, true, true])]
+            try Chapter3Functions.samePadded(try f.paddedBatch(edges, 4, 2), edges, length: 4, pad: 2,
+                                             inputs: [4, 2, 7, 2, 2, 2, 2, 2, 2, 5, 2, 2],
+                                             targets: [2, 7, 2, ignored, ignored, ignored, ignored, ignored, 5, 2, ignored, ignored],
+                                             "[4, 2, 7, 2] (a full row), [] and [2, 5, 2], length 4, pad 2 (also a real token)")
+            let none = try f.paddedBatch([], 6, 0)
+            try Expect.that(none.inputs.isEmpty && none.targets.isEmpty,
+                            "no examples: expected no inputs and no targets, got \(none.inputs.count) and \(none.targets.count)")
+            // Too long: refused, and the error says which example and how long it is.
+            let long: [(ids: [Int], trainable: [Bool])] = [([1, 2], [false, true]), ([3], [true]),
+                                                          (Array(1...9), [Bool](repeating: true, count: 9))]
+            try Chapter3Functions.refusesNaming("3.1", "examples of 2, 1 and 9 tokens in rows of 8", numbers: [2, 9]) {
+                try f.paddedBatch(long, 8, 0)
+            }
+            // Against the kit: a real two-turn chat, then generated examples with replies anywhere.
             let t = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
-            let e = t.encode([Message(role: "user", content: "Where is SD-1?"), Message(role: "assistant", content: "It ships today."),
-                              Message(role: "user", content: "Thanks"), Message(role: "assistant", content: "Hello there.")])
-            let got = try f.sftTargets(e.ids, e.trainable)
-            let expected = SFTBatching.targets(TokenizedExample(ids: e.ids, trainable: e.trainable))
-            if let i = zip(got, expected).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-                throw CheckFailure("two-turn chat, position \(i): expected target \(expected[i]), got \(got[i])")
+            let chat = t.encode([Message(role: "user", content: "Where is SD-1?"), Message(role: "assistant", content: "It ships today."),
+                                 Message(role: "user", content: "Thanks"), Message(role: "assistant", content: "Hello there.")])
+            var rng = SeededRandom(seed: 32)
+            let generated = (0..<7).map { _ -> (ids: [Int], trainable: [Bool]) in
+                let n = rng.int(13)
+                return ((0..<n).map { _ in rng.int(10) }, (0..<n).map { _ in rng.int(3) > 0 })
+            }
+            let cases: [([(ids: [Int], trainable: [Bool])], Int, Int, String)] = [
+                ([(chat.ids, chat.trainable), (Array(chat.ids.prefix(9)), Array(chat.trainable.prefix(9)))], chat.ids.count + 3, t.end,
+                 "a two-turn chat and its first 9 tokens, padded with <|im_end|>"),
+                (generated, 12, 4, "7 generated examples of 0 to 12 tokens (seed 32), length 12, pad 4"),
+            ]
+            for (examples, length, pad, what) in cases {
+                let kit = KitAnswer.reference {
+                    SFTBatching.padded(examples.map { TokenizedExample(ids: $0.ids, trainable: $0.trainable) }, length: length, pad: pad)
+                }
+                try Chapter3Functions.samePadded(try f.paddedBatch(examples, length, pad), examples, length: length, pad: pad,
+                                                 inputs: kit.inputs, targets: kit.targets, "\(what), against SFTBatching.padded")
             }
         },
         Exercise("3.2", "The chat template, as token ids and a loss mask", file: "exercises/03-sft/ChatTemplateIds.swift",

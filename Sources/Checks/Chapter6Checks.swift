@@ -32,29 +32,32 @@ extension Catalogue {
                 try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(r_rejected) (\(what))")
             }
         },
-        Exercise("6.2", "The last real token of padded sequences", file: "exercises/06-reward-model/LastTokenIndex.swift",
-                 symbol: "lastTokenIndices", hints: [
-                    "T = ids.count / rows; row r occupies ids[r·T ..< (r+1)·T].",
-                    "Scan each row and remember the LAST position whose id is not the pad; do not stop at the first pad.",
-                    "Return flat indices (r · T + position), not positions. A pad id can also appear inside a row: only the rightmost real token counts.",
+        Exercise("6.2", "The reward model's pair batch", file: "exercises/06-reward-model/PairBatch.swift",
+                 symbol: "pairBatch", hints: [
+                    "Make the list of 2B rows first: every chosen sequence in order, then every rejected one. T is the longest of them all; each row is its sequence followed by T − count pad ids.",
+                    "Row r's index is r · T + p, with p the largest position whose id is not pad (0 when there is none).",
+                    "Do not take the sequence's own length minus one: the model finds its reading position from the ids alone, so a pad id at the end of a sequence is skipped and one inside it is not. Test yourself: ([4, 0, 5], [6, 0]) with pad 0 gives rows of 3 and the indices 2 and 3.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.2")
-            let cases: [([Int], Int, Int, [Int], String)] = [
-                ([5, 6, 0, 0, 7, 8, 9, 4], 2, 0, [1, 7], "two rows, one padded"),
-                ([3, 9, 9, 9], 1, 9, [0], "a single real token"),
-                ([9, 9, 9, 9, 1, 2, 3, 9], 2, 9, [0, 6], "a row of nothing but padding"),
-                ([4, 0, 5, 6, 0, 0], 1, 0, [3], "a pad id inside the sequence (it does not end it)"),
+            let cases: [([(chosen: [Int], rejected: [Int])], [Int], [Int], String)] = [
+                ([([5, 6, 7], [5, 8]), ([9, 4, 3, 2], [9])], [5, 6, 7, 0, 9, 4, 3, 2, 5, 8, 0, 0, 9, 0, 0, 0], [2, 7, 9, 12],
+                 "two pairs, T = 4 (the second chosen sequence)"),
+                ([([4, 0, 5], [6, 0])], [4, 0, 5, 6, 0, 0], [2, 3],
+                 "a pad id inside the chosen sequence (it does not end it) and at the end of the rejected one (it is skipped)"),
+                ([([0, 0], [3]), ([7], [])], [0, 0, 7, 0, 3, 0, 0, 0], [0, 2, 4, 6],
+                 "a sequence of nothing but pad ids and an empty one (rows of padding: position 0)"),
+                ([], [], [], "no pairs"),
             ]
-            for (ids, rows, pad, expected, what) in cases {
-                let got = try f.lastTokenIndices(ids, rows, pad)
-                try Expect.that(got == expected, "\(what): ids \(ids), rows \(rows), pad \(pad): expected \(expected), got \(got)")
+            for (pairs, ids, last, what) in cases {
+                try samePairBatch(try f.pairBatch(pairs, 0), pairs, ids: ids, last: last, "\(what): pairs \(show(pairs)), pad 0")
             }
+            // Against the kit: pairs of 1 to 9 tokens with the pad id among them.
             var rng = SeededRandom(seed: 62)
-            let seqs = (0..<6).map { _ in (0..<(1 + rng.int(9))).map { _ in 1 + rng.int(4) } }
-            let (ids, _) = Padding.right(seqs, pad: 0)
-            let got = try f.lastTokenIndices(ids, 6, 0)
-            let expected = Padding.lastTokenIndices(ids, rows: 6, pad: 0)
-            try Expect.that(got == expected, "six random right-padded sequences: expected \(expected), got \(got)")
+            func sequence() -> [Int] { (0..<(1 + rng.int(9))).map { _ in rng.int(5) } }
+            let pairs = (0..<5).map { _ in (chosen: sequence(), rejected: sequence()) }
+            let kit = KitAnswer.reference { Padding.pairBatch(pairs, pad: 0) }
+            try samePairBatch(try f.pairBatch(pairs, 0), pairs, ids: kit.ids, last: kit.last,
+                              "5 random pairs of 1 to 9 tokens from 0 to 4 (seed 62), pad 0, against Padding.pairBatch")
         },
         Exercise("6.3", "The reward head, forward and backward", file: "exercises/06-reward-model/RewardHead.swift",
                  symbol: "rewardsFromHidden", hints: [
@@ -150,6 +153,26 @@ private func expectHidden(_ got: [Float], _ expected: [Float], _ shape: [Int], l
         let (b, p, j) = (i / (t * c), i / c % t, i % c)
         let read = p == last[b] ? "the position the head read" : "a position the head did not read (sequence \(b) ends at \(last[b]))"
         throw CheckFailure("\(what): d(loss)/d(hidden)[\(b), \(p), \(j)], \(read): expected \(expected[i]), got \(got[i])")
+    }
+}
+
+private func show(_ pairs: [(chosen: [Int], rejected: [Int])]) -> String {
+    "[" + pairs.map { "(\($0.chosen), \($0.rejected))" }.joined(separator: ", ") + "]"
+}
+
+/// A pair batch against the expected one: the number of ids, then the first wrong id and the
+/// first wrong index, each named by its row (pair k, chosen or rejected).
+private func samePairBatch(_ got: (ids: [Int], last: [Int]), _ pairs: [(chosen: [Int], rejected: [Int])],
+                           ids: [Int], last: [Int], _ what: String) throws {
+    let rows = 2 * pairs.count, t = rows == 0 ? 0 : ids.count / rows
+    func row(_ r: Int) -> String { "row \(r) (pair \(r % max(pairs.count, 1)), \(r < pairs.count ? "chosen" : "rejected"))" }
+    try Expect.that(got.ids.count == ids.count, "\(what): expected \(ids.count) ids (\(rows) rows of T = \(t)), got \(got.ids.count)")
+    if let i = ids.indices.first(where: { got.ids[$0] != ids[$0] }) {
+        throw CheckFailure("\(what): \(row(i / t)), position \(i % t): expected the id \(ids[i]), got \(got.ids[i]) (ids \(got.ids))")
+    }
+    try Expect.that(got.last.count == last.count, "\(what): expected \(last.count) last-token indices, one per row, got \(got.last.count)")
+    if let r = last.indices.first(where: { got.last[$0] != last[$0] }) {
+        throw CheckFailure("\(what): \(row(r)): expected the flat index \(last[r]) (\(r) · \(t) + position \(last[r] - r * t)), got \(got.last[r])")
     }
 }
 

@@ -8,21 +8,21 @@ import Solutions
 /// learner's code, the reference, or a deliberately wrong variant.
 struct Chapter6Functions {
     var bradleyTerry: ([Float], [Float], [Float]?, Float) throws -> (loss: Float, dChosen: [Float], dRejected: [Float])
-    var lastTokenIndices: ([Int], Int, Int) throws -> [Int]
+    var pairBatch: ([(chosen: [Int], rejected: [Int])], Int) throws -> (ids: [Int], last: [Int])
     var rewardsFromHidden: (Tensor, [Int], Tensor) throws -> [Float]
     var rewardHeadBackward: (Tensor, [Int], Tensor, [Float]) throws -> (head: Tensor, hidden: Tensor)
     var calibrationBins: ([Float], [Bool], Int) throws -> [CalibrationBin]
 
     static var learner: Chapter6Functions { Chapter6Functions(
         bradleyTerry: { try Exercises.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
-        lastTokenIndices: { try Exercises.lastTokenIndices($0, rows: $1, pad: $2) },
+        pairBatch: { try Exercises.pairBatch($0, pad: $1) },
         rewardsFromHidden: { try Exercises.rewardsFromHidden($0, lastIndex: $1, head: $2) },
         rewardHeadBackward: { try Exercises.rewardHeadBackward(hidden: $0, lastIndex: $1, head: $2, upstream: $3) },
         calibrationBins: { try Exercises.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
 
     static var reference: Chapter6Functions { Chapter6Functions(
         bradleyTerry: { try Solutions.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
-        lastTokenIndices: { try Solutions.lastTokenIndices($0, rows: $1, pad: $2) },
+        pairBatch: { try Solutions.pairBatch($0, pad: $1) },
         rewardsFromHidden: { try Solutions.rewardsFromHidden($0, lastIndex: $1, head: $2) },
         rewardHeadBackward: { try Solutions.rewardHeadBackward(hidden: $0, lastIndex: $1, head: $2, upstream: $3) },
         calibrationBins: { try Solutions.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
@@ -42,12 +42,10 @@ struct Chapter6Functions {
             }
             return (out.loss, dc, dr)
         }
-        case "6.2": f.lastTokenIndices = { ids, rows, pad in  // the first pad minus one: a pad inside a sequence ends it
-            let t = ids.count / rows
-            return (0..<rows).map { r in
-                let first = (0..<t).first { ids[r * t + $0] == pad } ?? t
-                return r * t + max(first - 1, 0)
-            }
+        case "6.2": f.pairBatch = { pairs, pad in  // the reward read at each sequence's own last token, count − 1,
+            let r = try reference.pairBatch(pairs, pad)  // where the model finds the rightmost non-pad id
+            let rows = pairs.map(\.chosen) + pairs.map(\.rejected), t = r.ids.count / max(rows.count, 1)
+            return (r.ids, rows.enumerated().map { $0.offset * t + max($0.element.count - 1, 0) })
         }
         case "6.3": f.rewardHeadBackward = { h, last, head, g in  // the head's gradient not summed over rows: the last row's term only
             let out = try reference.rewardHeadBackward(h, last, head, g)

@@ -41,8 +41,8 @@ extension Catalogue {
             return LearnerCode.Table(["bpeTrainingRound": round, "causalMask": mask, "attentionHead": head, "kvCacheStep": step,
                                       "sampleNextToken": sample, "clippedAdamWStep": optimizerStep])
         case 3:
-            let targets: SFTTargetsFunction = { ids, tr in
-                must("3.1") { mine ? try Exercises.sftTargets(ids: ids, trainable: tr) : try Solutions.sftTargets(ids: ids, trainable: tr) }
+            let padded: PaddedBatchFunction = { e, length, pad in
+                must("3.1") { mine ? try Exercises.paddedBatch(e, length: length, pad: pad) : try Solutions.paddedBatch(e, length: length, pad: pad) }
             }
             let loss: MaskedCrossEntropyFunction = { l, t in
                 must("3.3") { mine ? try Exercises.maskedCrossEntropy(logits: l, targets: t) : try Solutions.maskedCrossEntropy(logits: l, targets: t) }
@@ -58,7 +58,7 @@ extension Catalogue {
                 must("3.5") { mine ? try Exercises.leakedPrompts(train: train, eval: eval, n: n, threshold: threshold)
                                    : try Solutions.leakedPrompts(train: train, eval: eval, n: n, threshold: threshold) }
             }
-            return LearnerCode.Table(["sftTargets": targets, "encodeChat": chat, "maskedCrossEntropy": loss, "packExamples": pack,
+            return LearnerCode.Table(["paddedBatch": padded, "encodeChat": chat, "maskedCrossEntropy": loss, "packExamples": pack,
                                       "leakedPrompts": leaks])
         case 4:
             let forward: LoRAForwardFunction = { x, w, bias, a, b, s in
@@ -99,8 +99,8 @@ extension Catalogue {
                 must("6.1") { mine ? try Exercises.bradleyTerryLoss(chosen: c, rejected: r, margin: m, centering: k)
                                    : try Solutions.bradleyTerryLoss(chosen: c, rejected: r, margin: m, centering: k) }
             }
-            let last: LastTokenIndicesFunction = { ids, rows, pad in
-                must("6.2") { mine ? try Exercises.lastTokenIndices(ids, rows: rows, pad: pad) : try Solutions.lastTokenIndices(ids, rows: rows, pad: pad) }
+            let batch: PairBatchFunction = { pairs, pad in
+                must("6.2") { mine ? try Exercises.pairBatch(pairs, pad: pad) : try Solutions.pairBatch(pairs, pad: pad) }
             }
             let head: RewardHeadFunction = { h, i, w in
                 must("6.3") { mine ? try Exercises.rewardsFromHidden(h, lastIndex: i, head: w) : try Solutions.rewardsFromHidden(h, lastIndex: i, head: w) }
@@ -112,7 +112,7 @@ extension Catalogue {
             let bins: CalibrationBinsFunction = { p, y, n in
                 must("6.4") { mine ? try Exercises.calibrationBins(probabilities: p, outcomes: y, bins: n) : try Solutions.calibrationBins(probabilities: p, outcomes: y, bins: n) }
             }
-            return LearnerCode.Table(["bradleyTerry": bt, "lastTokenIndices": last, "rewardHead": head, "rewardHeadBackward": headBackward,
+            return LearnerCode.Table(["bradleyTerry": bt, "pairBatch": batch, "rewardHead": head, "rewardHeadBackward": headBackward,
                                       "calibrationBins": bins])
         case 9:
             let interval: SeedsAndPromptsIntervalFunction = { x, level, n, seed in

@@ -24,16 +24,18 @@ extension Catalogue {
                                                   // (the fused kernel's in training and sampling, the figure's),
                                                   // every head's attention in training, the samples' KV-cache steps
                                                   // and every sampled token
-        3: ["3.1", "3.2", "3.3", "3.4", "3.5"],   // loss-mask targets, the chat template's ids and flags
-                                                  // (training examples, generation prompts), the SFT loss's value,
-                                                  // packed rows, the leakage check of the dev and test prompts
+        3: ["3.1", "3.2", "3.3", "3.4", "3.5"],   // the padded rows (held-out loss) and their targets, the chat
+                                                  // template's ids and flags (training examples, generation prompts),
+                                                  // the SFT loss and its gradient, packed rows, the leakage check of
+                                                  // the dev and test prompts
         // 4.3 (merge) is not on the path: the LoRA run never merges. Chapter 9's evaluation does, but
         // a merge in loops rounds otherwise than BLAS and moves its recorded numbers in the last bits;
         // 4.4 (DoRA): the run trains no DoRA adapter.
         4: ["4.1", "4.2", "4.5"],           // the adapted layers' forward and A, B gradients; which layers adapt
         5: ["5.1", "5.2", "5.3", "5.4"],    // NF4 quantisation, the 4-bit weight read back, double quantisation,
                                             // storage bits and the memory-at-scale table's plan
-        6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, last tokens, the reward head's rewards and gradients, calibration
+        6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, every training step's pair batch and its
+                                            // last tokens, the reward head's rewards and gradients, calibration
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
                                             // losses and their gradients; GRPO's per-token advantages and
                                             // weights, and its clipped policy loss

@@ -33,7 +33,7 @@ extension Chapter3Functions {
     func watched() -> Chapter3Functions {
         let f = self
         return Chapter3Functions(
-            sftTargets: { a0, a1 in try KitAnswer.watch { try f.sftTargets(a0, a1) } },
+            paddedBatch: { a0, a1, a2 in try KitAnswer.watch { try f.paddedBatch(a0, a1, a2) } },
             encodeChat: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.encodeChat(a0, a1, a2, a3, a4) } },
             maskedCrossEntropy: { a0, a1 in try KitAnswer.watch { try f.maskedCrossEntropy(a0, a1) } },
             packExamples: { a0, a1, a2 in try KitAnswer.watch { try f.packExamples(a0, a1, a2) } },
@@ -70,7 +70,7 @@ extension Chapter6Functions {
         let f = self
         return Chapter6Functions(
             bradleyTerry: { a0, a1, a2, a3 in try KitAnswer.watch { try f.bradleyTerry(a0, a1, a2, a3) } },
-            lastTokenIndices: { a0, a1, a2 in try KitAnswer.watch { try f.lastTokenIndices(a0, a1, a2) } },
+            pairBatch: { a0, a1 in try KitAnswer.watch { try f.pairBatch(a0, a1) } },
             rewardsFromHidden: { a0, a1, a2 in try KitAnswer.watch { try f.rewardsFromHidden(a0, a1, a2) } },
             rewardHeadBackward: { a0, a1, a2, a3 in try KitAnswer.watch { try f.rewardHeadBackward(a0, a1, a2, a3) } },
             calibrationBins: { a0, a1, a2 in try KitAnswer.watch { try f.calibrationBins(a0, a1, a2) } })

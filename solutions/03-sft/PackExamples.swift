@@ -4,8 +4,9 @@ import Core
 /// Place tokenised examples one after another in ONE row of exactly `length` tokens (the
 /// examples are known to fit), then pad the rest with `pad`. Return, per position:
 ///   inputs    – the token ids (pads at the end),
-///   targets   – `sftTargets` of each example on its own (so an example's last token never
-///               predicts the next example's first token), `CrossEntropy.ignoreIndex` on padding,
+///   targets   – each example's next-token targets on its own, as in a row of exercise 3.1's
+///               padded batch (so an example's last token never predicts the next example's
+///               first token), `CrossEntropy.ignoreIndex` on padding,
 ///   positions – restarting at 0 for each example (0 on padding),
 ///   segments  – the example's index 0, 1, 2, … (-1 on padding), so attention can keep
 ///               examples apart.
