@@ -256,7 +256,7 @@ struct LearnerCodeTests {
         #expect(finds(5, "trainingMemoryPlan", TrainingMemoryPlanFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "pairBatch", PairBatchFunction.self))
         #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "rewardHeadBackward", RewardHeadBackwardFunction.self))
-        #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
+        #expect(finds(6, "pairEvaluation", PairEvaluationFunction.self))
         #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRateInterval", WinRateIntervalFunction.self))
         #expect(finds(9, "meanPassAtK", MeanPassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
         #expect(!finds(3, "bpeTrainingRound", BPETrainingRoundFunction.self))   // each chapter's run sees only its own
