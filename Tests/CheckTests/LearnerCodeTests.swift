@@ -280,6 +280,30 @@ struct LearnerCodeTests {
         }
     }
 
+    /// Every held-out evaluation of the reward-model run (the eval_ columns, evaluation.json,
+    /// examples.md, calibration.png) is a `PairEvaluation`, whose numbers come from exercise 6.4
+    /// under --mine; the reference solution gives the kit's, bit for bit.
+    @Test("With chapter 6's table installed, a PairEvaluation takes its metrics from the installed function, and the reference's equal the kit's bit for bit")
+    func pairEvaluationPlugged() {
+        var rng = SeededRandom(seed: 66)
+        let n = 41
+        let c = (0..<n).map { _ in (rng.normal() * 6).rounded() / 2 }, r = (0..<n).map { _ in (rng.normal() * 6).rounded() / 2 }
+        func evaluation() -> PairEvaluation {
+            PairEvaluation(chosen: c, rejected: r, flaws: Array(repeating: "x", count: n), chosenLengths: Array(repeating: 1, count: n),
+                           rejectedLengths: Array(repeating: 1, count: n))
+        }
+        let kit = evaluation()
+        let reference = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 6, flavor: .reference)) { evaluation() }
+        #expect(reference.metrics == kit.metrics && kit.calibration.reduce(0) { $0 + $1.count } == n)
+        let sentinel = PairMetrics(accuracy: 0.25, loss: 1, meanMargin: 2, meanReward: 3, probabilities: Array(repeating: 0.5, count: n),
+                                   calibration: [CalibrationBin(lower: 0.5, upper: 0.6, meanPredicted: 0.5, observed: 0.5, count: n)])
+        let seen = LearnerCode.$installed.withValue(LearnerCode.Table(["pairEvaluation": { (_, _, first, bins) in
+            #expect(first == PairEvaluation.orientation(count: n, seed: 6) && bins == 10)
+            return sentinel
+        } as PairEvaluationFunction])) { evaluation() }
+        #expect(seen.accuracy == 0.25 && seen.loss == 1 && seen.meanMargin == 2 && seen.meanReward == 3 && seen.calibration == sentinel.calibration)
+    }
+
     @Test("With chapter 3's table installed, the chat template's ids, flags and generation prompt come from the installed function")
     func chatTemplateReachesTheChapter() throws {
         let template = try ChatTemplate(tokenizer: Chapter3Functions.chatTokenizer())
