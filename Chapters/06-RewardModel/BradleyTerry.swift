@@ -56,4 +56,4 @@ public typealias BradleyTerryFunction = ([Float], [Float], [Float]?, Float) -> (
 public typealias PairBatchFunction = ([(chosen: [Int], rejected: [Int])], Int) -> (ids: [Int], last: [Int])
 public typealias RewardHeadFunction = (Tensor, [Int], Tensor) -> [Float]
 public typealias RewardHeadBackwardFunction = (Tensor, [Int], Tensor, [Float]) -> (head: Tensor, hidden: Tensor)
-public typealias CalibrationBinsFunction = ([Float], [Bool], Int) -> [CalibrationBin]
+public typealias PairEvaluationFunction = ([Float], [Float], [Bool], Int) -> PairMetrics

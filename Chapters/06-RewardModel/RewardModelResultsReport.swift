@@ -20,7 +20,7 @@ struct RecordedPairEvaluation: Codable {
         lengthCorrelation = e.lengthCorrelation
         (accuracyRejectedLonger, pairsRejectedLonger) = (lb.rejectedLonger.accuracy, lb.rejectedLonger.count)
         (accuracyRejectedShorterOrEqual, pairsRejectedShorterOrEqual) = (lb.rejectedShorter.accuracy, lb.rejectedShorter.count)
-        calibration = e.calibration()
+        calibration = e.calibration
     }
 }
 

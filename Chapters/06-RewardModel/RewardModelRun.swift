@@ -92,8 +92,7 @@ public enum RewardModelRun {
         for i in order.prefix(3) + order.suffix(2) where i < held.count {
             let p = held[i]
             md += String(format: "## Pair (flaw: %@): r_c %.2f, r_r %.2f, p %.2f%@\n\n", p.flaw ?? "?", e.chosen[i], e.rejected[i],
-                         BradleyTerry.preferenceProbability(chosen: e.chosen[i], rejected: e.rejected[i]),
-                         e.chosen[i] > e.rejected[i] ? "" : " (wrong)")
+                         e.probabilities[i], e.chosen[i] > e.rejected[i] ? "" : " (wrong)")
             md += "**Customer:** " + (p.prompt.last?.content ?? "").replacingOccurrences(of: "\n", with: " · ") + "\n\n"
             md += "**Chosen:** " + p.chosen.replacingOccurrences(of: "\n", with: " ") + "\n\n"
             md += "**Rejected:** " + p.rejected.replacingOccurrences(of: "\n", with: " ") + "\n\n"
@@ -127,7 +126,7 @@ enum RewardModelFigures {
         hist.add(HistogramSeries(name: "rejected", values: e.rejected.map(Double.init)))
         try hist.write(to: path("rewards.png"))
 
-        let bins = e.calibration()
+        let bins = e.calibration
         var cal = LineChart(title: "Calibration: predicted sigmoid(r_A - r_B) vs observed", xLabel: "predicted probability that A is better (bin mean)",
                             yLabel: "observed frequency", xRange: 0...1, yRange: 0...1)
         cal.add(LineSeries(name: "perfect calibration", x: [0, 1], y: [0, 1]))

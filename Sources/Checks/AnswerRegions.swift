@@ -23,6 +23,7 @@ extension Catalogue {
         "Chapters/06-RewardModel/BradleyTerry.swift#bradley-terry": "6.1",
         "Chapters/06-RewardModel/LastToken.swift#last-token": "6.2",
         "Chapters/06-RewardModel/PairEvaluation.swift#calibration": "6.4",
+        "Chapters/06-RewardModel/PairEvaluation.swift#pair-metrics": "6.4",
         "Chapters/07-RLHF/GAE.swift#gae": "7.1",
         "Chapters/07-RLHF/PPOLoss.swift#policy-loss": "7.2",
         "Chapters/07-RLHF/PPOLoss.swift#value-loss": "7.2",

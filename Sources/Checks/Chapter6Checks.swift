@@ -122,24 +122,60 @@ extension Catalogue {
                                  "rewards of three right-padded sequences against RewardModel.rewards")
             }
         },
-        Exercise("6.4", "Calibration bins", file: "exercises/06-reward-model/CalibrationBins.swift",
-                 symbol: "calibrationBins", hints: [
-                    "The bin of p is Int(p · bins), except that p = 1 belongs to the last bin (min with bins − 1).",
-                    "Keep three running arrays per bin: the sum of predictions, the number of true outcomes, the count.",
-                    "Return only non-empty bins, in order, each with its range k/n to (k+1)/n and two means; Double arithmetic avoids Float rounding in the means.",
+        Exercise("6.4", "The held-out evaluation of a reward model", file: "exercises/06-reward-model/PairEvaluation.swift",
+                 symbol: "evaluatePairs", hints: [
+                    "One pass over the pairs adds up what the four means need and keeps each pair's probability; a second pass puts every pair, as the rater saw it (A first), into its calibration bin.",
+                    "With d = r_c − r_r: −log σ(d) = log(1 + e^−d) for d ≥ 0 and −d + log(1 + e^d) below 0. The prediction p = σ(r_A − r_B) goes to bin min(⌊p · bins⌋, bins − 1); a bin's observed share counts its pairs with chosenFirst.",
+                    "A tie is not a pair ranked right. Take the loss from d, not from the Float probability: σ(−200) rounds to 0 and its log is infinite. The calibration outcome is whether reply A was the chosen one, not whether the model ranked the pair right; the mean reward averages 2N rewards.",
                  ]) { flavor in
             let f = Chapter6Functions.table(flavor, "6.4")
-            let p: [Float] = [0.05, 0.15, 0.12, 0.5, 0.99, 1.0]
-            let y = [false, true, false, true, true, true]
-            let got = try f.calibrationBins(p, y, 4)
-            let expected = [CalibrationBin(lower: 0, upper: 0.25, meanPredicted: Double(Float(0.05) + Float(0.15) + Float(0.12)) / 3, observed: 1.0 / 3, count: 3),
-                            CalibrationBin(lower: 0.5, upper: 0.75, meanPredicted: 0.5, observed: 1, count: 1),
-                            CalibrationBin(lower: 0.75, upper: 1, meanPredicted: Double(Float(0.99) + Float(1.0)) / 2, observed: 1, count: 2)]
-            try expectBins(got, expected, "predictions \(p) in 4 bins (empty bins left out, p = 1 in the last)")
+            func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+            // The worked example: a pair ranked right, a tie, a pair ranked wrong, a confident pair;
+            // two of them shown with the rejected reply as A.
+            let c: [Float] = [2, 0.5, 1, 3], r: [Float] = [1, 0.5, 2, -1], first = [true, false, true, false]
+            let what = "r_c \(c), r_r \(r), chosenFirst \(first), 2 bins"
+            let got = try f.evaluatePairs(c, r, first, 2)
+            try Expect.close(got.accuracy, 0.5, tolerance: 1e-12,
+                             "\(what): accuracy (pair 1 is a tie, 0.5 against 0.5, and a tie is a miss: 2 pairs right of 4)")
+            let softplus: [Double] = [log1p(exp(-1.0)), log(2.0), log1p(exp(1.0)), log1p(exp(-4.0))]   // −log σ(d)
+            try Expect.close(got.loss, softplus.reduce(0, +) / 4, tolerance: 1e-6,
+                             "\(what): loss, the mean of −log σ(d) for d = 1, 0, −1, 4")
+            try Expect.close(got.meanMargin, 1, tolerance: 1e-6, "\(what): mean margin, the mean of r_c − r_r = (1 + 0 − 1 + 4) / 4")
+            try Expect.close(got.meanReward, 1.125, tolerance: 1e-6, "\(what): mean reward, the mean of all 8 rewards = 9 / 8")
+            try Expect.close(got.probabilities, [sigmoid(1), 0.5, sigmoid(-1), sigmoid(4)], tolerance: 1e-6, "\(what): probabilities σ(r_c − r_r)")
+            try expectBins(got.calibration, [
+                CalibrationBin(lower: 0, upper: 0.5, meanPredicted: (Double(sigmoid(-1)) + Double(sigmoid(-4))) / 2, observed: 0.5, count: 2),
+                CalibrationBin(lower: 0.5, upper: 1, meanPredicted: (Double(sigmoid(1)) + 0.5) / 2, observed: 0.5, count: 2)],
+                           "\(what): calibration of the predictions as shown, σ(r_A − r_B) = [0.731, 0.5, 0.269, 0.018], against A chosen [yes, no, yes, no]")
+            // A gap of 200 (σ(−200) is 0 in Float) and a prediction of exactly 1.
+            let far = try f.evaluatePairs([0, 30], [200, 0], [true, true], 4)
+            let farWhat = "r_c [0, 30], r_r [200, 0], both shown chosen first, 4 bins"
+            try Expect.close(far.loss, (200 + log1p(exp(-30.0))) / 2, tolerance: 1e-6, "\(farWhat): loss (no overflow: −log σ(−200) = 200)")
+            try expectBins(far.calibration, [CalibrationBin(lower: 0, upper: 0.25, meanPredicted: 0, observed: 1, count: 1),
+                                             CalibrationBin(lower: 0.75, upper: 1, meanPredicted: 1, observed: 1, count: 1)],
+                           "\(farWhat): calibration (σ(30) is 1 in Float, and p = 1 belongs to the last bin)")
+            let none = try f.evaluatePairs([], [], [], 10)
+            for (name, value) in [("accuracy", none.accuracy), ("loss", none.loss), ("meanMargin", none.meanMargin), ("meanReward", none.meanReward)] {
+                try Expect.that(value.isNaN, "no pairs: \(name) should be NaN (nothing to average), got \(value)")
+            }
+            try Expect.that(none.probabilities.isEmpty && none.calibration.isEmpty,
+                            "no pairs: expected no probabilities and no bins, got \(none.probabilities.count) and \(none.calibration.count)")
+            // Against the kit: rewards in steps of ½ (so ties happen), each pair in a random orientation.
             var rng = SeededRandom(seed: 65)
-            let rp = (0..<200).map { _ in rng.uniform() }, ry = rp.map { rng.uniform() < $0 }
-            try expectBins(try f.calibrationBins(rp, ry, 10), CalibrationBin.bin(probabilities: rp, outcomes: ry, bins: 10),
-                           "200 random predictions in 10 bins")
+            for (n, bins) in [(60, 10), (25, 7)] {
+                let rc = (0..<n).map { _ in (rng.normal() * 4).rounded() / 2 }, rr = (0..<n).map { _ in (rng.normal() * 4).rounded() / 2 }
+                let shown = (0..<n).map { _ in rng.bernoulli(0.5) }
+                let kit = KitAnswer.reference { PairEvaluation.metrics(chosen: rc, rejected: rr, chosenFirst: shown, bins: bins) }
+                let ties = zip(rc, rr).filter { $0 == $1 }.count
+                let what = "\(n) random pairs (seed 65, \(ties) ties), \(bins) bins, against PairEvaluation.metrics"
+                let got = try f.evaluatePairs(rc, rr, shown, bins)
+                try Expect.close(got.accuracy, kit.accuracy, tolerance: 1e-12, "\(what): accuracy")
+                try Expect.close(got.loss, kit.loss, tolerance: 1e-5, "\(what): loss")
+                try Expect.close(got.meanMargin, kit.meanMargin, tolerance: 1e-5, "\(what): mean margin")
+                try Expect.close(got.meanReward, kit.meanReward, tolerance: 1e-5, "\(what): mean reward")
+                try Expect.close(got.probabilities, kit.probabilities, tolerance: 1e-6, "\(what): probabilities")
+                try expectBins(got.calibration, kit.calibration, "\(what): calibration")
+            }
         },
     ]
 }

@@ -11,21 +11,21 @@ struct Chapter6Functions {
     var pairBatch: ([(chosen: [Int], rejected: [Int])], Int) throws -> (ids: [Int], last: [Int])
     var rewardsFromHidden: (Tensor, [Int], Tensor) throws -> [Float]
     var rewardHeadBackward: (Tensor, [Int], Tensor, [Float]) throws -> (head: Tensor, hidden: Tensor)
-    var calibrationBins: ([Float], [Bool], Int) throws -> [CalibrationBin]
+    var evaluatePairs: ([Float], [Float], [Bool], Int) throws -> PairMetrics
 
     static var learner: Chapter6Functions { Chapter6Functions(
         bradleyTerry: { try Exercises.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
         pairBatch: { try Exercises.pairBatch($0, pad: $1) },
         rewardsFromHidden: { try Exercises.rewardsFromHidden($0, lastIndex: $1, head: $2) },
         rewardHeadBackward: { try Exercises.rewardHeadBackward(hidden: $0, lastIndex: $1, head: $2, upstream: $3) },
-        calibrationBins: { try Exercises.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
+        evaluatePairs: { try Exercises.evaluatePairs(chosen: $0, rejected: $1, chosenFirst: $2, bins: $3) }) }
 
     static var reference: Chapter6Functions { Chapter6Functions(
         bradleyTerry: { try Solutions.bradleyTerryLoss(chosen: $0, rejected: $1, margin: $2, centering: $3) },
         pairBatch: { try Solutions.pairBatch($0, pad: $1) },
         rewardsFromHidden: { try Solutions.rewardsFromHidden($0, lastIndex: $1, head: $2) },
         rewardHeadBackward: { try Solutions.rewardHeadBackward(hidden: $0, lastIndex: $1, head: $2, upstream: $3) },
-        calibrationBins: { try Solutions.calibrationBins(probabilities: $0, outcomes: $1, bins: $2) }) }
+        evaluatePairs: { try Solutions.evaluatePairs(chosen: $0, rejected: $1, chosenFirst: $2, bins: $3) }) }
 
     /// The reference with exercise `id` replaced by a typical mistake.
     static func mutant(_ id: String) -> Chapter6Functions {
@@ -54,9 +54,10 @@ struct Chapter6Functions {
             for j in 0..<c { out.head[j] = g[b - 1] * h[base + j] }
             return out
         }
-        case "6.4": f.calibrationBins = { p, y, n in  // the last bin left open: p = 1 is dropped
-            let kept = zip(p, y).filter { $0.0 < 1 }
-            return try reference.calibrationBins(kept.map(\.0), kept.map(\.1), n)
+        case "6.4": f.evaluatePairs = { c, r, first, n in  // a tie counted as a pair ranked right (r_c ≥ r_r)
+            var out = try reference.evaluatePairs(c, r, first, n)
+            out.accuracy += Double(zip(c, r).filter { $0 == $1 }.count) / Double(c.count)
+            return out
         }
         default: break
         }

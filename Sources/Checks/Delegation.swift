@@ -187,7 +187,7 @@ extension Chapter6Functions {
                 (readout(vh, last, vw) * Variable(Tensor([g.count], g))).sum().backward()
                 return (vw.grad!, vh.grad!)
             }
-        case "6.4": f.calibrationBins = { CalibrationBin.bin(probabilities: $0, outcomes: $1, bins: $2) }
+        case "6.4": f.evaluatePairs = { PairEvaluation.metrics(chosen: $0, rejected: $1, chosenFirst: $2, bins: $3) }
         default: break
         }
         return f

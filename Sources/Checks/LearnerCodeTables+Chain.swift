@@ -109,11 +109,12 @@ extension Catalogue {
                 must("6.3") { mine ? try Exercises.rewardHeadBackward(hidden: h, lastIndex: i, head: w, upstream: g)
                                    : try Solutions.rewardHeadBackward(hidden: h, lastIndex: i, head: w, upstream: g) }
             }
-            let bins: CalibrationBinsFunction = { p, y, n in
-                must("6.4") { mine ? try Exercises.calibrationBins(probabilities: p, outcomes: y, bins: n) : try Solutions.calibrationBins(probabilities: p, outcomes: y, bins: n) }
+            let evaluation: PairEvaluationFunction = { c, r, first, n in
+                must("6.4") { mine ? try Exercises.evaluatePairs(chosen: c, rejected: r, chosenFirst: first, bins: n)
+                                   : try Solutions.evaluatePairs(chosen: c, rejected: r, chosenFirst: first, bins: n) }
             }
             return LearnerCode.Table(["bradleyTerry": bt, "pairBatch": batch, "rewardHead": head, "rewardHeadBackward": headBackward,
-                                      "calibrationBins": bins])
+                                      "pairEvaluation": evaluation])
         case 9:
             let interval: SeedsAndPromptsIntervalFunction = { x, level, n, seed in
                 must("9.1") { mine ? try Exercises.bootstrapSeedsAndPrompts(x, level: level, resamples: n, seed: seed)

@@ -35,7 +35,8 @@ extension Catalogue {
         5: ["5.1", "5.2", "5.3", "5.4"],    // NF4 quantisation, the 4-bit weight read back, double quantisation,
                                             // storage bits and the memory-at-scale table's plan
         6: ["6.1", "6.2", "6.3", "6.4"],    // the Bradley–Terry loss and gradient, every training step's pair batch and its
-                                            // last tokens, the reward head's rewards and gradients, calibration
+                                            // last tokens, the reward head's rewards and gradients, every held-out
+                                            // evaluation (the eval_ columns, the probabilities, calibration)
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
                                             // losses and their gradients; GRPO's per-token advantages and
                                             // weights, and its clipped policy loss

@@ -73,7 +73,7 @@ extension Chapter6Functions {
             pairBatch: { a0, a1 in try KitAnswer.watch { try f.pairBatch(a0, a1) } },
             rewardsFromHidden: { a0, a1, a2 in try KitAnswer.watch { try f.rewardsFromHidden(a0, a1, a2) } },
             rewardHeadBackward: { a0, a1, a2, a3 in try KitAnswer.watch { try f.rewardHeadBackward(a0, a1, a2, a3) } },
-            calibrationBins: { a0, a1, a2 in try KitAnswer.watch { try f.calibrationBins(a0, a1, a2) } })
+            evaluatePairs: { a0, a1, a2, a3 in try KitAnswer.watch { try f.evaluatePairs(a0, a1, a2, a3) } })
     }
 }
 

@@ -92,7 +92,17 @@ struct RewardModelTests {
         #expect(e.accuracyByLength.rejectedShorter.count == 3 && abs(e.accuracyByLength.rejectedShorter.accuracy - 2.0 / 3) < 1e-12)
         let bins = CalibrationBin.bin(probabilities: [0, 0.1, 0.55, 1], outcomes: [false, true, true, true], bins: 2)
         #expect(bins.map(\.count) == [2, 2] && bins[0].observed == 0.5 && bins[1].observed == 1)
-        #expect(e.calibration().map(\.count).reduce(0, +) == 4)
+        #expect(e.calibration.map(\.count).reduce(0, +) == 4)
+    }
+
+    @Test("Held-out metrics: a tie is a miss, a prediction of 1 falls in the last bin, no pairs give NaN means")
+    func metricsEdges() {
+        let m = PairEvaluation.metrics(chosen: [1, 30], rejected: [1, 0], chosenFirst: [true, true], bins: 4)
+        #expect(m.accuracy == 0.5 && m.meanMargin == 15 && m.probabilities == [0.5, 1])
+        #expect(m.calibration.map(\.lower) == [0.5, 0.75] && m.calibration.map(\.count) == [1, 1])
+        let none = PairEvaluation.metrics(chosen: [], rejected: [], chosenFirst: [], bins: 10)
+        #expect(none.accuracy.isNaN && none.loss.isNaN && none.meanMargin.isNaN && none.meanReward.isNaN)
+        #expect(none.probabilities.isEmpty && none.calibration.isEmpty)
     }
 
     @Test("Malformed preference files are rejected with their file and line")

@@ -256,7 +256,7 @@ struct LearnerCodeTests {
         #expect(finds(5, "trainingMemoryPlan", TrainingMemoryPlanFunction.self))
         #expect(finds(6, "bradleyTerry", BradleyTerryFunction.self) && finds(6, "pairBatch", PairBatchFunction.self))
         #expect(finds(6, "rewardHead", RewardHeadFunction.self) && finds(6, "rewardHeadBackward", RewardHeadBackwardFunction.self))
-        #expect(finds(6, "calibrationBins", CalibrationBinsFunction.self))
+        #expect(finds(6, "pairEvaluation", PairEvaluationFunction.self))
         #expect(finds(9, "bootstrapSeedsAndPrompts", SeedsAndPromptsIntervalFunction.self) && finds(9, "winRateInterval", WinRateIntervalFunction.self))
         #expect(finds(9, "meanPassAtK", MeanPassAtKFunction.self) && finds(9, "contaminatedPrompts", ContaminatedPromptsFunction.self))
         #expect(!finds(3, "bpeTrainingRound", BPETrainingRoundFunction.self))   // each chapter's run sees only its own
@@ -278,6 +278,30 @@ struct LearnerCodeTests {
                 #expect(mine.map { [$0.0, $0.1, $0.2, $0.3] } == [kit.0, kit.1, kit.2, kit.3])
             }
         }
+    }
+
+    /// Every held-out evaluation of the reward-model run (the eval_ columns, evaluation.json,
+    /// examples.md, calibration.png) is a `PairEvaluation`, whose numbers come from exercise 6.4
+    /// under --mine; the reference solution gives the kit's, bit for bit.
+    @Test("With chapter 6's table installed, a PairEvaluation takes its metrics from the installed function, and the reference's equal the kit's bit for bit")
+    func pairEvaluationPlugged() {
+        var rng = SeededRandom(seed: 66)
+        let n = 41
+        let c = (0..<n).map { _ in (rng.normal() * 6).rounded() / 2 }, r = (0..<n).map { _ in (rng.normal() * 6).rounded() / 2 }
+        func evaluation() -> PairEvaluation {
+            PairEvaluation(chosen: c, rejected: r, flaws: Array(repeating: "x", count: n), chosenLengths: Array(repeating: 1, count: n),
+                           rejectedLengths: Array(repeating: 1, count: n))
+        }
+        let kit = evaluation()
+        let reference = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 6, flavor: .reference)) { evaluation() }
+        #expect(reference.metrics == kit.metrics && kit.calibration.reduce(0) { $0 + $1.count } == n)
+        let sentinel = PairMetrics(accuracy: 0.25, loss: 1, meanMargin: 2, meanReward: 3, probabilities: Array(repeating: 0.5, count: n),
+                                   calibration: [CalibrationBin(lower: 0.5, upper: 0.6, meanPredicted: 0.5, observed: 0.5, count: n)])
+        let seen = LearnerCode.$installed.withValue(LearnerCode.Table(["pairEvaluation": { (_, _, first, bins) in
+            #expect(first == PairEvaluation.orientation(count: n, seed: 6) && bins == 10)
+            return sentinel
+        } as PairEvaluationFunction])) { evaluation() }
+        #expect(seen.accuracy == 0.25 && seen.loss == 1 && seen.meanMargin == 2 && seen.meanReward == 3 && seen.calibration == sentinel.calibration)
     }
 
     @Test("With chapter 3's table installed, the chat template's ids, flags and generation prompt come from the installed function")
