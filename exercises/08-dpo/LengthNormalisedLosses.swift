@@ -20,7 +20,9 @@ import Foundation
 /// `course run dpo --loss ipo --mine` (or `--loss simpo`) trains the policy on your loss.
 /// Compute −log σ without overflow. Refuse (throw a `CourseError` that says what is wrong)
 /// arrays of different lengths and a token count below 1. The book gives both formulas and a
-/// worked pair each.
+/// worked pair each; one of them, alone in its batch (B = 1): SimPO with β 2 and γ 1, a chosen
+/// reply of 10 tokens at −12 against a rejected one of 5 tokens at −8, costs 0.798, with
+/// derivatives −0.110 (chosen) and +0.220 (rejected).
 public func ipoLoss(policyChosen: [Float], policyRejected: [Float], referenceChosen: [Float], referenceRejected: [Float],
                     chosenCounts: [Int], rejectedCounts: [Int], beta: Float) throws
     -> (losses: [Float], dChosen: [Float], dRejected: [Float]) {
