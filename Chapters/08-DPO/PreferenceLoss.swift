@@ -93,6 +93,12 @@ extension PreferenceLoss {
         if self == .sigmoid, eps == 0, dpop == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
             return Self.learnerSigmoid(x, beta: beta, mine)
         }
+        if self == .ipo, let mine = LearnerCode.function("ipoLoss", as: IPOLossFunction.self) {
+            return Self.learnerLengthNormalised(x, s, ipo: mine, simpo: nil)
+        }
+        if self == .simpo, eps == 0, let mine = LearnerCode.function("simpoLoss", as: SimPOLossFunction.self) {
+            return Self.learnerLengthNormalised(x, s, ipo: nil, simpo: mine)
+        }
         // Per-token averages (IPO, SimPO, ORPO): divide each sum by its completion length.
         let invC = constant(x.chosenCounts.map { 1 / Float(max($0, 1)) })
         let invR = constant(x.rejectedCounts.map { 1 / Float(max($0, 1)) })

@@ -118,22 +118,57 @@ extension Catalogue {
                 try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(rejected)) for " + what)
             }
         },
-        Exercise("8.3", "Length-normalised losses: IPO and SimPO", file: "exercises/08-dpo/LengthNormalisedLosses.swift",
+        Exercise("8.3", "Length-normalised losses and their gradients: IPO and SimPO", file: "exercises/08-dpo/LengthNormalisedLosses.swift",
                  symbol: "ipoLoss", hints: [
-                    "Both losses start by dividing each log-prob by its reply's token count, before any difference. IPO keeps the reference, SimPO has none.",
-                    "IPO: Δ = (avg_pc − avg_rc) − (avg_pr − avg_rr), and the loss is the square of Δ − 1/(2β). SimPO: the argument of σ is β·(avg_c − avg_r) − γ, γ subtracted after multiplying by β.",
-                    "Reuse the overflow-safe −log σ from exercise 8.2 for SimPO. Test yourself: IPO with Δ = 0 and β = 0.1 gives 25; SimPO with β 2, γ 1 and averages −1.2 and −1.6 gives 0.798.",
+                    "Refuse arrays of different lengths and counts below 1 first. Then divide each log-prob by its reply's token count before any difference: IPO compares averaged log-ratios (policy − reference), SimPO the policy's own averages, with no reference.",
+                    "IPO: e = Δavg − 1/(2β), loss e², d loss/dΔavg = 2e. SimPO: x = β·(avg_c − avg_r) − γ, loss −log σ(x), d loss/dx = −σ(−x). Chain rule: Δavg moves by 1/n_c per unit of the chosen log-prob and by −1/n_r per unit of the rejected one (x by β/n_c and −β/n_r), and the batch's loss is the mean, so divide every derivative by B.",
+                    "Reuse the two-branch −log σ and σ(−x) of exercise 8.2 for SimPO, and keep γ outside the β. Test yourself with one pair of 10 chosen and 5 rejected tokens: IPO with β 0.1 and averaged log-ratios 0.2 and −0.2 costs 21.16 with derivatives −0.92 and +1.84; SimPO with β 2, γ 1 and log-probs −12 and −8 costs 0.798 with derivatives −0.110 and +0.220.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.3")
-            try Expect.close(try f.ipoLoss([-30], [-20], [-30], [-20], [10], [8], 0.1), [25], tolerance: 1e-5,
-                             "loss when the policy equals the reference, β = 0.1 (1/(2β))² = 25")
-            try checkPairLoss(.ipo) { x in (try f.ipoLoss(x.pc, x.pr, x.rc, x.rr, x.nc, x.nr, 0.1), nil, nil) }
-            // SimPO.
-            try Expect.close(try f.simpoLoss([-10], [-10], [10], [10], 2, 0), [Float(log(2.0))], tolerance: 1e-6,
-                             "equal averages and γ = 0 give ln 2")
-            try checkPairLoss(.simpo, settings: LossSettings(beta: 2, simpoGamma: 1)) { x in
-                (try f.simpoLoss(x.pc, x.pr, x.nc, x.nr, 2, 1), nil, nil)
+            // IPO, β 0.1, a batch of two pairs. Pair 0: chosen 10 tokens, policy −12 against reference
+            // −14 (averaged log-ratio +0.2); rejected 5 tokens, −8 against −7 (−0.2): Δavg 0.4,
+            // e = 0.4 − 5 = −4.6, loss 21.16, derivatives of the mean 2e/10/2 = −0.46 and −2e/5/2 = +0.92.
+            // Pair 1: the policy equals the reference, Δavg 0, e = −5, loss 25, −10/10/2 and +10/8/2.
+            let ipo = try f.ipoLoss([-12, -30], [-8, -20], [-14, -30], [-7, -20], [10, 10], [5, 8], 0.1)
+            let ipoExample = "IPO, β 0.1, policy c [−12, −30], r [−8, −20], reference c [−14, −30], r [−7, −20], tokens c [10, 10], r [5, 8]"
+            try Expect.that(ipo.losses.count == 2 && ipo.dChosen.count == 2 && ipo.dRejected.count == 2,
+                            "\(ipoExample): two losses and two derivatives of each kind, got \(ipo.losses.count), \(ipo.dChosen.count), \(ipo.dRejected.count)")
+            try Expect.close(ipo.losses, [21.16, 25], tolerance: 1e-5, "\(ipoExample): losses (Δavg − 1/(2β))² with Δavg 0.4 and 0")
+            try Expect.close(ipo.dChosen, [-0.46, -0.5], tolerance: 1e-5, "\(ipoExample): d(mean loss)/d(policy chosen) = 2e/n_c/B")
+            try Expect.close(ipo.dRejected, [0.92, 0.625], tolerance: 1e-5, "\(ipoExample): d(mean loss)/d(policy rejected) = −2e/n_r/B")
+            try checkPairGradients(.ipo, [0.1, 0.5, 2].map { LossSettings(beta: $0) }, step: 0.5) { x, s in
+                try f.ipoLoss(x.pc, x.pr, x.rc, x.rr, x.nc, x.nr, s.beta)
             }
+            // SimPO, β 2, γ 1, a batch of two pairs. Pair 0: −12 over 10 tokens against −8 over 5:
+            // x = 2·(−1.2 + 1.6) − 1 = −0.2, loss −log σ(−0.2) = 0.798139, σ(0.2) = 0.549834, derivatives
+            // of the mean −2·0.549834/10/2 = −0.0549834 and +2·0.549834/5/2 = 0.109967. Pair 1: equal
+            // averages, x = −1, loss log(1 + e) = 1.313262, ∓2·σ(1)/10/2 = ∓0.0731059.
+            let simpo = try f.simpoLoss([-12, -10], [-8, -10], [10, 10], [5, 10], 2, 1)
+            let simpoExample = "SimPO, β 2, γ 1, policy c [−12, −10], r [−8, −10], tokens c [10, 10], r [5, 10]"
+            try Expect.that(simpo.losses.count == 2 && simpo.dChosen.count == 2 && simpo.dRejected.count == 2,
+                            "\(simpoExample): two losses and two derivatives of each kind, got \(simpo.losses.count), \(simpo.dChosen.count), \(simpo.dRejected.count)")
+            try Expect.close(simpo.losses, [0.798139, 1.313262], tolerance: 1e-5, "\(simpoExample): losses −log σ(−0.2) and −log σ(−1)")
+            try Expect.close(simpo.dChosen, [-0.0549834, -0.0731059], tolerance: 1e-6,
+                             "\(simpoExample): d(mean loss)/d(policy chosen) = −β·σ(−x)/n_c/B")
+            try Expect.close(simpo.dRejected, [0.109967, 0.0731059], tolerance: 1e-6,
+                             "\(simpoExample): d(mean loss)/d(policy rejected) = β·σ(−x)/n_r/B")
+            let simpoSettings = [(Float(2), Float(1)), (2, 0), (0.5, 0.3), (5, 2.5)].map { LossSettings(beta: $0.0, simpoGamma: $0.1) }
+            try checkPairGradients(.simpo, simpoSettings, step: 0.05) { x, s in
+                try f.simpoLoss(x.pc, x.pr, x.nc, x.nr, s.beta, s.simpoGamma)
+            }
+            // Saturation: x = ±1997 (and ±1999). σ must saturate without NaN: a pair won by far
+            // costs 0 and gets no gradient; one lost by far costs −x, with derivatives ∓β/n/B.
+            let far = try f.simpoLoss([-1, -1000], [-1000, -1], [1, 1], [1, 1], 2, 1)
+            try Expect.that((far.losses + far.dChosen + far.dRejected).allSatisfy(\.isFinite),
+                            "SimPO with x = 1997 and −1999: losses \(far.losses), derivatives \(far.dChosen), \(far.dRejected) must be finite")
+            try Expect.close(far.losses, [0, 1999], tolerance: 1e-6, "SimPO with x = 1997 and −1999 (β 2, γ 1, one token each): losses")
+            try Expect.close(far.dChosen, [0, -1], tolerance: 1e-6, "SimPO with x = 1997 and −1999, a batch of two: d(mean loss)/d(policy chosen)")
+            try Expect.close(far.dRejected, [0, 1], tolerance: 1e-6, "SimPO with x = 1997 and −1999, a batch of two: d(mean loss)/d(policy rejected)")
+            try Expect.refuses("8.3", "IPO with 2 chosen log-probs but 1 rejected") { try f.ipoLoss([-1, -2], [-1], [-1, -2], [-1, -2], [1, 1], [1, 1], 0.1) }
+            try Expect.refuses("8.3", "IPO with 2 pairs but 1 rejected token count") { try f.ipoLoss([-1, -2], [-1, -2], [-1, -2], [-1, -2], [1, 1], [1], 0.1) }
+            try Expect.refuses("8.3", "IPO with a chosen reply of 0 tokens (no per-token average)") { try f.ipoLoss([-1], [-1], [-1], [-1], [0], [3], 0.1) }
+            try Expect.refuses("8.3", "SimPO with 1 chosen log-prob but 2 rejected") { try f.simpoLoss([-1], [-1, -2], [1], [1], 2, 1) }
+            try Expect.refuses("8.3", "SimPO with a rejected reply of 0 tokens (no per-token average)") { try f.simpoLoss([-1], [-1], [3], [0], 2, 1) }
         },
         Exercise("8.4", "The KTO loss and its gradient", file: "exercises/08-dpo/KTOLossValues.swift",
                  symbol: "ktoLoss", hints: [
@@ -239,4 +274,51 @@ private func checkPairLoss(_ kind: PreferenceLoss, settings: LossSettings = .ini
     }
     if let chosen { try Expect.close(chosen, ref.chosenRewards, tolerance: 1e-4, "\(kind.rawValue) chosen rewards") }
     if let rejected { try Expect.close(rejected, ref.rejectedRewards, tolerance: 1e-4, "\(kind.rawValue) rejected rewards") }
+}
+
+/// Random batches of pairs, for each of `settings`: the learner's per-pair losses against the
+/// chapter's `PreferenceLoss` on each pair alone, their derivatives of the batch's mean loss
+/// against the kit's autograd, and against central differences (half-width `step`) of the mean
+/// of the learner's own losses.
+private func checkPairGradients(_ kind: PreferenceLoss, _ settings: [LossSettings], step: Double,
+                                _ body: ((pc: [Float], pr: [Float], rc: [Float], rr: [Float], nc: [Int], nr: [Int]), LossSettings) throws
+                                    -> Chapter8Functions.PairGradients) throws {
+    var rng = SeededRandom(seed: 83 + UInt64(kind.rawValue.count))
+    for s in settings {
+        let n = 2 + rng.int(5)
+        let nc = (0..<n).map { _ in 5 + rng.int(40) }, nr = (0..<n).map { _ in 5 + rng.int(40) }
+        let pc = nc.map { -Float($0) * (0.3 + rng.uniform()) }, pr = nr.map { -Float($0) * (0.3 + rng.uniform()) }
+        let rc = kind.needsReference ? pc.map { $0 + rng.normal() * 6 } : [], rr = kind.needsReference ? pr.map { $0 + rng.normal() * 6 } : []
+        let x = (pc: pc, pr: pr, rc: rc, rr: rr, nc: nc, nr: nr)
+        let what = "\(kind == .ipo ? "IPO" : "SimPO"), β \(s.beta)\(kind == .simpo ? ", γ \(s.simpoGamma)" : ""), \(n) pairs with tokens c \(nc), r \(nr)"
+        let got = try body(x, s)
+        try Expect.that(got.losses.count == n && got.dChosen.count == n && got.dRejected.count == n,
+                        "\(what): \(n) losses and derivatives of each kind, got \(got.losses.count), \(got.dChosen.count), \(got.dRejected.count)")
+        for i in 0..<n {
+            let one = kind(PairLogProbs(policyChosen: Variable(Tensor([1], [pc[i]])), policyRejected: Variable(Tensor([1], [pr[i]])),
+                                        referenceChosen: rc.isEmpty ? [] : [rc[i]], referenceRejected: rr.isEmpty ? [] : [rr[i]],
+                                        chosenCounts: [nc[i]], rejectedCounts: [nr[i]]), s).loss.scalar
+            try Expect.close(Double(got.losses[i]), Double(one), tolerance: 1e-5,
+                             "\(what): loss of pair \(i) (log-probs c \(pc[i]), r \(pr[i])\(rc.isEmpty ? "" : "; reference c \(rc[i]), r \(rr[i])"))")
+        }
+        let vc = Variable(Tensor([n], pc), requiresGrad: true), vr = Variable(Tensor([n], pr), requiresGrad: true)
+        kind(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: rc, referenceRejected: rr,
+                          chosenCounts: nc, rejectedCounts: nr), s).loss.backward()
+        try Expect.close(got.dChosen, vc.grad!.array, tolerance: 1e-5, "\(what): d(mean loss)/d(policy chosen) against the kit's autograd")
+        try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "\(what): d(mean loss)/d(policy rejected) against the kit's autograd")
+        func mean(_ y: (pc: [Float], pr: [Float], rc: [Float], rr: [Float], nc: [Int], nr: [Int])) throws -> Double {
+            try body(y, s).losses.reduce(0.0) { $0 + Double($1) } / Double(n)
+        }
+        var fdChosen: [Float] = [], fdRejected: [Float] = []
+        for i in 0..<n {
+            var up = x, down = x
+            up.pc[i] += Float(step); down.pc[i] -= Float(step)
+            fdChosen.append(Float((try mean(up) - mean(down)) / (2 * step)))
+            (up, down) = (x, x)
+            up.pr[i] += Float(step); down.pr[i] -= Float(step)
+            fdRejected.append(Float((try mean(up) - mean(down)) / (2 * step)))
+        }
+        try Expect.close(got.dChosen, fdChosen, tolerance: 1e-4, "\(what): d(mean loss)/d(policy chosen) against central differences of your mean loss")
+        try Expect.close(got.dRejected, fdRejected, tolerance: 1e-4, "\(what): d(mean loss)/d(policy rejected) against central differences of your mean loss")
+    }
 }

@@ -10,8 +10,12 @@ struct Chapter8Functions {
     var sequenceLogProbs: (Tensor, [Int], [Bool]) throws -> [Float]
     var sequenceLogProbsBackward: (Tensor, [Int], [Bool], [Float]) throws -> Tensor
     var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
-    var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> [Float]
-    var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> [Float]
+    typealias PairGradients = (losses: [Float], dChosen: [Float], dRejected: [Float])
+    /// (policy chosen, rejected, reference chosen, rejected, chosen counts, rejected counts, β)
+    /// → per-pair losses and d(mean loss)/d(policy chosen), d(mean loss)/d(policy rejected).
+    var ipoLoss: ([Float], [Float], [Float], [Float], [Int], [Int], Float) throws -> PairGradients
+    /// (policy chosen, rejected, chosen counts, rejected counts, β, γ) → the same.
+    var simpoLoss: ([Float], [Float], [Int], [Int], Float, Float) throws -> PairGradients
     /// (policy, reference, labels, policy KL, reference KL, β, desirable weight, undesirable weight)
     /// → per-example losses, z, and d(mean loss)/d(policy).
     var ktoLoss: ([Float], [Float], [Bool], [Float], [Float], Float, Float, Float) throws -> (losses: [Float], z: Float, gradient: [Float])
@@ -47,12 +51,18 @@ struct Chapter8Functions {
             let z = [Float](repeating: 0, count: pc.count)
             return try reference.dpoLoss(pc, pr, z, z, b)
         }
-        case "8.3": f.ipoLoss = { pc, pr, rc, rr, _, _, b in  // sums instead of per-token averages
-            let ones = [Int](repeating: 1, count: pc.count)
-            return try reference.ipoLoss(pc, pr, rc, rr, ones, ones, b)
-        }
-            f.simpoLoss = { pc, pr, nc, nr, b, g in  // −log σ(β (Δ − γ)): γ scaled by β as well
-                try reference.simpoLoss(pc, pr, nc, nr, b, b * g)
+        case "8.3":
+            f.ipoLoss = { pc, pr, rc, rr, nc, nr, b in  // the gradient forgets the per-token average: 2e, not 2e/n
+                var out = try reference.ipoLoss(pc, pr, rc, rr, nc, nr, b)
+                out.dChosen = zip(out.dChosen, nc).map { $0 * Float($1) }
+                out.dRejected = zip(out.dRejected, nr).map { $0 * Float($1) }
+                return out
+            }
+            f.simpoLoss = { pc, pr, nc, nr, b, g in  // the gradient of each pair's own loss, not of the mean (no 1/B)
+                var out = try reference.simpoLoss(pc, pr, nc, nr, b, g)
+                out.dChosen = out.dChosen.map { $0 * Float(pc.count) }
+                out.dRejected = out.dRejected.map { $0 * Float(pc.count) }
+                return out
             }
         case "8.4": f.ktoLoss = { p, r, l, pk, rk, b, wd, wu in  // the gradient of each example's own loss,
             var out = try reference.ktoLoss(p, r, l, pk, rk, b, wd, wu)   // not of the batch's mean (no 1/B)

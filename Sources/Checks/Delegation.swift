@@ -276,9 +276,18 @@ extension Chapter8Functions {
             }
             return (o.losses, o.chosen, o.rejected, dc, dr)
         }
-        case "8.3": f.ipoLoss = { pc, pr, rc, rr, cc, rcn, beta in perPair(.ipo, pc, pr, rc, rr, cc, rcn, LossSettings(beta: beta)).losses }
-            f.simpoLoss = { pc, pr, cc, rcn, beta, gamma in
-                perPair(.simpo, pc, pr, [], [], cc, rcn, LossSettings(beta: beta, simpoGamma: gamma)).losses
+        case "8.3":   // the kit's loss, one pair at a time, and its autograd on the batch for the gradient
+            func viaKit(_ kind: PreferenceLoss, _ pc: [Float], _ pr: [Float], _ rc: [Float], _ rr: [Float], _ nc: [Int], _ nr: [Int],
+                        _ s: LossSettings) throws -> PairGradients {
+                guard Set([pc.count, pr.count, nc.count, nr.count]).count == 1 else { throw CourseError("lengths differ") }
+                let vc = Variable(Tensor([pc.count], pc), requiresGrad: true), vr = Variable(Tensor([pr.count], pr), requiresGrad: true)
+                kind(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: rc, referenceRejected: rr,
+                                  chosenCounts: nc, rejectedCounts: nr), s).loss.backward()
+                return (perPair(kind, pc, pr, rc, rr, nc, nr, s).losses, vc.grad?.array ?? [], vr.grad?.array ?? [])
+            }
+            f.ipoLoss = { pc, pr, rc, rr, nc, nr, beta in try viaKit(.ipo, pc, pr, rc, rr, nc, nr, LossSettings(beta: beta)) }
+            f.simpoLoss = { pc, pr, nc, nr, beta, gamma in
+                try viaKit(.simpo, pc, pr, [], [], nc, nr, LossSettings(beta: beta, simpoGamma: gamma))
             }
         case "8.4": f.ktoLoss = { p, r, labels, pkl, rkl, beta, wd, wu in   // the kit's loss, one example at a time,
             guard r.count == p.count, labels.count == p.count, rkl.count == pkl.count else { throw CourseError("counts differ") }

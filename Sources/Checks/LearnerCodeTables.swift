@@ -40,15 +40,18 @@ extension Catalogue {
         7: ["7.1", "7.2", "7.3", "7.4"],    // PPO's rewards, advantages (GAE and whitening), β, and its clipped
                                             // losses and their gradients; GRPO's per-token advantages and
                                             // weights, and its clipped policy loss
-        8: ["8.1", "8.2", "8.4"],           // the sequence log-probabilities and their gradient, DPO's loss and its
-                                            // gradient, KTO's loss and its gradient (only runs that train KTO)
+        8: ["8.1", "8.2", "8.3", "8.4"],    // the sequence log-probabilities and their gradient, DPO's loss and its
+                                            // gradient, IPO's and SimPO's losses and their gradients (only runs that
+                                            // train them), KTO's loss and its gradient (only runs that train KTO)
         9: ["9.1", "9.2", "9.3", "9.4"],    // intervals, win rates, pass@k, the contamination count
     ]
 
     /// Exercises that only some runs of a chapter call (exercise → those runs' folders under
-    /// runs/): `--mine` asks for them only when one of those runs trains. KTO trains in
-    /// `--loss kto` and in the comparison of every loss (`--loss all`).
-    public static let variantOnly: [String: [String]] = ["8.4": ["dpo/kto", "dpo/compare"]]
+    /// runs/): `--mine` asks for them only when one of those runs trains. IPO and SimPO train in
+    /// `--loss ipo` and `--loss simpo`, KTO in `--loss kto`, and all three in the comparison of
+    /// every loss (`--loss all`).
+    public static let variantOnly: [String: [String]] = ["8.3": ["dpo/ipo", "dpo/simpo", "dpo/compare"],
+                                                         "8.4": ["dpo/kto", "dpo/compare"]]
 
     /// The exercises whose code a run of `stage` (its folder under runs/, e.g. `dpo/kto-lora`)
     /// trains on under `--mine`, and which must pass before it starts.
@@ -122,8 +125,20 @@ extension Catalogue {
                                    : try Solutions.ktoLoss(policy: p, reference: r, labels: l, policyKL: pk, referenceKL: rk, beta: beta,
                                                            desirableWeight: wd, undesirableWeight: wu) }
             }
+            let ipo: IPOLossFunction = { pc, pr, rc, rr, nc, nr, beta in
+                must("8.3") { mine ? try Exercises.ipoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr,
+                                                           chosenCounts: nc, rejectedCounts: nr, beta: beta)
+                                   : try Solutions.ipoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr,
+                                                           chosenCounts: nc, rejectedCounts: nr, beta: beta) }
+            }
+            let simpo: SimPOLossFunction = { pc, pr, nc, nr, beta, gamma in
+                must("8.3") { mine ? try Exercises.simpoLoss(policyChosen: pc, policyRejected: pr, chosenCounts: nc, rejectedCounts: nr,
+                                                             beta: beta, gamma: gamma)
+                                   : try Solutions.simpoLoss(policyChosen: pc, policyRejected: pr, chosenCounts: nc, rejectedCounts: nr,
+                                                             beta: beta, gamma: gamma) }
+            }
             return LearnerCode.Table(["sequenceLogProbs": logProbs, "sequenceLogProbsBackward": logProbsBackward, "dpoLoss": dpo,
-                                      "ktoLoss": kto])
+                                      "ipoLoss": ipo, "simpoLoss": simpo, "ktoLoss": kto])
         default:
             return chainTable(chapter: chapter, mine: mine)
         }

@@ -74,6 +74,22 @@ struct MineRunTests {
         for u in [kit, mine] { try? FileManager.default.removeItem(at: u) }
     }
 
+    /// Nor does it record IPO or SimPO runs: as for KTO, the kit's run is made here from the same
+    /// earlier stages, and the --mine run on the reference solutions (the loss and its gradient
+    /// from exercise 8.3, the log-probabilities from 8.1) is held to DPO's rule.
+    @Test("IPO and SimPO runs on the reference solutions give the kit's metrics to within rounding", arguments: ["ipo", "simpo"])
+    func lengthNormalised(loss: String) throws {
+        let chain = Chain.twoChains[0]
+        try #require(chain.status == 0)
+        let (kit, mine) = (CLI.temp("kit-\(loss)"), CLI.temp("mine-\(loss)"))
+        try FileManager.default.copyItem(at: chain.runs, to: kit)
+        try FileManager.default.copyItem(at: chain.runs, to: mine)
+        #expect(try CLI.course(["run", "dpo", "--loss", loss, "--preset", "quick", "--runs", kit.path]) == 0)
+        #expect(try CLI.course(["run", "dpo", "--loss", loss, "--preset", "quick", "--mine", "--mine-flavor", "reference", "--runs", mine.path]) == 0)
+        Self.expectClose("dpo/\(loss)/metrics.csv", mine: mine, kit: kit)
+        for u in [kit, mine] { try? FileManager.default.removeItem(at: u) }
+    }
+
     /// A metrics file of a --mine run against the kit's: the same rows and columns, numbers
     /// equal to within rounding (`abs(mine - kit) <= 1e-4 + 1e-3 |kit|`). The learner's
     /// functions compute the same values in another order (plain loops where the kit calls BLAS

@@ -126,15 +126,67 @@ struct LearnerCodeTests {
     }
 
     /// `course run dpo --mine` (and the chain's DPO stage) asks only for the exercises DPO trains
-    /// on; 8.4 is asked for when KTO trains (`--loss kto`, and `--loss all`'s comparison).
-    @Test("Only the runs of chapter 8 that train KTO require exercise 8.4 under --mine")
-    func ktoOnlyInTheKTORun() {
+    /// on; 8.3 is asked for when IPO or SimPO trains, 8.4 when KTO does (`--loss ipo`, `simpo`,
+    /// `kto`, and `--loss all`'s comparison, which trains all three).
+    @Test("Only the runs of chapter 8 that train IPO, SimPO or KTO require exercises 8.3 or 8.4 under --mine")
+    func variantExercisesOnlyInTheirRuns() {
         #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/sigmoid") == ["8.1", "8.2"])
         #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/sigmoid-lora") == ["8.1", "8.2"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/hinge") == ["8.1", "8.2"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/ipo") == ["8.1", "8.2", "8.3"])
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/simpo-lora") == ["8.1", "8.2", "8.3"])
         #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/kto") == ["8.1", "8.2", "8.4"])
         #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/kto-lora") == ["8.1", "8.2", "8.4"])
-        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/compare") == ["8.1", "8.2", "8.4"])   // trains KTO too
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/compare") == ["8.1", "8.2", "8.3", "8.4"])   // trains every loss
         #expect(Catalogue.pluggable(chapter: 7, stage: "rlhf/grpo") == ["7.1", "7.2", "7.3", "7.4"])
+    }
+
+    /// Exercise 8.3's losses enter IPO and SimPO training as one node whose backward hands the
+    /// policy's two log-probabilities the learner's derivatives of the mean loss, scaled by the
+    /// gradient arriving from above; the logged rewards stay the kit's. SimPO with label
+    /// smoothing (which 8.3 does not write) keeps the kit's loss.
+    @Test("IPO and SimPO with functions installed train on them; with chapter 8's reference solutions they give the kit's loss and gradients")
+    func lengthNormalisedLossesArePluggedIn() {
+        let fakeIPO: IPOLossFunction = { pc, _, _, _, _, _, _ in (pc.map { _ in 3 }, pc.indices.map { Float($0 + 1) }, pc.indices.map { -Float($0 + 1) }) }
+        let fakeSimPO: SimPOLossFunction = { pc, _, _, _, _, _ in (pc.map { _ in 5 }, pc.map { _ in 0.5 }, pc.map { _ in -0.25 }) }
+        func batch() -> (PairLogProbs, Variable, Variable) {
+            let vc = Variable(Tensor([2], [-12, -30]), requiresGrad: true), vr = Variable(Tensor([2], [-8, -20]), requiresGrad: true)
+            return (PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [-14, -30], referenceRejected: [-7, -20],
+                                 chosenCounts: [10, 10], rejectedCounts: [5, 8]), vc, vr)
+        }
+        let simpo = LossSettings(beta: 2, simpoGamma: 1)
+        let kitRewards = PreferenceLoss.ipo(batch().0).chosenRewards
+        LearnerCode.$installed.withValue(LearnerCode.Table(["ipoLoss": fakeIPO, "simpoLoss": fakeSimPO])) {
+            let (x, vc, vr) = batch()
+            let out = PreferenceLoss.ipo(x)
+            #expect(out.loss.scalar == 3 && out.chosenRewards == kitRewards)
+            (2 * out.loss).backward()
+            #expect(vc.grad?.array == [2, 4] && vr.grad?.array == [-2, -4])
+            let (y, wc, wr) = batch()
+            let s = PreferenceLoss.simpo(y, simpo)
+            #expect(s.loss.scalar == 5)
+            s.loss.backward()
+            #expect(wc.grad?.array == [0.5, 0.5] && wr.grad?.array == [-0.25, -0.25])
+            var smoothed = simpo
+            smoothed.labelSmoothing = 0.1
+            #expect(PreferenceLoss.simpo(batch().0, smoothed).loss.scalar != 5, "SimPO with label smoothing is the kit's")
+        }
+        // The reference solutions against the kit's autograd on the same batch.
+        func run(_ kind: PreferenceLoss, _ s: LossSettings) -> (loss: Float, chosen: [Float], rejected: [Float], rewards: [Float]) {
+            let (x, vc, vr) = batch()
+            let out = kind(x, s)
+            out.loss.backward()
+            return (out.loss.scalar, vc.grad!.array, vr.grad!.array, out.chosenRewards + out.rejectedRewards)
+        }
+        for (kind, s) in [(PreferenceLoss.ipo, LossSettings()), (.simpo, simpo)] {
+            let kit = run(kind, s)
+            let mine = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 8, flavor: .reference)) { run(kind, s) }
+            #expect(abs(mine.loss - kit.loss) <= 1e-5 * max(1, abs(kit.loss)), "\(kind): loss \(mine.loss) against the kit's \(kit.loss)")
+            for (a, b) in zip(mine.chosen + mine.rejected, kit.chosen + kit.rejected) {
+                #expect(abs(a - b) <= 1e-6 + 1e-5 * abs(b), "\(kind): derivative \(a) against the kit's \(b)")
+            }
+            #expect(mine.rewards == kit.rewards, "\(kind): the logged rewards are the kit's")
+        }
     }
 
     /// Exercise 8.4's loss enters KTO training as one node whose backward hands the policy's
