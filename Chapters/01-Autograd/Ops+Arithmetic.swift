@@ -5,51 +5,75 @@ import Foundation
 // Core kernel and records a backward closure that turns d(loss)/d(out) into the parents'
 // gradients. With broadcasting, a gradient is summed back down to the parent's shape.
 
-// MARK: book broadcast-add
+// MARK: book broadcast-ops
 extension Variable {
-    public static func + (a: Variable, b: Variable) -> Variable {
-        Variable(Tensor.binary(.add, a.value, b.value), parents: [a, b], name: "add") { g in
-            // d(a+b)/da = 1: the gradient passes through, reduced over broadcast axes.
-            // Each parent must own its gradient tensor: a takes g itself, b a copy.
-            if b.requiresGrad { b.accumulate(g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)) }
-            a.accumulate(g.reduced(to: a.shape))
+    public static func + (a: Variable, b: Variable) -> Variable { broadcasting(.add, a, b, name: "add") }
+    public static func - (a: Variable, b: Variable) -> Variable { broadcasting(.sub, a, b, name: "sub") }
+    public static func * (a: Variable, b: Variable) -> Variable { broadcasting(.mul, a, b, name: "mul") }
+    public static func / (a: Variable, b: Variable) -> Variable { broadcasting(.div, a, b, name: "div") }
+
+    /// `a op b` with broadcasting (NumPy rules). Its backward hands the upstream gradient to
+    /// `broadcastBackward`, which returns each parent's gradient at the parent's own shape.
+    static func broadcasting(_ op: BinaryOp, _ a: Variable, _ b: Variable, name: String) -> Variable {
+        let out = Tensor.binary(op, a.value, b.value)
+        return Variable(out, parents: [a, b], name: name) { g in
+            let (da, db) = broadcastBackward(op, a.value, b.value, out: out, upstream: g,
+                                             needA: a.requiresGrad, needB: b.requiresGrad)
+            // For + and − b takes its share first (the order shows, in the last bits, only when a
+            // and b are one variable, as in x − x).
+            if op == .add || op == .sub, let db { b.accumulate(db) }
+            if let da { a.accumulate(da) }
+            if op == .mul || op == .div, let db { b.accumulate(db) }
         }
     }
 }
 // MARK: end
 
+// MARK: book broadcast-backward
 extension Variable {
-    public static func - (a: Variable, b: Variable) -> Variable {
-        Variable(Tensor.binary(.sub, a.value, b.value), parents: [a, b], name: "sub") { g in
-            if b.requiresGrad {
-                let gb = g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)
-                gb.scale(by: -1)
-                b.accumulate(gb)
+    /// The backward of `out = a op b` with broadcasting: dL/da and dL/db for the upstream gradient
+    /// `g` = dL/d(out), each summed back down to its operand's shape (an element broadcast to
+    /// several positions of `out` collects the gradients of all of them). Only the gradients
+    /// asked for are computed; each is a tensor of its own, since the engine adds into gradient
+    /// buffers in place. Under `course run autograd --mine` the learner's exercise 1.2 answers.
+    public static func broadcastBackward(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, out: Tensor, upstream g: Tensor,
+                                         needA: Bool = true, needB: Bool = true) -> (da: Tensor?, db: Tensor?) {
+        KitAnswer.used("Variable.broadcastBackward", answers: "1.2")
+        if let mine = LearnerCode.function("broadcastBackward", as: BroadcastBackwardFunction.self) {
+            let (da, db) = mine(op, a, b, g)
+            return (needA ? da : nil, needB ? (needA && db === da ? db.copy() : db) : nil)
+        }
+        var da: Tensor?, db: Tensor?
+        switch op {
+        case .add, .sub:  // d(a ± b)/da = 1, d(a ± b)/db = ±1: a may take g itself, b takes a copy.
+            if needB {
+                db = g.shape == b.shape ? g.copy() : g.reduced(to: b.shape)
+                if op == .sub { db!.scale(by: -1) }
             }
-            a.accumulate(g.reduced(to: a.shape))
-        }
-    }
-
-    public static func * (a: Variable, b: Variable) -> Variable {
-        Variable(Tensor.binary(.mul, a.value, b.value), parents: [a, b], name: "mul") { g in
-            if a.requiresGrad { a.accumulate(Tensor.binary(.mul, g, b.value).reduced(to: a.shape)) }
-            if b.requiresGrad { b.accumulate(Tensor.binary(.mul, g, a.value).reduced(to: b.shape)) }
-        }
-    }
-
-    public static func / (a: Variable, b: Variable) -> Variable {
-        let out = Tensor.binary(.div, a.value, b.value)
-        return Variable(out, parents: [a, b], name: "div") { g in
-            // d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -out/b
-            if a.requiresGrad { a.accumulate(Tensor.binary(.div, g, b.value).reduced(to: a.shape)) }
-            if b.requiresGrad {
-                let t = Tensor.binary(.div, Tensor.binary(.mul, g, out), b.value)
+            if needA { da = g.reduced(to: a.shape) }
+        case .mul:        // d(a·b)/da = b, d(a·b)/db = a
+            if needA { da = Tensor.binary(.mul, g, b).reduced(to: a.shape) }
+            if needB { db = Tensor.binary(.mul, g, a).reduced(to: b.shape) }
+        case .div:        // d(a/b)/da = 1/b, d(a/b)/db = −a/b² = −out/b
+            if needA { da = Tensor.binary(.div, g, b).reduced(to: a.shape) }
+            if needB {
+                let t = Tensor.binary(.div, Tensor.binary(.mul, g, out), b)
                 t.scale(by: -1)
-                b.accumulate(t.reduced(to: b.shape))
+                db = t.reduced(to: b.shape)
             }
         }
+        return (da, db)
     }
+}
+// MARK: end
 
+/// The shape of the function a learner plugs in with `course run autograd --mine` (see
+/// `LearnerCode`): exercise 1.2's signature, without `throws`. The tensor engine calls it in the
+/// backward of +, −, · and ÷ (`Variable.broadcastBackward`) and for the bias of
+/// `Variable.linear` (the b of an addition).
+public typealias BroadcastBackwardFunction = (_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ upstream: Tensor) -> (da: Tensor, db: Tensor)
+
+extension Variable {
     public static func * (a: Variable, s: Float) -> Variable {
         Variable(a.value.map { $0 * s }, parents: [a], name: "scale") { g in a.accumulate(g.map { $0 * s }) }
     }

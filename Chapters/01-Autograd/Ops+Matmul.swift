@@ -89,8 +89,8 @@ extension Variable {
                   beta: b == nil ? 0 : 1, c: out.data)
         return Variable(out, parents: b.map { [x, w, $0] } ?? [x, w], name: "linear") { g in
             if let b, b.requiresGrad {  // db[N] = Σ over rows of dC: the gradient of broadcasting b to every row
-                if let mine = LearnerCode.function("reduceBroadcastGradient", as: ReduceGradientFunction.self) {
-                    b.accumulate(mine(g, [n]))
+                if let mine = LearnerCode.function("broadcastBackward", as: BroadcastBackwardFunction.self) {
+                    b.accumulate(mine(.add, out, b.value, g).db)   // y = xW + b: b's share of an addition
                 } else {
                     Rows.sum(g.data, into: b.gradBuffer().buffer.data, rows: rows, cols: n)
                 }

@@ -40,18 +40,82 @@ extension Catalogue {
                 try Expect.close(x.grad, 3 * (1 - t * t), tolerance: 1e-9, "d(3·tanh(x))/dx at x = \(x0)")
             }
         },
-        Exercise("1.2", "Reduce a broadcast gradient", file: "exercises/01-autograd/ReduceGradient.swift",
-                 symbol: "reduceBroadcastGradient", hints: [
-                    "Every element of the output gradient came from one element of the input: find which, and add.",
-                    "Align shapes on the right; on an axis where the input has size 1 (or no axis at all), all positions map to index 0.",
-                    "Count through grad's elements with a multi-index (an odometer over its shape); for each, compute the input's flat index from the aligned axes, using 0 where the input's size is 1, and accumulate there.",
+        Exercise("1.2", "The backward of a broadcasting operation: +, −, ·, ÷", file: "exercises/01-autograd/BroadcastBackward.swift",
+                 symbol: "broadcastBackward", hints: [
+                    "Every position of out was made from one element of a and one of b. An element that broadcasting reused at many positions receives a share of the gradient from each of them, and its gradient is the sum of those shares.",
+                    "The shares: g for a and ±g for b under + and −; g·b for a and g·a for b under ·; g/b for a and −g·a/b² for b under ÷ (with g the upstream at that position). The element of an operand at a position of out: align the shapes on the right, and read index 0 on every axis where the operand has size 1.",
+                    "Walk the positions of out once, in order, with a multi-index over upstream's shape (out has its shape). At each one, turn the multi-index into a flat index in a and one in b, and add the two shares into gradients that start at zero with the operands' shapes. Where a and b both have size 1 on an axis, out has size 1 there too: nothing to sum.",
                  ]) { flavor in
             let f = Chapter1Functions.table(flavor, "1.2")
-            let g = Tensor([2, 3, 2], (0..<12).map(Float.init))
-            for shape in [[2], [3, 1], [2, 3, 2], [1, 3, 2], [1], [2, 1, 2]] {
-                let r = try f.reduceBroadcastGradient(g, shape)
-                try Expect.shape(r.shape, shape, "gradient reduced to \(shape)")
-                try Expect.close(r.array, KitAnswer.reference { g.reduced(to: shape) }.array, "gradient reduced to \(shape)")
+            // Worked examples. A bias: x [2, 3] + b [3] used b once per row, so db sums the rows.
+            let g = Tensor([2, 3], [1, 2, 3, 4, 5, 6])
+            let bias = try f.broadcastBackward(.add, Tensor([2, 3], [0.5, -1, 2, 3, 0, -2]), Tensor([3], [10, 20, 30]), g)
+            var example = "x [2, 3] + b [3] with upstream [[1, 2, 3], [4, 5, 6]]"
+            try Expect.shape(bias.da.shape, [2, 3], "\(example): dx")
+            try Expect.shape(bias.db.shape, [3], "\(example): db")
+            try Expect.that(bias.db.array != [2.5, 3.5, 4.5], "\(example): db = [2.5, 3.5, 4.5] is the mean of the rows; b was used once in each row, so db is their sum, [5, 7, 9]")
+            try Expect.that(bias.db.array != [6, 15, 0], "\(example): db = [6, 15, 0] holds the sums of the rows, at the rows' index; shapes align on the right, so b [3] lines up with the last axis of x and db sums the upstream over the rows: [5, 7, 9]")
+            try Expect.close(bias.da.array, g.array, "\(example), where dx is the upstream itself: dx")
+            try Expect.close(bias.db.array, [5, 7, 9], "\(example), where db sums the upstream over the rows: db")
+            // Both operands broadcast: a [2, 1] · b [1, 3] is an outer product.
+            // da[i] = Σⱼ g[i, j]·b[j] = [1 + 20 + 300, 4 + 50 + 600]; db[j] = Σᵢ g[i, j]·a[i] = [2 + 12, 4 + 15, 6 + 18].
+            let outer = try f.broadcastBackward(.mul, Tensor([2, 1], [2, 3]), Tensor([1, 3], [1, 10, 100]), g)
+            example = "a [2, 1] = [[2], [3]] · b [1, 3] = [[1, 10, 100]] with upstream [[1, 2, 3], [4, 5, 6]]"
+            try Expect.shape(outer.da.shape, [2, 1], "\(example): da")
+            try Expect.shape(outer.db.shape, [1, 3], "\(example): db")
+            try Expect.that(outer.da.array != [6, 15], "\(example): da = [6, 15] sums the upstream without b; d(a·b)/da = b, so da[i] = Σⱼ g[i, j]·b[j] = [321, 654]")
+            try Expect.that(outer.da.array != [12, 45], "\(example): da = [12, 45] multiplies by a itself; d(a·b)/da = b, so da = [321, 654]")
+            try Expect.close(outer.da.array, [321, 654], "\(example): da")
+            try Expect.close(outer.db.array, [14, 19, 24], "\(example): db")
+            // A scalar subtracted from a vector, and a division by a [1] that stretches.
+            let sub = try f.broadcastBackward(.sub, Tensor([3], [5, 6, 7]), Tensor(scalar: 2), Tensor([3], [1, 2, 3]))
+            example = "a [3] − b [] (a scalar) with upstream [1, 2, 3]"
+            try Expect.shape(sub.db.shape, [], "\(example): db")
+            try Expect.that(sub.db.array != [6], "\(example): db = 6 has the wrong sign; d(a − b)/db = −1, so db = −(1 + 2 + 3) = −6")
+            try Expect.close(sub.da.array, [1, 2, 3], "\(example): da")
+            try Expect.close(sub.db.array, [-6], "\(example): db")
+            let div = try f.broadcastBackward(.div, Tensor([2], [6, 3]), Tensor([1], [3]), Tensor([2], [1, 1]))
+            example = "a [2] = [6, 3] ÷ b [1] = [3] with upstream [1, 1]"
+            try Expect.close(div.da.array, [1.0 / 3, 1.0 / 3], "\(example), where da = g/b: da")
+            try Expect.close(div.db.array, [-1], "\(example), where db = Σ −g·a/b² = −(6 + 3)/9: db")
+            // Random shapes against the kit's autograd, every operation; a few against central
+            // differences of L = Σ upstream·(a op b). Some axes have size 1 in both operands.
+            var rng = SeededRandom(seed: 12)
+            var shapes: [([Int], [Int])] = [([2, 3], [2, 3]), ([], [2, 3]), ([3], [2, 1]), ([2, 1, 3], [1, 1, 3]),
+                                            ([1, 1], [3]), ([4, 1, 2], [3, 1]), ([2, 3, 1], []), ([2], [2, 2]), ([1, 2, 1, 3], [2, 2, 1])]
+            for _ in 0..<6 {
+                let out = (0..<(1 + rng.int(4))).map { _ in 1 + rng.int(3) }
+                var pair: [[Int]] = []
+                for _ in 0..<2 { pair.append(out.suffix(rng.int(out.count + 1)).map { rng.int(3) == 0 ? 1 : $0 }) }
+                shapes.append((pair[0], pair[1]))
+            }
+            for (k, (aShape, bShape)) in shapes.enumerated() {
+                let outShape = Broadcast.shape(aShape, bShape)!
+                for op in [BinaryOp.add, .sub, .mul, .div] {
+                    let a = Tensor(aShape, (0..<aShape.reduce(1, *)).map { _ in rng.normal() })
+                    let b = Tensor(bShape, (0..<bShape.reduce(1, *)).map { _ in
+                        op == .div ? (rng.int(2) == 0 ? -1 : 1) * (0.5 + abs(rng.normal())) : rng.normal() })
+                    let up = Tensor(outShape, (0..<outShape.reduce(1, *)).map { _ in rng.normal() })
+                    let what = "a \(aShape) \(["+", "−", "·", "÷"][[BinaryOp.add, .sub, .mul, .div].firstIndex(of: op)!]) b \(bShape) = out \(outShape)"
+                    let r = try f.broadcastBackward(op, a, b, up)
+                    try Expect.shape(r.da.shape, aShape, "\(what): da")
+                    try Expect.shape(r.db.shape, bShape, "\(what): db")
+                    let kit = KitAnswer.reference { kitBroadcastBackward(op, a, b, up) }
+                    try Expect.close(r.da.array, kit.da.array, tolerance: 1e-4, "\(what): da")
+                    try Expect.close(r.db.array, kit.db.array, tolerance: 1e-4, "\(what): db")
+                    guard k % 3 == 0 else { continue }
+                    let (ad, bd) = (a.array.map(Double.init), b.array.map(Double.init))
+                    for (name, grad, values) in [("da", r.da, ad), ("db", r.db, bd)] {
+                        for i in 0..<values.count {
+                            var (plus, minus) = (values, values)
+                            plus[i] += 1e-6; minus[i] -= 1e-6
+                            let loss = { (v: [Double]) in name == "da" ? broadcastLoss(op, v, aShape, bd, bShape, upstream: up)
+                                                                       : broadcastLoss(op, ad, aShape, v, bShape, upstream: up) }
+                            try Expect.close(Double(grad[i]), (loss(plus) - loss(minus)) / 2e-6, tolerance: 1e-3,
+                                             "\(what): \(name)[\(i)] against central differences of Σ upstream·out")
+                        }
+                    }
+                }
             }
         },
         Exercise("1.3", "Layer normalisation, forward and backward", file: "exercises/01-autograd/LayerNorm.swift",

@@ -9,7 +9,7 @@ import Solutions
 struct Chapter1Functions {
     var topologicalOrder: (Value) throws -> [Value]
     var tanhNode: (Value) throws -> Value
-    var reduceBroadcastGradient: (Tensor, [Int]) throws -> Tensor
+    var broadcastBackward: (BinaryOp, Tensor, Tensor, Tensor) throws -> BroadcastGradients
     var layerNorm: (Tensor, Tensor, Tensor, Float, Tensor) throws -> LayerNormResult
     var clippedAdamWStep: ([Tensor], [Tensor], [Tensor], [Tensor], Int, Float, Float, Float, Float, [Float], Float) throws -> Float
     var gradientCheck: (([Float]) -> Float, [Float], [Float], Float, Float, Float) throws -> GradientCheckResult
@@ -17,7 +17,7 @@ struct Chapter1Functions {
     static var learner: Chapter1Functions { Chapter1Functions(
         topologicalOrder: { try Exercises.topologicalOrder(of: $0) },
         tanhNode: Exercises.tanhNode,
-        reduceBroadcastGradient: { try Exercises.reduceBroadcastGradient($0, to: $1) },
+        broadcastBackward: { try Exercises.broadcastBackward($0, a: $1, b: $2, upstream: $3) },
         layerNorm: { try Exercises.layerNorm($0, gamma: $1, beta: $2, eps: $3, upstream: $4) },
         clippedAdamWStep: { try Exercises.clippedAdamWStep(parameters: $0, gradients: $1, m: $2, v: $3, step: $4, learningRate: $5,
                                                       beta1: $6, beta2: $7, eps: $8, weightDecay: $9, maxNorm: $10) },
@@ -26,7 +26,7 @@ struct Chapter1Functions {
     static var reference: Chapter1Functions { Chapter1Functions(
         topologicalOrder: { try Solutions.topologicalOrder(of: $0) },
         tanhNode: Solutions.tanhNode,
-        reduceBroadcastGradient: { try Solutions.reduceBroadcastGradient($0, to: $1) },
+        broadcastBackward: { try Solutions.broadcastBackward($0, a: $1, b: $2, upstream: $3) },
         layerNorm: { try Solutions.layerNorm($0, gamma: $1, beta: $2, eps: $3, upstream: $4) },
         clippedAdamWStep: { try Solutions.clippedAdamWStep(parameters: $0, gradients: $1, m: $2, v: $3, step: $4, learningRate: $5,
                                                       beta1: $6, beta2: $7, eps: $8, weightDecay: $9, maxNorm: $10) },
@@ -43,8 +43,8 @@ struct Chapter1Functions {
                 out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
                 return out
             }
-        case "1.2": f.reduceBroadcastGradient = { g, s in  // averages instead of summing
-            let r = try reference.reduceBroadcastGradient(g, s); r.scale(by: Float(r.count) / Float(g.count)); return r
+        case "1.2": f.broadcastBackward = { op, a, b, g in  // the product's gradients without the other operand
+            try reference.broadcastBackward(op == .mul ? .add : op, a, b, g)
         }
         case "1.3": f.layerNorm = { x, gamma, beta, eps, dy in  // dx = dy·γ/σ: the mean and the variance treated as constants
             let r = try reference.layerNorm(x, gamma, beta, eps, dy)
@@ -89,7 +89,7 @@ struct Chapter1Functions {
         case "1.1":
             f.topologicalOrder = { $0.topologicalOrder() }
             f.tanhNode = { $0.tanh() }
-        case "1.2": f.reduceBroadcastGradient = { g, shape in g.reduced(to: shape) }
+        case "1.2": f.broadcastBackward = { op, a, b, g in kitBroadcastBackward(op, a, b, g) }
         case "1.5": f.gradientCheck = { GradCheck.worstCoordinate(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }
         case "1.3": f.layerNorm = { kitLayerNorm($0, $1, $2, $3, $4) }
         case "1.4":  // one kit optimiser per set of parameters, updating the caller's tensors in place
@@ -121,6 +121,34 @@ struct Chapter1Functions {
         }
         return f.watched()
     }
+}
+
+/// What exercise 1.2 returns: the gradients of the two operands, at their own shapes.
+typealias BroadcastGradients = (da: Tensor, db: Tensor)
+
+/// The kit's autograd through `a op b`, seeded with the upstream gradient `g`.
+func kitBroadcastBackward(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, _ g: Tensor) -> BroadcastGradients {
+    let (va, vb) = (Variable(a.copy(), requiresGrad: true), Variable(b.copy(), requiresGrad: true))
+    let y = switch op { case .add: va + vb; case .sub: va - vb; case .mul: va * vb; case .div: va / vb }
+    y.backward(seed: g.copy())
+    return (va.grad!, vb.grad!)
+}
+
+/// Σ g·(a op b) with broadcasting, in Double: the loss whose central differences check exercise 1.2.
+func broadcastLoss(_ op: BinaryOp, _ a: [Double], _ aShape: [Int], _ b: [Double], _ bShape: [Int], upstream g: Tensor) -> Double {
+    let (sa, sb) = (Broadcast.strides(of: aShape, in: g.shape), Broadcast.strides(of: bShape, in: g.shape))
+    var total = 0.0
+    for i in 0..<g.count {
+        var (rest, ia, ib) = (i, 0, 0)
+        for d in stride(from: g.rank - 1, through: 0, by: -1) {
+            let k = rest % g.shape[d]
+            rest /= g.shape[d]; ia += k * sa[d]; ib += k * sb[d]
+        }
+        let (x, y) = (a[ia], b[ib])
+        let value = switch op { case .add: x + y; case .sub: x - y; case .mul: x * y; case .div: x / y }
+        total += Double(g[i]) * value
+    }
+    return total
 }
 
 /// What exercise 1.3 returns: y and the gradients of x, gamma and beta.

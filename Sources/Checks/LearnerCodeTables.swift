@@ -14,8 +14,9 @@ import Solutions
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
-        1: ["1.1", "1.2", "1.5"],           // the scalar engine's backward walk and its tanh; the tensor engine's
-                                            // broadcast gradients (the biases); the gradient check before training
+        1: ["1.1", "1.2", "1.5"],           // the scalar engine's backward walk and its tanh; the backward of the tensor
+                                            // engine's +, −, ·, ÷ (the loss's product) and of the biases; the
+                                            // gradient check before training
         // 2.6 (the load plan) is not on the path: the run saves its model and loads one only with --resume.
         // 1.4 is chapter 1's: pretraining takes every optimiser step (global clipping, AdamW) with it.
         // 1.3 (layer norm) is not plugged in: the kit's kernel sums each row in eight lanes, so a plain
@@ -72,14 +73,14 @@ extension Catalogue {
                 must("1.1") { mine ? try Exercises.topologicalOrder(of: root) : try Solutions.topologicalOrder(of: root) }
             }
             let tanh: TanhNodeFunction = { x in must("1.1") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
-            let reduce: ReduceGradientFunction = { g, shape in
-                must("1.2") { mine ? try Exercises.reduceBroadcastGradient(g, to: shape) : try Solutions.reduceBroadcastGradient(g, to: shape) }
+            let broadcast: BroadcastBackwardFunction = { op, a, b, g in
+                must("1.2") { mine ? try Exercises.broadcastBackward(op, a: a, b: b, upstream: g) : try Solutions.broadcastBackward(op, a: a, b: b, upstream: g) }
             }
             let check: GradientCheckFunction = { f, x, a, eps, floor, tol in
                 must("1.5") { mine ? try Exercises.gradientCheck(of: f, at: x, analytic: a, eps: eps, floor: floor, tolerance: tol)
                                    : try Solutions.gradientCheck(of: f, at: x, analytic: a, eps: eps, floor: floor, tolerance: tol) }
             }
-            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh, "reduceBroadcastGradient": reduce, "gradientCheck": check])
+            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh, "broadcastBackward": broadcast, "gradientCheck": check])
         case 7:
             let gae: GAEBatchFunction = { r, v, g, l in
                 must("7.1") { mine ? try Exercises.batchAdvantages(rewards: r, values: v, gamma: g, lambda: l)

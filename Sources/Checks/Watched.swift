@@ -8,7 +8,7 @@ extension Chapter1Functions {
         return Chapter1Functions(
             topologicalOrder: { a0 in try KitAnswer.watch { try f.topologicalOrder(a0) } },
             tanhNode: { a0 in try KitAnswer.watch { try f.tanhNode(a0) } },
-            reduceBroadcastGradient: { a0, a1 in try KitAnswer.watch { try f.reduceBroadcastGradient(a0, a1) } },
+            broadcastBackward: { a0, a1, a2, a3 in try KitAnswer.watch { try f.broadcastBackward(a0, a1, a2, a3) } },
             layerNorm: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.layerNorm(a0, a1, a2, a3, a4) } },
             clippedAdamWStep: { a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10 in
                 try KitAnswer.watch { try f.clippedAdamWStep(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) } },

@@ -259,30 +259,36 @@ struct LearnerCodeTests {
         LearnerCode.$installed.withValue(one) {
             #expect(LearnerCode.function("topologicalOrder", as: TopologicalOrderFunction.self) != nil)
             #expect(LearnerCode.function("tanh", as: TanhNodeFunction.self) != nil)
-            #expect(LearnerCode.function("reduceBroadcastGradient", as: ReduceGradientFunction.self) != nil)
+            #expect(LearnerCode.function("broadcastBackward", as: BroadcastBackwardFunction.self) != nil)
             #expect(LearnerCode.function("gradientCheck", as: GradientCheckFunction.self) != nil)
         }
     }
 
-    /// Chapter 1's tensor-engine hooks: the reduction of a broadcast gradient (in `reduced(to:)`,
-    /// which +, −, ·, / use, and in `Variable.linear`'s bias) and the gradient check.
+    /// Chapter 1's tensor-engine hooks: the backward of a broadcasting operation (in
+    /// `Variable.broadcastBackward`, which +, −, ·, ÷ use, and in `Variable.linear`'s bias) and
+    /// the gradient check. Only the gradients of operands that need one are taken.
     @Test("With chapter 1's table installed, broadcast gradients and the gradient check come from the installed functions")
     func tensorHooksReachTheChapter() {
-        let reduce: ReduceGradientFunction = { _, shape in Tensor(repeating: 7, shape) }
+        let backward: BroadcastBackwardFunction = { _, a, b, _ in (Tensor(repeating: 5, a.shape), Tensor(repeating: 7, b.shape)) }
         let check: GradientCheckFunction = { _, _, _, _, _, _ in (3, 1, 2, 0.5, false) }
         let x = Variable(Tensor([2, 3], [1, 2, 3, 4, 5, 6]), requiresGrad: true)
         let w = Variable(Tensor([3, 2], [1, 0, 0, 1, 1, 1]), requiresGrad: true)
-        func gradients() -> (add: [Float], bias: [Float], check: Int) {
+        func gradients() -> (x: [Float], add: [Float], product: [Float], bias: [Float], check: Int) {
             let b = Variable(Tensor([3], [0, 0, 0]), requiresGrad: true), c = Variable(Tensor([2], [0, 0]), requiresGrad: true)
-            (x + b).sum().backward()
+            let s = Variable(Tensor([2, 1], [2, 3]), requiresGrad: true)
+            ((x + b) * Variable(Tensor([3], [1, 1, 1]))).sum().backward()
+            (s * Variable(Tensor([3], [1, 1, 1]))).sum().backward()
             Variable.linear(x, w, c).sum().backward()
             let r = GradCheck.worstCoordinate(of: { $0[0] * $0[0] }, at: [1], analytic: [2], eps: 1e-2, floor: 1e-2, tolerance: 1e-2)
-            return (b.grad!.array, c.grad!.array, r.index)
+            defer { x.zeroGrad() }
+            return (x.grad!.array, b.grad!.array, s.grad!.array, c.grad!.array, r.index)
         }
-        let mine = LearnerCode.$installed.withValue(LearnerCode.Table(["reduceBroadcastGradient": reduce, "gradientCheck": check])) { gradients() }
-        #expect(mine.add == [7, 7, 7] && mine.bias == [7, 7] && mine.check == 3)
+        let mine = LearnerCode.$installed.withValue(LearnerCode.Table(["broadcastBackward": backward, "gradientCheck": check])) { gradients() }
+        // x: 5 from the installed + (the linear's own [1, 1, 2] per row is the kit's matrix product).
+        #expect(mine.x == [6, 6, 7, 6, 6, 7] && mine.add == [7, 7, 7] && mine.product == [5, 5] && mine.bias == [7, 7] && mine.check == 3)
         let kit = gradients()
-        #expect(kit.add == [2, 2, 2] && kit.bias == [2, 2] && kit.check == 0)
+        #expect(kit.x == [2, 2, 3, 2, 2, 3])
+        #expect(kit.add == [2, 2, 2] && kit.product == [3, 3] && kit.bias == [2, 2] && kit.check == 0)
     }
 
     /// The hooks look functions up by name and type; a name or type that does not match would
