@@ -11,7 +11,8 @@ extension Catalogue {
                     "The order: a depth-first search that appends a node once all its parents are in, with an array for a stack. The walk: the order, every gradient reset, the root's seeded, then each node's backwardStep. The tanh node: compute the output Value, then set its backwardStep.",
                     "Keep a Set<ObjectIdentifier> of the nodes already reached, so a node used twice appears once, and stack entries of (node, index of its next parent). Walk the order reversed: a node then comes after every node that uses it. tanh's local derivative is 1 − tanh(x)², and tanh(x) is already stored in the output's data.",
                     "Look at the top entry: if its node has a parent left, advance its index and push that parent unless it was reached before; otherwise append the node and pop it. Set the root's gradient to 1 after the reset, not before. In backwardStep, add (never assign) into x.grad, and capture the output unowned.",
-                 ]) { flavor in
+                 ], crashNote: "most likely a stack overflow: the check walks a chain of 100,000 nodes on a 1 MB stack, "
+                    + "and an order that calls itself once per node runs out of it (keep your own stack of nodes)") { flavor in
             try checkScalarBackward(Chapter1Functions.table(flavor, "1.1"))
         },
         Exercise("1.2", "The backward of a broadcasting operation: +, −, ·, ÷", file: "exercises/01-autograd/BroadcastBackward.swift",
