@@ -88,18 +88,25 @@ extension Value {
     public static func / (a: Value, b: Double) -> Value { a * (1 / b) }
 
     // MARK: book value-topological-order
-    /// Every node reachable from self, each after all of its parents (depth-first search).
+    /// Every node reachable from self, each after all of its parents: a depth-first search that
+    /// appends a node once all its parents are in. Its stack is an array of (node, index of the
+    /// next parent to visit), not the call stack, so a chain 100,000 nodes deep cannot overflow
+    /// it; the order is the one a recursive search gives (parents in order, a node seen once).
     public func topologicalOrder() -> [Value] {
         KitAnswer.used("Value.topologicalOrder", answers: "1.1")
-        if let mine = LearnerCode.function("topologicalOrder", as: TopologicalOrderFunction.self) { return mine(self) }
         var order: [Value] = []
-        var seen = Set<ObjectIdentifier>()
-        func visit(_ v: Value) {
-            guard seen.insert(ObjectIdentifier(v)).inserted else { return }
-            for p in v.parents { visit(p) }
-            order.append(v)
+        var seen: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
+        var stack: [(node: Value, next: Int)] = [(self, 0)]
+        while let (node, next) = stack.last {
+            guard next < node.parents.count else {   // every parent is in: the node follows them
+                order.append(node)
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].next = next + 1
+            let parent = node.parents[next]
+            if seen.insert(ObjectIdentifier(parent)).inserted { stack.append((parent, 0)) }
         }
-        visit(self)
         return order
     }
     // MARK: end
@@ -107,6 +114,8 @@ extension Value {
     // MARK: book value-backward
     /// Sets d(self)/d(self) = 1 and applies the chain rule from the output back to the leaves.
     public func backward() {
+        KitAnswer.used("Value.backward", answers: "1.1")
+        if let mine = LearnerCode.function("backward", as: ScalarBackwardFunction.self) { return mine(self) }
         let order = topologicalOrder()
         for v in order { v.grad = 0 }
         grad = 1
@@ -121,5 +130,5 @@ extension Value: CustomStringConvertible {
 
 // The shapes of the functions a learner plugs in with `course run autograd --mine` (see
 // `LearnerCode`): their exercises' signatures, without `throws`.
-public typealias TopologicalOrderFunction = (Value) -> [Value]
+public typealias ScalarBackwardFunction = (Value) -> Void
 public typealias TanhNodeFunction = (Value) -> Value

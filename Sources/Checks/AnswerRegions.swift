@@ -6,6 +6,7 @@ extension Catalogue {
     public static let answerRegions: [String: String] = [
         "Chapters/01-Autograd/Value.swift#value-topological-order": "1.1",
         "Chapters/01-Autograd/Value.swift#value-tanh": "1.1",
+        "Chapters/01-Autograd/Value.swift#value-backward": "1.1",
         "Chapters/01-Autograd/Ops+Arithmetic.swift#broadcast-backward": "1.2",
         "Chapters/01-Autograd/Optimizers.swift#adamw": "1.4",
         "Chapters/02-Transformer/Tokenizer/BPEWordCounts.swift#bpe-train-round": "2.1",

@@ -8,6 +8,7 @@ import Solutions
 /// learner's code, the reference, or a deliberately wrong variant.
 struct Chapter1Functions {
     var topologicalOrder: (Value) throws -> [Value]
+    var backward: (Value) throws -> Void
     var tanhNode: (Value) throws -> Value
     var broadcastBackward: (BinaryOp, Tensor, Tensor, Tensor) throws -> BroadcastGradients
     var layerNorm: (Tensor, Tensor, Tensor, Float, Tensor) throws -> LayerNormResult
@@ -16,6 +17,7 @@ struct Chapter1Functions {
 
     static var learner: Chapter1Functions { Chapter1Functions(
         topologicalOrder: { try Exercises.topologicalOrder(of: $0) },
+        backward: { try Exercises.backward(from: $0) },
         tanhNode: Exercises.tanhNode,
         broadcastBackward: { try Exercises.broadcastBackward($0, a: $1, b: $2, upstream: $3) },
         layerNorm: { try Exercises.layerNorm($0, gamma: $1, beta: $2, eps: $3, upstream: $4) },
@@ -25,6 +27,7 @@ struct Chapter1Functions {
 
     static var reference: Chapter1Functions { Chapter1Functions(
         topologicalOrder: { try Solutions.topologicalOrder(of: $0) },
+        backward: { try Solutions.backward(from: $0) },
         tanhNode: Solutions.tanhNode,
         broadcastBackward: { try Solutions.broadcastBackward($0, a: $1, b: $2, upstream: $3) },
         layerNorm: { try Solutions.layerNorm($0, gamma: $1, beta: $2, eps: $3, upstream: $4) },
@@ -36,13 +39,11 @@ struct Chapter1Functions {
     static func mutant(_ id: String) -> Chapter1Functions {
         var f = reference
         switch id {
-        case "1.1":
-            f.topologicalOrder = { try reference.topologicalOrder($0).reversed() }   // the order backwards...
-            f.tanhNode = { x in  // ...and tanh's derivative written as 1 − x² instead of 1 − tanh(x)²
-                let out = Value(Foundation.tanh(x.data), parents: [x], op: "tanh")
-                out.backwardStep = { [unowned out] in x.grad += (1 - x.data * x.data) * out.grad }
-                return out
-            }
+        case "1.1": f.backward = { root in  // micrograd's walk without the reset: an earlier call's gradients are added to
+            let order = try reference.topologicalOrder(root)
+            root.grad = 1
+            for node in order.reversed() { node.backwardStep() }
+        }
         case "1.2": f.broadcastBackward = { op, a, b, g in  // the product's gradients without the other operand
             try reference.broadcastBackward(op == .mul ? .add : op, a, b, g)
         }
@@ -88,6 +89,7 @@ struct Chapter1Functions {
         switch id {
         case "1.1":
             f.topologicalOrder = { $0.topologicalOrder() }
+            f.backward = { $0.backward() }
             f.tanhNode = { $0.tanh() }
         case "1.2": f.broadcastBackward = { op, a, b, g in kitBroadcastBackward(op, a, b, g) }
         case "1.5": f.gradientCheck = { GradCheck.worstCoordinate(of: $0, at: $1, analytic: $2, eps: $3, floor: $4, tolerance: $5) }

@@ -22,11 +22,14 @@ public struct Exercise: Sendable {
     public let file: String        // the file to edit, relative to the package root
     public let symbol: String      // the function to write (for file:line in reports)
     public let hints: [String]     // graded: from a nudge to nearly the answer
+    /// What most likely happened when the check's process dies on a signal (a crash prints
+    /// nothing of its own), e.g. a recursion that overflows the stack on a deep input.
+    public let crashNote: String?
     let body: @Sendable (Flavor) throws -> Void
 
-    public init(_ id: String, _ title: String, file: String, symbol: String, hints: [String],
+    public init(_ id: String, _ title: String, file: String, symbol: String, hints: [String], crashNote: String? = nil,
                 check: @escaping @Sendable (Flavor) throws -> Void) {
-        (self.id, self.title, self.file, self.symbol, self.hints, self.body) = (id, title, file, symbol, hints, check)
+        (self.id, self.title, self.file, self.symbol, self.hints, self.crashNote, self.body) = (id, title, file, symbol, hints, crashNote, check)
     }
 
     public var chapter: Int { Int(id.split(separator: ".")[0]) ?? 0 }

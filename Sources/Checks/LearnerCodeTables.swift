@@ -14,7 +14,7 @@ import Solutions
 extension Catalogue {
     /// Chapter → the exercises whose code the chapter's run uses under `--mine`.
     public static let pluggable: [Int: [String]] = [
-        1: ["1.1", "1.2", "1.5"],           // the scalar engine's backward walk and its tanh; the backward of the tensor
+        1: ["1.1", "1.2", "1.5"],           // the scalar engine's whole backward and its tanh; the backward of the tensor
                                             // engine's +, −, ·, ÷ (the loss's product) and of the biases; the
                                             // gradient check before training
         // 2.6 (the load plan) is not on the path: the run saves its model and loads one only with --resume.
@@ -69,8 +69,8 @@ extension Catalogue {
         let mine = flavor == .learner
         switch chapter {
         case 1:
-            let order: TopologicalOrderFunction = { root in
-                must("1.1") { mine ? try Exercises.topologicalOrder(of: root) : try Solutions.topologicalOrder(of: root) }
+            let backward: ScalarBackwardFunction = { root in
+                must("1.1") { mine ? try Exercises.backward(from: root) : try Solutions.backward(from: root) }
             }
             let tanh: TanhNodeFunction = { x in must("1.1") { mine ? try Exercises.tanhNode(x) : try Solutions.tanhNode(x) } }
             let broadcast: BroadcastBackwardFunction = { op, a, b, g in
@@ -80,7 +80,7 @@ extension Catalogue {
                 must("1.5") { mine ? try Exercises.gradientCheck(of: f, at: x, analytic: a, eps: eps, floor: floor, tolerance: tol)
                                    : try Solutions.gradientCheck(of: f, at: x, analytic: a, eps: eps, floor: floor, tolerance: tol) }
             }
-            return LearnerCode.Table(["topologicalOrder": order, "tanh": tanh, "broadcastBackward": broadcast, "gradientCheck": check])
+            return LearnerCode.Table(["backward": backward, "tanh": tanh, "broadcastBackward": broadcast, "gradientCheck": check])
         case 7:
             let gae: GAEBatchFunction = { r, v, g, l in
                 must("7.1") { mine ? try Exercises.batchAdvantages(rewards: r, values: v, gamma: g, lambda: l)

@@ -7,6 +7,7 @@ extension Chapter1Functions {
         let f = self
         return Chapter1Functions(
             topologicalOrder: { a0 in try KitAnswer.watch { try f.topologicalOrder(a0) } },
+            backward: { a0 in try KitAnswer.watch { try f.backward(a0) } },
             tanhNode: { a0 in try KitAnswer.watch { try f.tanhNode(a0) } },
             broadcastBackward: { a0, a1, a2, a3 in try KitAnswer.watch { try f.broadcastBackward(a0, a1, a2, a3) } },
             layerNorm: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.layerNorm(a0, a1, a2, a3, a4) } },

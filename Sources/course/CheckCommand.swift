@@ -66,7 +66,7 @@ struct CheckCommand: ParsableCommand {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         if p.terminationReason == .uncaughtSignal {
-            return .failing("crashed (signal \(p.terminationStatus)); the error is printed above")
+            return .failing("crashed (signal \(p.terminationStatus)); " + (e.crashNote ?? "the error is printed above"))
         }
         guard let line = String(data: data, encoding: .utf8)?.split(separator: "\n").last,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String] else {

@@ -257,11 +257,28 @@ struct LearnerCodeTests {
         }
         let one = Catalogue.learnerCode(chapter: 1, flavor: .reference)
         LearnerCode.$installed.withValue(one) {
-            #expect(LearnerCode.function("topologicalOrder", as: TopologicalOrderFunction.self) != nil)
+            #expect(LearnerCode.function("backward", as: ScalarBackwardFunction.self) != nil)
             #expect(LearnerCode.function("tanh", as: TanhNodeFunction.self) != nil)
             #expect(LearnerCode.function("broadcastBackward", as: BroadcastBackwardFunction.self) != nil)
             #expect(LearnerCode.function("gradientCheck", as: GradientCheckFunction.self) != nil)
         }
+    }
+
+    /// Chapter 1's scalar-engine hook: `Value.backward` hands the whole walk to the installed
+    /// backward, and the reference's walk gives the kit's gradients bit for bit.
+    @Test("With chapter 1's table installed, Value.backward is the installed backward, and the reference's gradients are the kit's exactly")
+    func scalarBackwardReachesTheChapter() {
+        let x = Value(0.3), w = Value(-1.7)
+        let graph = { () -> Value in let h = (x * w + x).tanh(); return (h * h + w.exp() * h).log() }
+        let mine: ScalarBackwardFunction = { root in root.grad = 5; x.grad = 7 }
+        let root = graph()
+        LearnerCode.$installed.withValue(LearnerCode.Table(["backward": mine])) { root.backward() }
+        #expect(root.grad == 5 && x.grad == 7 && w.grad == 0)
+        let kit = graph()
+        kit.backward()
+        let kitGradients = [x.grad, w.grad]
+        LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 1, flavor: .reference)) { graph().backward() }
+        #expect([x.grad, w.grad] == kitGradients && kitGradients.allSatisfy { $0 != 0 })
     }
 
     /// Chapter 1's tensor-engine hooks: the backward of a broadcasting operation (in
