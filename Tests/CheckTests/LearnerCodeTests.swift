@@ -146,6 +146,7 @@ struct LearnerCodeTests {
     /// its losses and derivatives are the ones trained on. DPOP and the hinge keep the kit's loss.
     @Test("DPO with label smoothing and robust DPO train on the installed dpoLoss; with the reference solution they give the kit's loss and gradients")
     func smoothedAndRobustDPOArePluggedIn() {
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/robust") == ["8.1", "8.2"], "the robust run asks for 8.2, as every DPO run does")
         let seen = Seen()
         let fake: DPOLossFunction = { pc, _, _, _, beta, eps in
             seen.add(eps)
