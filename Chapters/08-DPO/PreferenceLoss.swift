@@ -90,8 +90,9 @@ extension PreferenceLoss {
         KitAnswer.used("PreferenceLoss", answers: "8.2 8.3")
         let beta = s.beta, eps = s.labelSmoothing
         let dpop = s.dpopLambda ?? 0
-        if self == .sigmoid, eps == 0, dpop == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
-            return Self.learnerSigmoid(x, beta: beta, mine)
+        if self == .sigmoid || self == .robust, dpop == 0, let mine = LearnerCode.function("dpoLoss", as: DPOLossFunction.self) {
+            // Robust DPO is the smoothed loss with a negative ε (see `robustAsSmoothing`).
+            return Self.learnerSigmoid(x, beta: beta, labelSmoothing: self == .sigmoid ? eps : LossSettings.robustAsSmoothing(eps), mine)
         }
         if self == .ipo, let mine = LearnerCode.function("ipoLoss", as: IPOLossFunction.self) {
             return Self.learnerLengthNormalised(x, s, ipo: mine, simpo: nil)

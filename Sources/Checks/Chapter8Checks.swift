@@ -89,33 +89,75 @@ extension Catalogue {
                                  "completion log-probs of three prompt + completion sequences (padding and prompts masked)")
             }
         },
-        Exercise("8.2", "The DPO loss, its implicit rewards and its gradient", file: "exercises/08-dpo/DPOLossValues.swift",
+        Exercise("8.2", "The DPO loss with label smoothing, its implicit rewards and its gradient", file: "exercises/08-dpo/DPOLossValues.swift",
                  symbol: "dpoLoss", hints: [
-                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β. The loss only depends on their difference x.",
-                    "−log σ(x) = log(1 + e^(−x)) for x ≥ 0, −x + log(1 + eˣ) below; its derivative in x is −σ(−x), and x moves by +β per unit of the chosen log-prob, by −β per unit of the rejected one.",
-                    "Return per-pair values, not means, and compute σ(−x) in the same two branches. Test yourself: equal log-ratios give a loss of ln 2 and derivatives −β/2 and +β/2.",
+                    "Two log-ratios per pair: policy minus reference, for chosen and for rejected; multiply each by β for the rewards. The loss only depends on their difference z = β·Δ: a share 1 − ε of it is the loss of the pair as labelled, a share ε the loss of the pair turned round.",
+                    "loss = −(1 − ε)·log σ(z) − ε·log σ(−z), with −log σ(x) = log(1 + e^(−x)) for x ≥ 0 and −x + log(1 + eˣ) below. d/dz: −(1 − ε)·σ(−z) + ε·σ(z); z moves by +β per unit of the chosen log-prob and by −β per unit of the rejected one.",
+                    "The flipped term's derivative has the opposite sign to the first one's, and ε can be negative (the robust run), so write no branch on ε. Test yourself: z = 0 costs ln 2 at any ε, with derivatives −β(1 − 2ε)/2 and +β(1 − 2ε)/2; z = 3 with ε = 0.1 gives a chosen derivative of +0.0526·β.",
                  ]) { flavor in
             let f = Chapter8Functions.table(flavor, "8.2")
-            let tie = try f.dpoLoss([-40, -12], [-55, -9], [-40, -12], [-55, -9], 0.1)
-            try Expect.close(tie.losses, [Float(log(2.0)), Float(log(2.0))], tolerance: 1e-6, "loss when the policy equals the reference (ln 2)")
-            try Expect.close(tie.chosenRewards, [0, 0], tolerance: 1e-6, "rewards when the policy equals the reference")
-            try checkPairLoss(.sigmoid) { x in
-                let out = try f.dpoLoss(x.pc, x.pr, x.rc, x.rr, 0.1)
+            // The policy equals the reference: z = 0, loss ln 2 whatever ε; d/dz = −(1 − ε)/2 + ε/2.
+            for eps: Float in [0, 0.1] {
+                let tie = try f.dpoLoss([-40, -12], [-55, -9], [-40, -12], [-55, -9], 0.1, eps)
+                try Expect.close(tie.losses, [Float(log(2.0)), Float(log(2.0))], tolerance: 1e-6, "loss when the policy equals the reference (ln 2), ε \(eps)")
+                try Expect.close(tie.chosenRewards, [0, 0], tolerance: 1e-6, "rewards when the policy equals the reference")
+                let d = -0.1 * (1 - 2 * eps) / 2
+                try Expect.close(tie.dChosen + tie.dRejected, [d, d, -d, -d], tolerance: 1e-6,
+                                 "β 0.1, ε \(eps), the policy equals the reference: dChosen −β(1 − 2ε)/2 and dRejected +β(1 − 2ε)/2 (the flipped pair's −ε·log σ(−z) adds +ε·σ(z) to d/dz, against the first term's −(1 − ε)·σ(−z))")
+            }
+            // The worked pair: β 0.1, policy c −10, r −50, reference c −20, r −30: rewards 1 and −2, z = 3.
+            // ε 0: loss softplus(−3) = 0.048587, d/dz = −σ(−3) = −0.047426. ε 0.1: loss 0.9·0.048587 +
+            // 0.1·3.048587 = 0.348587, d/dz = σ(3) − 0.9 = +0.052574 (z is past ln 9: smoothing pushes back).
+            // Robust DPO at ε 0.1 is ε′ = −0.125: loss 1.125·0.048587 − 0.125·3.048587, d/dz σ(3) − 1.125.
+            let pair = "β 0.1, policy c −10, r −50, reference c −20, r −30 (rewards 1 and −2, z = 3)"
+            for (eps, loss, dz) in [(Float(0), 0.048587, -0.047426), (0.1, 0.348587, 0.052574), (-0.125, -0.326413, -0.172426)] {
+                let out = try f.dpoLoss([-10], [-50], [-20], [-30], 0.1, eps)
+                try Expect.that(out.losses.count == 1 && out.dChosen.count == 1 && out.dRejected.count == 1 && out.chosenRewards.count == 1
+                                && out.rejectedRewards.count == 1, "\(pair), ε \(eps): one loss, two rewards and two derivatives for one pair")
+                try Expect.close(out.chosenRewards + out.rejectedRewards, [1, -2], tolerance: 1e-5, "\(pair): the implicit rewards")
+                try Expect.close(Double(out.losses[0]), loss, tolerance: 1e-5, "\(pair), ε \(eps): the loss −(1−ε)·log σ(z) − ε·log σ(−z)")
+                let why = eps > 0 ? " (positive: the pair is ranked past σ(z) = 1 − ε, so smoothing pushes it back)" : ""
+                try Expect.close(Double(out.dChosen[0]), 0.1 * dz, tolerance: 1e-6, "\(pair), ε \(eps): d(loss)/d(log π(chosen)) = β·d/dz\(why)")
+                try Expect.close(Double(out.dRejected[0]), -0.1 * dz, tolerance: 1e-6, "\(pair), ε \(eps): d(loss)/d(log π(rejected)) = −β·d/dz")
+            }
+            // Huge margins either way: nothing may overflow. z = ±2000 (β 1): −log σ(2000) = 0, −log σ(−2000) = 2000.
+            for (z, loss, d): (Float, Float, Float) in [(2000, 200, 0.1), (-2000, 1800, -0.9)] {
+                let out = try f.dpoLoss([0], [-z], [0], [0], 1, 0.1)
+                try Expect.close(out.losses + out.dChosen + out.dRejected, [loss, d, -d], tolerance: 1e-3,
+                                 "β 1, ε 0.1, z = \(z): loss \(loss), derivatives \(d) and \(-d) (−log σ must not overflow)")
+            }
+            for eps: Float in [0, 0.1] {
+                try checkPairLoss(.sigmoid, settings: LossSettings(labelSmoothing: eps)) { x in
+                    let out = try f.dpoLoss(x.pc, x.pr, x.rc, x.rr, 0.1, eps)
+                    return (out.losses, out.chosenRewards, out.rejectedRewards)
+                }
+            }
+            try checkPairLoss(.robust, settings: LossSettings(labelSmoothing: 0.1)) { x in   // robust DPO: ε′ = −ε/(1 − 2ε)
+                let out = try f.dpoLoss(x.pc, x.pr, x.rc, x.rr, 0.1, LossSettings.robustAsSmoothing(0.1))
                 return (out.losses, out.chosenRewards, out.rejectedRewards)
             }
-            // The gradient of each pair's loss, against the chapter's loss through autograd.
+            // The gradient of each pair's loss, against the chapter's loss through autograd (cDPO and
+            // robust DPO), and against central differences of the learner's own loss.
             var rng = SeededRandom(seed: 82)
-            for _ in 0..<6 {
+            for k in 0..<8 {
                 let pc = -20 - 10 * rng.uniform(), pr = -20 - 10 * rng.uniform()
                 let rc = pc + rng.normal() * 8, rr = pr + rng.normal() * 8
                 let beta: Float = [0.1, 0.5, 2][rng.int(3)]
-                let got = try f.dpoLoss([pc], [pr], [rc], [rr], beta)
+                let (kind, eps): (PreferenceLoss, Float) = [(.sigmoid, 0), (.sigmoid, 0.1), (.sigmoid, 0.25), (.robust, 0.2)][k % 4]
+                let smoothing = kind == .robust ? LossSettings.robustAsSmoothing(eps) : eps
+                let got = try f.dpoLoss([pc], [pr], [rc], [rr], beta, smoothing)
                 let vc = Variable(Tensor([1], [pc]), requiresGrad: true), vr = Variable(Tensor([1], [pr]), requiresGrad: true)
-                PreferenceLoss.sigmoid(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc], referenceRejected: [rr],
-                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta)).loss.backward()
-                let what = "pair (policy c \(pc), r \(pr); reference c \(rc), r \(rr)), β \(beta)"
+                kind(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc], referenceRejected: [rr],
+                                  chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta, labelSmoothing: eps)).loss.backward()
+                let what = "pair (policy c \(pc), r \(pr); reference c \(rc), r \(rr)), β \(beta), "
+                    + (kind == .robust ? "robust DPO with ε \(eps) (label smoothing \(smoothing))" : "label smoothing \(eps)")
                 try Expect.close(got.dChosen, vc.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(chosen)) for " + what)
                 try Expect.close(got.dRejected, vr.grad!.array, tolerance: 1e-5, "d(loss)/d(log π(rejected)) for " + what)
+                let h: Float = 0.05
+                func loss(_ c: Float, _ r: Float) throws -> Double { Double(try f.dpoLoss([c], [r], [rc], [rr], beta, smoothing).losses[0]) }
+                let fd = [(try loss(pc + h, pr) - loss(pc - h, pr)) / Double(2 * h), (try loss(pc, pr + h) - loss(pc, pr - h)) / Double(2 * h)]
+                try Expect.close(got.dChosen + got.dRejected, fd.map(Float.init), tolerance: 2e-3,
+                                 "against central differences of your own loss (half-width \(h)): the derivatives for " + what)
             }
         },
         Exercise("8.3", "Length-normalised losses and their gradients: IPO and SimPO", file: "exercises/08-dpo/LengthNormalisedLosses.swift",

@@ -9,7 +9,8 @@ struct Chapter8Functions {
     typealias Four = ([Float], [Float], [Float], [Float])
     var sequenceLogProbs: (Tensor, [Int], [Bool]) throws -> [Float]
     var sequenceLogProbsBackward: (Tensor, [Int], [Bool], [Float]) throws -> Tensor
-    var dpoLoss: ([Float], [Float], [Float], [Float], Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
+    /// (policy chosen, rejected, reference chosen, rejected, β, label smoothing ε) → per pair.
+    var dpoLoss: ([Float], [Float], [Float], [Float], Float, Float) throws -> (losses: [Float], chosenRewards: [Float], rejectedRewards: [Float], dChosen: [Float], dRejected: [Float])
     typealias PairGradients = (losses: [Float], dChosen: [Float], dRejected: [Float])
     /// (policy chosen, rejected, reference chosen, rejected, chosen counts, rejected counts, β)
     /// → per-pair losses and d(mean loss)/d(policy chosen), d(mean loss)/d(policy rejected).
@@ -23,7 +24,7 @@ struct Chapter8Functions {
     static var learner: Chapter8Functions { Chapter8Functions(
         sequenceLogProbs: { try Exercises.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
         sequenceLogProbsBackward: { try Exercises.sequenceLogProbsBackward(logits: $0, targets: $1, mask: $2, upstream: $3) },
-        dpoLoss: { try Exercises.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4) },
+        dpoLoss: { try Exercises.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4, labelSmoothing: $5) },
         ipoLoss: { try Exercises.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
                                          chosenCounts: $4, rejectedCounts: $5, beta: $6) },
         simpoLoss: { try Exercises.simpoLoss(policyChosen: $0, policyRejected: $1, chosenCounts: $2, rejectedCounts: $3, beta: $4, gamma: $5) },
@@ -33,7 +34,7 @@ struct Chapter8Functions {
     static var reference: Chapter8Functions { Chapter8Functions(
         sequenceLogProbs: { try Solutions.sequenceLogProbs(logits: $0, targets: $1, mask: $2) },
         sequenceLogProbsBackward: { try Solutions.sequenceLogProbsBackward(logits: $0, targets: $1, mask: $2, upstream: $3) },
-        dpoLoss: { try Solutions.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4) },
+        dpoLoss: { try Solutions.dpoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3, beta: $4, labelSmoothing: $5) },
         ipoLoss: { try Solutions.ipoLoss(policyChosen: $0, policyRejected: $1, referenceChosen: $2, referenceRejected: $3,
                                          chosenCounts: $4, rejectedCounts: $5, beta: $6) },
         simpoLoss: { try Solutions.simpoLoss(policyChosen: $0, policyRejected: $1, chosenCounts: $2, rejectedCounts: $3, beta: $4, gamma: $5) },
@@ -47,9 +48,12 @@ struct Chapter8Functions {
         case "8.1": f.sequenceLogProbsBackward = { l, t, m, g in  // forgets the upstream: one-hot − softmax, unscaled
             try reference.sequenceLogProbsBackward(l, t, m, g.map { _ in 1 })
         }
-        case "8.2": f.dpoLoss = { pc, pr, _, _, b in  // forgets the reference model: rewards β·log π
-            let z = [Float](repeating: 0, count: pc.count)
-            return try reference.dpoLoss(pc, pr, z, z, b)
+        case "8.2": f.dpoLoss = { pc, pr, rc, rr, b, e in  // the flipped label's term pulls the same way as the
+            var out = try reference.dpoLoss(pc, pr, rc, rr, b, e)   // right one: d/dz −(1−ε)σ(−z) − εσ(z), not + εσ(z)
+            let (plain, flipped) = (try reference.dpoLoss(pc, pr, rc, rr, b, 0), try reference.dpoLoss(pc, pr, rc, rr, b, 1))
+            out.dChosen = pc.indices.map { (1 - e) * plain.dChosen[$0] - e * flipped.dChosen[$0] }
+            out.dRejected = out.dChosen.map { -$0 }
+            return out
         }
         case "8.3":
             f.ipoLoss = { pc, pr, rc, rr, nc, nr, b in  // the gradient forgets the per-token average: 2e, not 2e/n

@@ -264,14 +264,14 @@ extension Chapter8Functions {
                 (sums(v, targets, mask) * Variable(Tensor([g.count], g))).sum().backward()
                 return v.grad!
             }
-        case "8.2": f.dpoLoss = { pc, pr, rc, rr, beta in
+        case "8.2": f.dpoLoss = { pc, pr, rc, rr, beta, eps in
             let ones = [Int](repeating: 1, count: pc.count)
-            let o = perPair(.sigmoid, pc, pr, rc, rr, ones, ones, LossSettings(beta: beta))
+            let o = perPair(.sigmoid, pc, pr, rc, rr, ones, ones, LossSettings(beta: beta, labelSmoothing: eps))
             var dc: [Float] = [], dr: [Float] = []
             for i in pc.indices {   // the kit's loss through autograd, one pair at a time
                 let vc = Variable(Tensor([1], [pc[i]]), requiresGrad: true), vr = Variable(Tensor([1], [pr[i]]), requiresGrad: true)
                 PreferenceLoss.sigmoid(PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [rc[i]], referenceRejected: [rr[i]],
-                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta)).loss.backward()
+                                                    chosenCounts: [1], rejectedCounts: [1]), LossSettings(beta: beta, labelSmoothing: eps)).loss.backward()
                 dc.append(vc.grad![0]); dr.append(vr.grad![0])
             }
             return (o.losses, o.chosen, o.rejected, dc, dr)

@@ -109,9 +109,9 @@ extension Catalogue {
             return LearnerCode.Table(["gaeBatch": gae, "klRewards": rewards, "adaptiveKL": beta, "groupAdvantages": group,
                                       "ppoPolicyLoss": policyLoss, "ppoValueLoss": valueLoss])
         case 8:
-            let dpo: DPOLossFunction = { pc, pr, rc, rr, beta in
-                must("8.2") { mine ? try Exercises.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta)
-                                   : try Solutions.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta) }
+            let dpo: DPOLossFunction = { pc, pr, rc, rr, beta, eps in
+                must("8.2") { mine ? try Exercises.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta, labelSmoothing: eps)
+                                   : try Solutions.dpoLoss(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr, beta: beta, labelSmoothing: eps) }
             }
             let logProbs: SequenceLogProbsFunction = { l, t, m in
                 must("8.1") { mine ? try Exercises.sequenceLogProbs(logits: l, targets: t, mask: m) : try Solutions.sequenceLogProbs(logits: l, targets: t, mask: m) }

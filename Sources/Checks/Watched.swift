@@ -97,7 +97,7 @@ extension Chapter8Functions {
         return Chapter8Functions(
             sequenceLogProbs: { a0, a1, a2 in try KitAnswer.watch { try f.sequenceLogProbs(a0, a1, a2) } },
             sequenceLogProbsBackward: { a0, a1, a2, a3 in try KitAnswer.watch { try f.sequenceLogProbsBackward(a0, a1, a2, a3) } },
-            dpoLoss: { a0, a1, a2, a3, a4 in try KitAnswer.watch { try f.dpoLoss(a0, a1, a2, a3, a4) } },
+            dpoLoss: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.dpoLoss(a0, a1, a2, a3, a4, a5) } },
             ipoLoss: { a0, a1, a2, a3, a4, a5, a6 in try KitAnswer.watch { try f.ipoLoss(a0, a1, a2, a3, a4, a5, a6) } },
             simpoLoss: { a0, a1, a2, a3, a4, a5 in try KitAnswer.watch { try f.simpoLoss(a0, a1, a2, a3, a4, a5) } },
             ktoLoss: { a0, a1, a2, a3, a4, a5, a6, a7 in try KitAnswer.watch { try f.ktoLoss(a0, a1, a2, a3, a4, a5, a6, a7) } })

@@ -90,6 +90,22 @@ struct MineRunTests {
         for u in [kit, mine] { try? FileManager.default.removeItem(at: u) }
     }
 
+    /// Robust DPO is exercise 8.2's smoothed loss with ε′ = −ε/(1 − 2ε): the kit's robust run
+    /// (ε 0.1) is made here from the same earlier stages, and the --mine run, which trains on the
+    /// reference solution's loss and derivatives at ε′ = −0.125, is held to DPO's rule.
+    @Test("Robust DPO run on the reference solutions gives the kit's metrics to within rounding")
+    func robust() throws {
+        let chain = Chain.twoChains[0]
+        try #require(chain.status == 0)
+        let (kit, mine) = (CLI.temp("kit-robust"), CLI.temp("mine-robust"))
+        try FileManager.default.copyItem(at: chain.runs, to: kit)
+        try FileManager.default.copyItem(at: chain.runs, to: mine)
+        #expect(try CLI.course(["run", "dpo", "--loss", "robust", "--preset", "quick", "--runs", kit.path]) == 0)
+        #expect(try CLI.course(["run", "dpo", "--loss", "robust", "--preset", "quick", "--mine", "--mine-flavor", "reference", "--runs", mine.path]) == 0)
+        Self.expectClose("dpo/robust/metrics.csv", mine: mine, kit: kit)
+        for u in [kit, mine] { try? FileManager.default.removeItem(at: u) }
+    }
+
     /// A metrics file of a --mine run against the kit's: the same rows and columns, numbers
     /// equal to within rounding (`abs(mine - kit) <= 1e-4 + 1e-3 |kit|`). The learner's
     /// functions compute the same values in another order (plain loops where the kit calls BLAS

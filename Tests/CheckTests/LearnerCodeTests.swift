@@ -141,6 +141,59 @@ struct LearnerCodeTests {
         #expect(Catalogue.pluggable(chapter: 7, stage: "rlhf/grpo") == ["7.1", "7.2", "7.3", "7.4"])
     }
 
+    /// Exercise 8.2's loss trains DPO with label smoothing (cDPO) and robust DPO, which is the same
+    /// formula with ε′ = −ε/(1 − 2ε): the installed function gets ε, or ε′ for the robust loss, and
+    /// its losses and derivatives are the ones trained on. DPOP and the hinge keep the kit's loss.
+    @Test("DPO with label smoothing and robust DPO train on the installed dpoLoss; with the reference solution they give the kit's loss and gradients")
+    func smoothedAndRobustDPOArePluggedIn() {
+        #expect(Catalogue.pluggable(chapter: 8, stage: "dpo/robust") == ["8.1", "8.2"], "the robust run asks for 8.2, as every DPO run does")
+        let seen = Seen()
+        let fake: DPOLossFunction = { pc, _, _, _, beta, eps in
+            seen.add(eps)
+            return (pc.map { _ in 7 }, pc.map { _ in beta }, pc.map { _ in -beta }, pc.map { _ in 0.5 }, pc.map { _ in -0.25 })
+        }
+        func batch() -> (PairLogProbs, Variable, Variable) {
+            let vc = Variable(Tensor([2], [-10, -30]), requiresGrad: true), vr = Variable(Tensor([2], [-50, -20]), requiresGrad: true)
+            return (PairLogProbs(policyChosen: vc, policyRejected: vr, referenceChosen: [-20, -28], referenceRejected: [-30, -21],
+                                 chosenCounts: [1, 1], rejectedCounts: [1, 1]), vc, vr)
+        }
+        LearnerCode.$installed.withValue(LearnerCode.Table(["dpoLoss": fake])) {
+            for (kind, eps, passed) in [(PreferenceLoss.sigmoid, Float(0.1), Float(0.1)), (.robust, 0.1, -0.125), (.sigmoid, 0, 0)] {
+                let (x, vc, vr) = batch()
+                let out = kind(x, LossSettings(labelSmoothing: eps))
+                #expect(out.loss.scalar == 7, "\(kind), ε \(eps): the installed function's loss")
+                out.loss.backward()
+                #expect(vc.grad?.array == [0.25, 0.25] && vr.grad?.array == [-0.125, -0.125], "\(kind), ε \(eps): its derivatives, over the batch of 2")
+                #expect(abs((seen.values.last ?? .nan) - passed) < 1e-7, "\(kind), ε \(eps): it is asked for label smoothing \(passed), got \(seen.values)")
+            }
+            var dpop = LossSettings(labelSmoothing: 0.1)
+            dpop.dpopLambda = 1
+            #expect(PreferenceLoss.robust(batch().0, dpop).loss.scalar != 7, "robust DPO with DPOP is the kit's")
+            #expect(PreferenceLoss.hinge(batch().0).loss.scalar != 7, "the hinge is the kit's")
+        }
+        func run(_ kind: PreferenceLoss, _ s: LossSettings) -> (loss: Float, grads: [Float], rewards: [Float]) {
+            let (x, vc, vr) = batch()
+            let out = kind(x, s)
+            out.loss.backward()
+            return (out.loss.scalar, vc.grad!.array + vr.grad!.array, out.chosenRewards + out.rejectedRewards)
+        }
+        for (kind, eps) in [(PreferenceLoss.sigmoid, Float(0)), (.sigmoid, 0.1), (.robust, 0.1)] {
+            let kit = run(kind, LossSettings(labelSmoothing: eps))
+            let mine = LearnerCode.$installed.withValue(Catalogue.learnerCode(chapter: 8, flavor: .reference)) { run(kind, LossSettings(labelSmoothing: eps)) }
+            #expect(abs(mine.loss - kit.loss) <= 1e-6 * max(1, abs(kit.loss)), "\(kind), ε \(eps): loss \(mine.loss) against the kit's \(kit.loss)")
+            for (a, b) in zip(mine.grads, kit.grads) {
+                #expect(abs(a - b) <= 1e-7 + 1e-5 * abs(b), "\(kind), ε \(eps): derivative \(a) against the kit's \(b)")
+            }
+            #expect(mine.rewards == kit.rewards, "\(kind), ε \(eps): the rewards")
+        }
+    }
+
+    /// What an installed function was called with (the calls run on the test's thread).
+    final class Seen: @unchecked Sendable {
+        var values: [Float] = []
+        func add(_ v: Float) { values.append(v) }
+    }
+
     /// Exercise 8.3's losses enter IPO and SimPO training as one node whose backward hands the
     /// policy's two log-probabilities the learner's derivatives of the mean loss, scaled by the
     /// gradient arriving from above; the logged rewards stay the kit's. SimPO with label
